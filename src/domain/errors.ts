@@ -1,0 +1,37 @@
+/**
+ * Operating errors: what a caller can get wrong or what the world can do to us. Each carries a
+ * stable code, the HTTP status the service answers with, and a message that says what to do.
+ * Programmer errors are asserted with `assert` and never reach a caller as one of these.
+ */
+export const errorCodes = {
+  FILLBOOK_ERR_INVALID_INPUT: 422,
+  FILLBOOK_ERR_INVALID_DECIMAL: 422,
+  FILLBOOK_ERR_ACCOUNT_NOT_FOUND: 404,
+  FILLBOOK_ERR_ORDER_NOT_FOUND: 404,
+  FILLBOOK_ERR_INVALID_TRANSITION: 409,
+  FILLBOOK_ERR_IDEMPOTENCY_CONFLICT: 409,
+  FILLBOOK_ERR_BROKER_ORDER_ID_CONFLICT: 409,
+  FILLBOOK_ERR_DUPLICATE_FILL_CONFLICT: 409,
+  FILLBOOK_ERR_OVERFILL: 409,
+  FILLBOOK_ERR_INVALID_AMENDMENT: 422,
+} as const;
+
+export type ErrorCode = keyof typeof errorCodes;
+
+export class FillbookError extends Error {
+  readonly code: ErrorCode;
+  readonly httpStatus: number;
+  readonly details: Record<string, unknown>;
+
+  constructor(code: ErrorCode, message: string, details: Record<string, unknown> = {}) {
+    super(message);
+    this.name = 'FillbookError';
+    this.code = code;
+    this.httpStatus = errorCodes[code];
+    this.details = details;
+  }
+}
+
+export function isFillbookError(error: unknown, code?: ErrorCode): error is FillbookError {
+  return error instanceof FillbookError && (code === undefined || error.code === code);
+}

@@ -1,0 +1,33 @@
+import type { Decimal } from './decimal.js';
+import type { EventSource, LiquiditySide } from './vocabulary.js';
+
+/** One execution at the venue. `execId` is unique per account: the venue's id or one derived from its data. */
+export interface Fill {
+  id: string;
+  accountId: string;
+  orderId: string;
+  execId: string;
+  quantity: Decimal;
+  price: Decimal;
+  fee: Decimal;
+  feeCurrency: string | null;
+  liquidity: LiquiditySide | null;
+  executedAt: string;
+  receivedAt: string;
+  source: EventSource;
+}
+
+/**
+ * Whether a second delivery of an `execId` describes the same execution. Venues redeliver the same
+ * execution through different channels (stream, poll, webhook) with different receive times and
+ * sometimes without the fee, so only the order, quantity, price and a fee both sides state are
+ * compared.
+ */
+export function describesSameExecution(recorded: Fill, delivered: Fill, deliveredHasFee: boolean): boolean {
+  return (
+    recorded.orderId === delivered.orderId &&
+    recorded.quantity.eq(delivered.quantity) &&
+    recorded.price.eq(delivered.price) &&
+    (!deliveredHasFee || recorded.fee.eq(delivered.fee))
+  );
+}

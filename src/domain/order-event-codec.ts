@@ -1,0 +1,163 @@
+import { Decimal, formatDecimal } from './decimal.js';
+import type { Fill } from './fill.js';
+import type { OrderEvent, OrderEventType } from './order-events.js';
+import type { OrderSpec } from './order.js';
+import type { EventSource } from './vocabulary.js';
+
+/**
+ * Events are stored as (type, source, at, recorded_at, payload) with the payload as JSON whose
+ * decimals are strings. Decoding is exact: replaying decoded events rebuilds the stored order.
+ */
+export type EventPayload = Record<string, unknown>;
+
+export interface StoredEventFields {
+  type: OrderEventType;
+  source: EventSource;
+  at: string;
+  recordedAt: string;
+  payload: EventPayload;
+}
+
+const decimalOrNull = (value: Decimal | null) => (value === null ? null : formatDecimal(value));
+const readDecimalOrNull = (value: unknown) => (value === null || value === undefined ? null : new Decimal(value as string));
+
+export function encodeFill(fill: Fill): EventPayload {
+  return {
+    id: fill.id,
+    account_id: fill.accountId,
+    order_id: fill.orderId,
+    exec_id: fill.execId,
+    quantity: formatDecimal(fill.quantity),
+    price: formatDecimal(fill.price),
+    fee: formatDecimal(fill.fee),
+    fee_currency: fill.feeCurrency,
+    liquidity: fill.liquidity,
+    executed_at: fill.executedAt,
+    received_at: fill.receivedAt,
+    source: fill.source,
+  };
+}
+
+export function decodeFill(p: EventPayload): Fill {
+  return {
+    id: p.id as string,
+    accountId: p.account_id as string,
+    orderId: p.order_id as string,
+    execId: p.exec_id as string,
+    quantity: new Decimal(p.quantity as string),
+    price: new Decimal(p.price as string),
+    fee: new Decimal(p.fee as string),
+    feeCurrency: (p.fee_currency as string | null) ?? null,
+    liquidity: (p.liquidity as Fill['liquidity']) ?? null,
+    executedAt: p.executed_at as string,
+    receivedAt: p.received_at as string,
+    source: p.source as EventSource,
+  };
+}
+
+function encodeSpec(spec: OrderSpec): EventPayload {
+  return {
+    id: spec.id,
+    account_id: spec.accountId,
+    client_order_id: spec.clientOrderId,
+    broker_order_id: spec.brokerOrderId,
+    position_id: spec.positionId,
+    role: spec.role,
+    origin: spec.origin,
+    symbol: spec.symbol,
+    asset_class: spec.assetClass,
+    side: spec.side,
+    type: spec.type,
+    time_in_force: spec.timeInForce,
+    quantity: formatDecimal(spec.quantity),
+    limit_price: decimalOrNull(spec.limitPrice),
+    stop_price: decimalOrNull(spec.stopPrice),
+  };
+}
+
+function decodeSpec(p: EventPayload): OrderSpec {
+  return {
+    id: p.id as string,
+    accountId: p.account_id as string,
+    clientOrderId: p.client_order_id as string,
+    brokerOrderId: (p.broker_order_id as string | null) ?? null,
+    positionId: (p.position_id as string | null) ?? null,
+    role: p.role as OrderSpec['role'],
+    origin: p.origin as OrderSpec['origin'],
+    symbol: p.symbol as string,
+    assetClass: p.asset_class as OrderSpec['assetClass'],
+    side: p.side as OrderSpec['side'],
+    type: p.type as OrderSpec['type'],
+    timeInForce: p.time_in_force as OrderSpec['timeInForce'],
+    quantity: new Decimal(p.quantity as string),
+    limitPrice: readDecimalOrNull(p.limit_price),
+    stopPrice: readDecimalOrNull(p.stop_price),
+  };
+}
+
+export function encodeOrderEvent(event: OrderEvent): StoredEventFields {
+  const base = { type: event.type, source: event.source, at: event.at, recordedAt: event.recordedAt };
+  switch (event.type) {
+    case 'created':
+      return { ...base, payload: { order: encodeSpec(event.order) } };
+    case 'submitted':
+    case 'accepted':
+      return { ...base, payload: { broker_order_id: event.brokerOrderId } };
+    case 'cancel_rejected':
+    case 'canceled':
+    case 'rejected':
+    case 'replaced':
+    case 'failed':
+      return { ...base, payload: { reason: event.reason } };
+    case 'amended':
+      return {
+        ...base,
+        payload: {
+          quantity: decimalOrNull(event.quantity),
+          limit_price: decimalOrNull(event.limitPrice),
+          stop_price: decimalOrNull(event.stopPrice),
+        },
+      };
+    case 'filled':
+      return { ...base, payload: { fill: encodeFill(event.fill) } };
+    case 'cancel_requested':
+    case 'expired':
+    case 'status_checked':
+    case 'retried':
+      return { ...base, payload: {} };
+  }
+}
+
+export function decodeOrderEvent(stored: StoredEventFields): OrderEvent {
+  const base = { source: stored.source, at: stored.at, recordedAt: stored.recordedAt };
+  const p = stored.payload;
+  const reason = (p.reason as string | null | undefined) ?? null;
+  switch (stored.type) {
+    case 'created':
+      return { ...base, type: 'created', order: decodeSpec(p.order as EventPayload) };
+    case 'submitted':
+    case 'accepted':
+      return { ...base, type: stored.type, brokerOrderId: (p.broker_order_id as string | null) ?? null };
+    case 'cancel_rejected':
+    case 'canceled':
+    case 'rejected':
+    case 'replaced':
+    case 'failed':
+      return { ...base, type: stored.type, reason };
+    case 'amended':
+      return {
+        ...base,
+        type: 'amended',
+        quantity: readDecimalOrNull(p.quantity),
+        limitPrice: readDecimalOrNull(p.limit_price),
+        stopPrice: readDecimalOrNull(p.stop_price),
+      };
+    case 'filled':
+      return { ...base, type: 'filled', fill: decodeFill(p.fill as EventPayload) };
+    case 'cancel_requested':
+    case 'expired':
+    case 'status_checked':
+    case 'retried':
+      return { ...base, type: stored.type };
+  }
+}

@@ -1,0 +1,153 @@
+import { type Decimal, formatDecimal, parseDecimal } from './decimal.js';
+import { FillbookError } from './errors.js';
+import type { OrderSpec } from './order.js';
+import {
+  assetClasses,
+  isOneOf,
+  liquiditySides,
+  orderRoles,
+  orderSides,
+  orderTypes,
+  timesInForce,
+  type AssetClass,
+  type LiquiditySide,
+  type OrderRole,
+  type OrderSide,
+  type OrderType,
+  type TimeInForce,
+} from './vocabulary.js';
+
+/** Bounds on caller-supplied strings; each is a length in characters. */
+export const symbolCharsMax = 64;
+export const clientOrderIdCharsMax = 128;
+export const execIdCharsMax = 200;
+export const reasonCharsMax = 1000;
+
+/** What a caller asks to record, before validation. Decimals are strings. */
+export interface OrderRequest {
+  accountId: string;
+  symbol: string;
+  side: OrderSide;
+  type: OrderType;
+  quantity: string;
+  limitPrice?: string | null;
+  stopPrice?: string | null;
+  timeInForce?: TimeInForce;
+  positionId?: string | null;
+  role?: OrderRole;
+  clientOrderId?: string;
+  assetClass?: AssetClass;
+}
+
+export type ValidOrderRequest = Omit<OrderSpec, 'id' | 'clientOrderId' | 'origin' | 'brokerOrderId'> & { clientOrderId: string | null };
+
+export function invalid(field: string, message: string): FillbookError {
+  return new FillbookError('FILLBOOK_ERR_INVALID_INPUT', `${field} ${message}`, { field });
+}
+
+export function requireOneOf<T extends string>(values: readonly T[], value: unknown, field: string): T {
+  if (!isOneOf(values, value)) throw invalid(field, `must be one of ${values.join(', ')}; got ${JSON.stringify(value)}`);
+  return value;
+}
+
+export function requireText(value: unknown, field: string, charsMax: number): string {
+  if (typeof value !== 'string' || value.length === 0 || value.length > charsMax || value.trim() !== value) {
+    throw invalid(field, `must be a non-empty string of at most ${charsMax} characters without surrounding spaces`);
+  }
+  return value;
+}
+
+export function requirePositive(value: unknown, field: string): Decimal {
+  const decimal = parseDecimal(value, field);
+  if (!decimal.gt(0)) throw invalid(field, `must be greater than zero; got ${formatDecimal(decimal)}`);
+  return decimal;
+}
+
+function optionalPrice(value: unknown, field: string): Decimal | null {
+  return value === undefined || value === null ? null : requirePositive(value, field);
+}
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function requireUuid(value: unknown, field: string): string {
+  if (typeof value !== 'string' || !uuidPattern.test(value)) throw invalid(field, 'must be a UUID');
+  return value.toLowerCase();
+}
+
+/** Validates an order request: bad input gets a coded error naming the field. */
+export function validateOrderRequest(r: OrderRequest): ValidOrderRequest {
+  const type = requireOneOf(orderTypes, r.type, 'type');
+  const limitPrice = optionalPrice(r.limitPrice, 'limit_price');
+  const stopPrice = optionalPrice(r.stopPrice, 'stop_price');
+  const needsLimit = type === 'limit' || type === 'stop_limit';
+  const needsStop = type === 'stop' || type === 'stop_limit';
+  if (needsLimit !== (limitPrice !== null)) throw invalid('limit_price', needsLimit ? `is required for a ${type} order` : `is not allowed for a ${type} order`);
+  if (needsStop !== (stopPrice !== null)) throw invalid('stop_price', needsStop ? `is required for a ${type} order` : `is not allowed for a ${type} order`);
+  return {
+    accountId: requireUuid(r.accountId, 'account_id'),
+    symbol: requireText(r.symbol, 'symbol', symbolCharsMax),
+    side: requireOneOf(orderSides, r.side, 'side'),
+    type,
+    quantity: requirePositive(r.quantity, 'quantity'),
+    limitPrice,
+    stopPrice,
+    timeInForce: requireOneOf(timesInForce, r.timeInForce ?? 'day', 'time_in_force'),
+    positionId: r.positionId === undefined || r.positionId === null ? null : requireUuid(r.positionId, 'position_id'),
+    role: requireOneOf(orderRoles, r.role ?? 'entry', 'role'),
+    clientOrderId: r.clientOrderId === undefined ? null : requireText(r.clientOrderId, 'client_order_id', clientOrderIdCharsMax),
+    assetClass: requireOneOf(assetClasses, r.assetClass ?? 'equity', 'asset_class'),
+  };
+}
+
+/**
+ * The canonical form of what was asked for, ignoring spelling differences that mean the same order
+ * ("10" and "10.0"). Two requests with one client order id and different fingerprints conflict.
+ */
+export function orderFingerprint(r: ValidOrderRequest): string {
+  const decimal = (d: Decimal | null) => (d === null ? null : formatDecimal(d));
+  return JSON.stringify([
+    r.symbol, r.assetClass, r.side, r.type, decimal(r.quantity), decimal(r.limitPrice), decimal(r.stopPrice),
+    r.timeInForce, r.positionId, r.role,
+  ]);
+}
+
+export interface FillRequest {
+  execId: string;
+  quantity: string;
+  price: string;
+  fee?: string | null;
+  feeCurrency?: string | null;
+  liquidity?: LiquiditySide | null;
+  executedAt?: string | Date | null;
+}
+
+export interface ValidFillRequest {
+  execId: string;
+  quantity: Decimal;
+  price: Decimal;
+  fee: Decimal | null;
+  feeCurrency: string | null;
+  liquidity: LiquiditySide | null;
+  executedAt: string | null;
+}
+
+export function validateFillRequest(r: FillRequest): ValidFillRequest {
+  const price = parseDecimal(r.price, 'price');
+  if (price.isNegative()) throw invalid('price', 'must not be negative');
+  return {
+    execId: requireText(r.execId, 'exec_id', execIdCharsMax),
+    quantity: requirePositive(r.quantity, 'quantity'),
+    price,
+    fee: r.fee === undefined || r.fee === null ? null : parseDecimal(r.fee, 'fee'),
+    feeCurrency: r.feeCurrency === undefined || r.feeCurrency === null ? null : requireText(r.feeCurrency, 'fee_currency', 10),
+    liquidity: r.liquidity === undefined || r.liquidity === null ? null : requireOneOf(liquiditySides, r.liquidity, 'liquidity'),
+    executedAt: r.executedAt === undefined || r.executedAt === null ? null : requireTimestamp(r.executedAt, 'executed_at'),
+  };
+}
+
+/** A UTC timestamp as ISO-8601 with milliseconds; refuses what does not parse. */
+export function requireTimestamp(value: unknown, field: string): string {
+  const date = value instanceof Date ? value : typeof value === 'string' ? new Date(value) : undefined;
+  if (date === undefined || Number.isNaN(date.getTime())) throw invalid(field, 'must be an ISO-8601 timestamp');
+  return date.toISOString();
+}

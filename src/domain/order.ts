@@ -1,0 +1,228 @@
+import { averagePrice, type Decimal, formatDecimal, zero } from './decimal.js';
+import { FillbookError } from './errors.js';
+import type { OrderEvent, OrderFilled, OrderUpdate, OrderAmended } from './order-events.js';
+import { isTerminal, type OrderStatus } from './order-status.js';
+import { findTransition } from './order-transitions.js';
+import type { AssetClass, OrderOrigin, OrderRole, OrderSide, OrderType, TimeInForce } from './vocabulary.js';
+
+/** What was asked for: the fields fixed when the order is recorded. */
+export interface OrderSpec {
+  id: string;
+  accountId: string;
+  clientOrderId: string;
+  brokerOrderId: string | null;
+  positionId: string | null;
+  role: OrderRole;
+  origin: OrderOrigin;
+  symbol: string;
+  assetClass: AssetClass;
+  side: OrderSide;
+  type: OrderType;
+  timeInForce: TimeInForce;
+  quantity: Decimal;
+  limitPrice: Decimal | null;
+  stopPrice: Decimal | null;
+}
+
+/** An order as the ledger knows it: the fold of its events (see `replayOrder`). */
+export interface Order extends OrderSpec {
+  status: OrderStatus;
+  statusReason: string | null;
+  qtyFilled: Decimal;
+  qtyRemaining: Decimal;
+  /** Sum of quantity x price over the fills, exact; the average price is derived from it. */
+  filledNotional: Decimal;
+  avgFillPrice: Decimal | null;
+  fees: Decimal;
+  feeCurrency: string | null;
+  /** Number of events applied; the sequence number of the last one. */
+  version: number;
+  createdAt: string;
+  submittedAt: string | null;
+  acceptedAt: string | null;
+  firstFillAt: string | null;
+  lastFillAt: string | null;
+  completedAt: string | null;
+  canceledAt: string | null;
+  lastStatusCheckAt: string | null;
+  updatedAt: string;
+  firstFailedAt: string | null;
+  lastRetryAt: string | null;
+  retryCount: number;
+  amendedAt: string | null;
+  detectedAt: string | null;
+}
+
+/** Applies one event to an order (or creates it). Pure: the input order is not changed. */
+export function applyOrderEvent(order: Order | undefined, event: OrderEvent): Order {
+  if (event.type === 'created') {
+    if (order !== undefined) {
+      throw new FillbookError('FILLBOOK_ERR_INVALID_TRANSITION', `order ${order.id} already exists; it cannot be created again`, {
+        order_id: order.id,
+      });
+    }
+    return createdOrder(event.order, event.at, event.recordedAt);
+  }
+  if (order === undefined) throw new Error(`event ${event.type} has no order to apply to: the first event must be 'created'`);
+  return applyUpdate(order, event);
+}
+
+/** Rebuilds an order from its stored events, in sequence order. */
+export function replayOrder(events: readonly OrderEvent[]): Order {
+  let order: Order | undefined;
+  for (const event of events) order = applyOrderEvent(order, event);
+  if (order === undefined) throw new Error('an order needs at least its created event');
+  return order;
+}
+
+function createdOrder(spec: OrderSpec, at: string, recordedAt: string): Order {
+  const detected = spec.origin !== 'api';
+  return {
+    ...spec,
+    status: 'pending_submit',
+    statusReason: null,
+    qtyFilled: zero,
+    qtyRemaining: spec.quantity,
+    filledNotional: zero,
+    avgFillPrice: null,
+    fees: zero,
+    feeCurrency: null,
+    version: 1,
+    createdAt: at,
+    submittedAt: null,
+    acceptedAt: null,
+    firstFillAt: null,
+    lastFillAt: null,
+    completedAt: null,
+    canceledAt: null,
+    lastStatusCheckAt: null,
+    updatedAt: recordedAt,
+    firstFailedAt: null,
+    lastRetryAt: null,
+    retryCount: 0,
+    amendedAt: null,
+    detectedAt: detected ? at : null,
+  };
+}
+
+function applyUpdate(order: Order, event: OrderUpdate): Order {
+  const transition = findTransition(order.status, event.type);
+  if (transition === undefined) {
+    throw new FillbookError(
+      'FILLBOOK_ERR_INVALID_TRANSITION',
+      `order ${order.id} is ${order.status}; the event '${event.type}' is not allowed in that status`,
+      { order_id: order.id, status: order.status, event: event.type },
+    );
+  }
+  let next: Order = { ...order, version: order.version + 1, updatedAt: event.recordedAt };
+  next = applyEventFields(next, event);
+  const complete = next.qtyFilled.eq(next.quantity);
+  const target = complete && transition.whenComplete !== undefined ? transition.whenComplete : transition.to;
+  const status = target === 'unchanged' ? order.status : target === 'working' ? workingStatus(next) : target;
+  return settleStatus(next, status, event.at);
+}
+
+function workingStatus(order: Order): OrderStatus {
+  return order.qtyFilled.isZero() ? 'open' : 'partially_filled';
+}
+
+/** Sets the status and what follows from it: remaining quantity and completion time. */
+function settleStatus(order: Order, status: OrderStatus, at: string): Order {
+  const becameTerminal = isTerminal(status) && (!isTerminal(order.status) || status !== order.status);
+  return {
+    ...order,
+    status,
+    qtyRemaining: isTerminal(status) ? zero : order.quantity.minus(order.qtyFilled),
+    completedAt: becameTerminal ? at : order.completedAt,
+    canceledAt: status === 'canceled' && order.canceledAt === null ? at : order.canceledAt,
+  };
+}
+
+function applyEventFields(order: Order, event: OrderUpdate): Order {
+  switch (event.type) {
+    case 'submitted':
+      return { ...withBrokerOrderId(order, event.brokerOrderId), submittedAt: order.submittedAt ?? event.at };
+    case 'accepted':
+      return { ...withBrokerOrderId(order, event.brokerOrderId), acceptedAt: order.acceptedAt ?? event.at };
+    case 'cancel_requested':
+    case 'expired':
+      return order;
+    case 'cancel_rejected':
+    case 'canceled':
+    case 'rejected':
+    case 'replaced':
+      return { ...order, statusReason: event.reason ?? order.statusReason };
+    case 'status_checked':
+      return { ...order, lastStatusCheckAt: event.at };
+    case 'failed':
+      return { ...order, statusReason: event.reason ?? order.statusReason, firstFailedAt: order.firstFailedAt ?? event.at };
+    case 'retried':
+      return { ...order, retryCount: order.retryCount + 1, lastRetryAt: event.at };
+    case 'amended':
+      return amend(order, event);
+    case 'filled':
+      return addFill(order, event);
+  }
+}
+
+function withBrokerOrderId(order: Order, brokerOrderId: string | null): Order {
+  if (brokerOrderId === null || brokerOrderId === order.brokerOrderId) return order;
+  if (order.brokerOrderId !== null) {
+    throw new FillbookError(
+      'FILLBOOK_ERR_BROKER_ORDER_ID_CONFLICT',
+      `order ${order.id} already has broker order id ${order.brokerOrderId}; a report gave ${brokerOrderId}`,
+      { order_id: order.id, broker_order_id: order.brokerOrderId, reported: brokerOrderId },
+    );
+  }
+  return { ...order, brokerOrderId };
+}
+
+function amend(order: Order, event: OrderAmended): Order {
+  const quantity = event.quantity ?? order.quantity;
+  if (quantity.lte(order.qtyFilled)) {
+    throw new FillbookError(
+      'FILLBOOK_ERR_INVALID_AMENDMENT',
+      `order ${order.id} has ${formatDecimal(order.qtyFilled)} filled; an amended quantity must exceed it (got ${formatDecimal(quantity)}); cancel the order instead`,
+      { order_id: order.id, qty_filled: formatDecimal(order.qtyFilled), quantity: formatDecimal(quantity) },
+    );
+  }
+  return {
+    ...order,
+    quantity,
+    limitPrice: event.limitPrice ?? order.limitPrice,
+    stopPrice: event.stopPrice ?? order.stopPrice,
+    amendedAt: event.at,
+  };
+}
+
+/** Adds a fill: cumulative quantity, exact notional, weighted average price, fees, fill times. */
+function addFill(order: Order, event: OrderFilled): Order {
+  const { fill } = event;
+  const qtyFilled = order.qtyFilled.plus(fill.quantity);
+  if (qtyFilled.gt(order.quantity)) {
+    throw new FillbookError(
+      'FILLBOOK_ERR_OVERFILL',
+      `fill ${fill.execId} of ${formatDecimal(fill.quantity)} would overfill order ${order.id} (quantity ${formatDecimal(order.quantity)}, filled ${formatDecimal(order.qtyFilled)}); it is quarantined for review`,
+      {
+        order_id: order.id,
+        exec_id: fill.execId,
+        quantity: formatDecimal(order.quantity),
+        qty_filled: formatDecimal(order.qtyFilled),
+        fill_quantity: formatDecimal(fill.quantity),
+      },
+    );
+  }
+  const filledNotional = order.filledNotional.plus(fill.quantity.times(fill.price));
+  const executedAt = fill.executedAt;
+  return {
+    ...order,
+    qtyFilled,
+    filledNotional,
+    avgFillPrice: averagePrice(filledNotional, qtyFilled),
+    fees: order.fees.plus(fill.fee),
+    feeCurrency: order.feeCurrency ?? fill.feeCurrency,
+    // Fills arrive out of order: the first and last fill times are the extremes, not the arrivals.
+    firstFillAt: order.firstFillAt === null || executedAt < order.firstFillAt ? executedAt : order.firstFillAt,
+    lastFillAt: order.lastFillAt === null || executedAt > order.lastFillAt ? executedAt : order.lastFillAt,
+  };
+}

@@ -1,0 +1,442 @@
+import {
+  applyOrderEvent,
+  decodeOrderEvent,
+  describesSameExecution,
+  encodeFill,
+  encodeOrderEvent,
+  type EventSource,
+  eventSources,
+  type Fill,
+  FillbookError,
+  type FillRequest,
+  isFillbookError,
+  isVenueName,
+  invalid,
+  type Order,
+  type OrderEvent,
+  orderFingerprint,
+  type OrderRequest,
+  type OrderSpec,
+  type OrderUpdate,
+  reasonCharsMax,
+  replayOrder,
+  requireOneOf,
+  requirePositive,
+  requireText,
+  requireTimestamp,
+  requireUuid,
+  validateFillRequest,
+  validateOrderRequest,
+  zero,
+} from '../domain/index.js';
+import {
+  type AccountRecord,
+  constraintOf,
+  type Database,
+  type DatabaseOptions,
+  insertAccount,
+  insertFill,
+  insertOrder,
+  insertOrderEvent,
+  insertQuarantinedFill,
+  migrate,
+  openDatabase,
+  type OrderKey,
+  type QuarantinedFill,
+  type QuarantineKind,
+  selectAccount,
+  selectAccounts,
+  selectFillByExecId,
+  selectOrder,
+  selectOrderAccount,
+  selectOrderEvents,
+  selectOrderFills,
+  selectQuarantinedFills,
+  type SqlClient,
+  sqlState,
+  sqlStateOf,
+  type StoredOrderEvent,
+  updateOrder,
+} from '../storage/index.js';
+
+export type Account = AccountRecord;
+
+export interface CreateAccountInput {
+  name: string;
+  venue?: string;
+  baseCurrency?: string;
+  venueConfig?: Record<string, unknown>;
+}
+
+/** An order addressed by ledger id (account optional), client order id or broker order id. */
+export type OrderRef =
+  | { orderId: string; accountId?: string }
+  | { accountId: string; clientOrderId: string }
+  | { accountId: string; brokerOrderId: string };
+
+/** Lifecycle reports as the API names them (`open` is the acknowledgement, `retry` re-queues a failed order). */
+export const lifecycleEventTypes = [
+  'submitted', 'open', 'pending_cancel', 'cancel_rejected', 'canceled', 'rejected', 'expired', 'replaced', 'amended',
+  'status_checked', 'failed', 'retry',
+] as const;
+export type LifecycleEventType = (typeof lifecycleEventTypes)[number];
+
+const domainEventType = {
+  submitted: 'submitted',
+  open: 'accepted',
+  pending_cancel: 'cancel_requested',
+  cancel_rejected: 'cancel_rejected',
+  canceled: 'canceled',
+  rejected: 'rejected',
+  expired: 'expired',
+  replaced: 'replaced',
+  amended: 'amended',
+  status_checked: 'status_checked',
+  failed: 'failed',
+  retry: 'retried',
+} as const satisfies Record<LifecycleEventType, OrderUpdate['type']>;
+
+export interface LifecycleEventInput {
+  type: LifecycleEventType;
+  brokerOrderId?: string;
+  reason?: string;
+  quantity?: string;
+  limitPrice?: string;
+  stopPrice?: string;
+  at?: string | Date;
+  source?: EventSource;
+}
+
+export interface RecordFillInput extends FillRequest {
+  order: OrderRef;
+  source?: EventSource;
+}
+
+export interface RecordOrderResult {
+  order: Order;
+  /** False when the client order id was already recorded with the same body: the original is returned. */
+  created: boolean;
+}
+
+export interface RecordFillResult {
+  /** `duplicate`: the exec id was already recorded with the same data; nothing changed. */
+  outcome: 'recorded' | 'duplicate';
+  order: Order;
+  fill: Fill;
+}
+
+export interface OrderDetail {
+  order: Order;
+  fills: Fill[];
+  events: StoredOrderEvent[];
+}
+
+export interface LedgerOptions extends DatabaseOptions {
+  /** An already open database; the ledger then leaves closing it to the caller. */
+  database?: Database;
+  /** The ledger's clock; tests pin it. */
+  now?: () => Date;
+}
+
+const brokerOrderIdCharsMax = 128;
+
+/**
+ * The ledger library: what the HTTP service and the CLI call. Every write is one transaction that
+ * changes the order row and appends its event together; every transaction touches one account.
+ */
+export class Ledger {
+  readonly db: Database;
+  private readonly ownsDatabase: boolean;
+  private readonly clock: () => Date;
+
+  private constructor(db: Database, ownsDatabase: boolean, clock: () => Date) {
+    this.db = db;
+    this.ownsDatabase = ownsDatabase;
+    this.clock = clock;
+  }
+
+  static async open(options: LedgerOptions = {}): Promise<Ledger> {
+    const db = options.database ?? (await openDatabase(options));
+    await migrate(db);
+    return new Ledger(db, options.database === undefined, options.now ?? (() => new Date()));
+  }
+
+  async close(): Promise<void> {
+    if (this.ownsDatabase) await this.db.close();
+  }
+
+  private now(): string {
+    return this.clock().toISOString();
+  }
+
+  // ---- accounts ------------------------------------------------------------------------------
+
+  async createAccount(input: CreateAccountInput): Promise<Account> {
+    const venue = input.venue ?? 'paper';
+    if (!isVenueName(venue)) throw invalid('venue', `must be paper, alpaca, tradier, tastytrade, manual or ccxt:<exchange>; got ${JSON.stringify(venue)}`);
+    const baseCurrency = input.baseCurrency ?? 'USD';
+    if (!/^[A-Z0-9]{2,10}$/.test(baseCurrency)) throw invalid('base_currency', 'must be an upper-case currency code such as USD');
+    const account: Account = {
+      id: crypto.randomUUID(),
+      name: requireText(input.name, 'name', 200),
+      venue,
+      baseCurrency,
+      venueConfig: input.venueConfig ?? {},
+      createdAt: this.now(),
+    };
+    await insertAccount(this.db, account);
+    return account;
+  }
+
+  async getAccount(accountId: string): Promise<Account> {
+    const account = await selectAccount(this.db, requireUuid(accountId, 'account_id'));
+    if (account === undefined) throw accountNotFound(accountId);
+    return account;
+  }
+
+  async listAccounts(): Promise<Account[]> {
+    return selectAccounts(this.db);
+  }
+
+  // ---- orders --------------------------------------------------------------------------------
+
+  /**
+   * Records an order as `pending_submit`, before any venue sees it (write-ahead). Idempotent on the
+   * client order id: the same body returns the original order, a different body is a conflict.
+   */
+  async recordOrder(request: OrderRequest, source: EventSource = 'api'): Promise<RecordOrderResult> {
+    const valid = validateOrderRequest(request);
+    const fingerprint = orderFingerprint(valid);
+    const at = this.now();
+    const spec: OrderSpec = {
+      ...valid,
+      id: crypto.randomUUID(),
+      clientOrderId: valid.clientOrderId ?? `fb-${crypto.randomUUID()}`,
+      brokerOrderId: null,
+      origin: 'api',
+    };
+    const created: OrderEvent = { type: 'created', at, recordedAt: at, source, order: spec };
+    const order = applyOrderEvent(undefined, created);
+    return this.db.transaction(async (tx) => {
+      if ((await selectAccount(tx, spec.accountId)) === undefined) throw accountNotFound(spec.accountId);
+      if (await insertOrder(tx, order, fingerprint)) {
+        await insertOrderEvent(tx, order.accountId, order.id, order.version, encodeOrderEvent(created));
+        return { order, created: true };
+      }
+      const existing = await selectOrder(tx, spec.accountId, { by: 'client_order_id', value: spec.clientOrderId });
+      if (existing === undefined) throw new Error('client order id conflicted but no order holds it');
+      if (existing.fingerprint !== fingerprint) {
+        throw new FillbookError(
+          'FILLBOOK_ERR_IDEMPOTENCY_CONFLICT',
+          `client_order_id ${spec.clientOrderId} is already used by order ${existing.order.id} with a different body; use a new client_order_id for a new order`,
+          { client_order_id: spec.clientOrderId, order_id: existing.order.id },
+        );
+      }
+      return { order: existing.order, created: false };
+    });
+  }
+
+  /** Applies a lifecycle report to an order, through the transition table, with its audit event. */
+  async applyEvent(ref: OrderRef, input: LifecycleEventInput): Promise<Order> {
+    const event = this.lifecycleEvent(input);
+    const { accountId, key } = await this.resolve(ref);
+    try {
+      return await this.db.transaction(async (tx) => {
+        const order = await this.lockOrder(tx, accountId, key);
+        const next = applyOrderEvent(order, event);
+        await updateOrder(tx, next);
+        await insertOrderEvent(tx, accountId, next.id, next.version, encodeOrderEvent(event));
+        return next;
+      });
+    } catch (error) {
+      if (sqlStateOf(error) === sqlState.uniqueViolation && constraintOf(error)?.includes('broker_order_id')) {
+        throw new FillbookError(
+          'FILLBOOK_ERR_BROKER_ORDER_ID_CONFLICT',
+          `broker order id ${input.brokerOrderId} already belongs to another order in this account`,
+          { broker_order_id: input.brokerOrderId },
+        );
+      }
+      throw error;
+    }
+  }
+
+  private lifecycleEvent(input: LifecycleEventInput): OrderUpdate {
+    const type = domainEventType[requireOneOf(lifecycleEventTypes, input.type, 'type')];
+    const recordedAt = this.now();
+    const base = {
+      at: input.at === undefined ? recordedAt : requireTimestamp(input.at, 'at'),
+      recordedAt,
+      source: requireOneOf(eventSources, input.source ?? 'api', 'source'),
+    };
+    const reason = input.reason === undefined ? null : requireText(input.reason, 'reason', reasonCharsMax);
+    const brokerOrderId = input.brokerOrderId === undefined ? null : requireText(input.brokerOrderId, 'broker_order_id', brokerOrderIdCharsMax);
+    switch (type) {
+      case 'submitted':
+      case 'accepted':
+        return { ...base, type, brokerOrderId };
+      case 'cancel_rejected':
+      case 'canceled':
+      case 'rejected':
+      case 'replaced':
+      case 'failed':
+        return { ...base, type, reason };
+      case 'amended': {
+        const optional = (value: string | undefined, field: string) => (value === undefined ? null : requirePositive(value, field));
+        const amended = {
+          quantity: optional(input.quantity, 'quantity'),
+          limitPrice: optional(input.limitPrice, 'limit_price'),
+          stopPrice: optional(input.stopPrice, 'stop_price'),
+        };
+        if (amended.quantity === null && amended.limitPrice === null && amended.stopPrice === null) {
+          throw invalid('amended', 'needs at least one of quantity, limit_price, stop_price');
+        }
+        return { ...base, type, ...amended };
+      }
+      case 'cancel_requested':
+      case 'expired':
+      case 'status_checked':
+      case 'retried':
+        return { ...base, type };
+    }
+  }
+
+  async getOrder(ref: OrderRef): Promise<Order> {
+    const { accountId, key } = await this.resolve(ref);
+    const found = await selectOrder(this.db, accountId, key);
+    if (found === undefined) throw orderNotFound(ref);
+    return found.order;
+  }
+
+  /** The order with its fills and its audit trail, read in one transaction so they agree. */
+  async getOrderDetail(ref: OrderRef): Promise<OrderDetail> {
+    const { accountId, key } = await this.resolve(ref);
+    return this.db.transaction(async (tx) => {
+      const found = await selectOrder(tx, accountId, key);
+      if (found === undefined) throw orderNotFound(ref);
+      const [fills, events] = [await selectOrderFills(tx, accountId, found.order.id), await selectOrderEvents(tx, accountId, found.order.id)];
+      return { order: found.order, fills, events };
+    });
+  }
+
+  /** Rebuilds an order from its stored events alone. */
+  async replayOrder(ref: OrderRef): Promise<Order> {
+    const { events } = await this.getOrderDetail(ref);
+    return replayOrder(events.map(decodeOrderEvent));
+  }
+
+  // ---- fills ---------------------------------------------------------------------------------
+
+  /**
+   * Records one execution exactly once. The order row is locked first, so concurrent fills for one
+   * order serialize and none is lost; the exec id is unique per account, so a redelivery is seen.
+   * A redelivery with the same data changes nothing; one with different data, an overfill, or a
+   * fill the order's status refuses is quarantined (kept, not applied) and reported as an error.
+   */
+  async recordFill(input: RecordFillInput): Promise<RecordFillResult> {
+    const request = validateFillRequest(input);
+    const source = requireOneOf(eventSources, input.source ?? 'api', 'source');
+    const { accountId, key } = await this.resolve(input.order);
+    const receivedAt = this.now();
+    const outcome = await this.db.transaction(async (tx): Promise<FillOutcome> => {
+      const order = await this.lockOrder(tx, accountId, key);
+      const fill: Fill = {
+        id: crypto.randomUUID(),
+        accountId,
+        orderId: order.id,
+        execId: request.execId,
+        quantity: request.quantity,
+        price: request.price,
+        fee: request.fee ?? zero,
+        feeCurrency: request.feeCurrency,
+        liquidity: request.liquidity,
+        executedAt: request.executedAt ?? receivedAt,
+        receivedAt,
+        source,
+      };
+      const recorded = await selectFillByExecId(tx, accountId, fill.execId);
+      if (recorded !== undefined) return this.redelivery(tx, order, recorded, fill, request.fee !== null);
+      const event: OrderEvent = { type: 'filled', at: fill.executedAt, recordedAt: receivedAt, source, fill };
+      let next: Order;
+      try {
+        next = applyOrderEvent(order, event);
+      } catch (error) {
+        if (isFillbookError(error, 'FILLBOOK_ERR_OVERFILL')) return this.quarantine(tx, 'overfill', fill, error);
+        if (isFillbookError(error, 'FILLBOOK_ERR_INVALID_TRANSITION')) return this.quarantine(tx, 'refused_transition', fill, error);
+        throw error;
+      }
+      if (!(await insertFill(tx, fill))) {
+        // The exec id was committed by another transaction (for another order) since we looked.
+        const raced = await selectFillByExecId(tx, accountId, fill.execId);
+        if (raced === undefined) throw new Error(`exec id ${fill.execId} conflicted but is not recorded`);
+        return this.redelivery(tx, order, raced, fill, request.fee !== null);
+      }
+      await updateOrder(tx, next);
+      await insertOrderEvent(tx, accountId, next.id, next.version, encodeOrderEvent(event));
+      return { outcome: 'recorded', order: next, fill };
+    });
+    if ('error' in outcome) throw outcome.error;
+    return outcome;
+  }
+
+  private async redelivery(tx: SqlClient, order: Order, recorded: Fill, delivered: Fill, deliveredHasFee: boolean): Promise<FillOutcome> {
+    if (describesSameExecution(recorded, delivered, deliveredHasFee)) {
+      const current = recorded.orderId === order.id ? order : ((await selectOrder(tx, order.accountId, { by: 'id', value: recorded.orderId }))?.order ?? order);
+      return { outcome: 'duplicate', order: current, fill: recorded };
+    }
+    const error = new FillbookError(
+      'FILLBOOK_ERR_DUPLICATE_FILL_CONFLICT',
+      `exec_id ${delivered.execId} is already recorded for order ${recorded.orderId} with different data; the new delivery is quarantined for review`,
+      { exec_id: delivered.execId, order_id: recorded.orderId },
+    );
+    return this.quarantine(tx, 'conflicting_duplicate', delivered, error);
+  }
+
+  /** Keeps a fill that cannot be applied; it commits with the transaction, then the error is raised. */
+  private async quarantine(tx: SqlClient, kind: QuarantineKind, fill: Fill, error: FillbookError): Promise<FillOutcome> {
+    await insertQuarantinedFill(tx, {
+      id: crypto.randomUUID(),
+      accountId: fill.accountId,
+      kind,
+      execId: fill.execId,
+      orderId: fill.orderId,
+      reason: error.message,
+      payload: encodeFill(fill),
+      receivedAt: fill.receivedAt,
+    });
+    return { error };
+  }
+
+  async listQuarantinedFills(accountId: string): Promise<QuarantinedFill[]> {
+    return selectQuarantinedFills(this.db, requireUuid(accountId, 'account_id'));
+  }
+
+  // ---- addressing ----------------------------------------------------------------------------
+
+  private async resolve(ref: OrderRef): Promise<{ accountId: string; key: OrderKey }> {
+    if ('orderId' in ref) {
+      const orderId = requireUuid(ref.orderId, 'order_id');
+      const accountId = ref.accountId === undefined ? await selectOrderAccount(this.db, orderId) : requireUuid(ref.accountId, 'account_id');
+      if (accountId === undefined) throw orderNotFound(ref);
+      return { accountId, key: { by: 'id', value: orderId } };
+    }
+    const accountId = requireUuid(ref.accountId, 'account_id');
+    if ('clientOrderId' in ref) return { accountId, key: { by: 'client_order_id', value: requireText(ref.clientOrderId, 'client_order_id', 128) } };
+    return { accountId, key: { by: 'broker_order_id', value: requireText(ref.brokerOrderId, 'broker_order_id', brokerOrderIdCharsMax) } };
+  }
+
+  private async lockOrder(tx: SqlClient, accountId: string, key: OrderKey): Promise<Order> {
+    const found = await selectOrder(tx, accountId, key, 'for update');
+    if (found === undefined) throw orderNotFound({ accountId, key });
+    return found.order;
+  }
+}
+
+type FillOutcome = RecordFillResult | { error: FillbookError };
+
+function accountNotFound(accountId: string): FillbookError {
+  return new FillbookError('FILLBOOK_ERR_ACCOUNT_NOT_FOUND', `account ${accountId} does not exist (or is not yours)`, { account_id: accountId });
+}
+
+function orderNotFound(ref: unknown): FillbookError {
+  return new FillbookError('FILLBOOK_ERR_ORDER_NOT_FOUND', `no order matches ${JSON.stringify(ref)} (or it is not yours)`, { ref });
+}

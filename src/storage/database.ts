@@ -1,0 +1,55 @@
+/**
+ * The storage engines speak one SQL dialect, PostgreSQL: the embedded engine (PGlite) and a
+ * PostgreSQL server. Both sit behind this small interface; nothing above storage knows which it has.
+ */
+export interface SqlClient {
+  query<Row = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<Row[]>;
+  /** Runs a script of several statements without parameters (migrations). */
+  exec(script: string): Promise<void>;
+}
+
+export type EngineName = 'pglite' | 'postgres';
+
+export interface Database extends SqlClient {
+  readonly engine: EngineName;
+  /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
+  transaction<T>(work: (tx: SqlClient) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** `postgres://…` for a PostgreSQL server; when absent, the embedded engine is used. */
+  databaseUrl?: string;
+  /** Data directory of the embedded engine; in memory when absent. */
+  dataDir?: string;
+  /** Connections in the server pool. */
+  poolSize?: number;
+}
+
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  if (options.databaseUrl !== undefined && options.databaseUrl !== '') {
+    const { openPostgresDatabase } = await import('./postgres-database.js');
+    return openPostgresDatabase(options.databaseUrl, options.poolSize);
+  }
+  const { openPgliteDatabase } = await import('./pglite-database.js');
+  return openPgliteDatabase(options.dataDir);
+}
+
+/** PostgreSQL error codes the ledger reacts to. */
+export const sqlState = {
+  uniqueViolation: '23505',
+  foreignKeyViolation: '23503',
+  checkViolation: '23514',
+  serializationFailure: '40001',
+  deadlockDetected: '40P01',
+} as const;
+
+export function sqlStateOf(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+export function constraintOf(error: unknown): string | undefined {
+  const constraint = (error as { constraint?: unknown } | null)?.constraint;
+  return typeof constraint === 'string' ? constraint : undefined;
+}

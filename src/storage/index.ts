@@ -1,0 +1,3 @@
+export * from './database.js';
+export * from './ledger-store.js';
+export { migrate } from './migrate.js';

@@ -1,0 +1,167 @@
+import type { Fill, Order, StoredEventFields } from '../domain/index.js';
+import type { SqlClient } from './database.js';
+import { fillColumns, fillFromRow, fillValues, orderColumns, orderFromRow, orderValues, placeholders, type Row, toIso } from './order-rows.js';
+
+/**
+ * The ledger's SQL, one function a statement. Every statement names the account: no statement
+ * reads or writes across accounts, so a transaction never spans two.
+ */
+
+export interface AccountRecord {
+  id: string;
+  name: string;
+  venue: string;
+  baseCurrency: string;
+  venueConfig: Record<string, unknown>;
+  createdAt: string;
+}
+
+const accountFromRow = (r: Row): AccountRecord => ({
+  id: r.account_id as string,
+  name: r.name as string,
+  venue: r.venue as string,
+  baseCurrency: r.base_currency as string,
+  venueConfig: (r.venue_config as Record<string, unknown>) ?? {},
+  createdAt: toIso(r.created_at),
+});
+
+export async function insertAccount(sql: SqlClient, a: AccountRecord): Promise<void> {
+  await sql.query(
+    'insert into accounts (account_id, name, venue, base_currency, venue_config, created_at) values ($1, $2, $3, $4, $5, $6)',
+    [a.id, a.name, a.venue, a.baseCurrency, JSON.stringify(a.venueConfig), a.createdAt],
+  );
+}
+
+export async function selectAccount(sql: SqlClient, accountId: string): Promise<AccountRecord | undefined> {
+  const rows = await sql.query('select * from accounts where account_id = $1', [accountId]);
+  return rows[0] === undefined ? undefined : accountFromRow(rows[0]);
+}
+
+export async function selectAccounts(sql: SqlClient): Promise<AccountRecord[]> {
+  return (await sql.query('select * from accounts order by created_at, account_id')).map(accountFromRow);
+}
+
+const insertOrderSql = `insert into orders (${orderColumns.join(', ')}, request_fingerprint)
+  values (${placeholders(orderColumns.length)}, $${orderColumns.length + 1})
+  on conflict (account_id, client_order_id) do nothing returning id`;
+
+/** Inserts a new order; false when its client order id is already taken in the account. */
+export async function insertOrder(sql: SqlClient, order: Order, fingerprint: string): Promise<boolean> {
+  const rows = await sql.query(insertOrderSql, [...orderValues(order), fingerprint]);
+  return rows.length === 1;
+}
+
+const mutableOrderColumns = orderColumns.filter((c) => c !== 'account_id' && c !== 'id');
+const updateOrderSql = `update orders set ${mutableOrderColumns.map((c, i) => `${c} = $${i + 3}`).join(', ')}
+  where account_id = $1 and id = $2`;
+
+export async function updateOrder(sql: SqlClient, order: Order): Promise<void> {
+  const values = orderValues(order);
+  const byColumn = new Map(orderColumns.map((c, i) => [c, values[i]]));
+  await sql.query(updateOrderSql, [order.accountId, order.id, ...mutableOrderColumns.map((c) => byColumn.get(c))]);
+}
+
+export type OrderKey =
+  | { by: 'id'; value: string }
+  | { by: 'client_order_id'; value: string }
+  | { by: 'broker_order_id'; value: string };
+
+const keyColumn = { id: 'id', client_order_id: 'client_order_id', broker_order_id: 'broker_order_id' } as const;
+
+export async function selectOrder(
+  sql: SqlClient,
+  accountId: string,
+  key: OrderKey,
+  lock: 'for update' | '' = '',
+): Promise<{ order: Order; fingerprint: string } | undefined> {
+  const rows = await sql.query(`select * from orders where account_id = $1 and ${keyColumn[key.by]} = $2 ${lock}`, [
+    accountId,
+    key.value,
+  ]);
+  const row = rows[0];
+  return row === undefined ? undefined : { order: orderFromRow(row), fingerprint: row.request_fingerprint as string };
+}
+
+/** The account an order id belongs to, for callers that address an order by its id alone. */
+export async function selectOrderAccount(sql: SqlClient, orderId: string): Promise<string | undefined> {
+  const rows = await sql.query<{ account_id: string }>('select account_id from orders where id = $1', [orderId]);
+  return rows[0]?.account_id;
+}
+
+export async function insertOrderEvent(sql: SqlClient, accountId: string, orderId: string, seq: number, e: StoredEventFields): Promise<void> {
+  await sql.query(
+    `insert into order_events (account_id, order_id, seq, type, source, occurred_at, recorded_at, payload)
+     values ($1, $2, $3, $4, $5, $6, $7, $8)`,
+    [accountId, orderId, seq, e.type, e.source, e.at, e.recordedAt, JSON.stringify(e.payload)],
+  );
+}
+
+export interface StoredOrderEvent extends StoredEventFields {
+  seq: number;
+}
+
+export async function selectOrderEvents(sql: SqlClient, accountId: string, orderId: string): Promise<StoredOrderEvent[]> {
+  const rows = await sql.query('select * from order_events where account_id = $1 and order_id = $2 order by seq', [accountId, orderId]);
+  return rows.map((r) => ({
+    seq: Number(r.seq),
+    type: r.type as StoredEventFields['type'],
+    source: r.source as StoredEventFields['source'],
+    at: toIso(r.occurred_at),
+    recordedAt: toIso(r.recorded_at),
+    payload: r.payload as StoredEventFields['payload'],
+  }));
+}
+
+const insertFillSql = `insert into fills (${fillColumns.join(', ')}) values (${placeholders(fillColumns.length)})
+  on conflict (account_id, exec_id) do nothing returning id`;
+
+/** Inserts a fill; false when its exec id is already recorded in the account. */
+export async function insertFill(sql: SqlClient, fill: Fill): Promise<boolean> {
+  return (await sql.query(insertFillSql, fillValues(fill))).length === 1;
+}
+
+export async function selectFillByExecId(sql: SqlClient, accountId: string, execId: string): Promise<Fill | undefined> {
+  const rows = await sql.query('select * from fills where account_id = $1 and exec_id = $2', [accountId, execId]);
+  return rows[0] === undefined ? undefined : fillFromRow(rows[0]);
+}
+
+export async function selectOrderFills(sql: SqlClient, accountId: string, orderId: string): Promise<Fill[]> {
+  const rows = await sql.query('select * from fills where account_id = $1 and order_id = $2 order by executed_at, exec_id', [accountId, orderId]);
+  return rows.map(fillFromRow);
+}
+
+export const quarantineKinds = ['conflicting_duplicate', 'overfill', 'refused_transition'] as const;
+export type QuarantineKind = (typeof quarantineKinds)[number];
+
+export interface QuarantinedFill {
+  id: string;
+  accountId: string;
+  kind: QuarantineKind;
+  execId: string;
+  orderId: string | null;
+  reason: string;
+  payload: Record<string, unknown>;
+  receivedAt: string;
+}
+
+export async function insertQuarantinedFill(sql: SqlClient, q: QuarantinedFill): Promise<void> {
+  await sql.query(
+    `insert into fill_quarantine (account_id, id, kind, exec_id, order_id, reason, payload, received_at)
+     values ($1, $2, $3, $4, $5, $6, $7, $8)`,
+    [q.accountId, q.id, q.kind, q.execId, q.orderId, q.reason, JSON.stringify(q.payload), q.receivedAt],
+  );
+}
+
+export async function selectQuarantinedFills(sql: SqlClient, accountId: string): Promise<QuarantinedFill[]> {
+  const rows = await sql.query('select * from fill_quarantine where account_id = $1 order by received_at, id', [accountId]);
+  return rows.map((r) => ({
+    id: r.id as string,
+    accountId: r.account_id as string,
+    kind: r.kind as QuarantineKind,
+    execId: r.exec_id as string,
+    orderId: (r.order_id as string | null) ?? null,
+    reason: r.reason as string,
+    payload: r.payload as Record<string, unknown>,
+    receivedAt: toIso(r.received_at),
+  }));
+}

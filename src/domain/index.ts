@@ -9,3 +9,6 @@ export * from './order-status.js';
 export * from './order-transitions.js';
 export * from './vocabulary.js';
 export * from './order-request.js';
+export * from './position.js';
+export * from './holdings.js';
+export * from './performance.js';

@@ -39,7 +39,11 @@ export interface OrderRequest {
   assetClass?: AssetClass;
 }
 
-export type ValidOrderRequest = Omit<OrderSpec, 'id' | 'clientOrderId' | 'origin' | 'brokerOrderId'> & { clientOrderId: string | null };
+/** A validated request; the asset class stays open when the caller left it to the order's position. */
+export type ValidOrderRequest = Omit<OrderSpec, 'id' | 'clientOrderId' | 'origin' | 'brokerOrderId' | 'assetClass'> & {
+  clientOrderId: string | null;
+  assetClass: AssetClass | null;
+};
 
 export function invalid(field: string, message: string): FillbookError {
   return new FillbookError('FILLBOOK_ERR_INVALID_INPUT', `${field} ${message}`, { field });
@@ -95,7 +99,7 @@ export function validateOrderRequest(r: OrderRequest): ValidOrderRequest {
     positionId: r.positionId === undefined || r.positionId === null ? null : requireUuid(r.positionId, 'position_id'),
     role: requireOneOf(orderRoles, r.role ?? 'entry', 'role'),
     clientOrderId: r.clientOrderId === undefined ? null : requireText(r.clientOrderId, 'client_order_id', clientOrderIdCharsMax),
-    assetClass: requireOneOf(assetClasses, r.assetClass ?? 'equity', 'asset_class'),
+    assetClass: r.assetClass === undefined ? null : requireOneOf(assetClasses, r.assetClass, 'asset_class'),
   };
 }
 
@@ -103,7 +107,7 @@ export function validateOrderRequest(r: OrderRequest): ValidOrderRequest {
  * The canonical form of what was asked for, ignoring spelling differences that mean the same order
  * ("10" and "10.0"). Two requests with one client order id and different fingerprints conflict.
  */
-export function orderFingerprint(r: ValidOrderRequest): string {
+export function orderFingerprint(r: Omit<OrderSpec, 'id' | 'clientOrderId' | 'origin' | 'brokerOrderId'>): string {
   const decimal = (d: Decimal | null) => (d === null ? null : formatDecimal(d));
   return JSON.stringify([
     r.symbol, r.assetClass, r.side, r.type, decimal(r.quantity), decimal(r.limitPrice), decimal(r.stopPrice),

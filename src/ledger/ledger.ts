@@ -12,6 +12,24 @@ import {
   isFillbookError,
   isVenueName,
   invalid,
+  assetClasses,
+  type AssetClass,
+  defaultMultiplier,
+  derivePosition,
+  deriveHoldings,
+  type Holding,
+  performanceMetrics,
+  type PerformanceMetrics,
+  type Position,
+  type PositionSide,
+  positionSides,
+  symbolCharsMax,
+  isOneOf,
+  checkExposure,
+  positionExposure,
+  positionRoles,
+  type PositionRole,
+  type PositionSpec,
   type Order,
   type OrderEvent,
   orderFingerprint,
@@ -51,6 +69,16 @@ import {
   selectOrderAccount,
   selectOrderEvents,
   selectOrderFills,
+  insertPosition,
+  selectPositionAccount,
+  selectPositions,
+  selectPositionOrders,
+  selectPositionFills,
+  selectHoldingFills,
+  selectOrders,
+  type OrderFilter,
+  selectGuardOrders,
+  selectPosition,
   selectQuarantinedFills,
   type SqlClient,
   sqlState,
@@ -131,6 +159,22 @@ export interface OrderDetail {
   events: StoredOrderEvent[];
 }
 
+export interface CreatePositionInput {
+  accountId: string;
+  signalId: string;
+  symbol: string;
+  side: PositionSide;
+  targetQuantity: string;
+  assetClass?: AssetClass;
+  /** Contract multiplier; 100 for options and 1 otherwise when absent. */
+  multiplier?: string;
+}
+
+export type PositionRef = { positionId: string; accountId?: string } | { accountId: string; signalId: string };
+
+/** The most rows one list call returns. */
+export const listLimitMax = 1000;
+
 export interface LedgerOptions extends DatabaseOptions {
   /** An already open database; the ledger then leaves closing it to the caller. */
   database?: Database;
@@ -203,37 +247,63 @@ export class Ledger {
   /**
    * Records an order as `pending_submit`, before any venue sees it (write-ahead). Idempotent on the
    * client order id: the same body returns the original order, a different body is a conflict.
+   * An order for a position passes the exposure guard first, under the position's row lock, so
+   * concurrent requests and several instances see one another's orders.
    */
   async recordOrder(request: OrderRequest, source: EventSource = 'api'): Promise<RecordOrderResult> {
     const valid = validateOrderRequest(request);
-    const fingerprint = orderFingerprint(valid);
     const at = this.now();
-    const spec: OrderSpec = {
-      ...valid,
-      id: crypto.randomUUID(),
-      clientOrderId: valid.clientOrderId ?? `fb-${crypto.randomUUID()}`,
-      brokerOrderId: null,
-      origin: 'api',
-    };
-    const created: OrderEvent = { type: 'created', at, recordedAt: at, source, order: spec };
-    const order = applyOrderEvent(undefined, created);
     return this.db.transaction(async (tx) => {
-      if ((await selectAccount(tx, spec.accountId)) === undefined) throw accountNotFound(spec.accountId);
-      if (await insertOrder(tx, order, fingerprint)) {
-        await insertOrderEvent(tx, order.accountId, order.id, order.version, encodeOrderEvent(created));
-        return { order, created: true };
+      if ((await selectAccount(tx, valid.accountId)) === undefined) throw accountNotFound(valid.accountId);
+      const position = valid.positionId === null ? undefined : await this.lockPosition(tx, valid.accountId, valid.positionId);
+      const fields = { ...valid, assetClass: valid.assetClass ?? position?.assetClass ?? 'equity' };
+      const fingerprint = orderFingerprint(fields);
+      if (valid.clientOrderId !== null) {
+        const existing = await this.existingOrder(tx, valid.accountId, valid.clientOrderId, fingerprint);
+        if (existing !== undefined) return { order: existing, created: false };
       }
-      const existing = await selectOrder(tx, spec.accountId, { by: 'client_order_id', value: spec.clientOrderId });
-      if (existing === undefined) throw new Error('client order id conflicted but no order holds it');
-      if (existing.fingerprint !== fingerprint) {
-        throw new FillbookError(
-          'FILLBOOK_ERR_IDEMPOTENCY_CONFLICT',
-          `client_order_id ${spec.clientOrderId} is already used by order ${existing.order.id} with a different body; use a new client_order_id for a new order`,
-          { client_order_id: spec.clientOrderId, order_id: existing.order.id },
-        );
+      if (position !== undefined) {
+        if (!isOneOf(positionRoles, fields.role)) throw invalid('role', `must be one of ${positionRoles.join(', ')} for an order of a position`);
+        const exposure = positionExposure(await selectGuardOrders(tx, position.accountId, position.id));
+        checkExposure(position, exposure, { role: fields.role, side: fields.side, symbol: fields.symbol, quantity: fields.quantity });
       }
-      return { order: existing.order, created: false };
+      const spec: OrderSpec = {
+        ...fields,
+        id: crypto.randomUUID(),
+        clientOrderId: valid.clientOrderId ?? `fb-${crypto.randomUUID()}`,
+        brokerOrderId: null,
+        origin: 'api',
+      };
+      const created: OrderEvent = { type: 'created', at, recordedAt: at, source, order: spec };
+      const order = applyOrderEvent(undefined, created);
+      if (!(await insertOrder(tx, order, fingerprint))) {
+        // Another request with this client order id committed after we looked.
+        const existing = await this.existingOrder(tx, spec.accountId, spec.clientOrderId, fingerprint);
+        if (existing === undefined) throw new Error('client order id conflicted but no order holds it');
+        return { order: existing, created: false };
+      }
+      await insertOrderEvent(tx, order.accountId, order.id, order.version, encodeOrderEvent(created));
+      return { order, created: true };
     });
+  }
+
+  private async existingOrder(tx: SqlClient, accountId: string, clientOrderId: string, fingerprint: string): Promise<Order | undefined> {
+    const existing = await selectOrder(tx, accountId, { by: 'client_order_id', value: clientOrderId });
+    if (existing === undefined) return undefined;
+    if (existing.fingerprint !== fingerprint) {
+      throw new FillbookError(
+        'FILLBOOK_ERR_IDEMPOTENCY_CONFLICT',
+        `client_order_id ${clientOrderId} is already used by order ${existing.order.id} with a different body; use a new client_order_id for a new order`,
+        { client_order_id: clientOrderId, order_id: existing.order.id },
+      );
+    }
+    return existing.order;
+  }
+
+  private async lockPosition(tx: SqlClient, accountId: string, positionId: string): Promise<PositionSpec> {
+    const position = await selectPosition(tx, accountId, { by: 'id', value: positionId }, 'for update');
+    if (position === undefined) throw positionNotFound(positionId);
+    return position;
   }
 
   /** Applies a lifecycle report to an order, through the transition table, with its audit event. */
@@ -242,7 +312,15 @@ export class Ledger {
     const { accountId, key } = await this.resolve(ref);
     try {
       return await this.db.transaction(async (tx) => {
+        // Locks are always taken position first, then order (recordOrder holds the position lock).
+        const positionId = addsExposure(event) ? (await selectOrder(tx, accountId, key))?.order.positionId : null;
+        const position = positionId ? await this.lockPosition(tx, accountId, positionId) : undefined;
         const order = await this.lockOrder(tx, accountId, key);
+        if (position !== undefined) {
+          const others = (await selectGuardOrders(tx, accountId, position.id)).filter((o) => o.id !== order.id);
+          const quantity = (event.type === 'amended' && event.quantity !== null ? event.quantity : order.quantity).minus(order.qtyFilled);
+          checkExposure(position, positionExposure(others), { role: order.role as PositionRole, side: order.side, symbol: order.symbol, quantity });
+        }
         const next = applyOrderEvent(order, event);
         await updateOrder(tx, next);
         await insertOrderEvent(tx, accountId, next.id, next.version, encodeOrderEvent(event));
@@ -322,6 +400,85 @@ export class Ledger {
   async replayOrder(ref: OrderRef): Promise<Order> {
     const { events } = await this.getOrderDetail(ref);
     return replayOrder(events.map(decodeOrderEvent));
+  }
+
+  // ---- positions, holdings, performance -----------------------------------------------------
+
+  /** Creates a position for a signal; idempotent on `signal_id` (same body: the original; else a conflict). */
+  async createPosition(input: CreatePositionInput): Promise<{ position: Position; created: boolean }> {
+    const assetClass = requireOneOf(assetClasses, input.assetClass ?? 'equity', 'asset_class');
+    const spec: PositionSpec = {
+      id: crypto.randomUUID(),
+      accountId: requireUuid(input.accountId, 'account_id'),
+      signalId: requireText(input.signalId, 'signal_id', 200),
+      symbol: requireText(input.symbol, 'symbol', symbolCharsMax),
+      assetClass,
+      side: requireOneOf(positionSides, input.side, 'side'),
+      targetQuantity: requirePositive(input.targetQuantity, 'target_quantity'),
+      multiplier: input.multiplier === undefined ? defaultMultiplier(assetClass) : requirePositive(input.multiplier, 'multiplier'),
+      createdAt: this.now(),
+    };
+    return this.db.transaction(async (tx) => {
+      if ((await selectAccount(tx, spec.accountId)) === undefined) throw accountNotFound(spec.accountId);
+      if (await insertPosition(tx, spec)) return { position: derivePosition(spec, [], []), created: true };
+      const existing = await selectPosition(tx, spec.accountId, { by: 'signal_id', value: spec.signalId });
+      if (existing === undefined) throw new Error('signal id conflicted but no position holds it');
+      const same = (['symbol', 'assetClass', 'side'] as const).every((k) => existing[k] === spec[k]) && existing.targetQuantity.eq(spec.targetQuantity) && existing.multiplier.eq(spec.multiplier);
+      if (!same) {
+        throw new FillbookError('FILLBOOK_ERR_POSITION_CONFLICT', `signal_id ${spec.signalId} already has position ${existing.id} with a different body`, {
+          signal_id: spec.signalId,
+          position_id: existing.id,
+        });
+      }
+      return { position: (await this.derivePositions(tx, existing.accountId, [existing]))[0]!, created: false };
+    });
+  }
+
+  async getPosition(ref: PositionRef): Promise<Position> {
+    const { accountId, key } = await this.resolvePosition(ref);
+    return this.db.transaction(async (tx) => {
+      const spec = await selectPosition(tx, accountId, key);
+      if (spec === undefined) throw positionNotFound(key.value);
+      return (await this.derivePositions(tx, spec.accountId, [spec]))[0]!;
+    });
+  }
+
+  private async resolvePosition(ref: PositionRef): Promise<{ accountId: string; key: { by: 'id' | 'signal_id'; value: string } }> {
+    if ('signalId' in ref) return { accountId: requireUuid(ref.accountId, 'account_id'), key: { by: 'signal_id', value: requireText(ref.signalId, 'signal_id', 200) } };
+    const positionId = requireUuid(ref.positionId, 'position_id');
+    const accountId = ref.accountId === undefined ? await selectPositionAccount(this.db, positionId) : requireUuid(ref.accountId, 'account_id');
+    if (accountId === undefined) throw positionNotFound(positionId);
+    return { accountId, key: { by: 'id', value: positionId } };
+  }
+
+  async listPositions(accountId: string): Promise<Position[]> {
+    const id = requireUuid(accountId, 'account_id');
+    return this.db.transaction(async (tx) => this.derivePositions(tx, id, await selectPositions(tx, [id])));
+  }
+
+  private async derivePositions(tx: SqlClient, accountId: string, specs: readonly PositionSpec[]): Promise<Position[]> {
+    if (specs.length === 0) return [];
+    const ids = specs.map((p) => p.id);
+    const [orders, fills] = [await selectPositionOrders(tx, accountId, ids), await selectPositionFills(tx, accountId, ids)];
+    return specs.map((spec) => {
+      const own = orders.filter((o) => o.positionId === spec.id);
+      const ownIds = new Set(own.map((o) => o.id));
+      return derivePosition(spec, own, fills.filter((f) => ownIds.has(f.orderId)));
+    });
+  }
+
+  /** Net quantity and average cost per instrument, from every fill in the account. */
+  async getHoldings(accountId: string): Promise<Holding[]> {
+    return deriveHoldings(await selectHoldingFills(this.db, requireUuid(accountId, 'account_id')));
+  }
+
+  async getPerformance(accountId: string): Promise<PerformanceMetrics> {
+    return performanceMetrics(await this.listPositions(accountId));
+  }
+
+  /** Orders of an account, oldest first, optionally by status and last change. */
+  async listOrders(accountId: string, filter: Partial<OrderFilter> = {}): Promise<Order[]> {
+    return selectOrders(this.db, requireUuid(accountId, 'account_id'), { limit: listLimitMax, ...filter });
   }
 
   // ---- fills ---------------------------------------------------------------------------------
@@ -432,6 +589,15 @@ export class Ledger {
 }
 
 type FillOutcome = RecordFillResult | { error: FillbookError };
+
+/** Events that make an order of a position ask for more: a retry makes it working again, an amendment may grow it. */
+function addsExposure(event: OrderUpdate): boolean {
+  return event.type === 'retried' || (event.type === 'amended' && event.quantity !== null);
+}
+
+function positionNotFound(positionId: string): FillbookError {
+  return new FillbookError('FILLBOOK_ERR_POSITION_NOT_FOUND', `position ${positionId} does not exist (or is not yours)`, { position_id: positionId });
+}
 
 function accountNotFound(accountId: string): FillbookError {
   return new FillbookError('FILLBOOK_ERR_ACCOUNT_NOT_FOUND', `account ${accountId} does not exist (or is not yours)`, { account_id: accountId });

@@ -1,3 +1,4 @@
 export * from './database.js';
 export * from './ledger-store.js';
 export { migrate } from './migrate.js';
+export * from './position-store.js';

@@ -82,6 +82,23 @@ export async function selectOrder(
   return row === undefined ? undefined : { order: orderFromRow(row), fingerprint: row.request_fingerprint as string };
 }
 
+export interface OrderFilter {
+  statuses?: readonly string[];
+  updatedBefore?: string;
+  limit: number;
+}
+
+export async function selectOrders(sql: SqlClient, accountId: string, filter: OrderFilter): Promise<Order[]> {
+  const rows = await sql.query(
+    `select * from orders where account_id = $1
+       and ($2::text[] is null or status = any($2::text[]))
+       and ($3::timestamptz is null or updated_at < $3)
+     order by created_at, id limit $4`,
+    [accountId, filter.statuses ?? null, filter.updatedBefore ?? null, filter.limit],
+  );
+  return rows.map(orderFromRow);
+}
+
 /** The account an order id belongs to, for callers that address an order by its id alone. */
 export async function selectOrderAccount(sql: SqlClient, orderId: string): Promise<string | undefined> {
   const rows = await sql.query<{ account_id: string }>('select account_id from orders where id = $1', [orderId]);

@@ -1,0 +1,94 @@
+import { decimalFromSql, formatDecimal, type GuardOrder, type HoldingFill, type Order, type PositionSpec } from '../domain/index.js';
+import type { SqlClient } from './database.js';
+import { fillFromRow, orderFromRow, type Row, toIso } from './order-rows.js';
+import type { Fill } from '../domain/index.js';
+
+export function positionFromRow(r: Row): PositionSpec {
+  return {
+    accountId: r.account_id as string,
+    id: r.id as string,
+    signalId: r.signal_id as string,
+    symbol: r.symbol as string,
+    assetClass: r.asset_class as PositionSpec['assetClass'],
+    side: r.side as PositionSpec['side'],
+    targetQuantity: decimalFromSql(r.target_quantity as string),
+    multiplier: decimalFromSql(r.multiplier as string),
+    createdAt: toIso(r.created_at),
+  };
+}
+
+/** Inserts a position; false when its signal id is already taken in the account. */
+export async function insertPosition(sql: SqlClient, p: PositionSpec): Promise<boolean> {
+  const rows = await sql.query(
+    `insert into positions (account_id, id, signal_id, symbol, asset_class, side, target_quantity, multiplier, created_at)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9) on conflict (account_id, signal_id) do nothing returning id`,
+    [p.accountId, p.id, p.signalId, p.symbol, p.assetClass, p.side, formatDecimal(p.targetQuantity), formatDecimal(p.multiplier), p.createdAt],
+  );
+  return rows.length === 1;
+}
+
+export async function selectPosition(
+  sql: SqlClient,
+  accountId: string,
+  key: { by: 'id' | 'signal_id'; value: string },
+  lock: 'for update' | '' = '',
+): Promise<PositionSpec | undefined> {
+  const column = key.by === 'id' ? 'id' : 'signal_id';
+  const rows = await sql.query(`select * from positions where account_id = $1 and ${column} = $2 ${lock}`, [accountId, key.value]);
+  return rows[0] === undefined ? undefined : positionFromRow(rows[0]);
+}
+
+export async function selectPositionAccount(sql: SqlClient, positionId: string): Promise<string | undefined> {
+  const rows = await sql.query<{ account_id: string }>('select account_id from positions where id = $1', [positionId]);
+  return rows[0]?.account_id;
+}
+
+export async function selectPositions(sql: SqlClient, accountIds: readonly string[]): Promise<PositionSpec[]> {
+  if (accountIds.length === 0) return [];
+  const rows = await sql.query('select * from positions where account_id = any($1::uuid[]) order by created_at, id', [accountIds]);
+  return rows.map(positionFromRow);
+}
+
+/** The guard's view of a position's orders: role, status and quantities only. */
+export async function selectGuardOrders(sql: SqlClient, accountId: string, positionId: string): Promise<(GuardOrder & { id: string })[]> {
+  const rows = await sql.query('select id, role, status, quantity, qty_filled from orders where account_id = $1 and position_id = $2', [accountId, positionId]);
+  return rows.map((r) => ({
+    id: r.id as string,
+    role: r.role as GuardOrder['role'],
+    status: r.status as GuardOrder['status'],
+    quantity: decimalFromSql(r.quantity as string),
+    qtyFilled: decimalFromSql(r.qty_filled as string),
+  }));
+}
+
+export async function selectPositionOrders(sql: SqlClient, accountId: string, positionIds: readonly string[]): Promise<Order[]> {
+  const rows = await sql.query('select * from orders where account_id = $1 and position_id = any($2::uuid[]) order by created_at, id', [accountId, positionIds]);
+  return rows.map(orderFromRow);
+}
+
+export async function selectPositionFills(sql: SqlClient, accountId: string, positionIds: readonly string[]): Promise<Fill[]> {
+  const rows = await sql.query(
+    `select f.* from fills f join orders o on o.account_id = f.account_id and o.id = f.order_id
+     where o.account_id = $1 and o.position_id = any($2::uuid[]) order by f.executed_at, f.exec_id`,
+    [accountId, positionIds],
+  );
+  return rows.map(fillFromRow);
+}
+
+export async function selectHoldingFills(sql: SqlClient, accountId: string): Promise<HoldingFill[]> {
+  const rows = await sql.query(
+    `select o.symbol, o.asset_class, o.side, f.quantity, f.price, f.executed_at, f.exec_id
+     from fills f join orders o on o.account_id = f.account_id and o.id = f.order_id
+     where f.account_id = $1 order by f.executed_at, f.exec_id`,
+    [accountId],
+  );
+  return rows.map((r) => ({
+    symbol: r.symbol as string,
+    assetClass: r.asset_class as HoldingFill['assetClass'],
+    side: r.side as HoldingFill['side'],
+    quantity: decimalFromSql(r.quantity as string),
+    price: decimalFromSql(r.price as string),
+    executedAt: toIso(r.executed_at),
+    execId: r.exec_id as string,
+  }));
+}

@@ -53,7 +53,7 @@ import {
   type Database,
   type DatabaseOptions,
   insertAccount,
-  insertFill,
+  insertFillApplied,
   insertOrder,
   insertOrderEvent,
   insertQuarantinedFill,
@@ -510,25 +510,24 @@ export class Ledger {
         receivedAt,
         source,
       };
-      const recorded = await selectFillByExecId(tx, accountId, fill.execId);
-      if (recorded !== undefined) return this.redelivery(tx, order, recorded, fill, request.fee !== null);
+      // The happy path is one statement after the lock; a redelivery is looked up only when the
+      // domain refuses the fill or the insert finds its exec id taken.
       const event: OrderEvent = { type: 'filled', at: fill.executedAt, recordedAt: receivedAt, source, fill };
       let next: Order;
       try {
         next = applyOrderEvent(order, event);
       } catch (error) {
+        const recorded = await selectFillByExecId(tx, accountId, fill.execId);
+        if (recorded !== undefined) return this.redelivery(tx, order, recorded, fill, request.fee !== null);
         if (isFillbookError(error, 'FILLBOOK_ERR_OVERFILL')) return this.quarantine(tx, 'overfill', fill, error);
         if (isFillbookError(error, 'FILLBOOK_ERR_INVALID_TRANSITION')) return this.quarantine(tx, 'refused_transition', fill, error);
         throw error;
       }
-      if (!(await insertFill(tx, fill))) {
-        // The exec id was committed by another transaction (for another order) since we looked.
-        const raced = await selectFillByExecId(tx, accountId, fill.execId);
-        if (raced === undefined) throw new Error(`exec id ${fill.execId} conflicted but is not recorded`);
-        return this.redelivery(tx, order, raced, fill, request.fee !== null);
+      if (!(await insertFillApplied(tx, fill, next, encodeOrderEvent(event)))) {
+        const recorded = await selectFillByExecId(tx, accountId, fill.execId);
+        if (recorded === undefined) throw new Error(`exec id ${fill.execId} conflicted but is not recorded`);
+        return this.redelivery(tx, order, recorded, fill, request.fee !== null);
       }
-      await updateOrder(tx, next);
-      await insertOrderEvent(tx, accountId, next.id, next.version, encodeOrderEvent(event));
       return { outcome: 'recorded', order: next, fill };
     });
     if ('error' in outcome) throw outcome.error;

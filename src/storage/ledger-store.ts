@@ -129,12 +129,41 @@ export async function selectOrderEvents(sql: SqlClient, accountId: string, order
   }));
 }
 
-const insertFillSql = `insert into fills (${fillColumns.join(', ')}) values (${placeholders(fillColumns.length)})
-  on conflict (account_id, exec_id) do nothing returning id`;
+/** The order columns a fill changes. */
+const fillChangedColumns = [
+  'status', 'qty_filled', 'qty_remaining', 'filled_notional', 'avg_fill_price', 'fees', 'fee_currency',
+  'first_fill_at', 'last_fill_at', 'completed_at', 'version', 'updated_at',
+] as const;
 
-/** Inserts a fill; false when its exec id is already recorded in the account. */
-export async function insertFill(sql: SqlClient, fill: Fill): Promise<boolean> {
-  return (await sql.query(insertFillSql, fillValues(fill))).length === 1;
+const recordFillSql = (() => {
+  const fillParams = placeholders(fillColumns.length);
+  let n = fillColumns.length;
+  const sets = fillChangedColumns.map((c) => `${c} = $${++n}`).join(', ');
+  const event = `$${++n}, $${++n}, $${++n}, $${++n}, $${++n}, $${++n}`;
+  return `with fill as (
+      insert into fills (${fillColumns.join(', ')}) values (${fillParams})
+      on conflict (account_id, exec_id) do nothing returning account_id, order_id
+    ), changed as (
+      update orders o set ${sets} from fill where o.account_id = fill.account_id and o.id = fill.order_id returning o.id
+    )
+    insert into order_events (account_id, order_id, seq, type, source, occurred_at, recorded_at, payload)
+    select account_id, order_id, ${event} from fill
+    returning seq`;
+})();
+
+/**
+ * Records a fill, the order it changes and the order's event in one statement: the order update
+ * and the event only happen when the fill was new. False when the exec id was already recorded.
+ */
+export async function insertFillApplied(sql: SqlClient, fill: Fill, order: Order, event: StoredEventFields): Promise<boolean> {
+  const values = orderValues(order);
+  const byColumn = new Map(orderColumns.map((c, i) => [c, values[i]]));
+  const rows = await sql.query(recordFillSql, [
+    ...fillValues(fill),
+    ...fillChangedColumns.map((c) => byColumn.get(c)),
+    order.version, event.type, event.source, event.at, event.recordedAt, JSON.stringify(event.payload),
+  ]);
+  return rows.length === 1;
 }
 
 export async function selectFillByExecId(sql: SqlClient, accountId: string, execId: string): Promise<Fill | undefined> {

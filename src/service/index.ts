@@ -1,0 +1,3 @@
+export * from './order-router.js';
+export * from './venue-sync.js';
+export * from './venues.js';

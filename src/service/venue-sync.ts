@@ -1,0 +1,107 @@
+import { type EventSource, isFillbookError, type Order, type OrderStatus } from '../domain/index.js';
+import type { LifecycleEventType, Ledger, OrderRef } from '../ledger/index.js';
+import type { VenueAdapter, VenueEvent, VenueFillReport, VenueOrderReport } from '../venues/index.js';
+
+/** The lifecycle report that brings the ledger to a venue status; fills arrive separately. */
+const reportFor: Record<OrderStatus, LifecycleEventType | null> = {
+  pending_submit: null,
+  submitted: 'submitted',
+  open: 'open',
+  partially_filled: 'open',
+  pending_cancel: null,
+  filled: 'open',
+  canceled: 'canceled',
+  rejected: 'rejected',
+  expired: 'expired',
+  replaced: 'replaced',
+  failed: null,
+};
+
+export interface SyncOutcome {
+  applied: boolean;
+  /** Why nothing was applied: unknown to the ledger, stale (out of order) or a duplicate. */
+  skipped?: 'unknown_order' | 'stale' | 'duplicate' | 'quarantined';
+}
+
+/**
+ * Applies what a venue reports (stream, poll or webhook) to the ledger. Reports arrive duplicated,
+ * late and out of order: a fill is idempotent on its exec id, and a status report the transition
+ * table refuses is stale, so it is skipped rather than forced.
+ */
+export class VenueSync {
+  constructor(private readonly ledger: Ledger) {}
+
+  /** Subscribes to an adapter's stream; returns the unsubscribe function. */
+  attach(accountId: string, adapter: VenueAdapter, onError: (error: unknown) => void = () => {}): () => void {
+    // Events are applied one at a time per account, in arrival order.
+    let queue: Promise<unknown> = Promise.resolve();
+    return adapter.subscribe((event) => {
+      queue = queue.then(() => this.apply(accountId, event, 'broker_stream')).catch(onError);
+    });
+  }
+
+  async apply(accountId: string, event: VenueEvent, source: EventSource): Promise<SyncOutcome> {
+    if (event.kind === 'fill') return this.applyFill(accountId, event.fill, source);
+    if (event.kind === 'order') return this.applyOrderReport(accountId, event.order, source);
+    return { applied: false };
+  }
+
+  async applyFill(accountId: string, fill: VenueFillReport, source: EventSource): Promise<SyncOutcome> {
+    const order = await this.find(accountId, fill.venueOrderId, fill.clientOrderId);
+    if (order === undefined) return { applied: false, skipped: 'unknown_order' };
+    try {
+      const result = await this.ledger.recordFill({
+        order: { orderId: order.id, accountId },
+        execId: fill.execId,
+        quantity: fill.quantity.toFixed(),
+        price: fill.price.toFixed(),
+        fee: fill.fee.toFixed(),
+        feeCurrency: fill.feeCurrency,
+        liquidity: fill.liquidity,
+        executedAt: fill.executedAt,
+        source,
+      });
+      return result.outcome === 'recorded' ? { applied: true } : { applied: false, skipped: 'duplicate' };
+    } catch (error) {
+      if (isFillbookError(error) && ['FILLBOOK_ERR_OVERFILL', 'FILLBOOK_ERR_DUPLICATE_FILL_CONFLICT', 'FILLBOOK_ERR_INVALID_TRANSITION'].includes(error.code)) {
+        return { applied: false, skipped: 'quarantined' };
+      }
+      throw error;
+    }
+  }
+
+  /** Brings the ledger's order to the venue's reported status, learning the broker order id on the way. */
+  async applyOrderReport(accountId: string, report: VenueOrderReport, source: EventSource): Promise<SyncOutcome> {
+    let order = await this.find(accountId, report.venueOrderId, report.clientOrderId);
+    if (order === undefined) return { applied: false, skipped: 'unknown_order' };
+    const ref: OrderRef = { orderId: order.id, accountId };
+    let applied = false;
+    if (order.status === 'pending_submit') {
+      order = await this.ledger.applyEvent(ref, { type: 'submitted', brokerOrderId: report.venueOrderId, source });
+      applied = true;
+    }
+    const type = reportFor[report.status];
+    if (type === null || type === 'submitted' || order.status === report.status) return { applied };
+    if (type === 'open' && order.status !== 'submitted' && order.status !== 'pending_submit') return { applied };
+    try {
+      await this.ledger.applyEvent(ref, { type, brokerOrderId: type === 'open' ? report.venueOrderId : undefined, reason: report.reason ?? undefined, source });
+      return { applied: true };
+    } catch (error) {
+      if (isFillbookError(error, 'FILLBOOK_ERR_INVALID_TRANSITION')) return { applied, skipped: 'stale' };
+      throw error;
+    }
+  }
+
+  private async find(accountId: string, venueOrderId: string, clientOrderId: string | null): Promise<Order | undefined> {
+    const attempts: OrderRef[] = [{ accountId, brokerOrderId: venueOrderId }];
+    if (clientOrderId !== null) attempts.push({ accountId, clientOrderId });
+    for (const ref of attempts) {
+      try {
+        return await this.ledger.getOrder(ref);
+      } catch (error) {
+        if (!isFillbookError(error, 'FILLBOOK_ERR_ORDER_NOT_FOUND')) throw error;
+      }
+    }
+    return undefined;
+  }
+}

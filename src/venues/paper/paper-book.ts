@@ -1,0 +1,141 @@
+import { decimalFromSql, formatDecimal, type OrderStatus } from '../../domain/index.js';
+import type { SqlClient } from '../../storage/index.js';
+import type { VenueFillReport, VenueOrderReport, VenuePlaceRequest, VenuePositionReport } from '../venue.js';
+
+/** The paper venue's own statuses, as a broker would report them, and their Fillbook meaning. */
+export const paperStatuses = ['new', 'partially_filled', 'filled', 'canceled', 'rejected', 'expired'] as const;
+export type PaperStatus = (typeof paperStatuses)[number];
+
+const statusMap: Record<PaperStatus, OrderStatus> = {
+  new: 'open',
+  partially_filled: 'partially_filled',
+  filled: 'filled',
+  canceled: 'canceled',
+  rejected: 'rejected',
+  expired: 'expired',
+};
+
+export function mapPaperStatus(status: string): OrderStatus {
+  const mapped = statusMap[status as PaperStatus];
+  if (mapped === undefined) throw new Error(`paper venue: unknown order status ${JSON.stringify(status)}`);
+  return mapped;
+}
+
+type Row = Record<string, unknown>;
+const iso = (v: unknown) => (v instanceof Date ? v : new Date(v as string)).toISOString();
+const decimalOrNull = (v: unknown) => (v === null || v === undefined ? null : decimalFromSql(v as string));
+
+function orderReport(r: Row): VenueOrderReport {
+  return {
+    venueOrderId: r.venue_order_id as string,
+    clientOrderId: r.client_order_id as string,
+    symbol: r.symbol as string,
+    assetClass: r.asset_class as VenueOrderReport['assetClass'],
+    side: r.side as VenueOrderReport['side'],
+    type: r.type as VenueOrderReport['type'],
+    timeInForce: r.time_in_force as VenueOrderReport['timeInForce'],
+    quantity: decimalFromSql(r.quantity as string),
+    limitPrice: decimalOrNull(r.limit_price),
+    stopPrice: decimalOrNull(r.stop_price),
+    status: mapPaperStatus(r.status as string),
+    filledQuantity: decimalFromSql(r.filled_quantity as string),
+    reason: (r.reason as string | null) ?? null,
+    createdAt: iso(r.created_at),
+    updatedAt: iso(r.updated_at),
+  };
+}
+
+function fillReport(r: Row): VenueFillReport {
+  return {
+    execId: r.exec_id as string,
+    venueOrderId: r.venue_order_id as string,
+    clientOrderId: r.client_order_id as string,
+    symbol: r.symbol as string,
+    side: r.side as VenueFillReport['side'],
+    quantity: decimalFromSql(r.quantity as string),
+    price: decimalFromSql(r.price as string),
+    fee: decimalFromSql(r.fee as string),
+    feeCurrency: 'USD',
+    liquidity: null,
+    executedAt: iso(r.executed_at),
+  };
+}
+
+/** The paper venue's SQL. Each function takes the account: the book, like the ledger, is per account. */
+export async function insertPaperOrder(
+  sql: SqlClient,
+  accountId: string,
+  venueOrderId: string,
+  r: VenuePlaceRequest,
+  status: PaperStatus,
+  reason: string | null,
+  at: string,
+): Promise<VenueOrderReport | undefined> {
+  const rows = await sql.query(
+    `insert into paper_orders (account_id, venue_order_id, client_order_id, symbol, asset_class, side, type, time_in_force,
+       quantity, limit_price, stop_price, status, filled_quantity, reason, created_at, updated_at)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 0, $13, $14, $14)
+     on conflict (account_id, client_order_id) do nothing returning *`,
+    [
+      accountId, venueOrderId, r.clientOrderId, r.symbol, r.assetClass, r.side, r.type, r.timeInForce, formatDecimal(r.quantity),
+      r.limitPrice === null ? null : formatDecimal(r.limitPrice), r.stopPrice === null ? null : formatDecimal(r.stopPrice),
+      status, reason, at,
+    ],
+  );
+  return rows[0] === undefined ? undefined : orderReport(rows[0]);
+}
+
+export async function selectPaperOrder(sql: SqlClient, accountId: string, by: 'venue_order_id' | 'client_order_id', value: string, lock = false) {
+  const rows = await sql.query(`select * from paper_orders where account_id = $1 and ${by} = $2 ${lock ? 'for update' : ''}`, [accountId, value]);
+  return rows[0] === undefined ? undefined : orderReport(rows[0]);
+}
+
+export async function selectOpenPaperOrders(sql: SqlClient, accountId: string): Promise<VenueOrderReport[]> {
+  const rows = await sql.query(`select * from paper_orders where account_id = $1 and status in ('new', 'partially_filled') order by created_at, venue_order_id`, [accountId]);
+  return rows.map(orderReport);
+}
+
+export async function updatePaperOrderStatus(sql: SqlClient, accountId: string, venueOrderId: string, status: PaperStatus, at: string, filledDelta = '0') {
+  const rows = await sql.query(
+    `update paper_orders set status = $3, filled_quantity = filled_quantity + $4::numeric, updated_at = $5
+     where account_id = $1 and venue_order_id = $2 returning *`,
+    [accountId, venueOrderId, status, filledDelta, at],
+  );
+  if (rows[0] === undefined) throw new Error(`paper order ${venueOrderId} vanished`);
+  return orderReport(rows[0]);
+}
+
+export async function countPaperFills(sql: SqlClient, accountId: string, venueOrderId: string): Promise<number> {
+  const rows = await sql.query<{ n: number }>('select count(*)::int as n from paper_fills where account_id = $1 and venue_order_id = $2', [accountId, venueOrderId]);
+  return Number(rows[0]?.n ?? 0);
+}
+
+export async function insertPaperFill(sql: SqlClient, accountId: string, f: VenueFillReport): Promise<void> {
+  await sql.query(
+    `insert into paper_fills (account_id, exec_id, venue_order_id, quantity, price, fee, executed_at) values ($1, $2, $3, $4, $5, $6, $7)`,
+    [accountId, f.execId, f.venueOrderId, formatDecimal(f.quantity), formatDecimal(f.price), formatDecimal(f.fee), f.executedAt],
+  );
+}
+
+/** Fills after a point, paged by (executed_at, exec_id) so that a page boundary never splits or repeats. */
+export async function selectPaperFills(sql: SqlClient, accountId: string, since: string, after: { at: string; execId: string } | null, limit: number) {
+  const rows = await sql.query(
+    `select f.*, o.client_order_id, o.symbol, o.side from paper_fills f
+     join paper_orders o on o.account_id = f.account_id and o.venue_order_id = f.venue_order_id
+     where f.account_id = $1 and f.executed_at >= $2
+       and ($3::timestamptz is null or (f.executed_at, f.exec_id) > ($3::timestamptz, $4::text))
+     order by f.executed_at, f.exec_id limit $5`,
+    [accountId, since, after?.at ?? null, after?.execId ?? null, limit],
+  );
+  return rows.map(fillReport);
+}
+
+export async function selectPaperPositions(sql: SqlClient, accountId: string): Promise<VenuePositionReport[]> {
+  const rows = await sql.query(
+    `select o.symbol, o.asset_class, sum(case when o.side = 'buy' then f.quantity else -f.quantity end) as net
+     from paper_fills f join paper_orders o on o.account_id = f.account_id and o.venue_order_id = f.venue_order_id
+     where f.account_id = $1 group by o.symbol, o.asset_class order by o.symbol`,
+    [accountId],
+  );
+  return rows.map((r) => ({ symbol: r.symbol as string, assetClass: r.asset_class as VenuePositionReport['assetClass'], netQuantity: decimalFromSql(r.net as string) }));
+}

@@ -1,0 +1,257 @@
+import { Decimal, type Order, type OrderSide, type OrderType, type AssetClass, type TimeInForce } from '../../domain/index.js';
+import type { Database } from '../../storage/index.js';
+import {
+  type FillPage,
+  type VenueAdapter,
+  type VenueCapabilities,
+  VenueError,
+  type VenueEvent,
+  type VenueFillReport,
+  type VenueListener,
+  type VenueOrderReport,
+  type VenuePlaceRequest,
+  type VenuePositionReport,
+} from '../venue.js';
+import {
+  countPaperFills,
+  insertPaperFill,
+  insertPaperOrder,
+  selectOpenPaperOrders,
+  selectPaperFills,
+  selectPaperOrder,
+  selectPaperPositions,
+  updatePaperOrderStatus,
+} from './paper-book.js';
+import { type PaperConfig, parsePaperConfig } from './paper-config.js';
+
+export const fillPageSizeMax = 500;
+/** An auto fill splits quantities at this many decimal places. */
+const partialFillDecimalPlaces = 8;
+
+export interface HandControlOptions {
+  /** Change the venue without telling the ledger, as a dropped stream message would. */
+  silent?: boolean;
+}
+
+export interface ExternalOrderRequest {
+  symbol: string;
+  side: OrderSide;
+  type: OrderType;
+  quantity: string;
+  limitPrice?: string;
+  stopPrice?: string;
+  assetClass?: AssetClass;
+  timeInForce?: TimeInForce;
+  clientOrderId?: string;
+}
+
+/**
+ * The built-in simulated broker. Its order book lives in the database (`paper_orders`,
+ * `paper_fills`), apart from the ledger's, so it survives a restart and can drift from the ledger
+ * exactly as a real broker does. It fills by itself (`fillMode: auto`) or by hand, with configurable
+ * latency, partial fills, rejections and duplicate or out-of-order event delivery.
+ */
+export class PaperVenue implements VenueAdapter {
+  readonly venue = 'paper';
+  readonly capabilities: VenueCapabilities = {
+    clientOrderId: true,
+    idempotentSubmit: true,
+    getByClientOrderId: true,
+    cancel: true,
+    fillsSince: true,
+    positions: true,
+    stream: true,
+    multiLeg: false,
+  };
+  readonly config: PaperConfig;
+  private readonly listeners = new Set<VenueListener>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private closed = false;
+
+  constructor(
+    private readonly db: Database,
+    readonly accountId: string,
+    config: Record<string, unknown> = {},
+    private readonly clock: () => Date = () => new Date(),
+  ) {
+    this.config = parsePaperConfig(config);
+  }
+
+  /** Picks up auto fills for orders left open by a previous process. */
+  async resume(): Promise<void> {
+    if (this.config.fillMode !== 'auto') return;
+    for (const order of await selectOpenPaperOrders(this.db, this.accountId)) this.scheduleAutoFill(order);
+  }
+
+  async placeOrder(request: VenuePlaceRequest): Promise<VenueOrderReport> {
+    this.assertOpen();
+    const rejected = this.config.rejectSymbols.includes(request.symbol);
+    const reason = rejected ? `paper venue rejects ${request.symbol} (venue_config.rejectSymbols)` : null;
+    const at = this.now();
+    const inserted = await insertPaperOrder(this.db, this.accountId, `P-${crypto.randomUUID()}`, request, rejected ? 'rejected' : 'new', reason, at);
+    // The client order id is unique at this venue: a second submit returns the first order.
+    const report = inserted ?? (await selectPaperOrder(this.db, this.accountId, 'client_order_id', request.clientOrderId));
+    if (report === undefined) throw new Error(`paper order ${request.clientOrderId} conflicted but is not stored`);
+    if (inserted !== undefined) {
+      this.deliver({ kind: 'order', order: report });
+      if (!rejected) this.scheduleAutoFill(report);
+    }
+    if (report.status === 'rejected') throw new VenueError('rejected', report.reason ?? 'rejected by the paper venue');
+    return report;
+  }
+
+  async cancelOrder(venueOrderId: string, options: HandControlOptions = {}): Promise<VenueOrderReport> {
+    this.assertOpen();
+    const report = await this.db.transaction(async (tx) => {
+      const order = await selectPaperOrder(tx, this.accountId, 'venue_order_id', venueOrderId, true);
+      if (order === undefined) throw new VenueError('rejected', `paper venue has no order ${venueOrderId}`);
+      if (order.status !== 'open' && order.status !== 'partially_filled') throw new VenueError('rejected', `paper order ${venueOrderId} is ${order.status}; it cannot be canceled`);
+      return updatePaperOrderStatus(tx, this.accountId, venueOrderId, 'canceled', this.now());
+    });
+    if (!options.silent) this.deliver({ kind: 'order', order: report });
+    return report;
+  }
+
+  getOrder(venueOrderId: string): Promise<VenueOrderReport | undefined> {
+    return selectPaperOrder(this.db, this.accountId, 'venue_order_id', venueOrderId);
+  }
+
+  getOrderByClientId(clientOrderId: string): Promise<VenueOrderReport | undefined> {
+    return selectPaperOrder(this.db, this.accountId, 'client_order_id', clientOrderId);
+  }
+
+  listOpenOrders(): Promise<VenueOrderReport[]> {
+    return selectOpenPaperOrders(this.db, this.accountId);
+  }
+
+  async listFills(since: string, cursor: string | null = null): Promise<FillPage> {
+    const after = cursor === null ? null : (JSON.parse(Buffer.from(cursor, 'base64url').toString()) as { at: string; execId: string });
+    const fills = await selectPaperFills(this.db, this.accountId, since, after, fillPageSizeMax);
+    const last = fills.at(-1);
+    const next = fills.length === fillPageSizeMax && last !== undefined ? Buffer.from(JSON.stringify({ at: last.executedAt, execId: last.execId })).toString('base64url') : null;
+    return { fills, cursor: next };
+  }
+
+  listPositions(): Promise<VenuePositionReport[]> {
+    return selectPaperPositions(this.db, this.accountId);
+  }
+
+  subscribe(listener: VenueListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    this.listeners.clear();
+  }
+
+  // ---- hand controls -------------------------------------------------------------------------
+
+  /** Fills (part of) an order at the venue, as if the market had traded against it. */
+  async fill(venueOrderId: string, quantity: Decimal, price: Decimal, options: HandControlOptions = {}): Promise<VenueFillReport> {
+    this.assertOpen();
+    const { fill, order } = await this.db.transaction(async (tx) => {
+      const current = await selectPaperOrder(tx, this.accountId, 'venue_order_id', venueOrderId, true);
+      if (current === undefined) throw new VenueError('rejected', `paper venue has no order ${venueOrderId}`);
+      if (current.status !== 'open' && current.status !== 'partially_filled') throw new VenueError('rejected', `paper order ${venueOrderId} is ${current.status}; it cannot fill`);
+      const filled = current.filledQuantity.plus(quantity);
+      if (filled.gt(current.quantity)) throw new VenueError('rejected', `paper order ${venueOrderId} has ${current.quantity.minus(current.filledQuantity).toFixed()} left; cannot fill ${quantity.toFixed()}`);
+      const fill: VenueFillReport = {
+        execId: `${venueOrderId}-F${(await countPaperFills(tx, this.accountId, venueOrderId)) + 1}`,
+        venueOrderId,
+        clientOrderId: current.clientOrderId,
+        symbol: current.symbol,
+        side: current.side,
+        quantity,
+        price,
+        fee: new Decimal(this.config.feePerFill),
+        feeCurrency: 'USD',
+        liquidity: null,
+        executedAt: this.now(),
+      };
+      await insertPaperFill(tx, this.accountId, fill);
+      const order = await updatePaperOrderStatus(tx, this.accountId, venueOrderId, filled.eq(current.quantity) ? 'filled' : 'partially_filled', fill.executedAt, quantity.toFixed());
+      return { fill, order };
+    });
+    if (!options.silent) {
+      this.deliver({ kind: 'fill', fill });
+      this.deliver({ kind: 'order', order });
+    }
+    return fill;
+  }
+
+  /** Places an order at the venue by hand, outside Fillbook (as a person at the broker's screen would). */
+  async placeExternal(request: ExternalOrderRequest, options: HandControlOptions = {}): Promise<VenueOrderReport> {
+    this.assertOpen();
+    const place: VenuePlaceRequest = {
+      clientOrderId: request.clientOrderId ?? `external-${crypto.randomUUID()}`,
+      symbol: request.symbol,
+      assetClass: request.assetClass ?? 'equity',
+      side: request.side,
+      type: request.type,
+      timeInForce: request.timeInForce ?? 'gtc',
+      quantity: new Decimal(request.quantity),
+      limitPrice: request.limitPrice === undefined ? null : new Decimal(request.limitPrice),
+      stopPrice: request.stopPrice === undefined ? null : new Decimal(request.stopPrice),
+    };
+    const report = await insertPaperOrder(this.db, this.accountId, `P-${crypto.randomUUID()}`, place, 'new', null, this.now());
+    if (report === undefined) throw new VenueError('rejected', `client order id ${place.clientOrderId} is already used at the paper venue`);
+    if (!options.silent) this.deliver({ kind: 'order', order: report });
+    return report;
+  }
+
+  // ---- simulation ----------------------------------------------------------------------------
+
+  private scheduleAutoFill(order: VenueOrderReport): void {
+    if (this.config.fillMode !== 'auto') return;
+    this.later(this.config.latencyMs, async () => {
+      const price = this.fillPrice(order);
+      const chunks = this.config.partialFills;
+      for (let i = 0; i < chunks && !this.closed; i++) {
+        const current = await this.getOrder(order.venueOrderId);
+        if (current === undefined || (current.status !== 'open' && current.status !== 'partially_filled')) return;
+        const left = current.quantity.minus(current.filledQuantity);
+        const chunk = i === chunks - 1 ? left : Decimal.min(left, order.quantity.div(chunks).toDecimalPlaces(partialFillDecimalPlaces, Decimal.ROUND_DOWN));
+        if (chunk.gt(0)) await this.fill(order.venueOrderId, chunk, price);
+      }
+    });
+  }
+
+  private fillPrice(order: Pick<Order, 'type' | 'symbol' | 'limitPrice' | 'stopPrice'>): Decimal {
+    if (order.limitPrice !== null) return order.limitPrice;
+    if (order.stopPrice !== null) return order.stopPrice;
+    return new Decimal(this.config.prices[order.symbol] ?? this.config.defaultPrice);
+  }
+
+  /** Delivers an event to subscribers after the latency, perhaps twice, perhaps out of order. */
+  private deliver(event: VenueEvent): void {
+    const copies = this.config.duplicateDelivery ? 2 : 1;
+    for (let i = 0; i < copies; i++) {
+      const jitter = this.config.reorderWindowMs > 0 ? Math.floor(Math.random() * this.config.reorderWindowMs) : 0;
+      this.later(this.config.latencyMs + jitter, async () => {
+        for (const listener of this.listeners) listener(event);
+      });
+    }
+  }
+
+  private later(delayMs: number, work: () => Promise<void>): void {
+    if (this.closed) return;
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      // A simulated fill that fails (the order was canceled meanwhile) is what a venue would do.
+      work().catch(() => {});
+    }, delayMs);
+    this.timers.add(timer);
+  }
+
+  private now(): string {
+    return this.clock().toISOString();
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new VenueError('unavailable', 'the paper venue is closed');
+  }
+}

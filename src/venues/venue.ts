@@ -1,0 +1,117 @@
+import type { AssetClass, Decimal, LiquiditySide, OrderSide, OrderStatus, OrderType, TimeInForce } from '../domain/index.js';
+
+/**
+ * One interface every venue implements. Adapters parse the venue's raw payloads at the edge into
+ * these reports; a venue status an adapter does not know is an error, never a silent default.
+ */
+
+export const venueCapabilityNames = [
+  'clientOrderId', // the venue stores our client order id with the order
+  'idempotentSubmit', // a second submit with the same client order id cannot create a second order
+  'getByClientOrderId',
+  'cancel',
+  'fillsSince', // fills can be listed from a time, paged
+  'positions',
+  'stream', // order and fill events are pushed
+  'multiLeg',
+] as const;
+export type VenueCapability = (typeof venueCapabilityNames)[number];
+export type VenueCapabilities = Readonly<Record<VenueCapability, boolean>>;
+
+export interface VenuePlaceRequest {
+  clientOrderId: string;
+  symbol: string;
+  assetClass: AssetClass;
+  side: OrderSide;
+  type: OrderType;
+  timeInForce: TimeInForce;
+  quantity: Decimal;
+  limitPrice: Decimal | null;
+  stopPrice: Decimal | null;
+}
+
+export interface VenueOrderReport {
+  venueOrderId: string;
+  clientOrderId: string | null;
+  symbol: string;
+  assetClass: AssetClass;
+  side: OrderSide;
+  type: OrderType;
+  timeInForce: TimeInForce;
+  quantity: Decimal;
+  limitPrice: Decimal | null;
+  stopPrice: Decimal | null;
+  /** The venue's status mapped onto Fillbook's. */
+  status: OrderStatus;
+  filledQuantity: Decimal;
+  reason: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface VenueFillReport {
+  execId: string;
+  venueOrderId: string;
+  clientOrderId: string | null;
+  symbol: string;
+  side: OrderSide;
+  quantity: Decimal;
+  price: Decimal;
+  fee: Decimal;
+  feeCurrency: string | null;
+  liquidity: LiquiditySide | null;
+  executedAt: string;
+}
+
+export interface VenuePositionReport {
+  symbol: string;
+  assetClass: AssetClass;
+  /** Signed: negative is short. */
+  netQuantity: Decimal;
+}
+
+export interface FillPage {
+  fills: VenueFillReport[];
+  /** Pass back to get the next page; null on the last page. */
+  cursor: string | null;
+}
+
+export type VenueEvent = { kind: 'order'; order: VenueOrderReport } | { kind: 'fill'; fill: VenueFillReport } | { kind: 'reconnected' };
+export type VenueListener = (event: VenueEvent) => void;
+
+export interface VenueAdapter {
+  readonly venue: string;
+  readonly capabilities: VenueCapabilities;
+  placeOrder(request: VenuePlaceRequest): Promise<VenueOrderReport>;
+  cancelOrder(venueOrderId: string): Promise<VenueOrderReport>;
+  getOrder(venueOrderId: string): Promise<VenueOrderReport | undefined>;
+  getOrderByClientId(clientOrderId: string): Promise<VenueOrderReport | undefined>;
+  listOpenOrders(): Promise<VenueOrderReport[]>;
+  listFills(since: string, cursor?: string | null): Promise<FillPage>;
+  listPositions(): Promise<VenuePositionReport[]>;
+  subscribe(listener: VenueListener): () => void;
+  close(): Promise<void>;
+}
+
+/**
+ * What went wrong talking to a venue, by what the caller can conclude:
+ * - `rejected`: the venue refused the order; it will never trade.
+ * - `unavailable`: nothing reached the venue (refused connection, invalid credentials before sending).
+ * - `unknown_outcome`: the request may or may not have reached it (timeout, dropped connection);
+ *   only a lookup by client order id can tell.
+ */
+export const venueErrorKinds = ['rejected', 'unavailable', 'unknown_outcome'] as const;
+export type VenueErrorKind = (typeof venueErrorKinds)[number];
+
+export class VenueError extends Error {
+  readonly kind: VenueErrorKind;
+  constructor(kind: VenueErrorKind, message: string) {
+    super(message);
+    this.name = 'VenueError';
+    this.kind = kind;
+  }
+}
+
+export function isVenueError(error: unknown, kind?: VenueErrorKind): error is VenueError {
+  return error instanceof VenueError && (kind === undefined || error.kind === kind);
+}

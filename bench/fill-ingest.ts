@@ -342,6 +342,7 @@ function countingDatabase(db: Database): { db: Database; statements: () => numbe
     engine: db.engine,
     ...counting(db),
     transaction: (work) => db.transaction((tx) => work(counting(tx))),
+    withAdvisoryLock: (name, work) => db.withAdvisoryLock(name, work),
     close: () => db.close(),
   };
   return { db: wrapped, statements: () => count, reset: () => (count = 0) };

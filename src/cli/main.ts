@@ -2,6 +2,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { Ledger } from '../ledger/index.js';
 import { buildServer } from '../server/index.js';
+import { FillbookService } from '../service/index.js';
 
 export const portDefault = 7878;
 export const hostDefault = '127.0.0.1';
@@ -40,8 +41,11 @@ program
   .action(async (flags: StorageFlags & { port: number; host: string }) => {
     const ledger = await Ledger.open(storageOptions(flags));
     const app = await buildServer({ ledger, logger: true });
+    const service = new FillbookService(ledger, { onError: (error, context) => app.log.error({ err: error }, context) });
+    await service.start();
     const stop = async () => {
       await app.close();
+      await service.stop();
       await ledger.close();
       process.exit(0);
     };

@@ -67,6 +67,15 @@ export function applyOrderEvent(order: Order | undefined, event: OrderEvent): Or
   return applyUpdate(order, event);
 }
 
+/**
+ * Whether an event changed nothing but the bookkeeping (version, update time): a report repeated
+ * by a second channel. The ledger does not record such an event, just as a redelivered fill is not.
+ */
+export function changesNothing(before: Order, after: Order): boolean {
+  const strip = ({ version: _v, updatedAt: _u, ...rest }: Order) => rest;
+  return JSON.stringify(strip(before)) === JSON.stringify(strip(after));
+}
+
 /** Rebuilds an order from its stored events, in sequence order. */
 export function replayOrder(events: readonly OrderEvent[]): Order {
   let order: Order | undefined;

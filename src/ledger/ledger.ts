@@ -1,5 +1,6 @@
 import {
   applyOrderEvent,
+  changesNothing,
   decodeOrderEvent,
   describesSameExecution,
   encodeFill,
@@ -322,6 +323,7 @@ export class Ledger {
           checkExposure(position, positionExposure(others), { role: order.role as PositionRole, side: order.side, symbol: order.symbol, quantity });
         }
         const next = applyOrderEvent(order, event);
+        if (changesNothing(order, next)) return order;
         await updateOrder(tx, next);
         await insertOrderEvent(tx, accountId, next.id, next.version, encodeOrderEvent(event));
         return next;

@@ -12,6 +12,11 @@ export type EngineName = 'pglite' | 'postgres';
 
 export interface Database extends SqlClient {
   readonly engine: EngineName;
+  /**
+   * Runs `work` only if no other process holds the named lock, and holds it meanwhile; undefined
+   * when another holds it. Instances sharing a server use it to divide background work.
+   */
+  withAdvisoryLock<T>(name: string, work: () => Promise<T>): Promise<T | undefined>;
   /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(work: (tx: SqlClient) => Promise<T>): Promise<T>;
   close(): Promise<void>;

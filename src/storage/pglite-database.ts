@@ -21,6 +21,8 @@ export async function openPgliteDatabase(dataDir?: string): Promise<Database> {
     engine: 'pglite',
     ...client(pg),
     transaction: (work) => pg.transaction((tx) => work(client(tx))),
+    // The embedded engine belongs to one process: there is no other instance to exclude.
+    withAdvisoryLock: (_name, work) => work(),
     close: () => pg.close(),
   };
 }

@@ -39,5 +39,21 @@ export async function openPostgresDatabase(url: string, poolSize = poolSizeDefau
     }
   }
 
-  return { engine: 'postgres', ...client(pool), transaction, close: () => pool.end() };
+  async function withAdvisoryLock<T>(name: string, work: () => Promise<T>): Promise<T | undefined> {
+    // A session lock on a connection of its own, so the work itself may use the pool freely.
+    const connection = await pool.connect();
+    try {
+      const { rows } = await connection.query<{ locked: boolean }>('select pg_try_advisory_lock(hashtext($1)) as locked', [name]);
+      if (!rows[0]?.locked) return undefined;
+      try {
+        return await work();
+      } finally {
+        await connection.query('select pg_advisory_unlock(hashtext($1))', [name]);
+      }
+    } finally {
+      connection.release();
+    }
+  }
+
+  return { engine: 'postgres', ...client(pool), transaction, withAdvisoryLock, close: () => pool.end() };
 }

@@ -112,6 +112,19 @@ describeEachEngine('ledger', (h) => {
     expect((await ledger.getOrderDetail({ orderId: order.id })).events).toHaveLength(2);
   });
 
+  it('does not record a repeated report that changes nothing, but records a status check', async () => {
+    const { ledger } = h();
+    const account = await newAccount(ledger);
+    const { order } = await ledger.recordOrder(limitBuy(account.id));
+    const ref = { orderId: order.id };
+    await ledger.applyEvent(ref, { type: 'submitted', brokerOrderId: 'B-R', source: 'api' });
+    const open = await ledger.applyEvent(ref, { type: 'open', source: 'broker_stream' });
+    expect(await ledger.applyEvent(ref, { type: 'open', source: 'broker_poll' })).toEqual(open);
+    expect(await ledger.applyEvent(ref, { type: 'submitted', brokerOrderId: 'B-R', source: 'broker_poll' })).toEqual(open);
+    await ledger.applyEvent(ref, { type: 'status_checked', source: 'broker_poll' });
+    expect((await ledger.getOrderDetail(ref)).events.map((e) => e.type)).toEqual(['created', 'submitted', 'accepted', 'status_checked']);
+  });
+
   it('keeps broker order ids unique per account', async () => {
     const { ledger } = h();
     const account = await newAccount(ledger);

@@ -5,6 +5,7 @@ import {
   type VenueAdapter,
   type VenueCapabilities,
   VenueError,
+  isVenueError,
   type VenueEvent,
   type VenueFillReport,
   type VenueListener,
@@ -73,6 +74,7 @@ export class PaperVenue implements VenueAdapter {
     readonly accountId: string,
     config: Record<string, unknown> = {},
     private readonly clock: () => Date = () => new Date(),
+    private readonly onError: (error: unknown) => void = (error) => console.error('paper venue:', error),
   ) {
     this.config = parsePaperConfig(config);
   }
@@ -241,8 +243,10 @@ export class PaperVenue implements VenueAdapter {
     if (this.closed) return;
     const timer = setTimeout(() => {
       this.timers.delete(timer);
-      // A simulated fill that fails (the order was canceled meanwhile) is what a venue would do.
-      work().catch(() => {});
+      work().catch((error: unknown) => {
+        // A simulated fill refused because the order was canceled meanwhile is what a venue does.
+        if (!isVenueError(error)) this.onError(error);
+      });
     }, delayMs);
     this.timers.add(timer);
   }

@@ -3,10 +3,19 @@ import { Command, InvalidArgumentError } from 'commander';
 import { Ledger } from '../ledger/index.js';
 import { buildServer } from '../server/index.js';
 import { FillbookService } from '../service/index.js';
+import { Users } from '../users/index.js';
 
 export const portDefault = 7878;
 export const hostDefault = '127.0.0.1';
 export const dataDirDefault = '.fillbook/data';
+
+/** How often the webhook inbox is swept for due deliveries (new ones are processed at once). */
+const inboxIntervalMs = 1_000;
+
+/** Test hook: FILLBOOK_WEBHOOK_PROCESS_DELAY_MS holds deliveries back, so a crash can land in between. */
+function webhookDelayMs(): number {
+  return Number.parseInt(process.env.FILLBOOK_WEBHOOK_PROCESS_DELAY_MS ?? '0', 10) || 0;
+}
 
 interface StorageFlags {
   dataDir: string;
@@ -40,10 +49,16 @@ program
   .option('--data-dir <dir>', 'data directory of the embedded database', dataDirDefault)
   .action(async (flags: StorageFlags & { port: number; host: string }) => {
     const ledger = await Ledger.open(storageOptions(flags));
-    const app = await buildServer({ ledger, logger: true });
-    const service = new FillbookService(ledger, { onError: (error, context) => app.log.error({ err: error }, context) });
+    const service = new FillbookService(ledger, { onError: (error, context) => console.error(context, error) });
+    const { app, inbox } = await buildServer({ ledger, service, logger: true, webhookProcessDelayMs: webhookDelayMs() });
     await service.start();
+    // Deliveries stored by an earlier process (acknowledged, then a crash) are processed now.
+    const inboxTimer = setInterval(() => {
+      inbox.processDue().catch((error: unknown) => app.log.error({ err: error }, 'webhook inbox'));
+    }, Math.max(inboxIntervalMs, webhookDelayMs()));
+    inboxTimer.unref();
     const stop = async () => {
+      clearInterval(inboxTimer);
       await app.close();
       await service.stop();
       await ledger.close();
@@ -64,5 +79,87 @@ program
     await ledger.close();
     console.log(`migrations applied to the ${describeStorage(flags)}`);
   });
+
+/** Opens the ledger for a one-off command and closes it afterwards. */
+async function withUsers<T>(flags: StorageFlags, work: (users: Users) => Promise<T>): Promise<T> {
+  const ledger = await Ledger.open(storageOptions(flags));
+  try {
+    return await work(new Users(ledger.db));
+  } finally {
+    await ledger.close();
+  }
+}
+
+const dataDirOption = ['--data-dir <dir>', 'data directory of the embedded database', dataDirDefault] as const;
+
+const users = program.command('users').description('users who own accounts and sign in');
+users
+  .command('create <name>')
+  .description("create a user and print their first API key (shown once)")
+  .option('--json', 'print {"user_id","api_key"}')
+  .option(...dataDirOption)
+  .action(async (name: string, flags: StorageFlags & { json?: boolean }) => {
+    const { user, apiKey } = await withUsers(flags, (u) => u.create(name));
+    if (flags.json) console.log(JSON.stringify({ user_id: user.id, api_key: apiKey }));
+    else console.log(`created user ${user.name} (${user.id})\nAPI key (shown once, keep it secret): ${apiKey}`);
+  });
+users
+  .command('passwd <name>')
+  .description('set the dashboard password of a user (read from stdin, or prompted)')
+  .option(...dataDirOption)
+  .action(async (name: string, flags: StorageFlags) => {
+    const password = await readSecret(`password for ${name}: `);
+    await withUsers(flags, async (u) => u.setPassword((await u.get(name)).id, password));
+    console.log(`password set for ${name}`);
+  });
+
+const keys = program.command('keys').description("a user's API keys");
+keys
+  .command('create <user>')
+  .description('create another API key for a user (shown once)')
+  .option('--label <label>', 'what the key is for')
+  .option('--json', 'print {"key_id","api_key"}')
+  .option(...dataDirOption)
+  .action(async (name: string, flags: StorageFlags & { label?: string; json?: boolean }) => {
+    const { key, apiKey } = await withUsers(flags, async (u) => u.createKey((await u.get(name)).id, flags.label ?? null));
+    console.log(flags.json ? JSON.stringify({ key_id: key.id, api_key: apiKey }) : `key ${key.id}\nAPI key (shown once, keep it secret): ${apiKey}`);
+  });
+keys
+  .command('list <user>')
+  .description("list a user's keys (never the keys themselves)")
+  .option('--json', 'print JSON')
+  .option(...dataDirOption)
+  .action(async (name: string, flags: StorageFlags & { json?: boolean }) => {
+    const list = await withUsers(flags, async (u) => u.listKeys((await u.get(name)).id));
+    if (flags.json) console.log(JSON.stringify(list));
+    else for (const k of list) console.log(`${k.id}  ${k.revokedAt === null ? 'active ' : 'revoked'}  created ${k.createdAt}  ${k.label ?? ''}`);
+  });
+keys
+  .command('revoke <key-id>')
+  .description('revoke a key; requests with it are refused from then on')
+  .option(...dataDirOption)
+  .action(async (keyId: string, flags: StorageFlags) => {
+    const revoked = await withUsers(flags, (u) => u.revokeKey(keyId));
+    console.log(revoked ? `revoked ${keyId}` : `no active key ${keyId}`);
+    process.exitCode = revoked ? 0 : 1;
+  });
+
+/** Reads a secret from stdin when piped, or asks on the terminal without echoing it. */
+async function readSecret(prompt: string): Promise<string> {
+  if (!process.stdin.isTTY) {
+    let text = '';
+    for await (const chunk of process.stdin) text += chunk;
+    return text.replace(/\r?\n$/, '');
+  }
+  const { createInterface } = await import('node:readline');
+  const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: true });
+  (rl as unknown as { _writeToOutput: (s: string) => void })._writeToOutput = (s: string) => {
+    if (s.includes(prompt)) process.stdout.write(prompt);
+  };
+  const answer = await new Promise<string>((resolve) => rl.question(prompt, resolve));
+  rl.close();
+  process.stdout.write('\n');
+  return answer;
+}
 
 await program.parseAsync(process.argv);

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import {
   applyOrderEvent,
   changesNothing,
@@ -77,6 +78,8 @@ import {
   selectPositionFills,
   selectHoldingFills,
   selectOrders,
+  selectOrderPage,
+  type OrderPageFilter,
   type OrderFilter,
   selectGuardOrders,
   selectPosition,
@@ -92,6 +95,8 @@ export type Account = AccountRecord;
 
 export interface CreateAccountInput {
   name: string;
+  /** The owning user (the HTTP service always sets it). */
+  userId?: string | null;
   venue?: string;
   baseCurrency?: string;
   venueConfig?: Record<string, unknown>;
@@ -176,7 +181,14 @@ export type PositionRef = { positionId: string; accountId?: string } | { account
 /** The most rows one list call returns. */
 export const listLimitMax = 1000;
 
+/** Hooks for metrics; called after the transaction that decided the outcome committed or rolled back. */
+export interface LedgerObserver {
+  fillIngested?(outcome: 'recorded' | 'duplicate' | QuarantineKind): void;
+  exposureRefused?(): void;
+}
+
 export interface LedgerOptions extends DatabaseOptions {
+  observer?: LedgerObserver;
   /** An already open database; the ledger then leaves closing it to the caller. */
   database?: Database;
   /** The ledger's clock; tests pin it. */
@@ -194,16 +206,25 @@ export class Ledger {
   private readonly ownsDatabase: boolean;
   private readonly clock: () => Date;
 
+  private readonly observers: LedgerObserver[] = [];
+
   private constructor(db: Database, ownsDatabase: boolean, clock: () => Date) {
     this.db = db;
     this.ownsDatabase = ownsDatabase;
     this.clock = clock;
   }
 
+  /** Adds hooks for metrics. */
+  observe(observer: LedgerObserver): void {
+    this.observers.push(observer);
+  }
+
   static async open(options: LedgerOptions = {}): Promise<Ledger> {
     const db = options.database ?? (await openDatabase(options));
     await migrate(db);
-    return new Ledger(db, options.database === undefined, options.now ?? (() => new Date()));
+    const ledger = new Ledger(db, options.database === undefined, options.now ?? (() => new Date()));
+    if (options.observer !== undefined) ledger.observe(options.observer);
+    return ledger;
   }
 
   async close(): Promise<void> {
@@ -223,10 +244,12 @@ export class Ledger {
     if (!/^[A-Z0-9]{2,10}$/.test(baseCurrency)) throw invalid('base_currency', 'must be an upper-case currency code such as USD');
     const account: Account = {
       id: crypto.randomUUID(),
+      userId: input.userId ?? null,
       name: requireText(input.name, 'name', 200),
       venue,
       baseCurrency,
       venueConfig: input.venueConfig ?? {},
+      webhookSecret: `whsec_${randomBytes(32).toString('base64url')}`,
       createdAt: this.now(),
     };
     await insertAccount(this.db, account);
@@ -239,8 +262,9 @@ export class Ledger {
     return account;
   }
 
-  async listAccounts(): Promise<Account[]> {
-    return selectAccounts(this.db);
+  /** All accounts, or those of one user. */
+  async listAccounts(userId?: string): Promise<Account[]> {
+    return selectAccounts(this.db, userId === undefined ? undefined : requireUuid(userId, 'user_id'));
   }
 
   // ---- orders --------------------------------------------------------------------------------
@@ -252,6 +276,15 @@ export class Ledger {
    * concurrent requests and several instances see one another's orders.
    */
   async recordOrder(request: OrderRequest, source: EventSource = 'api'): Promise<RecordOrderResult> {
+    try {
+      return await this.recordOrderOnce(request, source);
+    } catch (error) {
+      if (isFillbookError(error, 'FILLBOOK_ERR_EXPOSURE_EXCEEDED')) for (const o of this.observers) o.exposureRefused?.();
+      throw error;
+    }
+  }
+
+  private async recordOrderOnce(request: OrderRequest, source: EventSource): Promise<RecordOrderResult> {
     const valid = validateOrderRequest(request);
     const at = this.now();
     return this.db.transaction(async (tx) => {
@@ -478,6 +511,11 @@ export class Ledger {
     return performanceMetrics(await this.listPositions(accountId));
   }
 
+  /** A page of orders across the given accounts, newest first (the listing API). */
+  async pageOrders(filter: OrderPageFilter): Promise<Order[]> {
+    return selectOrderPage(this.db, { ...filter, limit: Math.min(filter.limit, listLimitMax) });
+  }
+
   /** Orders of an account, oldest first, optionally by status and last change. */
   async listOrders(accountId: string, filter: Partial<OrderFilter> = {}): Promise<Order[]> {
     return selectOrders(this.db, requireUuid(accountId, 'account_id'), { limit: listLimitMax, ...filter });
@@ -532,7 +570,11 @@ export class Ledger {
       }
       return { outcome: 'recorded', order: next, fill };
     });
-    if ('error' in outcome) throw outcome.error;
+    if ('error' in outcome) {
+      for (const o of this.observers) o.fillIngested?.(outcome.kind);
+      throw outcome.error;
+    }
+    for (const o of this.observers) o.fillIngested?.(outcome.outcome);
     return outcome;
   }
 
@@ -561,7 +603,7 @@ export class Ledger {
       payload: encodeFill(fill),
       receivedAt: fill.receivedAt,
     });
-    return { error };
+    return { error, kind };
   }
 
   async listQuarantinedFills(accountId: string): Promise<QuarantinedFill[]> {
@@ -589,7 +631,7 @@ export class Ledger {
   }
 }
 
-type FillOutcome = RecordFillResult | { error: FillbookError };
+type FillOutcome = RecordFillResult | { error: FillbookError; kind: QuarantineKind };
 
 /** Events that make an order of a position ask for more: a retry makes it working again, an amendment may grow it. */
 function addsExposure(event: OrderUpdate): boolean {

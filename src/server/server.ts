@@ -1,20 +1,121 @@
+import fastifySwagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Ledger } from '../ledger/index.js';
+import { FillbookService, WebhookInbox } from '../service/index.js';
+import { Users } from '../users/index.js';
+import { Access } from './auth.js';
+import { installErrorHandling } from './errors.js';
+import { Metrics } from './metrics.js';
+import { registerAccountRoutes } from './routes/accounts.js';
+import { registerOrderRoutes } from './routes/orders.js';
+import { registerPaperRoutes } from './routes/paper.js';
+import { registerPositionRoutes } from './routes/positions.js';
+import { registerWebhookRoutes } from './routes/webhooks.js';
+
+/** Request bodies above this are refused with 413. */
+export const bodyBytesMax = 1_048_576;
 
 export interface ServerOptions {
   ledger: Ledger;
-  logger?: boolean;
+  /** The venues, router and background work; made here when not given. */
+  service?: FillbookService;
+  logger?: boolean | { level: string };
+  /** Wait this long before processing webhook deliveries (tests use it to crash in between). */
+  webhookProcessDelayMs?: number;
+}
+
+export interface Server {
+  app: FastifyInstance;
+  service: FillbookService;
+  users: Users;
+  inbox: WebhookInbox;
+  metrics: Metrics;
+}
+
+export interface RouteContext {
+  ledger: Ledger;
+  service: FillbookService;
+  access: Access;
+  inbox: WebhookInbox;
+  kickInbox: () => void;
 }
 
 /**
- * The HTTP service. So far it answers health checks on the ledger's database; the v1 API
- * (orders, fills, positions, webhooks) is built on this in its own issue.
+ * The HTTP service: the v1 API of SPEC.md with one zod schema per shape (validation, types and the
+ * OpenAPI document), bearer API keys, per-user scoping, webhooks, health and Prometheus metrics.
  */
-export async function buildServer({ ledger, logger = false }: ServerOptions): Promise<FastifyInstance> {
-  const app = Fastify({ logger });
-  app.get('/healthz', async (_request, reply) => {
-    await ledger.db.query('select 1');
-    return reply.send({ status: 'ok', engine: ledger.db.engine });
+export async function buildServer(options: ServerOptions): Promise<Server> {
+  const { ledger } = options;
+  const app = Fastify({
+    logger: options.logger === undefined || options.logger === false ? false : { ...(options.logger === true ? {} : options.logger), redact: ['req.headers.authorization', 'req.headers["fillbook-signature"]'] },
+    bodyLimit: bodyBytesMax,
+    genReqId: () => crypto.randomUUID(),
+    requestIdHeader: 'x-request-id',
   });
-  return app;
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installErrorHandling(app);
+
+  // JSON bodies are kept raw too: webhook signatures are computed over the exact bytes.
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    (request as { rawBody?: string }).rawBody = body as string;
+    if ((body as string).length === 0) return done(null, undefined);
+    try {
+      done(null, JSON.parse(body as string));
+    } catch {
+      done(Object.assign(new Error('the body is not valid JSON'), { code: 'FILLBOOK_ERR_MALFORMED_JSON', statusCode: 400 }), undefined);
+    }
+  });
+
+  const metrics = new Metrics(ledger.db);
+  ledger.observe(metrics.observer());
+  const service = options.service ?? new FillbookService(ledger);
+  const users = new Users(ledger.db);
+  const access = new Access(users, ledger);
+  const inbox = new WebhookInbox(ledger, service.sync);
+  const delayMs = options.webhookProcessDelayMs ?? 0;
+  const kickInbox = () => {
+    setTimeout(() => {
+      inbox.processDue().catch((error: unknown) => app.log.error({ err: error }, 'webhook inbox'));
+    }, delayMs).unref();
+  };
+
+  app.addHook('onRequest', async (request) => {
+    const path = request.url.split('?')[0] ?? '';
+    if (path.startsWith('/v1/') && !path.startsWith('/v1/webhooks/')) request.user = await access.authenticate(request);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    metrics.requestDuration.observe({ method: request.method, route: request.routeOptions.url ?? 'unknown', status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+  });
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: { title: 'Fillbook', description: 'Order & fill ledger for automated trading', version: '1' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+
+  const typed = app.withTypeProvider<ZodTypeProvider>();
+  const context: RouteContext = { ledger, service, access, inbox, kickInbox };
+  registerAccountRoutes(typed, context);
+  registerPositionRoutes(typed, context);
+  registerOrderRoutes(typed, context);
+  registerWebhookRoutes(typed, context);
+  registerPaperRoutes(typed, context);
+
+  app.get('/healthz', { schema: { hide: true } }, async () => {
+    await ledger.db.query('select 1');
+    return { status: 'ok', engine: ledger.db.engine };
+  });
+  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+    reply.header('content-type', metrics.registry.contentType);
+    return metrics.registry.metrics();
+  });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  await app.ready();
+  return { app, service, users, inbox, metrics };
 }

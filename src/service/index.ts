@@ -2,3 +2,4 @@ export * from './order-router.js';
 export * from './venue-sync.js';
 export * from './venues.js';
 export * from './fillbook-service.js';
+export * from './webhook-inbox.js';

@@ -9,26 +9,32 @@ import { fillColumns, fillFromRow, fillValues, orderColumns, orderFromRow, order
 
 export interface AccountRecord {
   id: string;
+  /** The owning user; null for accounts made through the library without users. */
+  userId: string | null;
   name: string;
   venue: string;
   baseCurrency: string;
   venueConfig: Record<string, unknown>;
+  webhookSecret: string | null;
   createdAt: string;
 }
 
 const accountFromRow = (r: Row): AccountRecord => ({
   id: r.account_id as string,
+  userId: (r.user_id as string | null) ?? null,
   name: r.name as string,
   venue: r.venue as string,
   baseCurrency: r.base_currency as string,
   venueConfig: (r.venue_config as Record<string, unknown>) ?? {},
+  webhookSecret: (r.webhook_secret as string | null) ?? null,
   createdAt: toIso(r.created_at),
 });
 
 export async function insertAccount(sql: SqlClient, a: AccountRecord): Promise<void> {
   await sql.query(
-    'insert into accounts (account_id, name, venue, base_currency, venue_config, created_at) values ($1, $2, $3, $4, $5, $6)',
-    [a.id, a.name, a.venue, a.baseCurrency, JSON.stringify(a.venueConfig), a.createdAt],
+    `insert into accounts (account_id, user_id, name, venue, base_currency, venue_config, webhook_secret, created_at)
+     values ($1, $2, $3, $4, $5, $6, $7, $8)`,
+    [a.id, a.userId, a.name, a.venue, a.baseCurrency, JSON.stringify(a.venueConfig), a.webhookSecret, a.createdAt],
   );
 }
 
@@ -37,8 +43,10 @@ export async function selectAccount(sql: SqlClient, accountId: string): Promise<
   return rows[0] === undefined ? undefined : accountFromRow(rows[0]);
 }
 
-export async function selectAccounts(sql: SqlClient): Promise<AccountRecord[]> {
-  return (await sql.query('select * from accounts order by created_at, account_id')).map(accountFromRow);
+/** All accounts, or one user's. */
+export async function selectAccounts(sql: SqlClient, userId?: string): Promise<AccountRecord[]> {
+  const rows = await sql.query('select * from accounts where ($1::uuid is null or user_id = $1) order by created_at, account_id', [userId ?? null]);
+  return rows.map(accountFromRow);
 }
 
 const insertOrderSql = `insert into orders (${orderColumns.join(', ')}, request_fingerprint)
@@ -95,6 +103,37 @@ export async function selectOrders(sql: SqlClient, accountId: string, filter: Or
        and ($3::timestamptz is null or updated_at < $3)
      order by created_at, id limit $4`,
     [accountId, filter.statuses ?? null, filter.updatedBefore ?? null, filter.limit],
+  );
+  return rows.map(orderFromRow);
+}
+
+export interface OrderPageFilter {
+  accountIds: readonly string[];
+  statuses: readonly string[] | null;
+  symbol: string | null;
+  positionId: string | null;
+  signalId: string | null;
+  since: string | null;
+  /** Keyset cursor: the (created_at, id) of the last row of the previous page. */
+  after: { createdAt: string; id: string } | null;
+  limit: number;
+}
+
+/** A page of orders across accounts, newest first, for listing. */
+export async function selectOrderPage(sql: SqlClient, f: OrderPageFilter): Promise<Order[]> {
+  if (f.accountIds.length === 0) return [];
+  const rows = await sql.query(
+    `select o.* from orders o
+     left join positions p on p.account_id = o.account_id and p.id = o.position_id
+     where o.account_id = any($1::uuid[])
+       and ($2::text[] is null or o.status = any($2::text[]))
+       and ($3::text is null or o.symbol = $3)
+       and ($4::uuid is null or o.position_id = $4)
+       and ($5::text is null or p.signal_id = $5)
+       and ($6::timestamptz is null or o.created_at >= $6)
+       and ($7::timestamptz is null or (o.created_at, o.id) < ($7::timestamptz, $8::uuid))
+     order by o.created_at desc, o.id desc limit $9`,
+    [f.accountIds, f.statuses, f.symbol, f.positionId, f.signalId, f.since, f.after?.createdAt ?? null, f.after?.id ?? null, f.limit],
   );
   return rows.map(orderFromRow);
 }

@@ -1,0 +1,50 @@
+import client from 'prom-client';
+import type { LedgerObserver } from '../ledger/index.js';
+import { countInbox, type Database } from '../storage/index.js';
+
+/**
+ * Prometheus metrics, one registry per server (so tests can run several). Counters count what this
+ * instance did; gauges that describe the shared database are read from it at scrape time.
+ */
+export class Metrics {
+  readonly registry = new client.Registry();
+  readonly fillsIngested = new client.Counter({ name: 'fillbook_fills_ingested_total', help: 'Fill deliveries by outcome', labelNames: ['outcome'], registers: [this.registry] });
+  readonly guardRefusals = new client.Counter({ name: 'fillbook_guard_refusals_total', help: 'Orders refused by the exposure guard', registers: [this.registry] });
+  readonly requestDuration = new client.Histogram({
+    name: 'fillbook_http_request_duration_seconds',
+    help: 'HTTP request latency',
+    labelNames: ['method', 'route', 'status'],
+    buckets: [0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  });
+
+  constructor(db: Database) {
+    new client.Gauge({
+      name: 'fillbook_orders',
+      help: 'Orders in the database by status',
+      labelNames: ['status'],
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        for (const r of await db.query<{ status: string; n: number }>('select status, count(*)::int as n from orders group by status')) this.set({ status: r.status }, Number(r.n));
+      },
+    });
+    new client.Gauge({
+      name: 'fillbook_webhook_inbox_depth',
+      help: 'Webhook deliveries not yet processed, by status',
+      labelNames: ['status'],
+      registers: [this.registry],
+      async collect() {
+        const counts = await countInbox(db);
+        for (const status of ['pending', 'waiting']) this.set({ status }, counts[status] ?? 0);
+      },
+    });
+  }
+
+  observer(): LedgerObserver {
+    return {
+      fillIngested: (outcome) => this.fillsIngested.inc({ outcome }),
+      exposureRefused: () => this.guardRefusals.inc(),
+    };
+  }
+}

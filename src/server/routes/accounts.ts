@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { parsePaperConfig } from '../../venues/index.js';
+import * as s from '../schemas.js';
+import type { RouteContext } from '../server.js';
+import { accountView, holdingView, performanceView } from '../views.js';
+import type { TypedApp } from './typed.js';
+
+export function registerAccountRoutes(app: TypedApp, { ledger, access }: RouteContext): void {
+  app.post('/v1/accounts', { schema: { body: s.accountCreate, response: { 201: s.account } } }, async (request, reply) => {
+    const user = access.user(request);
+    const body = request.body;
+    if (body.venue === 'paper') parsePaperConfig(body.venue_config ?? {});
+    const account = await ledger.createAccount({ name: body.name, venue: body.venue, baseCurrency: body.base_currency, venueConfig: body.venue_config, userId: user.id });
+    return reply.code(201).send(accountView(account, true));
+  });
+
+  app.get('/v1/accounts', { schema: { response: { 200: z.object({ data: z.array(s.account) }) } } }, async (request) => {
+    return { data: (await ledger.listAccounts(access.user(request).id)).map((a) => accountView(a)) };
+  });
+
+  app.get('/v1/holdings', { schema: { querystring: s.accountQuery, response: { 200: z.object({ data: z.array(s.holding) }) } } }, async (request) => {
+    const account = await access.account(access.user(request), request.query.account_id);
+    return { data: (await ledger.getHoldings(account.id)).map((h) => holdingView(account.id, h)) };
+  });
+
+  app.get('/v1/metrics/performance', { schema: { querystring: s.accountQuery, response: { 200: s.performance } } }, async (request) => {
+    const account = await access.account(access.user(request), request.query.account_id);
+    return performanceView(account.id, await ledger.getPerformance(account.id));
+  });
+}

@@ -1,0 +1,115 @@
+import { z } from 'zod';
+import { FillbookError, isFillbookError } from '../../domain/index.js';
+import type { OrderRef } from '../../ledger/index.js';
+import * as s from '../schemas.js';
+import type { RouteContext } from '../server.js';
+import { fillView, orderDetailView, orderView } from '../views.js';
+import type { TypedApp } from './typed.js';
+
+const orderParams = z.object({ id: z.uuid() });
+
+function encodeCursor(createdAt: string, id: string): string {
+  return Buffer.from(JSON.stringify([createdAt, id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { createdAt: string; id: string } {
+  try {
+    const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as [string, string];
+    if (Number.isNaN(Date.parse(createdAt)) || !/^[0-9a-f-]{36}$/.test(id)) throw new Error('bad cursor');
+    return { createdAt, id };
+  } catch {
+    throw new FillbookError('FILLBOOK_ERR_VALIDATION', 'cursor is not one this service issued; pass next_cursor back unchanged', { field: 'cursor' });
+  }
+}
+
+export function registerOrderRoutes(app: TypedApp, { ledger, service, access }: RouteContext): void {
+  app.post('/v1/orders', { schema: { body: s.orderCreate, response: { 200: s.order, 201: s.order } } }, async (request, reply) => {
+    const b = request.body;
+    await access.assertOwns(access.user(request), b.account_id);
+    const request_ = {
+      accountId: b.account_id,
+      symbol: b.symbol,
+      side: b.side,
+      type: b.type,
+      quantity: b.quantity,
+      limitPrice: b.limit_price,
+      stopPrice: b.stop_price,
+      timeInForce: b.time_in_force,
+      positionId: b.position_id,
+      role: b.role,
+      clientOrderId: b.client_order_id,
+      assetClass: b.asset_class,
+      submit: b.submit,
+    };
+    // An idempotent replay answers 200 with the original; a new order 201.
+    const existed = b.client_order_id === undefined ? false : await ledger.getOrder({ accountId: b.account_id, clientOrderId: b.client_order_id }).then(() => true, () => false);
+    const order = await service.router.placeOrder(request_);
+    return reply.code(existed ? 200 : 201).send(orderView(order));
+  });
+
+  app.get('/v1/orders', { schema: { querystring: s.orderQuery, response: { 200: s.page(s.order) } } }, async (request) => {
+    const q = request.query;
+    const user = access.user(request);
+    const accountIds = q.account_id !== undefined ? [(await access.account(user, q.account_id)).id] : (await ledger.listAccounts(user.id)).map((a) => a.id);
+    const orders = await ledger.pageOrders({
+      accountIds,
+      statuses: q.status ?? null,
+      symbol: q.symbol ?? null,
+      positionId: q.position_id ?? null,
+      signalId: q.signal_id ?? null,
+      since: q.since ?? null,
+      after: q.cursor === undefined ? null : decodeCursor(q.cursor),
+      limit: q.limit,
+    });
+    const last = orders.at(-1);
+    return { data: orders.map(orderView), next_cursor: orders.length === q.limit && last !== undefined ? encodeCursor(last.createdAt, last.id) : null };
+  });
+
+  app.get('/v1/orders/:id', { schema: { params: orderParams, response: { 200: s.orderDetail } } }, async (request) => {
+    const ref: OrderRef = { orderId: request.params.id };
+    const accountId = await access.orderAccount(access.user(request), ref);
+    return orderDetailView(await ledger.getOrderDetail({ orderId: request.params.id, accountId }));
+  });
+
+  app.post('/v1/orders/:id/cancel', { schema: { params: orderParams, response: { 200: s.order } } }, async (request) => {
+    const accountId = await access.orderAccount(access.user(request), { orderId: request.params.id });
+    return orderView(await service.router.cancelOrder({ orderId: request.params.id, accountId }));
+  });
+
+  app.post('/v1/orders/:id/events', { schema: { params: orderParams, body: s.orderEventCreate, response: { 200: s.order } } }, async (request) => {
+    const accountId = await access.orderAccount(access.user(request), { orderId: request.params.id });
+    const b = request.body;
+    const order = await ledger.applyEvent(
+      { orderId: request.params.id, accountId },
+      { type: b.type, brokerOrderId: b.broker_order_id, reason: b.reason, quantity: b.quantity, limitPrice: b.limit_price, stopPrice: b.stop_price, at: b.at, source: 'api' },
+    );
+    return orderView(order);
+  });
+
+  app.post('/v1/fills', { schema: { body: s.fillCreate, response: { 200: s.fillResult, 201: s.fillResult } } }, async (request, reply) => {
+    const b = request.body;
+    const ref: OrderRef =
+      b.order_id !== undefined
+        ? { orderId: b.order_id, ...(b.account_id === undefined ? {} : { accountId: b.account_id }) }
+        : b.client_order_id !== undefined
+          ? { accountId: b.account_id!, clientOrderId: b.client_order_id }
+          : { accountId: b.account_id!, brokerOrderId: b.broker_order_id! };
+    const accountId = await access.orderAccount(access.user(request), ref);
+    const result = await ledger
+      .recordFill({
+        order: 'orderId' in ref ? { orderId: ref.orderId, accountId } : ref,
+        execId: b.exec_id,
+        quantity: b.quantity,
+        price: b.price,
+        fee: b.fee,
+        feeCurrency: b.fee_currency,
+        liquidity: b.liquidity,
+        executedAt: b.executed_at,
+        source: 'api',
+      })
+      .catch((e: unknown) => {
+        throw isFillbookError(e, 'FILLBOOK_ERR_ORDER_NOT_FOUND') ? new FillbookError('FILLBOOK_ERR_NOT_FOUND', e.message, e.details) : e;
+      });
+    return reply.code(result.outcome === 'recorded' ? 201 : 200).send({ outcome: result.outcome, fill: fillView(result.fill), order: orderView(result.order) });
+  });
+}

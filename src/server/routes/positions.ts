@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import * as s from '../schemas.js';
+import type { RouteContext } from '../server.js';
+import { positionView } from '../views.js';
+import type { TypedApp } from './typed.js';
+import { notFound } from '../errors.js';
+import { isFillbookError } from '../../domain/index.js';
+
+export function registerPositionRoutes(app: TypedApp, { ledger, access }: RouteContext): void {
+  app.post('/v1/positions', { schema: { body: s.positionCreate, response: { 200: s.position, 201: s.position } } }, async (request, reply) => {
+    const b = request.body;
+    await access.assertOwns(access.user(request), b.account_id);
+    const { position, created } = await ledger.createPosition({
+      accountId: b.account_id,
+      signalId: b.signal_id,
+      symbol: b.symbol,
+      side: b.side,
+      targetQuantity: b.target_quantity,
+      assetClass: b.asset_class,
+      multiplier: b.multiplier,
+    });
+    return reply.code(created ? 201 : 200).send(positionView(position));
+  });
+
+  app.get('/v1/positions', { schema: { querystring: s.positionQuery, response: { 200: z.object({ data: z.array(s.position) }) } } }, async (request) => {
+    const user = access.user(request);
+    const accountIds = request.query.account_id !== undefined ? [(await access.account(user, request.query.account_id)).id] : (await ledger.listAccounts(user.id)).map((a) => a.id);
+    const positions = (await Promise.all(accountIds.map((id) => ledger.listPositions(id)))).flat();
+    return { data: positions.map(positionView) };
+  });
+
+  app.get('/v1/positions/:id', { schema: { params: z.object({ id: z.uuid() }), response: { 200: s.position } } }, async (request) => {
+    const position = await ledger.getPosition({ positionId: request.params.id }).catch((e: unknown) => {
+      throw isFillbookError(e, 'FILLBOOK_ERR_POSITION_NOT_FOUND') ? notFound('position', request.params.id) : e;
+    });
+    await access.assertOwns(access.user(request), position.accountId).catch(() => {
+      throw notFound('position', request.params.id);
+    });
+    return positionView(position);
+  });
+}

@@ -1,0 +1,284 @@
+import { z } from 'zod';
+import {
+  assetClasses,
+  decimalCharsMax,
+  liquiditySides,
+  orderRoles,
+  orderSides,
+  orderStatuses,
+  orderTypes,
+  positionSides,
+  positionStatuses,
+  timesInForce,
+} from '../domain/index.js';
+import { lifecycleEventTypes } from '../ledger/index.js';
+
+/**
+ * One schema per wire shape: it validates the request, types the handler and writes the OpenAPI
+ * document. Field names are the contract in SPEC.md. Objects are strict: an unknown field is an error.
+ */
+export const stringCharsMax = 200;
+export const pageLimitMax = 500;
+export const pageLimitDefault = 100;
+
+const decimal = z
+  .string()
+  .max(decimalCharsMax)
+  .regex(/^-?(0|[1-9]\d*)(\.\d+)?$/, 'a decimal string such as "12.5" (no exponent)')
+  .describe('decimal as a string');
+const positiveDecimal = decimal.refine((v) => !/^-/.test(v) && /[1-9]/.test(v), 'must be greater than zero');
+const text = (max = stringCharsMax) => z.string().min(1).max(max);
+const id = z.uuid();
+const timestamp = z.iso.datetime({ offset: true });
+const nullableDecimal = decimal.nullable();
+const nullableTimestamp = z.string().nullable();
+
+export const errorResponse = z.object({
+  error: z.object({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()) }),
+});
+
+// ---- accounts ---------------------------------------------------------------------------------
+
+export const accountCreate = z.strictObject({
+  name: text(),
+  venue: z.string().regex(/^(paper|alpaca|tradier|tastytrade|manual|ccxt:[a-z0-9]{2,32})$/, 'paper, alpaca, tradier, tastytrade, manual or ccxt:<exchange>'),
+  base_currency: z.string().regex(/^[A-Z0-9]{2,10}$/).optional(),
+  venue_config: z.record(z.string(), z.unknown()).optional(),
+});
+
+export const account = z.object({
+  id,
+  name: z.string(),
+  venue: z.string(),
+  base_currency: z.string(),
+  venue_config: z.record(z.string(), z.unknown()),
+  created_at: z.string(),
+  webhook_secret: z.string().optional().describe('shown once, when the account is created'),
+});
+
+// ---- positions --------------------------------------------------------------------------------
+
+export const positionCreate = z.strictObject({
+  account_id: id,
+  signal_id: text(),
+  symbol: text(64),
+  side: z.enum(positionSides),
+  target_quantity: positiveDecimal,
+  asset_class: z.enum(assetClasses).optional(),
+  multiplier: positiveDecimal.optional(),
+});
+
+export const position = z.object({
+  id,
+  account_id: id,
+  signal_id: z.string(),
+  symbol: z.string(),
+  asset_class: z.enum(assetClasses),
+  side: z.enum(positionSides),
+  target_quantity: decimal,
+  multiplier: decimal,
+  status: z.enum(positionStatuses),
+  qty_open: decimal,
+  qty_entered: decimal,
+  qty_exited: decimal,
+  avg_entry_price: nullableDecimal,
+  avg_exit_price: nullableDecimal,
+  realized_pnl: decimal,
+  fees: decimal,
+  opened_at: nullableTimestamp,
+  closed_at: nullableTimestamp,
+  created_at: z.string(),
+});
+
+export const positionQuery = z.strictObject({ account_id: id.optional() });
+
+// ---- orders -----------------------------------------------------------------------------------
+
+export const orderCreate = z.strictObject({
+  account_id: id,
+  symbol: text(64),
+  side: z.enum(orderSides),
+  type: z.enum(orderTypes),
+  quantity: positiveDecimal,
+  limit_price: positiveDecimal.optional(),
+  stop_price: positiveDecimal.optional(),
+  time_in_force: z.enum(timesInForce).optional(),
+  position_id: id.optional(),
+  role: z.enum(orderRoles).optional(),
+  client_order_id: text(128).optional(),
+  asset_class: z.enum(assetClasses).optional(),
+  submit: z.boolean().optional().describe('false: record only; the bot submits and reports back'),
+});
+
+export const orderEventCreate = z.strictObject({
+  type: z.enum(lifecycleEventTypes),
+  broker_order_id: text(128).optional(),
+  reason: text(1000).optional(),
+  quantity: positiveDecimal.optional(),
+  limit_price: positiveDecimal.optional(),
+  stop_price: positiveDecimal.optional(),
+  at: timestamp.optional(),
+});
+
+export const fill = z.object({
+  id,
+  order_id: id,
+  exec_id: z.string(),
+  quantity: decimal,
+  price: decimal,
+  fee: decimal,
+  fee_currency: z.string().nullable(),
+  liquidity: z.enum(liquiditySides).nullable(),
+  executed_at: z.string(),
+  received_at: z.string(),
+  source: z.string(),
+});
+
+export const orderEvent = z.object({
+  seq: z.number().int(),
+  type: z.string(),
+  source: z.string(),
+  at: z.string(),
+  recorded_at: z.string(),
+  payload: z.record(z.string(), z.unknown()),
+});
+
+export const order = z.object({
+  id,
+  account_id: id,
+  position_id: id.nullable(),
+  client_order_id: z.string(),
+  broker_order_id: z.string().nullable(),
+  role: z.enum(orderRoles),
+  origin: z.string(),
+  symbol: z.string(),
+  asset_class: z.enum(assetClasses),
+  side: z.enum(orderSides),
+  type: z.enum(orderTypes),
+  time_in_force: z.enum(timesInForce),
+  quantity: decimal,
+  limit_price: nullableDecimal,
+  stop_price: nullableDecimal,
+  status: z.enum(orderStatuses),
+  status_reason: z.string().nullable(),
+  qty_filled: decimal,
+  qty_remaining: decimal,
+  avg_fill_price: nullableDecimal,
+  fees: decimal,
+  fee_currency: z.string().nullable(),
+  version: z.number().int(),
+  created_at: z.string(),
+  submitted_at: nullableTimestamp,
+  accepted_at: nullableTimestamp,
+  first_fill_at: nullableTimestamp,
+  last_fill_at: nullableTimestamp,
+  completed_at: nullableTimestamp,
+  canceled_at: nullableTimestamp,
+  last_status_check_at: nullableTimestamp,
+  updated_at: z.string(),
+  first_failed_at: nullableTimestamp,
+  last_retry_at: nullableTimestamp,
+  retry_count: z.number().int(),
+  amended_at: nullableTimestamp,
+  detected_at: nullableTimestamp,
+});
+
+export const orderDetail = order.extend({ fills: z.array(fill), events: z.array(orderEvent) });
+
+const statusList = z
+  .string()
+  .max(stringCharsMax)
+  .transform((v) => v.split(','))
+  .pipe(z.array(z.enum(orderStatuses)).min(1));
+
+export const orderQuery = z.strictObject({
+  account_id: id.optional(),
+  status: statusList.optional(),
+  symbol: text(64).optional(),
+  position_id: id.optional(),
+  signal_id: text().optional(),
+  since: timestamp.optional(),
+  limit: z.coerce.number().int().min(1).max(pageLimitMax).default(pageLimitDefault),
+  cursor: z.string().max(stringCharsMax).optional(),
+});
+
+export const page = <T extends z.ZodType>(item: T) => z.object({ data: z.array(item), next_cursor: z.string().nullable() });
+
+// ---- fills ------------------------------------------------------------------------------------
+
+export const fillCreate = z
+  .strictObject({
+    exec_id: text(),
+    quantity: positiveDecimal,
+    price: decimal,
+    order_id: id.optional(),
+    account_id: id.optional(),
+    client_order_id: text(128).optional(),
+    broker_order_id: text(128).optional(),
+    fee: decimal.optional(),
+    fee_currency: z.string().regex(/^[A-Za-z0-9]{1,10}$/).optional(),
+    liquidity: z.enum(liquiditySides).optional(),
+    executed_at: timestamp.optional(),
+  })
+  .refine(
+    (f) =>
+      (f.order_id !== undefined && f.client_order_id === undefined && f.broker_order_id === undefined) ||
+      (f.order_id === undefined && f.account_id !== undefined && (f.client_order_id === undefined) !== (f.broker_order_id === undefined)),
+    { message: 'address the order by order_id, or by account_id with client_order_id or broker_order_id' },
+  );
+
+export const fillResult = z.object({ outcome: z.enum(['recorded', 'duplicate']), fill, order });
+
+// ---- holdings and metrics ---------------------------------------------------------------------
+
+export const accountQuery = z.strictObject({ account_id: id });
+
+export const holding = z.object({ account_id: id, symbol: z.string(), asset_class: z.enum(assetClasses), net_quantity: decimal, avg_cost: nullableDecimal });
+
+export const performance = z.object({
+  account_id: id,
+  closed_positions: z.number().int(),
+  wins: z.number().int(),
+  losses: z.number().int(),
+  win_rate: nullableDecimal,
+  profit_factor: nullableDecimal,
+  avg_win: nullableDecimal,
+  avg_loss: nullableDecimal,
+  expectancy: nullableDecimal,
+  total_fees: decimal,
+  realized_pnl: decimal,
+  max_drawdown: decimal,
+  equity_curve: z.array(z.object({ at: z.string(), equity: decimal })),
+});
+
+// ---- paper venue controls ---------------------------------------------------------------------
+
+const silent = z.boolean().optional().describe('change the venue without telling the ledger');
+
+export const paperFill = z.strictObject({ quantity: positiveDecimal, price: decimal, silent });
+export const paperCancel = z.strictObject({ silent });
+export const paperOrder = z.strictObject({
+  symbol: text(64),
+  side: z.enum(orderSides),
+  type: z.enum(orderTypes),
+  quantity: positiveDecimal,
+  limit_price: positiveDecimal.optional(),
+  stop_price: positiveDecimal.optional(),
+  asset_class: z.enum(assetClasses).optional(),
+  time_in_force: z.enum(timesInForce).optional(),
+  client_order_id: text(128).optional(),
+  silent,
+});
+
+export const venueOrder = z.object({
+  broker_order_id: z.string(),
+  client_order_id: z.string().nullable(),
+  symbol: z.string(),
+  side: z.enum(orderSides),
+  type: z.enum(orderTypes),
+  quantity: decimal,
+  filled_quantity: decimal,
+  status: z.enum(orderStatuses),
+});
+
+export const venueFill = z.object({ exec_id: z.string(), broker_order_id: z.string(), quantity: decimal, price: decimal, executed_at: z.string() });

@@ -1,0 +1,151 @@
+import type { z } from 'zod';
+import { type Decimal, type Fill, formatDecimal, type Holding, type Order, type PerformanceMetrics, type Position } from '../domain/index.js';
+import type { Account, OrderDetail } from '../ledger/index.js';
+import type { StoredOrderEvent } from '../storage/index.js';
+import type { VenueFillReport, VenueOrderReport } from '../venues/index.js';
+import type * as s from './schemas.js';
+
+/** Domain values to their wire shapes: snake_case, decimals as strings. */
+const dec = (d: Decimal) => formatDecimal(d);
+const decOrNull = (d: Decimal | null) => (d === null ? null : formatDecimal(d));
+
+export function accountView(a: Account, withSecret = false): z.output<typeof s.account> {
+  return {
+    id: a.id,
+    name: a.name,
+    venue: a.venue,
+    base_currency: a.baseCurrency,
+    venue_config: a.venueConfig,
+    created_at: a.createdAt,
+    ...(withSecret && a.webhookSecret !== null ? { webhook_secret: a.webhookSecret } : {}),
+  };
+}
+
+export function orderView(o: Order): z.output<typeof s.order> {
+  return {
+    id: o.id,
+    account_id: o.accountId,
+    position_id: o.positionId,
+    client_order_id: o.clientOrderId,
+    broker_order_id: o.brokerOrderId,
+    role: o.role,
+    origin: o.origin,
+    symbol: o.symbol,
+    asset_class: o.assetClass,
+    side: o.side,
+    type: o.type,
+    time_in_force: o.timeInForce,
+    quantity: dec(o.quantity),
+    limit_price: decOrNull(o.limitPrice),
+    stop_price: decOrNull(o.stopPrice),
+    status: o.status,
+    status_reason: o.statusReason,
+    qty_filled: dec(o.qtyFilled),
+    qty_remaining: dec(o.qtyRemaining),
+    avg_fill_price: decOrNull(o.avgFillPrice),
+    fees: dec(o.fees),
+    fee_currency: o.feeCurrency,
+    version: o.version,
+    created_at: o.createdAt,
+    submitted_at: o.submittedAt,
+    accepted_at: o.acceptedAt,
+    first_fill_at: o.firstFillAt,
+    last_fill_at: o.lastFillAt,
+    completed_at: o.completedAt,
+    canceled_at: o.canceledAt,
+    last_status_check_at: o.lastStatusCheckAt,
+    updated_at: o.updatedAt,
+    first_failed_at: o.firstFailedAt,
+    last_retry_at: o.lastRetryAt,
+    retry_count: o.retryCount,
+    amended_at: o.amendedAt,
+    detected_at: o.detectedAt,
+  };
+}
+
+export function fillView(f: Fill): z.output<typeof s.fill> {
+  return {
+    id: f.id,
+    order_id: f.orderId,
+    exec_id: f.execId,
+    quantity: dec(f.quantity),
+    price: dec(f.price),
+    fee: dec(f.fee),
+    fee_currency: f.feeCurrency,
+    liquidity: f.liquidity,
+    executed_at: f.executedAt,
+    received_at: f.receivedAt,
+    source: f.source,
+  };
+}
+
+export function eventView(e: StoredOrderEvent): z.output<typeof s.orderEvent> {
+  return { seq: e.seq, type: e.type, source: e.source, at: e.at, recorded_at: e.recordedAt, payload: e.payload };
+}
+
+export function orderDetailView(d: OrderDetail): z.output<typeof s.orderDetail> {
+  return { ...orderView(d.order), fills: d.fills.map(fillView), events: d.events.map(eventView) };
+}
+
+export function positionView(p: Position): z.output<typeof s.position> {
+  return {
+    id: p.id,
+    account_id: p.accountId,
+    signal_id: p.signalId,
+    symbol: p.symbol,
+    asset_class: p.assetClass,
+    side: p.side,
+    target_quantity: dec(p.targetQuantity),
+    multiplier: dec(p.multiplier),
+    status: p.status,
+    qty_open: dec(p.qtyOpen),
+    qty_entered: dec(p.qtyEntered),
+    qty_exited: dec(p.qtyExited),
+    avg_entry_price: decOrNull(p.avgEntryPrice),
+    avg_exit_price: decOrNull(p.avgExitPrice),
+    realized_pnl: dec(p.realizedPnl),
+    fees: dec(p.fees),
+    opened_at: p.openedAt,
+    closed_at: p.closedAt,
+    created_at: p.createdAt,
+  };
+}
+
+export function holdingView(accountId: string, h: Holding): z.output<typeof s.holding> {
+  return { account_id: accountId, symbol: h.symbol, asset_class: h.assetClass, net_quantity: dec(h.netQuantity), avg_cost: decOrNull(h.avgCost) };
+}
+
+export function performanceView(accountId: string, m: PerformanceMetrics): z.output<typeof s.performance> {
+  return {
+    account_id: accountId,
+    closed_positions: m.closedPositions,
+    wins: m.wins,
+    losses: m.losses,
+    win_rate: decOrNull(m.winRate),
+    profit_factor: decOrNull(m.profitFactor),
+    avg_win: decOrNull(m.avgWin),
+    avg_loss: decOrNull(m.avgLoss),
+    expectancy: decOrNull(m.expectancy),
+    total_fees: dec(m.totalFees),
+    realized_pnl: dec(m.realizedPnl),
+    max_drawdown: dec(m.maxDrawdown),
+    equity_curve: m.equityCurve.map((p) => ({ at: p.at, equity: dec(p.equity) })),
+  };
+}
+
+export function venueOrderView(r: VenueOrderReport): z.output<typeof s.venueOrder> {
+  return {
+    broker_order_id: r.venueOrderId,
+    client_order_id: r.clientOrderId,
+    symbol: r.symbol,
+    side: r.side,
+    type: r.type,
+    quantity: dec(r.quantity),
+    filled_quantity: dec(r.filledQuantity),
+    status: r.status,
+  };
+}
+
+export function venueFillView(f: VenueFillReport): z.output<typeof s.venueFill> {
+  return { exec_id: f.execId, broker_order_id: f.venueOrderId, quantity: dec(f.quantity), price: dec(f.price), executed_at: f.executedAt };
+}

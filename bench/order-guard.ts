@@ -131,7 +131,8 @@ async function stockLanes(ledger: Ledger, lanes: Lane[], paceWindowMs: number, f
   await Promise.all(
     lanes.map(async (lane) => {
       const expected = (lane.taken * forMs) / paceWindowMs;
-      const needed = Math.ceil((expected * 1.5) / ordersPerPositionMax) + 1 - lane.spare.length;
+      // Twice the warm-up's pace: the warm-up runs colder (JIT, plan caches) than the round.
+      const needed = Math.ceil((expected * 2) / ordersPerPositionMax) + 1 - lane.spare.length;
       if (needed > 0) lane.spare.push(...(await createPositions(ledger, lane.accountId, needed)));
       lane.taken = 0;
       lane.createdDuringRounds = 0;

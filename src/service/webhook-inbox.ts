@@ -56,7 +56,8 @@ export interface WebhookDelivery {
  * matched when the order appears.
  */
 export class WebhookInbox {
-  private running: Promise<number> | undefined;
+  private queued: Promise<number> | undefined;
+  private tail: Promise<number> = Promise.resolve(0);
 
   constructor(
     private readonly ledger: Ledger,
@@ -82,12 +83,19 @@ export class WebhookInbox {
     return { id: id ?? null, duplicate: id === undefined };
   }
 
-  /** Processes what is due; concurrent calls share one pass. Returns the number of items settled. */
+  /**
+   * Processes what is due. Passes run one at a time; a call made while one runs gets the next pass
+   * (calls made before that pass starts share it), so nothing stored before the call is missed.
+   */
   processDue(): Promise<number> {
-    this.running ??= this.pass().finally(() => {
-      this.running = undefined;
+    if (this.queued !== undefined) return this.queued;
+    const next = this.tail.then(() => {
+      this.queued = undefined;
+      return this.pass();
     });
-    return this.running;
+    this.queued = next;
+    this.tail = next.catch(() => 0);
+    return next;
   }
 
   private async pass(): Promise<number> {

@@ -56,7 +56,8 @@ import {
   type DatabaseOptions,
   insertAccount,
   insertFillApplied,
-  insertOrder,
+  insertOrderCreated,
+  selectGuardView,
   insertOrderEvent,
   insertQuarantinedFill,
   migrate,
@@ -287,19 +288,20 @@ export class Ledger {
   private async recordOrderOnce(request: OrderRequest, source: EventSource): Promise<RecordOrderResult> {
     const valid = validateOrderRequest(request);
     const at = this.now();
-    return this.db.transaction(async (tx) => {
-      if ((await selectAccount(tx, valid.accountId)) === undefined) throw accountNotFound(valid.accountId);
+    const transaction = this.db.transaction(async (tx) => {
+      // Round trips are kept few: the position lock, one read for the guard and the replay check,
+      // one statement for the order and its event. The account's existence is the foreign key's job.
       const position = valid.positionId === null ? undefined : await this.lockPosition(tx, valid.accountId, valid.positionId);
       const fields = { ...valid, assetClass: valid.assetClass ?? position?.assetClass ?? 'equity' };
       const fingerprint = orderFingerprint(fields);
-      if (valid.clientOrderId !== null) {
-        const existing = await this.existingOrder(tx, valid.accountId, valid.clientOrderId, fingerprint);
-        if (existing !== undefined) return { order: existing, created: false };
-      }
+      const view =
+        position !== undefined
+          ? await selectGuardView(tx, position.accountId, position.id, valid.clientOrderId)
+          : { orders: [], existing: valid.clientOrderId === null ? undefined : await selectOrder(tx, valid.accountId, { by: 'client_order_id', value: valid.clientOrderId }) };
+      if (view.existing !== undefined) return { order: sameRequest(view.existing, valid.clientOrderId!, fingerprint), created: false };
       if (position !== undefined) {
         if (!isOneOf(positionRoles, fields.role)) throw invalid('role', `must be one of ${positionRoles.join(', ')} for an order of a position`);
-        const exposure = positionExposure(await selectGuardOrders(tx, position.accountId, position.id));
-        checkExposure(position, exposure, { role: fields.role, side: fields.side, symbol: fields.symbol, quantity: fields.quantity });
+        checkExposure(position, positionExposure(view.orders), { role: fields.role, side: fields.side, symbol: fields.symbol, quantity: fields.quantity });
       }
       const spec: OrderSpec = {
         ...fields,
@@ -310,28 +312,18 @@ export class Ledger {
       };
       const created: OrderEvent = { type: 'created', at, recordedAt: at, source, order: spec };
       const order = applyOrderEvent(undefined, created);
-      if (!(await insertOrder(tx, order, fingerprint))) {
+      if (!(await insertOrderCreated(tx, order, fingerprint, encodeOrderEvent(created)))) {
         // Another request with this client order id committed after we looked.
-        const existing = await this.existingOrder(tx, spec.accountId, spec.clientOrderId, fingerprint);
+        const existing = await selectOrder(tx, spec.accountId, { by: 'client_order_id', value: spec.clientOrderId });
         if (existing === undefined) throw new Error('client order id conflicted but no order holds it');
-        return { order: existing, created: false };
+        return { order: sameRequest(existing, spec.clientOrderId, fingerprint), created: false };
       }
-      await insertOrderEvent(tx, order.accountId, order.id, order.version, encodeOrderEvent(created));
       return { order, created: true };
     });
-  }
-
-  private async existingOrder(tx: SqlClient, accountId: string, clientOrderId: string, fingerprint: string): Promise<Order | undefined> {
-    const existing = await selectOrder(tx, accountId, { by: 'client_order_id', value: clientOrderId });
-    if (existing === undefined) return undefined;
-    if (existing.fingerprint !== fingerprint) {
-      throw new FillbookError(
-        'FILLBOOK_ERR_IDEMPOTENCY_CONFLICT',
-        `client_order_id ${clientOrderId} is already used by order ${existing.order.id} with a different body; use a new client_order_id for a new order`,
-        { client_order_id: clientOrderId, order_id: existing.order.id },
-      );
-    }
-    return existing.order;
+    return transaction.catch((error: unknown) => {
+      if (sqlStateOf(error) === sqlState.foreignKeyViolation && constraintOf(error)?.includes('account')) throw accountNotFound(valid.accountId);
+      throw error;
+    });
   }
 
   private async lockPosition(tx: SqlClient, accountId: string, positionId: string): Promise<PositionSpec> {
@@ -629,6 +621,18 @@ export class Ledger {
     if (found === undefined) throw orderNotFound({ accountId, key });
     return found.order;
   }
+}
+
+/** The original order for an idempotent replay, or a conflict when the body differs. */
+function sameRequest(existing: { order: Order; fingerprint: string }, clientOrderId: string, fingerprint: string): Order {
+  if (existing.fingerprint !== fingerprint) {
+    throw new FillbookError(
+      'FILLBOOK_ERR_IDEMPOTENCY_CONFLICT',
+      `client_order_id ${clientOrderId} is already used by order ${existing.order.id} with a different body; use a new client_order_id for a new order`,
+      { client_order_id: clientOrderId, order_id: existing.order.id },
+    );
+  }
+  return existing.order;
 }
 
 type FillOutcome = RecordFillResult | { error: FillbookError; kind: QuarantineKind };

@@ -59,6 +59,24 @@ export async function insertOrder(sql: SqlClient, order: Order, fingerprint: str
   return rows.length === 1;
 }
 
+const insertOrderCreatedSql = (() => {
+  const n = orderColumns.length + 1;
+  return `with created as (
+      insert into orders (${orderColumns.join(', ')}, request_fingerprint)
+      values (${placeholders(orderColumns.length)}, $${n})
+      on conflict (account_id, client_order_id) do nothing returning account_id, id
+    )
+    insert into order_events (account_id, order_id, seq, type, source, occurred_at, recorded_at, payload)
+    select account_id, id, 1, $${n + 1}, $${n + 2}, $${n + 3}, $${n + 4}, $${n + 5} from created
+    returning order_id`;
+})();
+
+/** Inserts a new order and its created event in one statement; false when the client order id is taken. */
+export async function insertOrderCreated(sql: SqlClient, order: Order, fingerprint: string, event: StoredEventFields): Promise<boolean> {
+  const rows = await sql.query(insertOrderCreatedSql, [...orderValues(order), fingerprint, event.type, event.source, event.at, event.recordedAt, JSON.stringify(event.payload)]);
+  return rows.length === 1;
+}
+
 const mutableOrderColumns = orderColumns.filter((c) => c !== 'account_id' && c !== 'id');
 const updateOrderSql = `update orders set ${mutableOrderColumns.map((c, i) => `${c} = $${i + 3}`).join(', ')}
   where account_id = $1 and id = $2`;

@@ -61,6 +61,22 @@ export async function selectGuardOrders(sql: SqlClient, accountId: string, posit
   }));
 }
 
+/**
+ * The guard's read, in one statement: the position's orders, and the order already holding the
+ * request's client order id (if any, wherever it belongs), for the idempotent replay.
+ */
+export async function selectGuardView(
+  sql: SqlClient,
+  accountId: string,
+  positionId: string,
+  clientOrderId: string | null,
+): Promise<{ orders: Order[]; existing: { order: Order; fingerprint: string } | undefined }> {
+  const rows = await sql.query('select * from orders where account_id = $1 and (position_id = $2 or client_order_id = $3)', [accountId, positionId, clientOrderId]);
+  const orders = rows.filter((r) => r.position_id === positionId).map(orderFromRow);
+  const held = rows.find((r) => clientOrderId !== null && r.client_order_id === clientOrderId);
+  return { orders, existing: held === undefined ? undefined : { order: orderFromRow(held), fingerprint: held.request_fingerprint as string } };
+}
+
 export async function selectPositionOrders(sql: SqlClient, accountId: string, positionIds: readonly string[]): Promise<Order[]> {
   const rows = await sql.query('select * from orders where account_id = $1 and position_id = any($2::uuid[]) order by created_at, id', [accountId, positionIds]);
   return rows.map(orderFromRow);

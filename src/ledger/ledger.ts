@@ -294,11 +294,11 @@ export class Ledger {
       const position = valid.positionId === null ? undefined : await this.lockPosition(tx, valid.accountId, valid.positionId);
       const fields = { ...valid, assetClass: valid.assetClass ?? position?.assetClass ?? 'equity' };
       const fingerprint = orderFingerprint(fields);
-      const view =
-        position !== undefined
-          ? await selectGuardView(tx, position.accountId, position.id, valid.clientOrderId)
-          : { orders: [], existing: valid.clientOrderId === null ? undefined : await selectOrder(tx, valid.accountId, { by: 'client_order_id', value: valid.clientOrderId }) };
-      if (view.existing !== undefined) return { order: sameRequest(view.existing, valid.clientOrderId!, fingerprint), created: false };
+      const view = position !== undefined ? await selectGuardView(tx, position.accountId, position.id, valid.clientOrderId) : { orders: [], replay: valid.clientOrderId !== null };
+      if (view.replay && valid.clientOrderId !== null) {
+        const existing = await selectOrder(tx, valid.accountId, { by: 'client_order_id', value: valid.clientOrderId });
+        if (existing !== undefined) return { order: sameRequest(existing, valid.clientOrderId, fingerprint), created: false };
+      }
       if (position !== undefined) {
         if (!isOneOf(positionRoles, fields.role)) throw invalid('role', `must be one of ${positionRoles.join(', ')} for an order of a position`);
         checkExposure(position, positionExposure(view.orders), { role: fields.role, side: fields.side, symbol: fields.symbol, quantity: fields.quantity });

@@ -7,7 +7,7 @@ export type VenueFactory = (account: Account, db: Database) => VenueAdapter | Pr
 
 export const builtInVenueFactories: Record<string, VenueFactory> = {
   paper: async (account, db) => {
-    const venue = new PaperVenue(db, account.id, account.venueConfig);
+    const venue = new PaperVenue(db, account.id, account.venueConfig, { webhookSecret: account.webhookSecret });
     await venue.resume();
     return venue;
   },

@@ -3,7 +3,7 @@ import { FillbookError } from '../domain/index.js';
 import type { Ledger } from '../ledger/index.js';
 import { claimDueInboxItems, type InboxItem, insertInboxItem, settleInboxItem } from '../storage/index.js';
 import type { VenueEvent } from '../venues/index.js';
-import { parsePaperWebhook } from '../venues/index.js';
+import { parsePaperWebhook, signWebhookBody } from '../venues/index.js';
 import type { VenueSync } from './venue-sync.js';
 
 /** Deliveries signed more than this far from now are refused (replay protection). */
@@ -24,11 +24,8 @@ export const webhookParsers: Record<string, (payload: unknown) => VenueEvent[]> 
   paper: parsePaperWebhook,
 };
 
-/** `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" with the account's webhook secret>` */
-export function signWebhook(secret: string, rawBody: string, at: Date = new Date()): string {
-  const t = Math.floor(at.getTime() / 1000);
-  return `t=${t},v1=${createHmac('sha256', secret).update(`${t}.${rawBody}`).digest('hex')}`;
-}
+/** Signs a delivery as a venue must (see `signWebhookBody`). */
+export const signWebhook = signWebhookBody;
 
 export function verifyWebhookSignature(secret: string, rawBody: string, header: string | undefined, now: Date): void {
   const fail = (message: string) => new FillbookError('FILLBOOK_ERR_UNAUTHORIZED', message, {});

@@ -62,19 +62,26 @@ export async function selectGuardOrders(sql: SqlClient, accountId: string, posit
 }
 
 /**
- * The guard's read, in one statement: the position's orders, and the order already holding the
- * request's client order id (if any, wherever it belongs), for the idempotent replay.
+ * The guard's read, in one statement: what the guard needs of the position's orders, and whether an
+ * order already holds the request's client order id (wherever it belongs), for the idempotent replay.
  */
 export async function selectGuardView(
   sql: SqlClient,
   accountId: string,
   positionId: string,
   clientOrderId: string | null,
-): Promise<{ orders: Order[]; existing: { order: Order; fingerprint: string } | undefined }> {
-  const rows = await sql.query('select * from orders where account_id = $1 and (position_id = $2 or client_order_id = $3)', [accountId, positionId, clientOrderId]);
-  const orders = rows.filter((r) => r.position_id === positionId).map(orderFromRow);
-  const held = rows.find((r) => clientOrderId !== null && r.client_order_id === clientOrderId);
-  return { orders, existing: held === undefined ? undefined : { order: orderFromRow(held), fingerprint: held.request_fingerprint as string } };
+): Promise<{ orders: GuardOrder[]; replay: boolean }> {
+  const rows = await sql.query(
+    `select position_id, role, status, quantity, qty_filled, client_order_id = $3 as replay
+     from orders where account_id = $1 and (position_id = $2 or client_order_id = $3)`,
+    [accountId, positionId, clientOrderId],
+  );
+  return {
+    orders: rows
+      .filter((r) => r.position_id === positionId)
+      .map((r) => ({ role: r.role as GuardOrder['role'], status: r.status as GuardOrder['status'], quantity: decimalFromSql(r.quantity as string), qtyFilled: decimalFromSql(r.qty_filled as string) })),
+    replay: rows.some((r) => r.replay === true),
+  };
 }
 
 export async function selectPositionOrders(sql: SqlClient, accountId: string, positionIds: readonly string[]): Promise<Order[]> {

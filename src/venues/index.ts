@@ -3,3 +3,4 @@ export { PaperVenue, type ExternalOrderRequest, type HandControlOptions } from '
 export { type PaperConfig, paperConfigDefault, parsePaperConfig } from './paper/paper-config.js';
 export { mapPaperStatus, paperStatuses } from './paper/paper-book.js';
 export { parsePaperWebhook, paperWebhookPayload } from './paper/paper-webhook.js';
+export { signWebhookBody } from './webhook-signature.js';

@@ -18,6 +18,12 @@ export interface PaperConfig {
   duplicateDelivery: boolean;
   /** Deliver events out of order: each waits a random extra delay of up to `reorderWindowMs`. */
   reorderWindowMs: number;
+  /**
+   * `stream`: events go to in-process subscribers; `webhook`: they are POSTed, signed, to `webhookUrl`,
+   * in which `{account_id}` stands for the account (e.g. `http://127.0.0.1:7878/v1/webhooks/paper/{account_id}`).
+   */
+  delivery: 'stream' | 'webhook';
+  webhookUrl: string | null;
 }
 
 export const paperConfigDefault: PaperConfig = {
@@ -30,6 +36,8 @@ export const paperConfigDefault: PaperConfig = {
   feePerFill: '0',
   duplicateDelivery: false,
   reorderWindowMs: 0,
+  delivery: 'stream',
+  webhookUrl: null,
 };
 
 const latencyMsMax = 60_000;
@@ -49,6 +57,10 @@ export function parsePaperConfig(raw: Record<string, unknown> = {}): PaperConfig
   wholeNumber('partialFills', 1, partialFillsMax);
   if (!Array.isArray(config.rejectSymbols) || !config.rejectSymbols.every((s) => typeof s === 'string')) throw fail('rejectSymbols', 'must be a list of symbols');
   if (typeof config.duplicateDelivery !== 'boolean') throw fail('duplicateDelivery', 'must be true or false');
+  if (config.delivery !== 'stream' && config.delivery !== 'webhook') throw fail('delivery', 'must be stream or webhook');
+  if (config.delivery === 'webhook' && (typeof config.webhookUrl !== 'string' || !/^https?:\/\/\S{1,500}$/.test(config.webhookUrl))) {
+    throw fail('webhookUrl', 'must be an http(s) URL when delivery is webhook');
+  }
   parseDecimal(config.defaultPrice, 'venue_config.defaultPrice');
   parseDecimal(config.feePerFill, 'venue_config.feePerFill');
   for (const [symbol, price] of Object.entries(config.prices ?? {})) parseDecimal(price, `venue_config.prices.${symbol}`);

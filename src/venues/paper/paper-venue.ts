@@ -24,10 +24,22 @@ import {
   updatePaperOrderStatus,
 } from './paper-book.js';
 import { type PaperConfig, parsePaperConfig } from './paper-config.js';
+import { paperWebhookPayload } from './paper-webhook.js';
+import { signWebhookBody } from '../webhook-signature.js';
 
 export const fillPageSizeMax = 500;
+export const webhookTimeoutMs = 10_000;
+export const webhookAttemptsMax = 5;
+export const webhookRetryDelayMs = 200;
 /** An auto fill splits quantities at this many decimal places. */
 const partialFillDecimalPlaces = 8;
+
+export interface PaperVenueOptions {
+  clock?: () => Date;
+  onError?: (error: unknown) => void;
+  /** Signs webhook deliveries (`delivery: webhook`). */
+  webhookSecret?: string | null;
+}
 
 export interface HandControlOptions {
   /** Change the venue without telling the ledger, as a dropped stream message would. */
@@ -69,14 +81,21 @@ export class PaperVenue implements VenueAdapter {
   private readonly timers = new Set<NodeJS.Timeout>();
   private closed = false;
 
+  private readonly clock: () => Date;
+  private readonly onError: (error: unknown) => void;
+  private readonly webhookSecret: string | null;
+
   constructor(
     private readonly db: Database,
     readonly accountId: string,
     config: Record<string, unknown> = {},
-    private readonly clock: () => Date = () => new Date(),
-    private readonly onError: (error: unknown) => void = (error) => console.error('paper venue:', error),
+    options: PaperVenueOptions = {},
   ) {
     this.config = parsePaperConfig(config);
+    this.clock = options.clock ?? (() => new Date());
+    this.onError = options.onError ?? ((error) => console.error('paper venue:', error));
+    this.webhookSecret = options.webhookSecret ?? null;
+    if (this.config.delivery === 'webhook' && this.webhookSecret === null) throw new Error('a paper venue delivering by webhook needs the account webhook secret');
   }
 
   /** Picks up auto fills for orders left open by a previous process. */
@@ -234,8 +253,31 @@ export class PaperVenue implements VenueAdapter {
     for (let i = 0; i < copies; i++) {
       const jitter = this.config.reorderWindowMs > 0 ? Math.floor(Math.random() * this.config.reorderWindowMs) : 0;
       this.later(this.config.latencyMs + jitter, async () => {
-        for (const listener of this.listeners) listener(event);
+        if (this.config.delivery === 'webhook') await this.post(event);
+        else for (const listener of this.listeners) listener(event);
       });
+    }
+  }
+
+  /** Delivers an event as a real venue's webhook would: a signed POST of its raw payload, retried with backoff. */
+  private async post(event: VenueEvent): Promise<void> {
+    const body = JSON.stringify(paperWebhookPayload(event));
+    const url = this.config.webhookUrl!.replaceAll('{account_id}', this.accountId);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const response = await fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'fillbook-signature': signWebhookBody(this.webhookSecret!, body, this.clock()) },
+          body,
+          signal: AbortSignal.timeout(webhookTimeoutMs),
+        });
+        if (response.ok) return;
+        if (response.status < 500) throw new Error(`webhook delivery refused with ${response.status}: ${await response.text()}`);
+      } catch (error) {
+        if (attempt >= webhookAttemptsMax || (error instanceof Error && error.message.startsWith('webhook delivery refused'))) throw error;
+      }
+      if (this.closed || attempt >= webhookAttemptsMax) return;
+      await new Promise((resolve) => setTimeout(resolve, webhookRetryDelayMs * 2 ** (attempt - 1)));
     }
   }
 

@@ -52,6 +52,7 @@ program
     const service = new FillbookService(ledger, { onError: (error, context) => console.error(context, error) });
     const { app, inbox } = await buildServer({ ledger, service, logger: true, webhookProcessDelayMs: webhookDelayMs() });
     await service.start();
+    await greetFirstUser(new Users(ledger.db), app.log);
     // Deliveries stored by an earlier process (acknowledged, then a crash) are processed now.
     const inboxTimer = setInterval(() => {
       inbox.processDue().catch((error: unknown) => app.log.error({ err: error }, 'webhook inbox'));
@@ -79,6 +80,18 @@ program
     await ledger.close();
     console.log(`migrations applied to the ${describeStorage(flags)}`);
   });
+
+/**
+ * A fresh database has no user, so nobody could call the API: the first start makes `admin` and
+ * prints its key once. Further users come from `fillbook users create` (with the server stopped when
+ * the database is embedded).
+ */
+async function greetFirstUser(users: Users, log: { info(message: string): void }): Promise<void> {
+  if (!(await users.isEmpty())) return;
+  const { apiKey } = await users.create('admin');
+  log.info('first start: created the user admin (its API key is printed on the terminal, never logged)');
+  console.log(`\n  Fillbook's first start made the user "admin". API key (shown once):\n\n    ${apiKey}\n`);
+}
 
 /** Opens the ledger for a one-off command and closes it afterwards. */
 async function withUsers<T>(flags: StorageFlags, work: (users: Users) => Promise<T>): Promise<T> {

@@ -1,3 +1,5 @@
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import type { Database, SqlClient } from './database.js';
 
@@ -5,9 +7,19 @@ import type { Database, SqlClient } from './database.js';
  * The embedded engine. PGlite is one connection: its transactions are serialized by PGlite itself,
  * so concurrent callers in this process queue rather than interleave. It survives a crash of the
  * process but does not fsync; see the README on what that means for durability.
+ *
+ * Only one process may open a data directory: a second one would corrupt it. A lock file holding the
+ * owner's pid keeps others out; a lock left by a process that died is taken over.
  */
 export async function openPgliteDatabase(dataDir?: string): Promise<Database> {
-  const pg = dataDir === undefined ? await PGlite.create() : await PGlite.create(dataDir);
+  const releaseLock = dataDir === undefined ? () => {} : lockDataDir(dataDir);
+  let pg: PGlite;
+  try {
+    pg = dataDir === undefined ? await PGlite.create() : await PGlite.create(dataDir);
+  } catch (error) {
+    releaseLock();
+    throw error;
+  }
   const client = (q: Pick<PGlite, 'query' | 'exec'>): SqlClient => ({
     async query<Row>(text: string, params: readonly unknown[] = []) {
       const result = await q.query<Row>(text, params as unknown[]);
@@ -23,6 +35,39 @@ export async function openPgliteDatabase(dataDir?: string): Promise<Database> {
     transaction: (work) => pg.transaction((tx) => work(client(tx))),
     // The embedded engine belongs to one process: there is no other instance to exclude.
     withAdvisoryLock: (_name, work) => work(),
-    close: () => pg.close(),
+    close: async () => {
+      await pg.close();
+      releaseLock();
+    },
   };
+}
+
+function lockDataDir(dataDir: string): () => void {
+  mkdirSync(dataDir, { recursive: true });
+  const lockFile = join(dataDir, 'fillbook.lock');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(lockFile, String(process.pid), { flag: 'wx' });
+      return () => rmSync(lockFile, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const owner = Number.parseInt(readFileSync(lockFile, 'utf8'), 10);
+      if (Number.isInteger(owner) && owner !== process.pid && processAlive(owner)) {
+        throw new Error(
+          `the embedded database in ${dataDir} is in use by process ${owner}; stop it first, or use its HTTP API (only one process may open an embedded database)`,
+        );
+      }
+      rmSync(lockFile, { force: true });
+    }
+  }
+  throw new Error(`could not lock ${dataDir}`);
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

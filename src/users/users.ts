@@ -44,6 +44,10 @@ export class Users {
     return { user: publicUser(user), apiKey };
   }
 
+  async isEmpty(): Promise<boolean> {
+    return (await this.db.query('select 1 from users limit 1')).length === 0;
+  }
+
   async get(nameOrId: string): Promise<User> {
     const found = /^[0-9a-f-]{36}$/.test(nameOrId) ? await selectUser(this.db, 'user_id', nameOrId) : await selectUser(this.db, 'name', nameOrId);
     if (found === undefined) throw new FillbookError('FILLBOOK_ERR_INVALID_INPUT', `no user named ${nameOrId}`, { field: 'user' });

@@ -27,6 +27,12 @@ describe('the service as a process, on the embedded database', () => {
         throw new Error(`${String(e)}\n${server.output()}`);
       });
       expect(await health.json()).toEqual({ status: 'ok', engine: 'pglite' });
+      // The first start makes the admin user and shows its key, on the terminal only.
+      expect(server.output()).toMatch(/API key \(shown once\):\s+fbk_[0-9a-f]{32}_\S{43}/);
+      expect(server.output().split('\n').filter((line) => line.startsWith('{') && /fbk_/.test(line))).toEqual([]);
+      // A second process may not open the embedded database the server holds.
+      const second = await run(process.execPath, [...cli, 'users', 'create', 'intruder', '--data-dir', join(dir, 'fresh')], { cwd: repoRoot }).catch((e: { stderr: string }) => e);
+      expect((second as { stderr: string }).stderr).toMatch(/is in use by process \d+/);
     } finally {
       await stop(server.child);
     }

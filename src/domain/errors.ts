@@ -26,6 +26,7 @@ export const errorCodes = {
   FILLBOOK_ERR_POSITION_CONFLICT: 409,
   FILLBOOK_ERR_VENUE_UNAVAILABLE: 503,
   FILLBOOK_ERR_VENUE_REJECTED: 422,
+  FILLBOOK_ERR_RECONCILIATION_RUNNING: 409,
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;

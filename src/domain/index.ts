@@ -12,3 +12,5 @@ export * from './order-request.js';
 export * from './position.js';
 export * from './holdings.js';
 export * from './performance.js';
+export * from './broker-reports.js';
+export * from './reconciliation.js';

@@ -48,6 +48,7 @@ import {
   validateFillRequest,
   validateOrderRequest,
   zero,
+  type VenueOrderReport,
 } from '../domain/index.js';
 import {
   type AccountRecord,
@@ -332,6 +333,41 @@ export class Ledger {
     return position;
   }
 
+  /**
+   * Records an order found working at the venue that the ledger never knew (origin
+   * `reconciliation`, `detected_at` set), under the deterministic id reconciliation chose for it, so
+   * adopting twice yields one order. The venue's state and fills are applied afterwards.
+   */
+  async adoptOrder(accountId: string, report: VenueOrderReport, id: string): Promise<RecordOrderResult> {
+    const at = this.now();
+    const spec: OrderSpec = {
+      id: requireUuid(id, 'order_id'),
+      accountId: requireUuid(accountId, 'account_id'),
+      clientOrderId: report.clientOrderId ?? `adopted-${report.venueOrderId}`,
+      brokerOrderId: report.venueOrderId,
+      positionId: null,
+      role: 'manual',
+      origin: 'reconciliation',
+      symbol: report.symbol,
+      assetClass: report.assetClass,
+      side: report.side,
+      type: report.type,
+      timeInForce: report.timeInForce,
+      quantity: report.quantity,
+      limitPrice: report.limitPrice,
+      stopPrice: report.stopPrice,
+    };
+    const created: OrderEvent = { type: 'created', at, recordedAt: at, source: 'reconciliation', order: spec };
+    const order = applyOrderEvent(undefined, created);
+    const fingerprint = orderFingerprint(spec);
+    return this.db.transaction(async (tx) => {
+      if (await insertOrderCreated(tx, order, fingerprint, encodeOrderEvent(created))) return { order, created: true };
+      const existing = await selectOrder(tx, spec.accountId, { by: 'client_order_id', value: spec.clientOrderId });
+      if (existing === undefined) throw new Error(`adopting ${report.venueOrderId} conflicted but no order holds its client order id`);
+      return { order: existing.order, created: false };
+    });
+  }
+
   /** Applies a lifecycle report to an order, through the transition table, with its audit event. */
   async applyEvent(ref: OrderRef, input: LifecycleEventInput): Promise<Order> {
     const event = this.lifecycleEvent(input);
@@ -421,6 +457,11 @@ export class Ledger {
       const [fills, events] = [await selectOrderFills(tx, accountId, found.order.id), await selectOrderEvents(tx, accountId, found.order.id)];
       return { order: found.order, fills, events };
     });
+  }
+
+  /** The account an order belongs to, found with one light query; undefined when there is no such order. */
+  async orderAccountId(orderId: string): Promise<string | undefined> {
+    return selectOrderAccount(this.db, requireUuid(orderId, 'order_id'));
   }
 
   /** Rebuilds an order from its stored events alone. */

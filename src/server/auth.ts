@@ -62,17 +62,19 @@ export class Access {
     await this.account(user, accountId);
   }
 
-  /** The account of an order reference, checked to be the user's. */
+  /** The account of an order reference, checked to be the user's (one light query at most). */
   async orderAccount(user: User, ref: OrderRef): Promise<string> {
-    const accountId = 'accountId' in ref && ref.accountId !== undefined ? ref.accountId : (
-            await this.ledger.getOrder(ref).catch((e: unknown) => {
-              if (isFillbookError(e, 'FILLBOOK_ERR_ORDER_NOT_FOUND') || isFillbookError(e, 'FILLBOOK_ERR_INVALID_INPUT')) return undefined;
-              throw e;
-            })
-          )?.accountId;
-    if (accountId === undefined) throw notFound('order', 'orderId' in ref ? ref.orderId : JSON.stringify(ref));
-    await this.assertOwns(user, accountId).catch(() => {
-      throw notFound('order', 'orderId' in ref ? ref.orderId : JSON.stringify(ref));
+    const label = 'orderId' in ref ? ref.orderId : JSON.stringify(ref);
+    const accountId =
+      'accountId' in ref && ref.accountId !== undefined
+        ? ref.accountId
+        : await this.ledger.orderAccountId((ref as { orderId: string }).orderId).catch((e: unknown) => {
+            if (isFillbookError(e, 'FILLBOOK_ERR_INVALID_INPUT')) return undefined;
+            throw e;
+          });
+    if (accountId === undefined) throw notFound('order', label);
+    await this.assertOwns(user, accountId).catch((e: unknown) => {
+      throw isFillbookError(e) ? notFound('order', label) : e;
     });
     return accountId;
   }

@@ -3,3 +3,4 @@ export * from './venue-sync.js';
 export * from './venues.js';
 export * from './fillbook-service.js';
 export * from './webhook-inbox.js';
+export * from './reconciler.js';

@@ -4,3 +4,4 @@ export { migrate } from './migrate.js';
 export * from './position-store.js';
 export * from './user-store.js';
 export * from './webhook-store.js';
+export * from './reconciliation-store.js';

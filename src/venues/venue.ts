@@ -1,4 +1,6 @@
-import type { AssetClass, Decimal, LiquiditySide, OrderSide, OrderStatus, OrderType, TimeInForce } from '../domain/index.js';
+import type { AssetClass, Decimal, OrderSide, OrderType, TimeInForce, VenueFillReport, VenueOrderReport, VenuePositionReport } from '../domain/index.js';
+
+export type { VenueFillReport, VenueOrderReport, VenuePositionReport } from '../domain/index.js';
 
 /**
  * One interface every venue implements. Adapters parse the venue's raw payloads at the edge into
@@ -28,46 +30,6 @@ export interface VenuePlaceRequest {
   quantity: Decimal;
   limitPrice: Decimal | null;
   stopPrice: Decimal | null;
-}
-
-export interface VenueOrderReport {
-  venueOrderId: string;
-  clientOrderId: string | null;
-  symbol: string;
-  assetClass: AssetClass;
-  side: OrderSide;
-  type: OrderType;
-  timeInForce: TimeInForce;
-  quantity: Decimal;
-  limitPrice: Decimal | null;
-  stopPrice: Decimal | null;
-  /** The venue's status mapped onto Fillbook's. */
-  status: OrderStatus;
-  filledQuantity: Decimal;
-  reason: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface VenueFillReport {
-  execId: string;
-  venueOrderId: string;
-  clientOrderId: string | null;
-  symbol: string;
-  side: OrderSide;
-  quantity: Decimal;
-  price: Decimal;
-  fee: Decimal;
-  feeCurrency: string | null;
-  liquidity: LiquiditySide | null;
-  executedAt: string;
-}
-
-export interface VenuePositionReport {
-  symbol: string;
-  assetClass: AssetClass;
-  /** Signed: negative is short. */
-  netQuantity: Decimal;
 }
 
 export interface FillPage {

@@ -1,4 +1,4 @@
-import { decimalFromSql, formatDecimal, type OrderStatus } from '../../domain/index.js';
+import { averagePrice, decimalFromSql, formatDecimal, type OrderStatus } from '../../domain/index.js';
 import type { SqlClient } from '../../storage/index.js';
 import type { VenueFillReport, VenueOrderReport, VenuePlaceRequest, VenuePositionReport } from '../venue.js';
 
@@ -39,6 +39,7 @@ function orderReport(r: Row): VenueOrderReport {
     stopPrice: decimalOrNull(r.stop_price),
     status: mapPaperStatus(r.status as string),
     filledQuantity: decimalFromSql(r.filled_quantity as string),
+    avgFillPrice: decimalFromSql(r.filled_quantity as string).isZero() ? null : averagePrice(decimalFromSql(r.filled_notional as string), decimalFromSql(r.filled_quantity as string)),
     reason: (r.reason as string | null) ?? null,
     createdAt: iso(r.created_at),
     updatedAt: iso(r.updated_at),
@@ -95,11 +96,12 @@ export async function selectOpenPaperOrders(sql: SqlClient, accountId: string): 
   return rows.map(orderReport);
 }
 
-export async function updatePaperOrderStatus(sql: SqlClient, accountId: string, venueOrderId: string, status: PaperStatus, at: string, filledDelta = '0') {
+export async function updatePaperOrderStatus(sql: SqlClient, accountId: string, venueOrderId: string, status: PaperStatus, at: string, fill?: { quantity: string; price: string }) {
   const rows = await sql.query(
-    `update paper_orders set status = $3, filled_quantity = filled_quantity + $4::numeric, updated_at = $5
+    `update paper_orders set status = $3, filled_quantity = filled_quantity + $4::numeric,
+       filled_notional = filled_notional + $4::numeric * $6::numeric, updated_at = $5
      where account_id = $1 and venue_order_id = $2 returning *`,
-    [accountId, venueOrderId, status, filledDelta, at],
+    [accountId, venueOrderId, status, fill?.quantity ?? '0', at, fill?.price ?? '0'],
   );
   if (rows[0] === undefined) throw new Error(`paper order ${venueOrderId} vanished`);
   return orderReport(rows[0]);

@@ -194,7 +194,7 @@ export class PaperVenue implements VenueAdapter {
         executedAt: this.now(),
       };
       await insertPaperFill(tx, this.accountId, fill);
-      const order = await updatePaperOrderStatus(tx, this.accountId, venueOrderId, filled.eq(current.quantity) ? 'filled' : 'partially_filled', fill.executedAt, quantity.toFixed());
+      const order = await updatePaperOrderStatus(tx, this.accountId, venueOrderId, filled.eq(current.quantity) ? 'filled' : 'partially_filled', fill.executedAt, { quantity: quantity.toFixed(), price: price.toFixed() });
       return { fill, order };
     });
     if (!options.silent) {

@@ -1,0 +1,50 @@
+import type { Decimal } from './decimal.js';
+import type { OrderStatus } from './order-status.js';
+import type { AssetClass, LiquiditySide, OrderSide, OrderType, TimeInForce } from './vocabulary.js';
+
+/**
+ * What a venue reports, already parsed at the adapter's edge into Fillbook's terms. Reconciliation
+ * and the stream consumer work on these; the adapters produce them.
+ */
+export interface VenueOrderReport {
+  venueOrderId: string;
+  clientOrderId: string | null;
+  symbol: string;
+  assetClass: AssetClass;
+  side: OrderSide;
+  type: OrderType;
+  timeInForce: TimeInForce;
+  quantity: Decimal;
+  limitPrice: Decimal | null;
+  stopPrice: Decimal | null;
+  /** The venue's status mapped onto Fillbook's. */
+  status: OrderStatus;
+  filledQuantity: Decimal;
+  /** The venue's average fill price, when it reports one. */
+  avgFillPrice: Decimal | null;
+  reason: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface VenueFillReport {
+  execId: string;
+  venueOrderId: string;
+  clientOrderId: string | null;
+  symbol: string;
+  side: OrderSide;
+  quantity: Decimal;
+  price: Decimal;
+  fee: Decimal;
+  feeCurrency: string | null;
+  liquidity: LiquiditySide | null;
+  executedAt: string;
+}
+
+export interface VenuePositionReport {
+  symbol: string;
+  assetClass: AssetClass;
+  /** Signed: negative is short. */
+  netQuantity: Decimal;
+}
+

@@ -1,0 +1,264 @@
+import { createHash } from 'node:crypto';
+import type { VenueFillReport, VenueOrderReport, VenuePositionReport } from './broker-reports.js';
+import { type Decimal, formatDecimal, zero } from './decimal.js';
+import { isTerminal, isWorking, type OrderStatus } from './order-status.js';
+
+/**
+ * Reconciliation as pure functions: from the ledger's view of an account and the venue's reports to
+ * findings, each with the repair that would fix it. The I/O around them (reading, asking the venue,
+ * applying repairs) lives in the service. Ids it invents are derived from the venue's ids, so a
+ * second run invents the same ones.
+ */
+export const findingCategories = [
+  'matched',
+  'missing_at_broker',
+  'orphaned_at_broker',
+  'fill_mismatch',
+  'status_mismatch',
+  'stuck_submission',
+  'holding_mismatch',
+  'unprotected_position',
+] as const;
+export type FindingCategory = (typeof findingCategories)[number];
+
+export const reconciliationActions = ['clear_invalid', 'cancel_orphaned', 'adopt_orphaned', 'import_fills'] as const;
+export type ReconciliationAction = (typeof reconciliationActions)[number];
+
+/** The little of a ledger order reconciliation needs (slim, so a million fit in memory). */
+export interface LedgerOrderView {
+  id: string;
+  clientOrderId: string;
+  brokerOrderId: string | null;
+  symbol: string;
+  status: OrderStatus;
+  quantity: Decimal;
+  qtyFilled: Decimal;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type Repair =
+  /** Bring the ledger order to the venue's state (status and fills). */
+  | { kind: 'apply_venue_state'; action: 'clear_invalid'; venueOrder: VenueOrderReport }
+  /** The venue does not know the order: close it in the ledger. */
+  | { kind: 'close_not_found'; action: 'clear_invalid'; event: 'canceled' | 'failed'; reason: 'not_found_at_broker' }
+  /** Import the venue's fills the ledger lacks, and an inferred fill for what no fill explains. */
+  | { kind: 'import_fills'; action: 'import_fills'; venueOrder: VenueOrderReport }
+  /** An order working at the venue that the ledger does not know: adopt it, or cancel it at the venue. */
+  | { kind: 'orphan'; action: 'adopt_orphaned' | 'cancel_orphaned'; venueOrder: VenueOrderReport; adoptedOrderId: string }
+  /** The ledger closed an order the venue still works: cancel it there. */
+  | { kind: 'cancel_at_venue'; action: 'cancel_orphaned'; venueOrder: VenueOrderReport };
+
+export interface Finding {
+  category: Exclude<FindingCategory, 'matched'>;
+  orderId: string | null;
+  brokerOrderId: string | null;
+  symbol: string | null;
+  details: Record<string, unknown>;
+  /** Each way the finding can be repaired; empty when it can only be reported. */
+  repairs: Repair[];
+}
+
+export interface OrderReconciliationInput {
+  /** Ledger orders in a working status. */
+  ledgerWorking: readonly LedgerOrderView[];
+  /** The venue's open orders. */
+  venueOpen: readonly VenueOrderReport[];
+  /** The venue's answer for single lookups of ledger orders missing from its open orders (null: unknown to the venue). */
+  venueLookups: ReadonlyMap<string, VenueOrderReport | null>;
+  /** The ledger's order (any status) for venue open orders missing from its working orders (null: unknown to the ledger). */
+  ledgerLookups: ReadonlyMap<string, LedgerOrderView | null>;
+  accountId: string;
+  now: string;
+  /** Orders changed this recently are left for the next run (their news may be in flight). */
+  quietPeriodMs: number;
+  /** A `pending_submit`/`submitted` order older than this is a stuck submission. */
+  stuckAfterMs: number;
+}
+
+export interface OrderReconciliation {
+  findings: Finding[];
+  matched: number;
+  deferred: number;
+}
+
+/** What `reconcileOrders` needs looked up first: by ledger order id and by venue order id. */
+export function lookupsNeeded(ledgerWorking: readonly LedgerOrderView[], venueOpen: readonly VenueOrderReport[]) {
+  const openByVenueId = new Map(venueOpen.map((v) => [v.venueOrderId, v]));
+  const openByClientId = new Map(venueOpen.flatMap((v) => (v.clientOrderId === null ? [] : [[v.clientOrderId, v] as const])));
+  const ledgerByBrokerId = new Set(ledgerWorking.flatMap((o) => (o.brokerOrderId === null ? [] : [o.brokerOrderId])));
+  const ledgerByClientId = new Set(ledgerWorking.map((o) => o.clientOrderId));
+  return {
+    /** Ledger working orders the venue does not list as open: ask the venue for each. */
+    ledgerOrders: ledgerWorking.filter((o) => !(o.brokerOrderId !== null && openByVenueId.has(o.brokerOrderId)) && !openByClientId.has(o.clientOrderId)),
+    /** Venue open orders the ledger does not hold as working: look each up in the ledger. */
+    venueOrders: venueOpen.filter((v) => !ledgerByBrokerId.has(v.venueOrderId) && !(v.clientOrderId !== null && ledgerByClientId.has(v.clientOrderId))),
+  };
+}
+
+export function reconcileOrders(input: OrderReconciliationInput): OrderReconciliation {
+  const now = Date.parse(input.now);
+  const quiet = (updatedAt: string) => now - Date.parse(updatedAt) < input.quietPeriodMs;
+  const openByVenueId = new Map(input.venueOpen.map((v) => [v.venueOrderId, v]));
+  const openByClientId = new Map(input.venueOpen.flatMap((v) => (v.clientOrderId === null ? [] : [[v.clientOrderId, v] as const])));
+  const findings: Finding[] = [];
+  let matched = 0;
+  let deferred = 0;
+  const seenVenue = new Set<string>();
+
+  for (const order of input.ledgerWorking) {
+    const open = (order.brokerOrderId !== null ? openByVenueId.get(order.brokerOrderId) : undefined) ?? openByClientId.get(order.clientOrderId);
+    if (open !== undefined) seenVenue.add(open.venueOrderId);
+    if (quiet(order.updatedAt) || (open !== undefined && quiet(open.updatedAt))) {
+      deferred++;
+      continue;
+    }
+    const venue = open ?? input.venueLookups.get(order.id) ?? null;
+    const base = { orderId: order.id, brokerOrderId: venue?.venueOrderId ?? order.brokerOrderId, symbol: order.symbol };
+    const stuck = (order.status === 'pending_submit' || order.status === 'submitted') && now - Date.parse(order.updatedAt) >= input.stuckAfterMs;
+    if (venue === null) {
+      if (order.status === 'pending_submit' && !stuck) {
+        deferred++; // in flight: the send may not have reached the venue yet
+        continue;
+      }
+      findings.push({
+        ...base,
+        category: stuck ? 'stuck_submission' : 'missing_at_broker',
+        details: { ledger_status: order.status, venue_status: null, reason: 'not_found_at_broker' },
+        repairs: [{ kind: 'close_not_found', action: 'clear_invalid', event: order.status === 'pending_submit' ? 'failed' : 'canceled', reason: 'not_found_at_broker' }],
+      });
+      continue;
+    }
+    const details = orderDetails(order, venue);
+    if (stuck) {
+      findings.push({ ...base, category: 'stuck_submission', details, repairs: [{ kind: 'apply_venue_state', action: 'clear_invalid', venueOrder: venue }] });
+    } else if (isTerminal(venue.status)) {
+      findings.push({ ...base, category: 'missing_at_broker', details, repairs: [{ kind: 'apply_venue_state', action: 'clear_invalid', venueOrder: venue }] });
+    } else if (!venue.filledQuantity.eq(order.qtyFilled)) {
+      findings.push({ ...base, category: 'fill_mismatch', details, repairs: venue.filledQuantity.gt(order.qtyFilled) ? [{ kind: 'import_fills', action: 'import_fills', venueOrder: venue }] : [] });
+    } else if (order.status === 'pending_cancel' || (order.status === 'submitted' && venue.status === 'open')) {
+      findings.push({ ...base, category: 'status_mismatch', details, repairs: [{ kind: 'apply_venue_state', action: 'clear_invalid', venueOrder: venue }] });
+    } else {
+      matched++;
+    }
+  }
+
+  for (const venue of input.venueOpen) {
+    if (seenVenue.has(venue.venueOrderId)) continue;
+    if (quiet(venue.updatedAt)) {
+      deferred++;
+      continue;
+    }
+    const known = input.ledgerLookups.get(venue.venueOrderId) ?? null;
+    const base = { brokerOrderId: venue.venueOrderId, symbol: venue.symbol };
+    if (known === null) {
+      const adoptedOrderId = adoptedOrderIdFor(input.accountId, venue.venueOrderId);
+      findings.push({
+        ...base,
+        orderId: null,
+        category: 'orphaned_at_broker',
+        details: { venue_status: venue.status, client_order_id: venue.clientOrderId, side: venue.side, quantity: formatDecimal(venue.quantity), filled_quantity: formatDecimal(venue.filledQuantity) },
+        repairs: [
+          { kind: 'orphan', action: 'adopt_orphaned', venueOrder: venue, adoptedOrderId },
+          { kind: 'orphan', action: 'cancel_orphaned', venueOrder: venue, adoptedOrderId },
+        ],
+      });
+    } else if (quiet(known.updatedAt)) {
+      deferred++;
+    } else {
+      // The ledger closed an order that still works at the venue.
+      findings.push({ ...base, orderId: known.id, category: 'status_mismatch', details: orderDetails(known, venue), repairs: [{ kind: 'cancel_at_venue', action: 'cancel_orphaned', venueOrder: venue }] });
+    }
+  }
+  return { findings, matched, deferred };
+}
+
+function orderDetails(order: LedgerOrderView, venue: VenueOrderReport): Record<string, unknown> {
+  return {
+    ledger_status: order.status,
+    venue_status: venue.status,
+    ledger_filled: formatDecimal(order.qtyFilled),
+    venue_filled: formatDecimal(venue.filledQuantity),
+    client_order_id: order.clientOrderId,
+  };
+}
+
+/** The fills to import for an order: the venue's fills the ledger lacks, then an inferred fill for the rest. */
+export interface FillImportPlan {
+  missing: VenueFillReport[];
+  inferred: { execId: string; quantity: Decimal; price: Decimal; priceSource: 'venue_average' | 'limit_price' | 'unknown' } | null;
+}
+
+export function planFillImport(
+  ledgerFilled: Decimal,
+  ledgerNotional: Decimal,
+  ledgerExecIds: ReadonlySet<string>,
+  venueOrder: VenueOrderReport,
+  venueFills: readonly VenueFillReport[],
+): FillImportPlan {
+  const missing = venueFills.filter((f) => f.venueOrderId === venueOrder.venueOrderId && !ledgerExecIds.has(f.execId));
+  const explained = ledgerFilled.plus(missing.reduce((sum, f) => sum.plus(f.quantity), zero));
+  const unexplained = venueOrder.filledQuantity.minus(explained);
+  if (!unexplained.gt(0)) return { missing, inferred: null };
+  // What no fill explains is inferred at the price that makes the venue's average come out right.
+  const known = missing.reduce((sum, f) => sum.plus(f.quantity.times(f.price)), zero);
+  const avg = venueOrder.avgFillPrice;
+  const price = avg !== null ? avg.times(venueOrder.filledQuantity).minus(known).minus(ledgerNotional).div(unexplained) : (venueOrder.limitPrice ?? zero);
+  return {
+    missing,
+    inferred: {
+      execId: inferredExecId(venueOrder.venueOrderId, venueOrder.filledQuantity),
+      quantity: unexplained,
+      price: price.isNegative() ? zero : price.toDecimalPlaces(12),
+      priceSource: avg !== null ? 'venue_average' : venueOrder.limitPrice !== null ? 'limit_price' : 'unknown',
+    },
+  };
+}
+
+/** Net quantity per symbol, ledger against venue. */
+export function reconcileHoldings(ledger: ReadonlyMap<string, Decimal>, venue: readonly VenuePositionReport[]): Finding[] {
+  const venueBySymbol = new Map(venue.map((p) => [p.symbol, p.netQuantity]));
+  const symbols = [...new Set([...ledger.keys(), ...venueBySymbol.keys()])].sort();
+  return symbols.flatMap((symbol) => {
+    const ours = ledger.get(symbol) ?? zero;
+    const theirs = venueBySymbol.get(symbol) ?? zero;
+    if (ours.eq(theirs)) return [];
+    return [{ category: 'holding_mismatch' as const, orderId: null, brokerOrderId: null, symbol, details: { ledger_net: formatDecimal(ours), venue_net: formatDecimal(theirs), difference: formatDecimal(theirs.minus(ours)) }, repairs: [] }];
+  });
+}
+
+export interface PositionProtection {
+  positionId: string;
+  signalId: string;
+  symbol: string;
+  qtyOpen: Decimal;
+  protectiveStatuses: readonly OrderStatus[];
+}
+
+/** Open positions without a working stop-loss or take-profit. */
+export function findUnprotected(positions: readonly PositionProtection[]): Finding[] {
+  return positions
+    .filter((p) => p.qtyOpen.gt(0) && !p.protectiveStatuses.some(isWorking))
+    .map((p) => ({
+      category: 'unprotected_position' as const,
+      orderId: null,
+      brokerOrderId: null,
+      symbol: p.symbol,
+      details: { position_id: p.positionId, signal_id: p.signalId, qty_open: formatDecimal(p.qtyOpen) },
+      repairs: [],
+    }));
+}
+
+/** A UUID derived from its parts (SHA-256, formatted as a version-5-style UUID). */
+export function deterministicUuid(...parts: string[]): string {
+  const hex = createHash('sha256').update(parts.join('\u0000')).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${((Number.parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+export function adoptedOrderIdFor(accountId: string, venueOrderId: string): string {
+  return deterministicUuid('adopted-order', accountId, venueOrderId);
+}
+
+export function inferredExecId(venueOrderId: string, venueFilled: Decimal): string {
+  return `inferred:${venueOrderId}:${formatDecimal(venueFilled)}`;
+}

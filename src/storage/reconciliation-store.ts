@@ -1,0 +1,163 @@
+import { decimalFromSql, type Finding, type LedgerOrderView, type OrderStatus, type PositionProtection } from '../domain/index.js';
+import type { SqlClient } from './database.js';
+import { type Row, toIso } from './order-rows.js';
+
+export interface RunRecord {
+  id: string;
+  accountId: string;
+  startedBy: string;
+  startedAt: string;
+  finishedAt: string | null;
+  dryRun: boolean;
+  actions: string[];
+  status: 'running' | 'completed' | 'failed';
+  summary: Record<string, number>;
+  error: string | null;
+}
+
+export interface StoredFinding {
+  seq: number;
+  category: Finding['category'];
+  orderId: string | null;
+  brokerOrderId: string | null;
+  symbol: string | null;
+  details: Record<string, unknown>;
+  actionTaken: string | null;
+}
+
+const runFromRow = (r: Row): RunRecord => ({
+  id: r.id as string,
+  accountId: r.account_id as string,
+  startedBy: r.started_by as string,
+  startedAt: toIso(r.started_at),
+  finishedAt: r.finished_at === null ? null : toIso(r.finished_at),
+  dryRun: r.dry_run as boolean,
+  actions: r.actions as string[],
+  status: r.status as RunRecord['status'],
+  summary: r.summary as Record<string, number>,
+  error: (r.error as string | null) ?? null,
+});
+
+export async function insertRun(sql: SqlClient, run: RunRecord): Promise<void> {
+  await sql.query(
+    `insert into reconciliation_runs (account_id, id, started_by, started_at, dry_run, actions, status, summary)
+     values ($1, $2, $3, $4, $5, $6, $7, $8)`,
+    [run.accountId, run.id, run.startedBy, run.startedAt, run.dryRun, run.actions, run.status, JSON.stringify(run.summary)],
+  );
+}
+
+export async function finishRun(sql: SqlClient, run: Pick<RunRecord, 'accountId' | 'id' | 'status' | 'summary' | 'error' | 'finishedAt'>): Promise<void> {
+  await sql.query('update reconciliation_runs set status = $3, summary = $4, error = $5, finished_at = $6 where account_id = $1 and id = $2', [
+    run.accountId, run.id, run.status, JSON.stringify(run.summary), run.error, run.finishedAt,
+  ]);
+}
+
+/** Stores findings in batches (one statement per batch) so a run with many stays quick. */
+export async function insertFindings(sql: SqlClient, accountId: string, runId: string, findings: readonly StoredFinding[]): Promise<void> {
+  const batchRowsMax = 1000;
+  for (let start = 0; start < findings.length; start += batchRowsMax) {
+    const batch = findings.slice(start, start + batchRowsMax);
+    await sql.query(
+      `insert into reconciliation_findings (account_id, run_id, seq, category, order_id, broker_order_id, symbol, details, action_taken)
+       select $1, $2, * from unnest($3::int[], $4::text[], $5::uuid[], $6::text[], $7::text[], $8::jsonb[], $9::text[])`,
+      [
+        accountId, runId, batch.map((f) => f.seq), batch.map((f) => f.category), batch.map((f) => f.orderId), batch.map((f) => f.brokerOrderId),
+        batch.map((f) => f.symbol), batch.map((f) => JSON.stringify(f.details)), batch.map((f) => f.actionTaken),
+      ],
+    );
+  }
+}
+
+export async function selectRun(sql: SqlClient, accountId: string, runId: string): Promise<RunRecord | undefined> {
+  const rows = await sql.query('select * from reconciliation_runs where account_id = $1 and id = $2', [accountId, runId]);
+  return rows[0] === undefined ? undefined : runFromRow(rows[0]);
+}
+
+export async function selectRunAccount(sql: SqlClient, runId: string): Promise<string | undefined> {
+  return (await sql.query<{ account_id: string }>('select account_id from reconciliation_runs where id = $1', [runId]))[0]?.account_id;
+}
+
+export async function selectRuns(sql: SqlClient, accountId: string, limit: number): Promise<RunRecord[]> {
+  return (await sql.query('select * from reconciliation_runs where account_id = $1 order by started_at desc, id limit $2', [accountId, limit])).map(runFromRow);
+}
+
+export async function selectFindings(sql: SqlClient, accountId: string, runId: string, limit: number): Promise<StoredFinding[]> {
+  const rows = await sql.query('select * from reconciliation_findings where account_id = $1 and run_id = $2 order by seq limit $3', [accountId, runId, limit]);
+  return rows.map((r) => ({
+    seq: Number(r.seq),
+    category: r.category as StoredFinding['category'],
+    orderId: (r.order_id as string | null) ?? null,
+    brokerOrderId: (r.broker_order_id as string | null) ?? null,
+    symbol: (r.symbol as string | null) ?? null,
+    details: r.details as Record<string, unknown>,
+    actionTaken: (r.action_taken as string | null) ?? null,
+  }));
+}
+
+const slimColumns = 'id, client_order_id, broker_order_id, symbol, status, quantity, qty_filled, created_at, updated_at';
+const slimFromRow = (r: Row): LedgerOrderView => ({
+  id: r.id as string,
+  clientOrderId: r.client_order_id as string,
+  brokerOrderId: (r.broker_order_id as string | null) ?? null,
+  symbol: r.symbol as string,
+  status: r.status as OrderStatus,
+  quantity: decimalFromSql(r.quantity as string),
+  qtyFilled: decimalFromSql(r.qty_filled as string),
+  createdAt: toIso(r.created_at),
+  updatedAt: toIso(r.updated_at),
+});
+
+/** Working orders, slim, one keyset page at a time (ordered by id). */
+export async function selectWorkingOrderPage(sql: SqlClient, accountId: string, afterId: string | null, limit: number): Promise<LedgerOrderView[]> {
+  const rows = await sql.query(
+    `select ${slimColumns} from orders where account_id = $1
+       and status in ('pending_submit', 'submitted', 'open', 'partially_filled', 'pending_cancel')
+       and ($2::uuid is null or id > $2) order by id limit $3`,
+    [accountId, afterId, limit],
+  );
+  return rows.map(slimFromRow);
+}
+
+/** Ledger orders (any status) by broker order id or client order id, for venue orders not matched. */
+export async function selectOrdersByVenueKeys(sql: SqlClient, accountId: string, brokerOrderIds: readonly string[], clientOrderIds: readonly string[]): Promise<LedgerOrderView[]> {
+  const rows = await sql.query(
+    `select ${slimColumns} from orders where account_id = $1 and (broker_order_id = any($2::text[]) or client_order_id = any($3::text[]))`,
+    [accountId, brokerOrderIds, clientOrderIds],
+  );
+  return rows.map(slimFromRow);
+}
+
+/** Net quantity per symbol from every fill of the account, summed in the database. */
+export async function selectNetBySymbol(sql: SqlClient, accountId: string): Promise<Map<string, ReturnType<typeof decimalFromSql>>> {
+  const rows = await sql.query<{ symbol: string; net: string }>(
+    `select o.symbol, sum(case when o.side = 'buy' then f.quantity else -f.quantity end)::text as net
+     from fills f join orders o on o.account_id = f.account_id and o.id = f.order_id where f.account_id = $1 group by o.symbol`,
+    [accountId],
+  );
+  return new Map(rows.map((r) => [r.symbol, decimalFromSql(r.net)]));
+}
+
+/** Each position's open quantity and the statuses of its protective orders. */
+export async function selectPositionProtection(sql: SqlClient, accountId: string): Promise<PositionProtection[]> {
+  const rows = await sql.query(
+    `select p.id, p.signal_id, p.symbol,
+       coalesce(sum(case when o.role = 'entry' then o.qty_filled when o.role in ('exit', 'stop_loss', 'take_profit') then -o.qty_filled else 0 end), 0)::text as qty_open,
+       coalesce(array_agg(o.status) filter (where o.role in ('stop_loss', 'take_profit')), '{}') as protective
+     from positions p left join orders o on o.account_id = p.account_id and o.position_id = p.id
+     where p.account_id = $1 group by p.id, p.signal_id, p.symbol`,
+    [accountId],
+  );
+  return rows.map((r) => ({
+    positionId: r.id as string,
+    signalId: r.signal_id as string,
+    symbol: r.symbol as string,
+    qtyOpen: decimalFromSql(r.qty_open as string),
+    protectiveStatuses: r.protective as OrderStatus[],
+  }));
+}
+
+/** Exec ids and the filled notional of one order, for planning a fill import. */
+export async function selectOrderFillKeys(sql: SqlClient, accountId: string, orderId: string) {
+  const rows = await sql.query<{ exec_id: string }>('select exec_id from fills where account_id = $1 and order_id = $2', [accountId, orderId]);
+  return new Set(rows.map((r) => r.exec_id));
+}

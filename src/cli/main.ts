@@ -2,7 +2,9 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { Ledger } from '../ledger/index.js';
 import { buildServer } from '../server/index.js';
-import { FillbookService } from '../service/index.js';
+import cliProgress from 'cli-progress';
+import type { ReconciliationAction } from '../domain/index.js';
+import { FillbookService, type ReconciliationRun } from '../service/index.js';
 import { Users } from '../users/index.js';
 
 export const portDefault = 7878;
@@ -31,6 +33,11 @@ function describeStorage(flags: StorageFlags): string {
   return process.env.FILLBOOK_DATABASE_URL ? 'PostgreSQL server (FILLBOOK_DATABASE_URL)' : `embedded PostgreSQL (PGlite) in ${flags.dataDir}`;
 }
 
+function parseSeconds(value: string): number {
+  if (!/^\d{1,7}$/.test(value)) throw new InvalidArgumentError('a whole number of seconds');
+  return Number.parseInt(value, 10);
+}
+
 function parsePort(value: string): number {
   const port = Number.parseInt(value, 10);
   if (!/^\d+$/.test(value) || port < 0 || port > 65_535) throw new InvalidArgumentError('a port is a whole number from 0 to 65535');
@@ -47,9 +54,21 @@ program
   .option('--port <port>', 'port to listen on', parsePort, portDefault)
   .option('--host <host>', 'address to listen on', hostDefault)
   .option('--data-dir <dir>', 'data directory of the embedded database', dataDirDefault)
-  .action(async (flags: StorageFlags & { port: number; host: string }) => {
+  .option('--reconcile-interval <seconds>', 'reconcile every account this often (0: only at start-up)', parseSeconds, 300)
+  .action(async (flags: StorageFlags & { port: number; host: string; reconcileInterval: number }) => {
     const ledger = await Ledger.open(storageOptions(flags));
-    const service = new FillbookService(ledger, { onError: (error, context) => console.error(context, error) });
+    const service = new FillbookService(ledger, {
+      onError: (error, context) => console.error(context, error),
+      reconcileIntervalMs: flags.reconcileInterval * 1000,
+      onReconciled: (run) => {
+        const open = Object.entries(run.summary).filter(([category, n]) => n > 0 && !['matched', 'deferred', 'repaired'].includes(category));
+        if ((run.summary.holding_mismatch ?? 0) > 0) {
+          console.error(`\n  !!! account ${run.accountId}: its holdings do NOT reconcile with the venue (run ${run.id}); see GET /v1/reconciliations/${run.id}\n`);
+        } else if (open.length > 0) {
+          console.error(`account ${run.accountId}: reconciliation ${run.id} found ${open.map(([c, n]) => `${n} ${c}`).join(', ')}`);
+        }
+      },
+    });
     const { app, inbox } = await buildServer({ ledger, service, logger: true, webhookProcessDelayMs: webhookDelayMs() });
     await service.start();
     await greetFirstUser(new Users(ledger.db), app.log);
@@ -156,6 +175,95 @@ keys
     console.log(revoked ? `revoked ${keyId}` : `no active key ${keyId}`);
     process.exitCode = revoked ? 0 : 1;
   });
+
+program
+  .command('reconcile')
+  .description('compare the ledger with the venue for an account; a dry run unless actions are named')
+  .requiredOption('--account <id>', 'the account to reconcile')
+  .option('--clear-invalid', "apply the venue's final state to orders missing at the broker; close those it does not know")
+  .option('--cancel-orphaned', 'cancel at the venue the orders the ledger does not know')
+  .option('--adopt-orphaned', 'record the orders the ledger does not know, as external orders')
+  .option('--import-fills', 'import missing fills, and inferred fills for unexplained quantity')
+  .option('--yes', 'apply the actions without asking')
+  .option('--json', 'print the run as JSON')
+  .option(...dataDirOption)
+  .action(async (flags: StorageFlags & { account: string; clearInvalid?: boolean; cancelOrphaned?: boolean; adoptOrphaned?: boolean; importFills?: boolean; yes?: boolean; json?: boolean }) => {
+    const actions: ReconciliationAction[] = [];
+    if (flags.clearInvalid) actions.push('clear_invalid');
+    if (flags.cancelOrphaned) actions.push('cancel_orphaned');
+    if (flags.adoptOrphaned) actions.push('adopt_orphaned');
+    if (flags.importFills) actions.push('import_fills');
+    const ledger = await Ledger.open(storageOptions(flags));
+    const service = new FillbookService(ledger);
+    try {
+      const progress = progressBar(!flags.json && process.stderr.isTTY === true);
+      let run = await service.reconciler.run({ accountId: flags.account, actions: [], startedBy: 'cli', onProgress: progress.update });
+      progress.stop();
+      if (actions.length > 0) {
+        if (!flags.json) printRun(run);
+        if (!flags.yes && !(await confirm(`apply ${actions.join(', ')} to account ${flags.account}?`))) {
+          console.log('nothing applied');
+          process.exitCode = remaining(run) > 0 ? 1 : 0;
+          return;
+        }
+        const applying = progressBar(!flags.json && process.stderr.isTTY === true);
+        run = await service.reconciler.run({ accountId: flags.account, actions, startedBy: 'cli', onProgress: applying.update });
+        applying.stop();
+      }
+      if (flags.json) console.log(JSON.stringify(run, null, 2));
+      else printRun(run);
+      process.exitCode = remaining(run) > 0 ? 1 : 0;
+    } finally {
+      await service.stop();
+      await ledger.close();
+    }
+  });
+
+/** Findings nothing was done about. */
+function remaining(run: ReconciliationRun): number {
+  return run.findings.filter((f) => f.actionTaken === null).length;
+}
+
+function printRun(run: ReconciliationRun): void {
+  console.log(`reconciliation ${run.id} of account ${run.accountId}: ${run.dryRun ? 'dry run' : `actions ${run.actions.join(', ')}`}\n`);
+  const rows = Object.entries(run.summary);
+  const width = Math.max(...rows.map(([c]) => c.length));
+  for (const [category, n] of rows) console.log(`  ${category.padEnd(width)}  ${String(n).padStart(8)}`);
+  const findingsShownMax = 50;
+  if (run.findings.length > 0) console.log('');
+  for (const f of run.findings.slice(0, findingsShownMax)) {
+    const who = f.orderId ?? f.brokerOrderId ?? f.symbol ?? '';
+    console.log(`  ${f.category.padEnd(22)} ${who.padEnd(38)} ${JSON.stringify(f.details)}${f.actionTaken ? `  => ${f.actionTaken}` : ''}`);
+  }
+  if (run.findings.length > findingsShownMax) console.log(`  … and ${run.findings.length - findingsShownMax} more (--json shows all)`);
+}
+
+/** A progress bar on a terminal for accounts with many orders; silent otherwise. */
+function progressBar(enabled: boolean) {
+  const bar = enabled ? new cliProgress.SingleBar({ format: '{phase} [{bar}] {value}/{total}', stream: process.stderr, clearOnComplete: true }, cliProgress.Presets.shades_classic) : undefined;
+  let phase = '';
+  return {
+    update: (name: string, done: number, total: number) => {
+      if (bar === undefined || total < progressMinimumItems) return;
+      if (name !== phase) {
+        if (phase !== '') bar.stop();
+        phase = name;
+        bar.start(total, done, { phase: name.padEnd(14) });
+      } else bar.update(done);
+    },
+    stop: () => bar?.stop(),
+  };
+}
+const progressMinimumItems = 1000;
+
+async function confirm(question: string): Promise<boolean> {
+  if (!process.stdin.isTTY) return false;
+  const { createInterface } = await import('node:readline/promises');
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  const answer = await rl.question(`${question} [y/N] `);
+  rl.close();
+  return /^y(es)?$/i.test(answer.trim());
+}
 
 /** Reads a secret from stdin when piped, or asks on the terminal without echoing it. */
 async function readSecret(prompt: string): Promise<string> {

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import {
   assetClasses,
+  findingCategories,
+  reconciliationActions,
   decimalCharsMax,
   liquiditySides,
   orderRoles,
@@ -282,3 +284,34 @@ export const venueOrder = z.object({
 });
 
 export const venueFill = z.object({ exec_id: z.string(), broker_order_id: z.string(), quantity: decimal, price: decimal, executed_at: z.string() });
+
+// ---- reconciliation ---------------------------------------------------------------------------
+
+export const reconciliationCreate = z.strictObject({
+  account_id: id,
+  actions: z.array(z.enum(reconciliationActions)).max(reconciliationActions.length).optional().describe('none: a dry run'),
+});
+
+export const finding = z.object({
+  seq: z.number().int(),
+  category: z.enum(findingCategories),
+  order_id: id.nullable(),
+  broker_order_id: z.string().nullable(),
+  symbol: z.string().nullable(),
+  details: z.record(z.string(), z.unknown()),
+  action_taken: z.string().nullable(),
+});
+
+export const reconciliationRun = z.object({
+  id,
+  account_id: id,
+  started_by: z.string(),
+  started_at: z.string(),
+  finished_at: z.string().nullable(),
+  dry_run: z.boolean(),
+  actions: z.array(z.string()),
+  status: z.enum(['running', 'completed', 'failed']),
+  summary: z.record(z.string(), z.number()),
+  error: z.string().nullable(),
+  findings: z.array(finding).optional(),
+});

@@ -11,6 +11,7 @@ import { registerAccountRoutes } from './routes/accounts.js';
 import { registerOrderRoutes } from './routes/orders.js';
 import { registerPaperRoutes } from './routes/paper.js';
 import { registerPositionRoutes } from './routes/positions.js';
+import { registerReconciliationRoutes } from './routes/reconciliations.js';
 import { registerWebhookRoutes } from './routes/webhooks.js';
 
 /** Request bodies above this are refused with 413. */
@@ -105,6 +106,7 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
   registerOrderRoutes(typed, context);
   registerWebhookRoutes(typed, context);
   registerPaperRoutes(typed, context);
+  registerReconciliationRoutes(typed, context);
 
   app.get('/healthz', { schema: { hide: true } }, async () => {
     await ledger.db.query('select 1');

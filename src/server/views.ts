@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { type Decimal, type Fill, formatDecimal, type Holding, type Order, type PerformanceMetrics, type Position } from '../domain/index.js';
 import type { Account, OrderDetail } from '../ledger/index.js';
-import type { StoredOrderEvent } from '../storage/index.js';
+import type { RunRecord, StoredFinding, StoredOrderEvent } from '../storage/index.js';
 import type { VenueFillReport, VenueOrderReport } from '../venues/index.js';
 import type * as s from './schemas.js';
 
@@ -148,4 +148,32 @@ export function venueOrderView(r: VenueOrderReport): z.output<typeof s.venueOrde
 
 export function venueFillView(f: VenueFillReport): z.output<typeof s.venueFill> {
   return { exec_id: f.execId, broker_order_id: f.venueOrderId, quantity: dec(f.quantity), price: dec(f.price), executed_at: f.executedAt };
+}
+
+export function runView(run: RunRecord & { findings?: StoredFinding[] }): z.output<typeof s.reconciliationRun> {
+  return {
+    id: run.id,
+    account_id: run.accountId,
+    started_by: run.startedBy,
+    started_at: run.startedAt,
+    finished_at: run.finishedAt,
+    dry_run: run.dryRun,
+    actions: run.actions,
+    status: run.status,
+    summary: run.summary,
+    error: run.error,
+    ...(run.findings === undefined
+      ? {}
+      : {
+          findings: run.findings.map((f) => ({
+            seq: f.seq,
+            category: f.category,
+            order_id: f.orderId,
+            broker_order_id: f.brokerOrderId,
+            symbol: f.symbol,
+            details: f.details,
+            action_taken: f.actionTaken,
+          })),
+        }),
+  };
 }

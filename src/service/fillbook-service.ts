@@ -1,13 +1,23 @@
+import { isFillbookError, type ReconciliationAction } from '../domain/index.js';
 import type { Ledger } from '../ledger/index.js';
+import { Reconciler, type ReconcilerOptions, type ReconciliationRun } from './reconciler.js';
 import { OrderRouter, type OrderRouterOptions } from './order-router.js';
 import { VenueSync } from './venue-sync.js';
 import { builtInVenueFactories, type VenueFactory, Venues } from './venues.js';
 
 /** How often each account's interrupted submissions and failed orders are looked at. */
 export const submissionCheckIntervalMsDefault = 10_000;
+/** How often each account is reconciled (a dry run unless `reconcileActions` names actions). */
+export const reconcileIntervalMsDefault = 300_000;
 
-export interface ServiceOptions extends OrderRouterOptions {
+export interface ServiceOptions extends OrderRouterOptions, ReconcilerOptions {
   submissionCheckIntervalMs?: number;
+  /** 0 turns scheduled reconciliation off (the start-up run still happens unless `reconcileAtStart` is false). */
+  reconcileIntervalMs?: number;
+  reconcileAtStart?: boolean;
+  reconcileActions?: ReconciliationAction[];
+  /** Told about every scheduled run, so that an account that does not reconcile is flagged loudly. */
+  onReconciled?: (run: ReconciliationRun) => void;
   venueFactories?: Record<string, VenueFactory>;
   onError?: (error: unknown, context: string) => void;
 }
@@ -22,7 +32,9 @@ export class FillbookService {
   readonly venues: Venues;
   readonly sync: VenueSync;
   readonly router: OrderRouter;
+  readonly reconciler: Reconciler;
   private timer: NodeJS.Timeout | undefined;
+  private reconcileTimer: NodeJS.Timeout | undefined;
   private pass: Promise<void> = Promise.resolve();
   private readonly onError: (error: unknown, context: string) => void;
 
@@ -33,13 +45,28 @@ export class FillbookService {
     this.venues = new Venues(ledger, options.venueFactories ?? builtInVenueFactories);
     this.sync = new VenueSync(ledger);
     this.onError = options.onError ?? (() => {});
-    this.venues.onAdapter((accountId, adapter) => this.sync.attach(accountId, adapter, (e) => this.onError(e, `venue stream of account ${accountId}`)));
     this.router = new OrderRouter(ledger, this.venues, this.sync, options);
+    this.reconciler = new Reconciler(ledger, this.venues, this.sync, options);
+    this.venues.onAdapter((accountId, adapter) => {
+      this.sync.attach(accountId, adapter, (e) => this.onError(e, `venue stream of account ${accountId}`));
+      // After a stream reconnects, whatever it dropped meanwhile is found by reconciling.
+      adapter.subscribe((event) => {
+        if (event.kind === 'reconnected') this.reconcile(accountId, 'reconnect').catch((e: unknown) => this.onError(e, `reconciliation of account ${accountId}`));
+      });
+    });
   }
 
   /** Connects every account's venue, runs a first pass and schedules the next ones. */
   async start(): Promise<void> {
     await this.checkSubmissions();
+    if (this.options.reconcileAtStart !== false) await this.reconcileAll('startup');
+    const reconcileMs = this.options.reconcileIntervalMs ?? reconcileIntervalMsDefault;
+    if (reconcileMs > 0) {
+      this.reconcileTimer = setInterval(() => {
+        this.pass = this.pass.then(() => this.reconcileAll('schedule'));
+      }, reconcileMs);
+      this.reconcileTimer.unref();
+    }
     const intervalMs = this.options.submissionCheckIntervalMs ?? submissionCheckIntervalMsDefault;
     this.timer = setInterval(() => {
       this.pass = this.pass.then(() => this.checkSubmissions());
@@ -62,8 +89,28 @@ export class FillbookService {
     }
   }
 
+  /** Reconciles every account with a venue; an account that cannot be reconciled is reported, not skipped silently. */
+  async reconcileAll(startedBy: string): Promise<void> {
+    for (const account of await this.ledger.listAccounts()) {
+      if (!(account.venue in (this.options.venueFactories ?? builtInVenueFactories))) continue;
+      try {
+        await this.reconcile(account.id, startedBy);
+      } catch (error) {
+        if (isFillbookError(error, 'FILLBOOK_ERR_RECONCILIATION_RUNNING')) continue; // another instance has it
+        this.onError(error, `reconciliation of account ${account.id} (${account.name}) FAILED: its holdings are not verified`);
+      }
+    }
+  }
+
+  async reconcile(accountId: string, startedBy: string): Promise<ReconciliationRun> {
+    const run = await this.reconciler.run({ accountId, actions: this.options.reconcileActions ?? [], startedBy });
+    this.options.onReconciled?.(run);
+    return run;
+  }
+
   async stop(): Promise<void> {
     clearInterval(this.timer);
+    clearInterval(this.reconcileTimer);
     await this.pass;
     await this.venues.closeAll();
   }

@@ -1,7 +1,7 @@
 import type { LightMyRequestResponse } from 'fastify';
 import type { Ledger } from '../../src/ledger/index.js';
 import { buildServer, type Server } from '../../src/server/index.js';
-import { FillbookService } from '../../src/service/index.js';
+import { FillbookService, type ServiceOptions } from '../../src/service/index.js';
 
 export interface Client {
   key: string;
@@ -11,8 +11,8 @@ export interface Client {
 }
 
 /** A server over the harness's ledger with two users, alice and bob, each with a key. */
-export async function httpHarness(ledger: Ledger): Promise<{ server: Server; alice: Client; bob: Client; close(): Promise<void> }> {
-  const service = new FillbookService(ledger);
+export async function httpHarness(ledger: Ledger, options: ServiceOptions = {}): Promise<{ server: Server; alice: Client; bob: Client; close(): Promise<void> }> {
+  const service = new FillbookService(ledger, options);
   const server = await buildServer({ ledger, service });
   const client = async (name: string): Promise<Client> => {
     const { user, apiKey } = await server.users.create(`${name}-${crypto.randomUUID().slice(0, 8)}`);

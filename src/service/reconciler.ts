@@ -197,6 +197,12 @@ export class Reconciler {
       taken.set(finding, await this.apply(accountId, adapter, finding, repair, fills));
       onProgress?.('repairs', ++done, chosen.length);
     }
+    // A holding mismatch has no repair of its own; the repairs above (imported fills, adopted orders) may explain it.
+    const holdings = findings.filter((f) => f.category === 'holding_mismatch');
+    if (holdings.length > 0) {
+      const still = new Set(reconcileHoldings(await selectNetBySymbol(this.ledger.db, accountId), await adapter.listPositions()).map((f) => f.symbol));
+      for (const f of holdings) if (!still.has(f.symbol)) taken.set(f, 'resolved by the repairs of this run');
+    }
     return taken;
   }
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Decimal, type VenueEvent, type VenueOrderReport } from '../../src/domain/index.js';
-import { type VenueAdapter, venueCapabilityNames, type VenuePlaceRequest } from '../../src/venues/index.js';
+import { Decimal, type VenueOrderReport } from '../../src/domain/index.js';
+import { type VenueAdapter, venueCapabilityNames, type VenueEvent, type VenuePlaceRequest } from '../../src/venues/index.js';
 import { eventually } from '../support/eventually.js';
 
 /**

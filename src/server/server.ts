@@ -1,9 +1,14 @@
+import fastifyCookie from '@fastify/cookie';
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Ledger } from '../ledger/index.js';
 import { FillbookService, WebhookInbox } from '../service/index.js';
-import { Users } from '../users/index.js';
+import { FillbookError } from '../domain/index.js';
+import { csrfHeaderName, csrfMatches, sessionCookieName, Sessions, Users } from '../users/index.js';
+import { registerDashboard } from './dashboard.js';
+import { registerSessionRoutes } from './routes/sessions.js';
+import { registerStreamRoute } from './routes/stream.js';
 import { Access } from './auth.js';
 import { installErrorHandling } from './errors.js';
 import { Metrics } from './metrics.js';
@@ -24,6 +29,8 @@ export interface ServerOptions {
   logger?: boolean | { level: string };
   /** Wait this long before processing webhook deliveries (tests use it to crash in between). */
   webhookProcessDelayMs?: number;
+  /** Mark the session cookie Secure (behind HTTPS). */
+  secureCookies?: boolean;
 }
 
 export interface Server {
@@ -82,9 +89,28 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
     }, delayMs).unref();
   };
 
+  await app.register(fastifyCookie);
+  const sessions = new Sessions(ledger.db, users);
   app.addHook('onRequest', async (request) => {
     const path = request.url.split('?')[0] ?? '';
-    if (path.startsWith('/v1/') && !path.startsWith('/v1/webhooks/')) request.user = await access.authenticate(request);
+    const guarded = (path.startsWith('/v1/') && !path.startsWith('/v1/webhooks/')) || path === '/auth/logout' || path === '/auth/session';
+    if (!guarded) return;
+    // A bot sends its API key; the dashboard sends its session cookie, and on every state-changing
+    // request the session's CSRF token in a header (a cross-site form cannot read or send it).
+    if (request.headers.authorization !== undefined) {
+      request.user = await access.authenticate(request);
+      return;
+    }
+    const token = request.cookies[sessionCookieName];
+    const session = token === undefined ? undefined : await sessions.find(token);
+    if (session === undefined) {
+      request.user = await access.authenticate(request); // throws the 401 that names both ways in
+      return;
+    }
+    if (request.method !== 'GET' && request.method !== 'HEAD' && !csrfMatches(session.csrfToken, request.headers[csrfHeaderName] as string | undefined)) {
+      throw new FillbookError('FILLBOOK_ERR_FORBIDDEN', `a signed-in request that changes something must carry the session's ${csrfHeaderName} header`, {});
+    }
+    request.user = session.user;
   });
   app.addHook('onResponse', async (request, reply) => {
     metrics.requestDuration.observe({ method: request.method, route: request.routeOptions.url ?? 'unknown', status: String(reply.statusCode) }, reply.elapsedTime / 1000);
@@ -107,6 +133,9 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
   registerWebhookRoutes(typed, context);
   registerPaperRoutes(typed, context);
   registerReconciliationRoutes(typed, context);
+  registerSessionRoutes(typed, { sessions, secureCookies: options.secureCookies ?? false });
+  registerStreamRoute(typed, context);
+  await registerDashboard(app);
 
   app.get('/healthz', { schema: { hide: true } }, async () => {
     await ledger.db.query('select 1');

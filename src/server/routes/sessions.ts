@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { FillbookError } from '../../domain/index.js';
+import { sessionCookieName, sessionTtlMs, type Sessions } from '../../users/index.js';
+import type { TypedApp } from './typed.js';
+
+const sessionBody = z.object({ user: z.object({ id: z.uuid(), name: z.string() }), csrf_token: z.string() });
+
+/** Dashboard sign-in: a password set with `fillbook users passwd`, a session cookie (HttpOnly, SameSite=Strict). */
+export function registerSessionRoutes(app: TypedApp, { sessions, secureCookies }: { sessions: Sessions; secureCookies: boolean }): void {
+  const cookieOptions = { path: '/', httpOnly: true, sameSite: 'strict' as const, secure: secureCookies };
+
+  app.post(
+    '/auth/login',
+    { schema: { body: z.strictObject({ name: z.string().min(1).max(64), password: z.string().min(1).max(200) }), response: { 200: sessionBody }, security: [] } },
+    async (request, reply) => {
+      const signedIn = await sessions.signIn(request.body.name, request.body.password);
+      if (signedIn === undefined) throw new FillbookError('FILLBOOK_ERR_UNAUTHORIZED', 'unknown user or wrong password', {});
+      reply.setCookie(sessionCookieName, signedIn.token, { ...cookieOptions, maxAge: Math.floor(sessionTtlMs / 1000) });
+      return { user: { id: signedIn.session.user.id, name: signedIn.session.user.name }, csrf_token: signedIn.session.csrfToken };
+    },
+  );
+
+  app.get('/auth/session', { schema: { response: { 200: sessionBody } } }, async (request) => {
+    const token = request.cookies[sessionCookieName];
+    const session = token === undefined ? undefined : await sessions.find(token);
+    if (session === undefined) throw new FillbookError('FILLBOOK_ERR_UNAUTHORIZED', 'not signed in', {});
+    return { user: { id: session.user.id, name: session.user.name }, csrf_token: session.csrfToken };
+  });
+
+  app.post('/auth/logout', { schema: { response: { 200: z.object({ signed_out: z.boolean() }) } } }, async (request, reply) => {
+    const token = request.cookies[sessionCookieName];
+    if (token !== undefined) await sessions.signOut(token);
+    reply.clearCookie(sessionCookieName, cookieOptions);
+    return { signed_out: true };
+  });
+}

@@ -76,6 +76,7 @@ import {
   insertPosition,
   selectPositionAccount,
   selectPositions,
+  selectPositionPage,
   selectPositionOrders,
   selectPositionFills,
   selectHoldingFills,
@@ -522,6 +523,18 @@ export class Ledger {
   async listPositions(accountId: string): Promise<Position[]> {
     const id = requireUuid(accountId, 'account_id');
     return this.db.transaction(async (tx) => this.derivePositions(tx, id, await selectPositions(tx, [id])));
+  }
+
+  /** A page of positions across the given accounts, newest first, with their derived figures. */
+  async pagePositions(accountIds: readonly string[], after: { createdAt: string; id: string } | null, limit: number): Promise<Position[]> {
+    return this.db.transaction(async (tx) => {
+      const specs = await selectPositionPage(tx, accountIds, after, Math.min(limit, listLimitMax));
+      const derived = new Map<string, Position>();
+      for (const accountId of new Set(specs.map((p) => p.accountId))) {
+        for (const p of await this.derivePositions(tx, accountId, specs.filter((x) => x.accountId === accountId))) derived.set(p.id, p);
+      }
+      return specs.map((p) => derived.get(p.id)!);
+    });
   }
 
   private async derivePositions(tx: SqlClient, accountId: string, specs: readonly PositionSpec[]): Promise<Position[]> {

@@ -92,7 +92,11 @@ export const position = z.object({
   created_at: z.string(),
 });
 
-export const positionQuery = z.strictObject({ account_id: id.optional() });
+export const positionQuery = z.strictObject({
+  account_id: id.optional(),
+  limit: z.coerce.number().int().min(1).max(pageLimitMax).default(pageLimitDefault),
+  cursor: z.string().max(stringCharsMax).optional(),
+});
 
 // ---- orders -----------------------------------------------------------------------------------
 

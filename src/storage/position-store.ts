@@ -49,6 +49,23 @@ export async function selectPositions(sql: SqlClient, accountIds: readonly strin
   return rows.map(positionFromRow);
 }
 
+/** A page of positions across accounts, newest first, by keyset on (created_at, id). */
+export async function selectPositionPage(
+  sql: SqlClient,
+  accountIds: readonly string[],
+  after: { createdAt: string; id: string } | null,
+  limit: number,
+): Promise<PositionSpec[]> {
+  if (accountIds.length === 0) return [];
+  const rows = await sql.query(
+    `select * from positions where account_id = any($1::uuid[])
+       and ($2::timestamptz is null or (created_at, id) < ($2::timestamptz, $3::uuid))
+     order by created_at desc, id desc limit $4`,
+    [accountIds, after?.createdAt ?? null, after?.id ?? null, limit],
+  );
+  return rows.map(positionFromRow);
+}
+
 /** The guard's view of a position's orders: role, status and quantities only. */
 export async function selectGuardOrders(sql: SqlClient, accountId: string, positionId: string): Promise<(GuardOrder & { id: string })[]> {
   const rows = await sql.query('select id, role, status, quantity, qty_filled from orders where account_id = $1 and position_id = $2', [accountId, positionId]);

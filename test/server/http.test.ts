@@ -168,6 +168,11 @@ describeEachEngine('HTTP API', (h) => {
     expect(new Set([...first.data, ...second.data, ...third.data].map((o) => o.id)).size).toBe(5);
     expect(((await alice.get(`/v1/orders?account_id=${accountId}&symbol=MSFT`)).json() as { data: unknown[] }).data).toHaveLength(2);
     expect(((await alice.get(`/v1/orders?account_id=${accountId}&status=filled,canceled`)).json() as { data: unknown[] }).data).toHaveLength(0);
+    for (let i = 0; i < 3; i++) await alice.post('/v1/positions', { account_id: accountId, signal_id: `page-${i}`, symbol: 'AAPL', side: 'long', target_quantity: '1' });
+    const p1 = (await alice.get(`/v1/positions?account_id=${accountId}&limit=2`)).json() as { data: { signal_id: string }[]; next_cursor: string };
+    const p2 = (await alice.get(`/v1/positions?account_id=${accountId}&limit=2&cursor=${p1.next_cursor}`)).json() as { data: { signal_id: string }[]; next_cursor: string | null };
+    expect([...p1.data, ...p2.data].map((p) => p.signal_id).sort()).toEqual(['page-0', 'page-1', 'page-2']);
+    expect(p2.next_cursor).toBeNull();
     expect((await alice.get(`/v1/orders?limit=501`)).statusCode).toBe(422);
     expect((await alice.get(`/v1/orders?status=bogus`)).statusCode).toBe(422);
     expect((await alice.get(`/v1/orders?cursor=nope`)).statusCode).toBe(422);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import * as s from '../schemas.js';
 import type { RouteContext } from '../server.js';
 import { positionView } from '../views.js';
+import { decodeCursor, encodeCursor } from './orders.js';
 import type { TypedApp } from './typed.js';
 import { notFound } from '../errors.js';
 import { isFillbookError } from '../../domain/index.js';
@@ -22,11 +23,13 @@ export function registerPositionRoutes(app: TypedApp, { ledger, access }: RouteC
     return reply.code(created ? 201 : 200).send(positionView(position));
   });
 
-  app.get('/v1/positions', { schema: { querystring: s.positionQuery, response: { 200: z.object({ data: z.array(s.position) }) } } }, async (request) => {
+  app.get('/v1/positions', { schema: { querystring: s.positionQuery, response: { 200: s.page(s.position) } } }, async (request) => {
     const user = access.user(request);
-    const accountIds = request.query.account_id !== undefined ? [(await access.account(user, request.query.account_id)).id] : (await ledger.listAccounts(user.id)).map((a) => a.id);
-    const positions = (await Promise.all(accountIds.map((id) => ledger.listPositions(id)))).flat();
-    return { data: positions.map(positionView) };
+    const q = request.query;
+    const accountIds = q.account_id !== undefined ? [(await access.account(user, q.account_id)).id] : (await ledger.listAccounts(user.id)).map((a) => a.id);
+    const positions = await ledger.pagePositions(accountIds, q.cursor === undefined ? null : decodeCursor(q.cursor), q.limit);
+    const last = positions.at(-1);
+    return { data: positions.map(positionView), next_cursor: positions.length === q.limit && last !== undefined ? encodeCursor(last.createdAt, last.id) : null };
   });
 
   app.get('/v1/positions/:id', { schema: { params: z.object({ id: z.uuid() }), response: { 200: s.position } } }, async (request) => {

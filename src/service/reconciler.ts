@@ -178,7 +178,8 @@ export class Reconciler {
       quietPeriodMs: this.quietPeriodMs,
       stuckAfterMs: this.stuckAfterMs,
     });
-    const holdings = reconcileHoldings(await selectNetBySymbol(db, accountId), await adapter.listPositions());
+    // A venue that reports no positions (spot exchanges) cannot be compared on holdings.
+    const holdings = adapter.capabilities.positions ? reconcileHoldings(await selectNetBySymbol(db, accountId), await adapter.listPositions()) : [];
     const unprotected = findUnprotected(await selectPositionProtection(db, accountId));
     return { findings: [...orders.findings, ...holdings, ...unprotected], matched: orders.matched, deferred: orders.deferred };
   }
@@ -199,7 +200,7 @@ export class Reconciler {
     }
     // A holding mismatch has no repair of its own; the repairs above (imported fills, adopted orders) may explain it.
     const holdings = findings.filter((f) => f.category === 'holding_mismatch');
-    if (holdings.length > 0) {
+    if (holdings.length > 0 && adapter.capabilities.positions) {
       const still = new Set(reconcileHoldings(await selectNetBySymbol(this.ledger.db, accountId), await adapter.listPositions()).map((f) => f.symbol));
       for (const f of holdings) if (!still.has(f.symbol)) taken.set(f, 'resolved by the repairs of this run');
     }

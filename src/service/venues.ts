@@ -1,7 +1,7 @@
 import { FillbookError } from '../domain/index.js';
 import type { Account, Ledger } from '../ledger/index.js';
 import type { Database } from '../storage/index.js';
-import { PaperVenue, type VenueAdapter } from '../venues/index.js';
+import { createAlpacaVenue, createCcxtVenue, createTastytradeVenue, createTradierVenue, PaperVenue, type VenueAdapter } from '../venues/index.js';
 
 export type VenueFactory = (account: Account, db: Database) => VenueAdapter | Promise<VenueAdapter>;
 
@@ -11,6 +11,10 @@ export const builtInVenueFactories: Record<string, VenueFactory> = {
     await venue.resume();
     return venue;
   },
+  tastytrade: (account) => createTastytradeVenue(account),
+  'ccxt:bybit': (account) => createCcxtVenue(account),
+  alpaca: (account) => createAlpacaVenue(account),
+  tradier: (account) => createTradierVenue(account),
 };
 
 /**

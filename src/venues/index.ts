@@ -4,3 +4,8 @@ export { type PaperConfig, paperConfigDefault, parsePaperConfig } from './paper/
 export { mapPaperStatus, paperStatuses } from './paper/paper-book.js';
 export { parsePaperWebhook, paperWebhookPayload } from './paper/paper-webhook.js';
 export { signWebhookBody } from './webhook-signature.js';
+export { TastytradeVenue, createTastytradeVenue, parseTastytradeConfig, mapTastytradeStatus, tastytradeStatuses, type TastytradeConfig } from './tastytrade/index.js';
+export { CcxtVenue, createCcxtVenue, parseCcxtConfig, mapBybitStatus, bybitOrderStatuses, type CcxtConfig } from './ccxt/index.js';
+export { validateVenueConfig } from './venue-config.js';
+export { AlpacaAdapter, createAlpacaVenue, parseAlpacaConfig, mapAlpacaStatus, alpacaOrderStatuses, type AlpacaConfig } from './alpaca/index.js';
+export { TradierAdapter, createTradierVenue, parseTradierConfig, mapTradierStatus, tradierOrderStatuses, type TradierConfig } from './tradier/index.js';

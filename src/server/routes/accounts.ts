@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parsePaperConfig } from '../../venues/index.js';
+import { validateVenueConfig } from '../../venues/index.js';
 import * as s from '../schemas.js';
 import type { RouteContext } from '../server.js';
 import { accountView, holdingView, performanceView } from '../views.js';
@@ -9,7 +9,7 @@ export function registerAccountRoutes(app: TypedApp, { ledger, access }: RouteCo
   app.post('/v1/accounts', { schema: { body: s.accountCreate, response: { 201: s.account } } }, async (request, reply) => {
     const user = access.user(request);
     const body = request.body;
-    if (body.venue === 'paper') parsePaperConfig(body.venue_config ?? {});
+    validateVenueConfig(body.venue, body.venue_config ?? {});
     const account = await ledger.createAccount({ name: body.name, venue: body.venue, baseCurrency: body.base_currency, venueConfig: body.venue_config, userId: user.id });
     return reply.code(201).send(accountView(account, true));
   });

@@ -1,0 +1,81 @@
+import type { ReactNode } from 'react';
+import type { Order } from './api';
+import { useAccounts } from './data';
+import { fullTime, isNegative, isPositive, money, orderSentence, statusTone, when } from './format';
+
+/** A labelled account picker; `allLabel` adds an "all accounts" choice (value ""). */
+export function AccountSelect({ id, value, onChange, allLabel, filter }: { id: string; value: string; onChange(id: string): void; allLabel?: string; filter?: (venue: string) => boolean }) {
+  const { list } = useAccounts();
+  return (
+    <div className="field">
+      <label htmlFor={id}>Account</label>
+      <select id={id} value={value} onChange={(e) => onChange(e.target.value)}>
+        {allLabel !== undefined && <option value="">{allLabel}</option>}
+        {list
+          .filter((a) => filter === undefined || filter(a.venue))
+          .map((a) => (
+            <option key={a.id} value={a.id}>
+              {a.name} ({a.venue})
+            </option>
+          ))}
+      </select>
+    </div>
+  );
+}
+
+/** An error from the API, said plainly, with a way to try again. */
+export function Problem({ error, retry }: { error: Error | undefined; retry?: () => void }) {
+  if (error === undefined) return null;
+  return (
+    <div className="problem" role="alert">
+      <p>{error.message}</p>
+      {retry && (
+        <button type="button" className="secondary" onClick={retry}>
+          Try again
+        </button>
+      )}
+    </div>
+  );
+}
+
+export function Loading({ when: show, children = 'Loading…' }: { when: boolean; children?: ReactNode }) {
+  return show ? (
+    <p className="muted" role="status">
+      {children}
+    </p>
+  ) : null;
+}
+
+/** A time in the user's zone; the full date, time and zone on hover. */
+export function Time({ iso }: { iso: string | null | undefined }) {
+  if (iso === null || iso === undefined) return <span className="muted">—</span>;
+  return (
+    <time dateTime={iso} title={fullTime(iso)}>
+      {when(iso)}
+    </time>
+  );
+}
+
+/** An amount of money; a P&L is marked as gain or loss by its sign (and colour, never colour alone). Costs are `plain`. */
+export function Money({ value, plain = false }: { value: string | null | undefined; plain?: boolean }) {
+  const tone = plain ? '' : isNegative(value) ? 'loss' : isPositive(value) ? 'gain' : '';
+  return <span className={`num ${tone}`}>{money(value)}</span>;
+}
+
+/** The order's state as a sentence, with a badge whose tone follows the status. */
+export function OrderStatusText({ order }: { order: Order }) {
+  return (
+    <span className={`status status-${statusTone(order.status)}`} data-status={order.status}>
+      {orderSentence(order)}
+    </span>
+  );
+}
+
+export function PageHeader({ title, children }: { title: string; children?: ReactNode }) {
+  return (
+    <div className="page-header">
+      <h1>{title}</h1>
+      {children && <div className="page-header-extra">{children}</div>}
+    </div>
+  );
+}

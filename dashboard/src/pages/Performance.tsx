@@ -1,0 +1,124 @@
+import { useState } from 'react';
+import { CartesianGrid, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { api, type Performance } from '../api';
+import { AccountSelect, Loading, Money, PageHeader, Problem, Time } from '../components';
+import { useAccounts, useResource } from '../data';
+import { fullTime, money, percent, ratio } from '../format';
+
+const dayFormat = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' });
+const day = (t: number) => dayFormat.format(new Date(t));
+
+/** The performance metrics of an account's closed positions and its realized equity curve. */
+export function PerformancePage() {
+  const { list } = useAccounts();
+  const [chosen, setChosen] = useState('');
+  const account = chosen || list[0]?.id || '';
+  const perf = useResource(() => api.performance(account), [account], { skip: account === '' });
+  const m = perf.data?.account_id === account ? perf.data : undefined;
+
+  return (
+    <section>
+      <PageHeader title="Performance">
+        <Loading when={perf.loading && m !== undefined}>Updating…</Loading>
+      </PageHeader>
+      <div className="filters">
+        <AccountSelect id="perf-account" value={account} onChange={setChosen} />
+      </div>
+      <Problem error={perf.error} retry={perf.reload} />
+      <Loading when={perf.loading && m === undefined} />
+      {m !== undefined && (
+        <>
+          <Metrics m={m} />
+          <EquityCurve m={m} />
+        </>
+      )}
+    </section>
+  );
+}
+
+function Metrics({ m }: { m: Performance }) {
+  const items: Array<[string, React.ReactNode, string?]> = [
+    ['Closed positions', String(m.closed_positions), `${m.wins} won, ${m.losses} lost`],
+    ['Win rate', percent(m.win_rate)],
+    ['Profit factor', ratio(m.profit_factor), m.profit_factor === null && m.closed_positions > 0 ? 'nothing lost yet' : 'gross profit ÷ gross loss'],
+    ['Average win', <Money key="aw" value={m.avg_win} />],
+    ['Average loss', <Money key="al" value={m.avg_loss} />],
+    ['Expectancy', <Money key="ex" value={m.expectancy} />, 'mean P&L per closed position'],
+    ['Total fees', <Money key="tf" value={m.total_fees} plain />],
+    ['Realized P&L', <Money key="pnl" value={m.realized_pnl} />, 'net of fees'],
+    ['Max drawdown', <Money key="dd" value={m.max_drawdown} plain />, 'largest fall from a peak'],
+  ];
+  return (
+    <dl className="metrics">
+      {items.map(([label, value, hint]) => (
+        <div key={label} className="metric">
+          <dt>{label}</dt>
+          <dd>
+            <span className="metric-value">{value}</span>
+            {hint && <span className="metric-hint muted">{hint}</span>}
+          </dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+function EquityCurve({ m }: { m: Performance }) {
+  const points = [...m.equity_curve.map((p) => ({ t: Date.parse(p.at), equity: Number(p.equity), label: p.equity }))];
+  const last = m.equity_curve.at(-1);
+  return (
+    <section className="card" aria-labelledby="curve-title">
+      <h2 id="curve-title">Realized equity curve</h2>
+      {points.length === 0 ? (
+        <p className="empty">No closed positions yet: the curve starts at the first close.</p>
+      ) : (
+        <>
+          <div
+            className="chart"
+            role="img"
+            aria-label={`Realized equity after each closed position: ${points.length} points, ending at ${money(last?.equity)} on ${last ? fullTime(last.at) : ''}.`}
+          >
+            <ResponsiveContainer width="100%" height={300}>
+              <LineChart data={points} margin={{ top: 12, right: 24, bottom: 8, left: 8 }}>
+                <CartesianGrid stroke="#d4d8de" strokeDasharray="3 3" />
+                <XAxis dataKey="t" type="number" scale="time" domain={['dataMin', 'dataMax']} tickFormatter={(t: number) => day(t)} stroke="#4b5563" minTickGap={40} padding={{ left: 16, right: 16 }} />
+                <YAxis tickFormatter={(v: number) => money(String(v))} stroke="#4b5563" width={80} />
+                <ReferenceLine y={0} stroke="#6b7280" />
+                <Tooltip
+                  labelFormatter={(t) => fullTime(new Date(Number(t)).toISOString())}
+                  formatter={(_v, _n, item) => [money((item.payload as { label: string }).label), 'Equity']}
+                />
+                <Line type="stepAfter" dataKey="equity" stroke="#1d4ed8" strokeWidth={2} dot={{ r: 3 }} isAnimationActive={false} />
+              </LineChart>
+            </ResponsiveContainer>
+          </div>
+          <details>
+            <summary>The curve as a table</summary>
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">Closed</th>
+                  <th scope="col" className="num">
+                    Equity
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {m.equity_curve.map((p, i) => (
+                  <tr key={i}>
+                    <td>
+                      <Time iso={p.at} />
+                    </td>
+                    <td className="num">
+                      <Money value={p.equity} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </details>
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,255 @@
+import type { trading } from '@alpacahq/alpaca-trade-api/rest';
+import { formatDecimal, isWorking } from '../../domain/index.js';
+import {
+  type FillPage,
+  type VenueAdapter,
+  type VenueCapabilities,
+  VenueError,
+  type VenueEvent,
+  type VenueListener,
+  type VenueOrderReport,
+  type VenuePlaceRequest,
+  type VenuePositionReport,
+} from '../venue.js';
+import type { AlpacaConfig, AlpacaCredentials } from './alpaca-config.js';
+import {
+  type AlpacaOrder,
+  alpacaAssetClass,
+  parseAlpacaFillActivities,
+  parseAlpacaOrder,
+  parseAlpacaOrders,
+  parseAlpacaPositions,
+  parseAlpacaTradeUpdate,
+} from './alpaca-payloads.js';
+import { AlpacaRest, type WriteOutcome } from './alpaca-rest.js';
+import { AlpacaTradeStream } from './alpaca-stream.js';
+import { remember } from './alpaca-wire.js';
+
+/** `GET /v2/account/activities` returns at most 100 a page; `GET /v2/orders` at most 500. */
+export const fillPageSizeMax = 100;
+export const openOrdersPageSizeMax = 500;
+/** Open orders read at most: pages x page size. */
+export const openOrdersPagesMax = 20;
+/** The client order id Alpaca accepts, in characters. */
+export const clientOrderIdCharsMax = 128;
+/** Stream bookkeeping kept for duplicate and late messages, in entries. */
+export const seenExecIdsMax = 50_000;
+export const orderMarksMax = 10_000;
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export interface AlpacaAdapterOptions {
+  /** Stream troubles (a lost connection, an unreadable or unknown message). Never given a credential. */
+  onError?: (error: unknown) => void;
+}
+
+/**
+ * Alpaca (trading API v2). The client order id is Alpaca's `client_order_id`, unique per account
+ * even after a cancel, so a second submit of the same order is refused (422) and answered here
+ * with the first. Fills carry a per-execution identity in the stream and in the FILL activities.
+ * The `trade_updates` stream does not replay what it missed: after a reconnect the adapter emits
+ * `reconnected` and the service reconciles through REST.
+ */
+export class AlpacaAdapter implements VenueAdapter {
+  readonly venue = 'alpaca';
+  readonly capabilities: VenueCapabilities = {
+    clientOrderId: true,
+    idempotentSubmit: true,
+    getByClientOrderId: true,
+    cancel: true,
+    fillsSince: true,
+    positions: true,
+    stream: true,
+    multiLeg: false,
+  };
+  private readonly rest: AlpacaRest;
+  private readonly stream: AlpacaTradeStream;
+  private readonly listeners = new Set<VenueListener>();
+  private readonly onError: (error: unknown) => void;
+  /** Executions already delivered, so a duplicated stream message is delivered once. */
+  private readonly seenExecIds = new Map<string, true>();
+  /** Per order, the newest snapshot delivered: an older one arriving late is not delivered. */
+  private readonly orderMarks = new Map<string, { key: string; state: string }>();
+  private closed = false;
+
+  constructor(
+    readonly config: AlpacaConfig,
+    credentials: AlpacaCredentials,
+    options: AlpacaAdapterOptions = {},
+  ) {
+    this.rest = new AlpacaRest(config, credentials);
+    this.onError = options.onError ?? ((error) => console.error('alpaca venue:', error instanceof Error ? error.message : error));
+    this.stream = new AlpacaTradeStream(config, credentials, {
+      onTradeUpdate: (data) => this.onTradeUpdate(data),
+      onReconnected: () => this.deliver({ kind: 'reconnected' }),
+      onError: (error) => this.onError(error),
+    });
+  }
+
+  /** Connected, authenticated and listening (for tests and health checks). */
+  get streaming(): boolean {
+    return this.stream.isListening;
+  }
+
+  async placeOrder(request: VenuePlaceRequest): Promise<VenueOrderReport> {
+    this.assertOpen();
+    const body = this.orderBody(request);
+    const outcome = await this.rest.submitOrder(body);
+    if (outcome.kind === 'ok') {
+      const order = parseAlpacaOrder(outcome.body).report;
+      if (order.status === 'rejected') throw new VenueError('rejected', `Alpaca rejected order ${request.clientOrderId} (${order.venueOrderId})`);
+      return order;
+    }
+    if (outcome.kind === 'refused') {
+      // The client order id is taken: this order was sent before (a retry after a lost answer).
+      if (outcome.status === 422 && /client_order_id/i.test(outcome.message)) {
+        const existing = await this.getOrderByClientId(request.clientOrderId);
+        if (existing !== undefined) return existing;
+      }
+      throw refusal(outcome, `order ${request.clientOrderId}`);
+    }
+    if (outcome.kind === 'unreachable') throw new VenueError('unavailable', `Alpaca is unreachable; order ${request.clientOrderId} was not sent: ${outcome.message}`);
+    // It may have arrived. One look by client order id settles it when it did; the order is never resent from here.
+    const found = await this.getOrderByClientId(request.clientOrderId).catch(() => undefined);
+    if (found !== undefined) return found;
+    throw new VenueError('unknown_outcome', `Alpaca may or may not have order ${request.clientOrderId}: ${outcome.message}; look it up by client order id before sending it again`);
+  }
+
+  async cancelOrder(venueOrderId: string): Promise<VenueOrderReport> {
+    this.assertOpen();
+    const outcome = await this.rest.cancelOrder(venueOrderId);
+    if (outcome.kind === 'refused') throw refusal(outcome, `the cancel of order ${venueOrderId}`);
+    if (outcome.kind === 'unreachable') throw new VenueError('unavailable', `Alpaca is unreachable; order ${venueOrderId} was not canceled: ${outcome.message}`);
+    const order = await this.getOrder(venueOrderId);
+    if (order === undefined) throw new VenueError('rejected', `Alpaca has no order ${venueOrderId}`);
+    if (outcome.kind === 'ambiguous' && isWorking(order.status) && order.status !== 'pending_cancel') {
+      throw new VenueError('unknown_outcome', `the cancel of Alpaca order ${venueOrderId} may not have arrived (${outcome.message}); it is still ${order.status}`);
+    }
+    // Accepted (204): until Alpaca reports it canceled, the cancel is pending.
+    return isWorking(order.status) ? { ...order, status: 'pending_cancel' } : order;
+  }
+
+  async getOrder(venueOrderId: string): Promise<VenueOrderReport | undefined> {
+    this.assertOpen();
+    // Alpaca's order ids are UUIDs; anything else names no order there (and would be refused with a 422).
+    if (!uuidPattern.test(venueOrderId)) return undefined;
+    const raw = await this.rest.getOrder(venueOrderId);
+    return raw === undefined ? undefined : parseAlpacaOrder(raw).report;
+  }
+
+  async getOrderByClientId(clientOrderId: string): Promise<VenueOrderReport | undefined> {
+    this.assertOpen();
+    const raw = await this.rest.getOrderByClientId(clientOrderId);
+    return raw === undefined ? undefined : parseAlpacaOrder(raw).report;
+  }
+
+  async listOpenOrders(): Promise<VenueOrderReport[]> {
+    this.assertOpen();
+    const orders = new Map<string, VenueOrderReport>();
+    let after: string | undefined;
+    for (let page = 0; page < openOrdersPagesMax; page++) {
+      const batch: AlpacaOrder[] = parseAlpacaOrders(await this.rest.listOpenOrders(after, openOrdersPageSizeMax));
+      for (const o of batch) orders.set(o.report.venueOrderId, o.report);
+      if (batch.length < openOrdersPageSizeMax) return [...orders.values()];
+      after = batch.at(-1)!.submittedAt;
+    }
+    throw new Error(`alpaca: more than ${openOrdersPagesMax * openOrdersPageSizeMax} open orders; raise openOrdersPagesMax`);
+  }
+
+  /**
+   * Fills at or after `since`, oldest first, a page of the FILL activities at a time. The cursor is
+   * Alpaca's page token: the id of the last activity read.
+   */
+  async listFills(since: string, cursor: string | null = null): Promise<FillPage> {
+    this.assertOpen();
+    const sinceMs = Date.parse(since);
+    if (Number.isNaN(sinceMs)) throw new Error(`alpaca: listFills needs an ISO timestamp; got ${JSON.stringify(since)}`);
+    // `after` is exclusive: one millisecond earlier keeps a fill at exactly `since`.
+    const page = parseAlpacaFillActivities(await this.rest.listFillActivities({ after: new Date(sinceMs - 1), pageSize: fillPageSizeMax, pageToken: cursor ?? undefined }));
+    return {
+      fills: page.map((a) => a.fill).filter((f) => Date.parse(f.executedAt) >= sinceMs),
+      cursor: page.length === fillPageSizeMax ? page.at(-1)!.id : null,
+    };
+  }
+
+  async listPositions(): Promise<VenuePositionReport[]> {
+    this.assertOpen();
+    return parseAlpacaPositions(await this.rest.listPositions());
+  }
+
+  subscribe(listener: VenueListener): () => void {
+    this.listeners.add(listener);
+    if (!this.closed) this.stream.start();
+    return () => this.listeners.delete(listener);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.stream.close();
+    this.listeners.clear();
+  }
+
+  private orderBody(r: VenuePlaceRequest): trading.PostOrderRequest {
+    const assetClass = alpacaAssetClass[r.assetClass];
+    if (assetClass === undefined) throw new VenueError('rejected', `Alpaca does not trade ${r.assetClass}; order ${r.clientOrderId} was not sent`);
+    if (r.clientOrderId.length > clientOrderIdCharsMax) throw new VenueError('rejected', `Alpaca takes client order ids of at most ${clientOrderIdCharsMax} characters`);
+    return {
+      symbol: r.symbol,
+      qty: formatDecimal(r.quantity),
+      side: r.side,
+      type: r.type,
+      timeInForce: r.timeInForce,
+      limitPrice: r.limitPrice === null ? undefined : formatDecimal(r.limitPrice),
+      stopPrice: r.stopPrice === null ? undefined : formatDecimal(r.stopPrice),
+      clientOrderId: r.clientOrderId,
+    } as trading.PostOrderRequest;
+  }
+
+  /**
+   * One `trade_updates` message. A fill is delivered once per execution; an order snapshot older
+   * than one already delivered is dropped (the stream may deliver late), an identical one too.
+   * A message that does not parse (an unknown status among them) is reported, never defaulted.
+   */
+  private onTradeUpdate(data: unknown): void {
+    let update;
+    try {
+      update = parseAlpacaTradeUpdate(data);
+    } catch (error) {
+      this.onError(error);
+      return;
+    }
+    const { order, fill } = update;
+    if (fill !== null && !this.seenExecIds.has(fill.execId)) {
+      remember(this.seenExecIds, fill.execId, true, seenExecIdsMax);
+      this.deliver({ kind: 'fill', fill });
+    }
+    const id = order.report.venueOrderId;
+    const state = `${order.report.status}|${order.report.filledQuantity.toFixed()}`;
+    const last = this.orderMarks.get(id);
+    if (last !== undefined && (order.updatedKey < last.key || (order.updatedKey === last.key && state === last.state))) return;
+    remember(this.orderMarks, id, { key: order.updatedKey, state }, orderMarksMax);
+    this.deliver({ kind: 'order', order: order.report });
+  }
+
+  private deliver(event: VenueEvent): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        this.onError(error);
+      }
+    }
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new VenueError('unavailable', 'the Alpaca adapter is closed');
+  }
+}
+
+/** A refusal as a VenueError: bad credentials or a rate limit mean nothing was done; the rest is a rejection. */
+function refusal(outcome: Extract<WriteOutcome, { kind: 'refused' }>, what: string): VenueError {
+  if (outcome.status === 401 || outcome.status === 429) {
+    return new VenueError('unavailable', `Alpaca refused ${what} with ${outcome.status} (${outcome.message}); nothing was done`);
+  }
+  return new VenueError('rejected', `Alpaca refused ${what} with ${outcome.status}: ${outcome.message}`);
+}

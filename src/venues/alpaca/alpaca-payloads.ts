@@ -1,0 +1,279 @@
+import { z } from 'zod';
+import { type AssetClass, type Decimal, type OrderSide, type OrderStatus, type OrderType, type TimeInForce, zero } from '../../domain/index.js';
+import type { VenueFillReport, VenueOrderReport, VenuePositionReport } from '../venue.js';
+import { describeIssues, instantKey, isoMillis, wireDecimal, wireTimestamp } from './alpaca-wire.js';
+
+/**
+ * Alpaca's raw payloads (trading API v2), parsed at the edge into Fillbook's reports. Every value
+ * set is a table; a value the table does not hold is an error that names it, never a default.
+ */
+
+/** Alpaca's order statuses, all of them, and their Fillbook meaning. */
+export const alpacaOrderStatuses = [
+  'new', 'partially_filled', 'filled', 'done_for_day', 'canceled', 'expired', 'replaced', 'pending_cancel', 'pending_replace',
+  'accepted', 'pending_new', 'accepted_for_bidding', 'stopped', 'rejected', 'suspended', 'calculated', 'held',
+] as const;
+export type AlpacaOrderStatus = (typeof alpacaOrderStatuses)[number];
+
+const statusMap: Record<AlpacaOrderStatus, OrderStatus> = {
+  // Alpaca has the order but no execution venue has acknowledged it yet: sent, not acknowledged.
+  accepted: 'submitted',
+  pending_new: 'submitted',
+  new: 'open',
+  accepted_for_bidding: 'open',
+  held: 'open', // waits for a trigger (a bracket leg, a stop)
+  stopped: 'open', // a trade is guaranteed but has not happened yet
+  done_for_day: 'open', // works again next session
+  calculated: 'open', // done for the day, settlement pending; the quantities decide below
+  partially_filled: 'partially_filled',
+  filled: 'filled',
+  pending_cancel: 'pending_cancel',
+  pending_replace: 'pending_cancel', // being withdrawn in favour of its replacement
+  canceled: 'canceled',
+  expired: 'expired',
+  replaced: 'replaced',
+  rejected: 'rejected',
+  suspended: 'rejected', // "not eligible for trading"; rare, and it never trades again as this order
+};
+
+/**
+ * An Alpaca status as a Fillbook status. A working order with fills is `partially_filled` (or
+ * `filled` when nothing is left): Alpaca reports `calculated` and `done_for_day` whatever the fills.
+ */
+export function mapAlpacaStatus(status: string, quantity: Decimal, filled: Decimal): OrderStatus {
+  const mapped = (statusMap as Record<string, OrderStatus | undefined>)[status];
+  if (mapped === undefined) throw new Error(`alpaca: unknown order status ${JSON.stringify(status)}; add it to the status table in alpaca-payloads.ts`);
+  if (mapped === 'open' && filled.gt(0)) return filled.gte(quantity) ? 'filled' : 'partially_filled';
+  return mapped;
+}
+
+function fromTable<T>(table: Record<string, T>, value: string, what: string): T {
+  const mapped = table[value];
+  if (mapped === undefined) throw new Error(`alpaca: unsupported ${what} ${JSON.stringify(value)}`);
+  return mapped;
+}
+
+const assetClassOf: Record<string, AssetClass> = { us_equity: 'equity', us_option: 'option', crypto: 'crypto' };
+const sideOf: Record<string, OrderSide> = { buy: 'buy', sell: 'sell', sell_short: 'sell' };
+const typeOf: Record<string, OrderType> = { market: 'market', limit: 'limit', stop: 'stop', stop_limit: 'stop_limit' };
+const timeInForceOf: Record<string, TimeInForce> = { day: 'day', gtc: 'gtc', opg: 'opg', cls: 'cls', ioc: 'ioc', fok: 'fok' };
+export const alpacaAssetClass: Record<AssetClass, string | undefined> = { equity: 'us_equity', option: 'us_option', crypto: 'crypto', future: undefined };
+
+/**
+ * An order, as `GET /v2/orders/{id}` and the stream's `order` carry it. Made-up example:
+ *   {"id":"61e69015-8549-4bfd-b9c3-01e75843f47d","client_order_id":"fb-7f0c","created_at":"2026-11-20T14:30:00.123456789Z",
+ *    "updated_at":"2026-11-20T14:30:01.5Z","submitted_at":"2026-11-20T14:30:00.2Z","symbol":"AAPL","asset_class":"us_equity",
+ *    "qty":"10","filled_qty":"4","filled_avg_price":"187.25","order_class":"simple","type":"limit","side":"buy",
+ *    "time_in_force":"day","limit_price":"187.25","stop_price":null,"status":"partially_filled","notional":null}
+ */
+const orderPayload = z.object({
+  id: z.string().min(1).max(128),
+  client_order_id: z.string().max(128).nullish(),
+  created_at: wireTimestamp,
+  updated_at: wireTimestamp.nullish(),
+  submitted_at: wireTimestamp.nullish(),
+  symbol: z.string().min(1).max(64),
+  asset_class: z.string(),
+  qty: wireDecimal.nullish(),
+  filled_qty: wireDecimal,
+  filled_avg_price: wireDecimal.nullish(),
+  order_class: z.string().nullish(),
+  type: z.string().nullish(),
+  order_type: z.string().nullish(),
+  side: z.string(),
+  time_in_force: z.string(),
+  limit_price: wireDecimal.nullish(),
+  stop_price: wireDecimal.nullish(),
+  status: z.string(),
+});
+type OrderPayload = z.infer<typeof orderPayload>;
+
+/** What the adapter needs besides the report: the instant of the snapshot, for ordering. */
+export interface AlpacaOrder {
+  report: VenueOrderReport;
+  /** Sorts as the snapshots' `updated_at` do, to the nanosecond. */
+  updatedKey: string;
+  /** `submitted_at` (else `created_at`), the key `GET /v2/orders` pages by. */
+  submittedAt: string;
+}
+
+function orderFrom(o: OrderPayload): AlpacaOrder {
+  // `mleg` orders hold their legs in one order; Fillbook's orders are single-leg (capability multiLeg: false).
+  if (o.order_class === 'mleg') throw new Error(`alpaca: order ${o.id} is a multi-leg order, which this adapter does not read`);
+  if (o.qty === null || o.qty === undefined) throw new Error(`alpaca: order ${o.id} is a notional order (no qty), which Fillbook cannot hold`);
+  const type = o.type ?? o.order_type;
+  if (type === null || type === undefined) throw new Error(`alpaca: order ${o.id} has no type`);
+  const updatedAt = o.updated_at ?? o.created_at;
+  return {
+    report: {
+      venueOrderId: o.id,
+      clientOrderId: o.client_order_id ?? null,
+      symbol: o.symbol,
+      assetClass: fromTable(assetClassOf, o.asset_class, 'asset class'),
+      side: fromTable(sideOf, o.side, 'side'),
+      type: fromTable(typeOf, type, 'order type'),
+      timeInForce: fromTable(timeInForceOf, o.time_in_force, 'time in force'),
+      quantity: o.qty,
+      limitPrice: o.limit_price ?? null,
+      stopPrice: o.stop_price ?? null,
+      status: mapAlpacaStatus(o.status, o.qty, o.filled_qty),
+      filledQuantity: o.filled_qty,
+      avgFillPrice: o.filled_qty.gt(0) ? (o.filled_avg_price ?? null) : null,
+      reason: null,
+      createdAt: isoMillis(o.created_at),
+      updatedAt: isoMillis(updatedAt),
+    },
+    updatedKey: instantKey(updatedAt),
+    submittedAt: o.submitted_at ?? o.created_at,
+  };
+}
+
+function parseWith<T extends z.ZodType>(schema: T, raw: unknown, what: string): z.infer<T> {
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw new Error(`alpaca: not ${what}: ${describeIssues(parsed.error)}`);
+  return parsed.data;
+}
+
+export function parseAlpacaOrder(raw: unknown): AlpacaOrder {
+  return orderFrom(parseWith(orderPayload, raw, 'an order'));
+}
+
+export function parseAlpacaOrders(raw: unknown): AlpacaOrder[] {
+  return parseWith(z.array(orderPayload), raw, 'a list of orders').map(orderFrom);
+}
+
+/**
+ * The fill's id, the same whichever way it arrives. The stream's `execution_id` and the activity's
+ * `id` (`<time>::<uuid>`) are not documented to agree, but both carry the order and its cumulative
+ * filled quantity after the execution (`order.filled_qty`, `cum_qty`): that pair names it.
+ */
+export function alpacaExecId(orderId: string, cumulativeQuantity: Decimal): string {
+  return `alpaca:${orderId}:${cumulativeQuantity.toFixed()}`;
+}
+
+/**
+ * One execution, as `GET /v2/account/activities/FILL` lists it. Made-up example:
+ *   {"id":"20261120143001500::8efc7b9a-8b2b-4000-9955-d36e7db0df74","activity_type":"FILL","transaction_time":"2026-11-20T14:30:01.5Z",
+ *    "type":"partial_fill","price":"187.25","qty":"4","side":"buy","symbol":"AAPL","leaves_qty":"6",
+ *    "order_id":"61e69015-8549-4bfd-b9c3-01e75843f47d","cum_qty":"4","order_status":"partially_filled"}
+ */
+const fillActivityPayload = z.object({
+  id: z.string().min(1).max(200),
+  activity_type: z.literal('FILL'),
+  transaction_time: wireTimestamp,
+  price: wireDecimal,
+  qty: wireDecimal,
+  side: z.string(),
+  symbol: z.string().min(1).max(64),
+  order_id: z.string().min(1).max(128),
+  cum_qty: wireDecimal,
+});
+
+export interface AlpacaFillActivity {
+  /** The page token that continues after this activity. */
+  id: string;
+  fill: VenueFillReport;
+}
+
+export function parseAlpacaFillActivities(raw: unknown): AlpacaFillActivity[] {
+  return parseWith(z.array(fillActivityPayload), raw, 'a list of FILL activities').map((a) => ({
+    id: a.id,
+    fill: {
+      execId: alpacaExecId(a.order_id, a.cum_qty),
+      venueOrderId: a.order_id,
+      clientOrderId: null,
+      symbol: a.symbol,
+      side: fromTable(sideOf, a.side, 'side'),
+      quantity: a.qty,
+      price: a.price,
+      // Alpaca charges no commission on the fill; regulatory fees arrive as their own activities.
+      fee: zero,
+      feeCurrency: 'USD',
+      liquidity: null,
+      executedAt: isoMillis(a.transaction_time),
+    },
+  }));
+}
+
+/**
+ * An open position, as `GET /v2/positions` lists it. Made-up example:
+ *   {"asset_id":"b0b6dd9d-8b9b-48a9-ba46-b9d54906e415","symbol":"AAPL","asset_class":"us_equity","qty":"-5","side":"short",
+ *    "avg_entry_price":"187.25","market_value":"-936.25"}
+ */
+const positionPayload = z.object({ symbol: z.string().min(1).max(64), asset_class: z.string(), qty: wireDecimal, side: z.enum(['long', 'short']) });
+
+export function parseAlpacaPositions(raw: unknown): VenuePositionReport[] {
+  return parseWith(z.array(positionPayload), raw, 'a list of positions').map((p) => ({
+    symbol: p.symbol,
+    assetClass: fromTable(assetClassOf, p.asset_class, 'asset class'),
+    netQuantity: p.side === 'short' ? p.qty.abs().neg() : p.qty.abs(),
+  }));
+}
+
+/**
+ * A frame of the `/stream` websocket. Made-up examples, in the order they come:
+ *   {"stream":"authorization","data":{"action":"authenticate","status":"authorized"}}
+ *   {"stream":"listening","data":{"streams":["trade_updates"]}}
+ *   {"stream":"trade_updates","data":{"event":"partial_fill","execution_id":"2c1f2a4e-0d6b-4c44-8d6a-1b8f0b7a0c11",
+ *    "timestamp":"2026-11-20T14:30:01.5Z","price":"187.25","qty":"4","position_qty":"4","order":{...as above...}}}
+ */
+export const alpacaStreamFrame = z.discriminatedUnion('stream', [
+  z.object({ stream: z.literal('authorization'), data: z.object({ status: z.string(), action: z.string().optional(), message: z.string().optional() }) }),
+  z.object({ stream: z.literal('listening'), data: z.object({ streams: z.array(z.string()) }) }),
+  z.object({ stream: z.literal('trade_updates'), data: z.unknown() }),
+]);
+
+const tradeUpdatePayload = z.object({
+  event: z.string(),
+  execution_id: z.string().nullish(),
+  timestamp: wireTimestamp.nullish(),
+  price: wireDecimal.nullish(),
+  qty: wireDecimal.nullish(),
+  order: orderPayload,
+});
+
+/** The events of a trade update that carry an execution. */
+const fillEvents = new Set(['fill', 'partial_fill']);
+
+export interface AlpacaTradeUpdate {
+  event: string;
+  order: AlpacaOrder;
+  fill: VenueFillReport | null;
+}
+
+export function parseAlpacaTradeUpdate(raw: unknown): AlpacaTradeUpdate {
+  const u = parseWith(tradeUpdatePayload, raw, 'a trade update');
+  const order = orderFrom(u.order);
+  if (!fillEvents.has(u.event)) return { event: u.event, order, fill: null };
+  if (u.qty === null || u.qty === undefined || u.price === null || u.price === undefined) {
+    throw new Error(`alpaca: ${u.event} update for order ${u.order.id} lacks qty or price`);
+  }
+  return {
+    event: u.event,
+    order,
+    fill: {
+      execId: alpacaExecId(u.order.id, u.order.filled_qty),
+      venueOrderId: u.order.id,
+      clientOrderId: u.order.client_order_id ?? null,
+      symbol: u.order.symbol,
+      side: order.report.side,
+      quantity: u.qty,
+      price: u.price,
+      fee: zero,
+      feeCurrency: 'USD',
+      liquidity: null,
+      executedAt: isoMillis(u.timestamp ?? u.order.updated_at ?? u.order.created_at),
+    },
+  };
+}
+
+/** Alpaca's error body: `{"code":40010001,"message":"client_order_id must be unique"}`. */
+export function alpacaErrorMessage(body: string): string {
+  try {
+    const parsed = JSON.parse(body) as { message?: unknown };
+    if (typeof parsed.message === 'string') return parsed.message.slice(0, 500);
+  } catch {
+    // not JSON: the text itself
+  }
+  return body.slice(0, 500) || '(no message)';
+}

@@ -1,0 +1,296 @@
+import { isWorking, zero } from '../../domain/index.js';
+import {
+  type FillPage,
+  type VenueAdapter,
+  type VenueCapabilities,
+  VenueError,
+  type VenueEvent,
+  type VenueFillReport,
+  type VenueListener,
+  type VenueOrderReport,
+  type VenuePlaceRequest,
+  type VenuePositionReport,
+} from '../venue.js';
+import { parseTastytradeConfig, type TastytradeConfig, type TastytradeCredentials, tastytradeUrls } from './tastytrade-config.js';
+import { AmbiguousOutcome, errorMessage, parsePayload, TastytradeHttp, type TastyResponse } from './tastytrade-http.js';
+import { tastyFillReports, tastyOrderBody, tastyOrderReport, tastyPositionReport } from './tastytrade-mapping.js';
+import { type TastyOrder, tastyList, tastyOrderSchema, tastyPlacedSchema, tastyPositionSchema, tastySingle } from './tastytrade-schemas.js';
+import { TastytradeStreamer } from './tastytrade-stream.js';
+
+/** Orders per page of the order search (tastytrade's default is 10). */
+export const orderPageSizeMax = 100;
+/** Pages of order history `getOrderByClientId` reads at most before answering "not found". */
+export const clientIdSearchPagesMax = 10;
+/** Fill ids remembered to emit each fill once; the oldest are forgotten first (the ledger dedupes too). */
+export const seenFillIdsMax = 100_000;
+/** Orders whose last streamed state is remembered, to drop stale and repeated updates. */
+export const seenOrdersMax = 20_000;
+const dayMs = 24 * 60 * 60 * 1000;
+
+export interface TastytradeVenueOptions {
+  credentials: TastytradeCredentials;
+  /** Operating errors of the stream (a dropped connection, a payload it cannot read). */
+  onError?: (error: unknown) => void;
+  clock?: () => Date;
+}
+
+type Cursor = { startDate: string; offset: number };
+
+/**
+ * tastytrade (equities, options, futures; single-leg orders). tastytrade does not deduplicate
+ * `external-identifier`, so the adapter says `idempotentSubmit: false`: after an order POST whose
+ * outcome is unknown it looks the identifier up before saying anything, and before it ever sends
+ * that client order id again. Fills come from the orders' `legs[].fills[]`, keyed by `fill-id`;
+ * tastytrade resends the whole order, with every fill so far, on each update.
+ */
+export class TastytradeVenue implements VenueAdapter {
+  readonly venue = 'tastytrade';
+  readonly capabilities: VenueCapabilities = {
+    clientOrderId: true, // external-identifier is stored and echoed
+    idempotentSubmit: false, // ...but not deduplicated
+    getByClientOrderId: true, // by search: today's orders, then `clientIdLookbackDays` of history
+    cancel: true,
+    fillsSince: true,
+    positions: true,
+    stream: true,
+    multiLeg: false,
+  };
+  readonly config: TastytradeConfig;
+  private readonly http: TastytradeHttp;
+  private readonly streamer: TastytradeStreamer;
+  private readonly listeners = new Set<VenueListener>();
+  private readonly seenFills = new Set<string>();
+  private readonly seenOrders = new Map<string, { updatedAt: string; status: string; filled: string }>();
+  /** Client order ids whose submission had an unknown outcome in this process. */
+  private readonly uncertain = new Set<string>();
+  private readonly onError: (error: unknown) => void;
+  private readonly clock: () => Date;
+  private readonly accountPath: string;
+
+  constructor(config: Record<string, unknown>, options: TastytradeVenueOptions) {
+    this.config = parseTastytradeConfig(config);
+    this.onError = options.onError ?? ((error) => console.error('tastytrade venue:', error instanceof Error ? error.message : error));
+    this.clock = options.clock ?? (() => new Date());
+    const urls = tastytradeUrls[this.config.environment];
+    this.http = new TastytradeHttp((this.config.apiBaseUrl ?? urls.api).replace(/\/$/, ''), options.credentials, this.config);
+    this.accountPath = `/accounts/${encodeURIComponent(this.config.accountNumber)}`;
+    this.streamer = new TastytradeStreamer(this.config.streamerUrl ?? urls.streamer, this.config.accountNumber, this.http, this.config, {
+      onOrder: (data) => this.streamed(data),
+      onReconnected: () => this.emit({ kind: 'reconnected' }),
+      onError: (error) => this.onError(error),
+    });
+  }
+
+  async placeOrder(request: VenuePlaceRequest): Promise<VenueOrderReport> {
+    if (this.uncertain.has(request.clientOrderId)) {
+      // An earlier send may have arrived after all: never send it twice.
+      const earlier = await this.getOrderByClientId(request.clientOrderId);
+      if (earlier !== undefined) return this.settled(request.clientOrderId, earlier);
+    }
+    const held = request.assetClass === 'future' ? zero : await this.heldNet(request.symbol);
+    const body = tastyOrderBody(request, held);
+    let response: TastyResponse;
+    try {
+      response = await this.http.request('POST', `${this.accountPath}/orders`, 'write', body);
+    } catch (error) {
+      if (error instanceof AmbiguousOutcome) return this.resolveUncertain(request.clientOrderId, error.message);
+      throw error;
+    }
+    if (response.status >= 400) throw new VenueError('rejected', `tastytrade refused the order (HTTP ${response.status}): ${errorMessage(response.json)}`);
+    const placed = tastyPlacedSchema.safeParse(response.json);
+    // Accepted, but the answer cannot be read: the order exists, so find it rather than guess.
+    if (!placed.success) return this.resolveUncertain(request.clientOrderId, `tastytrade accepted the order but its answer could not be read`);
+    const report = tastyOrderReport(placed.data.data.order, this.now());
+    if (report.status === 'rejected') throw new VenueError('rejected', report.reason ?? 'rejected by tastytrade');
+    return report;
+  }
+
+  /** After an ambiguous order POST: tastytrade has it under our external identifier, or we cannot tell. */
+  private async resolveUncertain(clientOrderId: string, cause: string): Promise<VenueOrderReport> {
+    this.uncertain.add(clientOrderId);
+    const found = await this.getOrderByClientId(clientOrderId).catch(() => undefined);
+    if (found !== undefined) return this.settled(clientOrderId, found);
+    throw new VenueError('unknown_outcome', `${cause}; no order with external-identifier ${clientOrderId} is visible yet, so it may or may not have been placed`);
+  }
+
+  private settled(clientOrderId: string, report: VenueOrderReport): VenueOrderReport {
+    this.uncertain.delete(clientOrderId);
+    if (report.status === 'rejected') throw new VenueError('rejected', report.reason ?? 'rejected by tastytrade');
+    return report;
+  }
+
+  async cancelOrder(venueOrderId: string): Promise<VenueOrderReport> {
+    if (!/^\d{1,20}$/.test(venueOrderId)) throw new VenueError('rejected', `tastytrade has no order ${venueOrderId}`);
+    let response: TastyResponse;
+    try {
+      response = await this.http.request('DELETE', `${this.accountPath}/orders/${venueOrderId}`, 'write');
+    } catch (error) {
+      if (error instanceof AmbiguousOutcome) throw new VenueError('unknown_outcome', `${error.message}; the cancel may or may not have reached tastytrade`);
+      throw error;
+    }
+    if (response.status === 404) throw new VenueError('rejected', `tastytrade has no order ${venueOrderId}`);
+    if (response.status >= 400) throw new VenueError('rejected', `tastytrade refused to cancel order ${venueOrderId} (HTTP ${response.status}): ${errorMessage(response.json)}`);
+    return tastyOrderReport(parsePayload(tastySingle(tastyOrderSchema), response.json, `DELETE order ${venueOrderId}`).data, this.now());
+  }
+
+  async getOrder(venueOrderId: string): Promise<VenueOrderReport | undefined> {
+    if (!/^\d{1,20}$/.test(venueOrderId)) return undefined;
+    const response = await this.http.request('GET', `${this.accountPath}/orders/${venueOrderId}`, 'read');
+    if (response.status === 404) return undefined;
+    this.assertOk(response, `GET order ${venueOrderId}`);
+    return tastyOrderReport(parsePayload(tastySingle(tastyOrderSchema), response.json, `GET order ${venueOrderId}`).data, this.now());
+  }
+
+  /**
+   * tastytrade cannot filter by external identifier, so this reads today's orders (`/orders/live`),
+   * then up to `clientIdSearchPagesMax` pages of the last `clientIdLookbackDays` days. With two
+   * orders under one identifier (a duplicate submission) it answers the earliest.
+   */
+  async getOrderByClientId(clientOrderId: string): Promise<VenueOrderReport | undefined> {
+    const match = (orders: TastyOrder[]) => orders.filter((o) => o['external-identifier'] === clientOrderId).sort((a, b) => Number(a.id) - Number(b.id))[0];
+    const live = match(await this.liveOrders());
+    if (live !== undefined) return tastyOrderReport(live, this.now());
+    const startDate = this.dateOf(this.clock().getTime() - this.config.clientIdLookbackDays * dayMs);
+    for (let offset = 0; offset < clientIdSearchPagesMax; offset++) {
+      const page = await this.orderPage({ startDate, offset });
+      const found = match(page.orders);
+      if (found !== undefined) return tastyOrderReport(found, this.now());
+      if (page.next === null) break;
+    }
+    return undefined;
+  }
+
+  async listOpenOrders(): Promise<VenueOrderReport[]> {
+    return (await this.liveOrders()).map((o) => tastyOrderReport(o, this.now())).filter((r) => isWorking(r.status));
+  }
+
+  /**
+   * Fills at or after `since`, from the orders of the days since (one order page per call). The
+   * order search filters by date, so a fill of an order placed more than a day before `since`
+   * (a GTC order working for days) is not listed; the reconciler asks from its orders' creation.
+   */
+  async listFills(since: string, cursor: string | null = null): Promise<FillPage> {
+    const sinceMs = Date.parse(since);
+    if (Number.isNaN(sinceMs)) throw new VenueError('rejected', `listFills needs an ISO time; got ${JSON.stringify(since)}`);
+    const at: Cursor = cursor === null ? { startDate: this.dateOf(sinceMs - dayMs), offset: 0 } : decodeCursor(cursor);
+    const page = await this.orderPage(at);
+    const fills: VenueFillReport[] = page.orders.flatMap((o) => tastyFillReports(o)).filter((f) => Date.parse(f.executedAt) >= sinceMs);
+    return { fills, cursor: page.next === null ? null : encodeCursor(page.next) };
+  }
+
+  async listPositions(): Promise<VenuePositionReport[]> {
+    const response = await this.http.request('GET', `${this.accountPath}/positions`, 'read');
+    this.assertOk(response, 'GET positions');
+    return parsePayload(tastyList(tastyPositionSchema), response.json, 'GET positions').data.items.map(tastyPositionReport);
+  }
+
+  subscribe(listener: VenueListener): () => void {
+    this.listeners.add(listener);
+    this.streamer.start();
+    return () => {
+      this.listeners.delete(listener);
+      if (this.listeners.size === 0) this.streamer.stop();
+    };
+  }
+
+  async close(): Promise<void> {
+    this.streamer.stop();
+    this.http.close();
+    this.listeners.clear();
+  }
+
+  // ---- stream ----------------------------------------------------------------------------------
+
+  /** One `Order` notification: its new fills once each, then the order unless it is stale or repeated. */
+  private streamed(data: unknown): void {
+    let order: TastyOrder;
+    let report: VenueOrderReport;
+    let fills: VenueFillReport[];
+    try {
+      order = parsePayload(tastyOrderSchema, data, 'an Order notification');
+      if (order['account-number'] !== this.config.accountNumber) return;
+      report = tastyOrderReport(order, this.now());
+      fills = tastyFillReports(order);
+    } catch (error) {
+      this.onError(error);
+      return;
+    }
+    for (const fill of fills.sort((a, b) => a.executedAt.localeCompare(b.executedAt))) {
+      if (this.seenFills.has(fill.execId)) continue;
+      remember(this.seenFills, fill.execId, seenFillIdsMax);
+      this.emit({ kind: 'fill', fill });
+    }
+    const last = this.seenOrders.get(report.venueOrderId);
+    const state = { updatedAt: report.updatedAt, status: report.status, filled: report.filledQuantity.toFixed() };
+    const stale = last !== undefined && (state.updatedAt < last.updatedAt || (state.updatedAt === last.updatedAt && state.status === last.status && state.filled === last.filled));
+    if (stale) return;
+    this.seenOrders.delete(report.venueOrderId);
+    this.seenOrders.set(report.venueOrderId, state);
+    if (this.seenOrders.size > seenOrdersMax) this.seenOrders.delete(this.seenOrders.keys().next().value!);
+    this.emit({ kind: 'order', order: report });
+  }
+
+  private emit(event: VenueEvent): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        this.onError(error);
+      }
+    }
+  }
+
+  // ---- helpers ---------------------------------------------------------------------------------
+
+  private async liveOrders(): Promise<TastyOrder[]> {
+    const response = await this.http.request('GET', `${this.accountPath}/orders/live`, 'read');
+    this.assertOk(response, 'GET live orders');
+    return parsePayload(tastyList(tastyOrderSchema), response.json, 'GET live orders').data.items;
+  }
+
+  /** One page of the order search, oldest first, so that pages do not shift as new orders arrive. */
+  private async orderPage(at: Cursor): Promise<{ orders: TastyOrder[]; next: Cursor | null }> {
+    const query = new URLSearchParams({ 'start-date': at.startDate, sort: 'Asc', 'per-page': String(orderPageSizeMax), 'page-offset': String(at.offset) });
+    const response = await this.http.request('GET', `${this.accountPath}/orders?${query}`, 'read');
+    this.assertOk(response, 'GET orders');
+    const page = parsePayload(tastyList(tastyOrderSchema), response.json, 'GET orders');
+    const totalPages = page.pagination?.['total-pages'] ?? 1;
+    const more = page.pagination != null ? at.offset + 1 < totalPages : page.data.items.length === orderPageSizeMax;
+    return { orders: page.data.items, next: more ? { startDate: at.startDate, offset: at.offset + 1 } : null };
+  }
+
+  private async heldNet(symbol: string) {
+    return (await this.listPositions()).find((p) => p.symbol === symbol)?.netQuantity ?? zero;
+  }
+
+  private assertOk(response: TastyResponse, what: string): void {
+    if (response.status >= 400) throw new VenueError('unavailable', `tastytrade answered ${what} with HTTP ${response.status}: ${errorMessage(response.json)}`);
+  }
+
+  private dateOf(ms: number): string {
+    return new Date(ms).toISOString().slice(0, 10);
+  }
+
+  private now(): string {
+    return this.clock().toISOString();
+  }
+}
+
+function remember(set: Set<string>, key: string, max: number): void {
+  set.add(key);
+  if (set.size > max) set.delete(set.values().next().value!);
+}
+
+function encodeCursor(cursor: Cursor): string {
+  return Buffer.from(JSON.stringify(cursor)).toString('base64url');
+}
+
+function decodeCursor(text: string): Cursor {
+  try {
+    const c = JSON.parse(Buffer.from(text, 'base64url').toString()) as Cursor;
+    if (typeof c.startDate === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(c.startDate) && Number.isInteger(c.offset) && c.offset >= 0) return c;
+  } catch {
+    // falls through to the error below
+  }
+  throw new VenueError('rejected', 'not a tastytrade fill cursor; pass back the cursor listFills returned');
+}

@@ -31,10 +31,25 @@ export interface LedgerOrderView {
   brokerOrderId: string | null;
   symbol: string;
   status: OrderStatus;
-  quantity: Decimal;
   qtyFilled: Decimal;
-  createdAt: string;
   updatedAt: string;
+}
+
+/** The venue's open orders indexed once (by position), for lookupsNeeded and reconcileOrders alike. */
+export interface VenueOpenIndex {
+  byVenueId: Map<string, number>;
+  byClientId: Map<string, number>;
+}
+
+export function indexVenueOpen(venueOpen: readonly VenueOrderReport[]): VenueOpenIndex {
+  const byVenueId = new Map<string, number>();
+  const byClientId = new Map<string, number>();
+  for (let i = 0; i < venueOpen.length; i++) {
+    const v = venueOpen[i]!;
+    byVenueId.set(v.venueOrderId, i);
+    if (v.clientOrderId !== null) byClientId.set(v.clientOrderId, i);
+  }
+  return { byVenueId, byClientId };
 }
 
 export type Repair =
@@ -74,6 +89,8 @@ export interface OrderReconciliationInput {
   quietPeriodMs: number;
   /** A `pending_submit`/`submitted` order older than this is a stuck submission. */
   stuckAfterMs: number;
+  /** The venue index lookupsNeeded built; built again when absent. */
+  index?: VenueOpenIndex;
 }
 
 export interface OrderReconciliation {
@@ -83,32 +100,40 @@ export interface OrderReconciliation {
 }
 
 /** What `reconcileOrders` needs looked up first: by ledger order id and by venue order id. */
-export function lookupsNeeded(ledgerWorking: readonly LedgerOrderView[], venueOpen: readonly VenueOrderReport[]) {
-  const openByVenueId = new Map(venueOpen.map((v) => [v.venueOrderId, v]));
-  const openByClientId = new Map(venueOpen.flatMap((v) => (v.clientOrderId === null ? [] : [[v.clientOrderId, v] as const])));
-  const ledgerByBrokerId = new Set(ledgerWorking.flatMap((o) => (o.brokerOrderId === null ? [] : [o.brokerOrderId])));
-  const ledgerByClientId = new Set(ledgerWorking.map((o) => o.clientOrderId));
+export function lookupsNeeded(ledgerWorking: readonly LedgerOrderView[], venueOpen: readonly VenueOrderReport[], index: VenueOpenIndex = indexVenueOpen(venueOpen)) {
+  // Which venue open orders some ledger working order names (by venue id or client id), without a set of the ledger's keys.
+  const named = new Uint8Array(venueOpen.length);
+  const ledgerOrders: LedgerOrderView[] = [];
+  for (const o of ledgerWorking) {
+    const byBroker = o.brokerOrderId === null ? undefined : index.byVenueId.get(o.brokerOrderId);
+    const byClient = index.byClientId.get(o.clientOrderId);
+    if (byBroker !== undefined) named[byBroker] = 1;
+    if (byClient !== undefined) named[byClient] = 1;
+    if (byBroker === undefined && byClient === undefined) ledgerOrders.push(o);
+  }
+  // A venue order named by the client id of a ledger order matched elsewhere is still "known" (as before).
   return {
     /** Ledger working orders the venue does not list as open: ask the venue for each. */
-    ledgerOrders: ledgerWorking.filter((o) => !(o.brokerOrderId !== null && openByVenueId.has(o.brokerOrderId)) && !openByClientId.has(o.clientOrderId)),
+    ledgerOrders,
     /** Venue open orders the ledger does not hold as working: look each up in the ledger. */
-    venueOrders: venueOpen.filter((v) => !ledgerByBrokerId.has(v.venueOrderId) && !(v.clientOrderId !== null && ledgerByClientId.has(v.clientOrderId))),
+    venueOrders: venueOpen.filter((_, i) => named[i] === 0),
+    index,
   };
 }
 
 export function reconcileOrders(input: OrderReconciliationInput): OrderReconciliation {
   const now = Date.parse(input.now);
   const quiet = (updatedAt: string) => now - Date.parse(updatedAt) < input.quietPeriodMs;
-  const openByVenueId = new Map(input.venueOpen.map((v) => [v.venueOrderId, v]));
-  const openByClientId = new Map(input.venueOpen.flatMap((v) => (v.clientOrderId === null ? [] : [[v.clientOrderId, v] as const])));
+  const index = input.index ?? indexVenueOpen(input.venueOpen);
   const findings: Finding[] = [];
   let matched = 0;
   let deferred = 0;
-  const seenVenue = new Set<string>();
+  const seenVenue = new Uint8Array(input.venueOpen.length);
 
   for (const order of input.ledgerWorking) {
-    const open = (order.brokerOrderId !== null ? openByVenueId.get(order.brokerOrderId) : undefined) ?? openByClientId.get(order.clientOrderId);
-    if (open !== undefined) seenVenue.add(open.venueOrderId);
+    const at = (order.brokerOrderId !== null ? index.byVenueId.get(order.brokerOrderId) : undefined) ?? index.byClientId.get(order.clientOrderId);
+    const open = at === undefined ? undefined : input.venueOpen[at];
+    if (at !== undefined) seenVenue[at] = 1;
     if (quiet(order.updatedAt) || (open !== undefined && quiet(open.updatedAt))) {
       deferred++;
       continue;
@@ -143,8 +168,9 @@ export function reconcileOrders(input: OrderReconciliationInput): OrderReconcili
     }
   }
 
-  for (const venue of input.venueOpen) {
-    if (seenVenue.has(venue.venueOrderId)) continue;
+  for (let i = 0; i < input.venueOpen.length; i++) {
+    if (seenVenue[i] === 1) continue;
+    const venue = input.venueOpen[i]!;
     if (quiet(venue.updatedAt)) {
       deferred++;
       continue;

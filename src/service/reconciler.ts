@@ -28,7 +28,7 @@ import {
   selectRun,
   selectRunAccount,
   selectRuns,
-  selectWorkingOrderPage,
+  readWorkingOrders,
   type StoredFinding,
 } from '../storage/index.js';
 import type { VenueAdapter } from '../venues/index.js';
@@ -139,13 +139,10 @@ export class Reconciler {
   private async findings(accountId: string, adapter: VenueAdapter, onProgress: ReconcileRequest['onProgress']) {
     const db = this.ledger.db;
     const ledgerWorking: LedgerOrderView[] = [];
-    for (let after: string | null = null; ; ) {
-      const page = await selectWorkingOrderPage(db, accountId, after, ledgerPageSize);
-      ledgerWorking.push(...page);
+    await readWorkingOrders(db, accountId, ledgerPageSize, (page) => {
+      for (const o of page) ledgerWorking.push(o);
       onProgress?.('ledger orders', ledgerWorking.length, ledgerWorking.length);
-      if (page.length < ledgerPageSize) break;
-      after = page.at(-1)!.id;
-    }
+    });
     const venueOpen = await adapter.listOpenOrders();
     onProgress?.('venue orders', venueOpen.length, venueOpen.length);
     const needed = lookupsNeeded(ledgerWorking, venueOpen);
@@ -164,8 +161,10 @@ export class Reconciler {
       needed.venueOrders.map((v) => v.venueOrderId),
       needed.venueOrders.flatMap((v) => (v.clientOrderId === null ? [] : [v.clientOrderId])),
     );
+    const knownByBrokerId = new Map(known.flatMap((o) => (o.brokerOrderId === null ? [] : [[o.brokerOrderId, o] as const])));
+    const knownByClientId = new Map(known.map((o) => [o.clientOrderId, o]));
     for (const v of needed.venueOrders) {
-      ledgerLookups.set(v.venueOrderId, known.find((o) => o.brokerOrderId === v.venueOrderId || (v.clientOrderId !== null && o.clientOrderId === v.clientOrderId)) ?? null);
+      ledgerLookups.set(v.venueOrderId, knownByBrokerId.get(v.venueOrderId) ?? (v.clientOrderId === null ? undefined : knownByClientId.get(v.clientOrderId)) ?? null);
     }
 
     const orders = reconcileOrders({
@@ -177,6 +176,7 @@ export class Reconciler {
       now: this.now().toISOString(),
       quietPeriodMs: this.quietPeriodMs,
       stuckAfterMs: this.stuckAfterMs,
+      index: needed.index,
     });
     // A venue that reports no positions (spot exchanges) cannot be compared on holdings.
     const holdings = adapter.capabilities.positions ? reconcileHoldings(await selectNetBySymbol(db, accountId), await adapter.listPositions()) : [];

@@ -1,5 +1,5 @@
-import { decimalFromSql, type Finding, type LedgerOrderView, type OrderStatus, type PositionProtection } from '../domain/index.js';
-import type { SqlClient } from './database.js';
+import { type Decimal, decimalFromSql, type Finding, type LedgerOrderView, type OrderStatus, type PositionProtection } from '../domain/index.js';
+import type { Database, SqlClient } from './database.js';
 import { type Row, toIso } from './order-rows.js';
 
 export interface RunRecord {
@@ -94,28 +94,52 @@ export async function selectFindings(sql: SqlClient, accountId: string, runId: s
   }));
 }
 
-const slimColumns = 'id, client_order_id, broker_order_id, symbol, status, quantity, qty_filled, created_at, updated_at';
-const slimFromRow = (r: Row): LedgerOrderView => ({
-  id: r.id as string,
-  clientOrderId: r.client_order_id as string,
-  brokerOrderId: (r.broker_order_id as string | null) ?? null,
-  symbol: r.symbol as string,
-  status: r.status as OrderStatus,
-  quantity: decimalFromSql(r.quantity as string),
-  qtyFilled: decimalFromSql(r.qty_filled as string),
-  createdAt: toIso(r.created_at),
-  updatedAt: toIso(r.updated_at),
-});
+/** ISO 8601 in UTC with milliseconds, as toISOString writes it: made by the server, so no Date is parsed per row. */
+export const isoTextSql = (column: string) => `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
-/** Working orders, slim, one keyset page at a time (ordered by id). */
-export async function selectWorkingOrderPage(sql: SqlClient, accountId: string, afterId: string | null, limit: number): Promise<LedgerOrderView[]> {
-  const rows = await sql.query(
-    `select ${slimColumns} from orders where account_id = $1
-       and status in ('pending_submit', 'submitted', 'open', 'partially_filled', 'pending_cancel')
-       and ($2::uuid is null or id > $2) order by id limit $3`,
-    [accountId, afterId, limit],
-  );
-  return rows.map(slimFromRow);
+/** Equal strings share one instance (statuses, symbols, quantities repeat across a million rows). */
+export function interner<T>(make: (text: string) => T, sizeMax = 10_000): (text: string) => T {
+  const seen = new Map<string, T>();
+  return (text) => {
+    let value = seen.get(text);
+    if (value === undefined) {
+      value = make(text);
+      if (seen.size < sizeMax) seen.set(text, value);
+    }
+    return value;
+  };
+}
+
+const slimColumns = `id, client_order_id, broker_order_id, symbol, status, qty_filled, ${isoTextSql('updated_at')} as updated_at`;
+const slimMapper = () => {
+  const text = interner((s) => s);
+  const decimal = interner<Decimal>(decimalFromSql);
+  return (r: Row): LedgerOrderView => ({
+    id: r.id as string,
+    clientOrderId: r.client_order_id as string,
+    brokerOrderId: (r.broker_order_id as string | null) ?? null,
+    symbol: text(r.symbol as string),
+    status: text(r.status as string) as OrderStatus,
+    qtyFilled: decimal(r.qty_filled as string),
+    updatedAt: text(r.updated_at as string),
+  });
+};
+
+/** Every working order, slim, read through one cursor (one snapshot, in the table's order) a page at a time. */
+export async function readWorkingOrders(db: Database, accountId: string, pageSize: number, onPage: (page: LedgerOrderView[]) => void): Promise<void> {
+  const map = slimMapper();
+  await db.transaction(async (tx) => {
+    await tx.query(
+      `declare working_orders no scroll cursor for select ${slimColumns} from orders where account_id = $1
+         and status in ('pending_submit', 'submitted', 'open', 'partially_filled', 'pending_cancel')`,
+      [accountId],
+    );
+    for (;;) {
+      const rows = await tx.query(`fetch forward ${pageSize} from working_orders`);
+      onPage(rows.map(map));
+      if (rows.length < pageSize) break;
+    }
+  });
 }
 
 /** Ledger orders (any status) by broker order id or client order id, for venue orders not matched. */
@@ -124,7 +148,7 @@ export async function selectOrdersByVenueKeys(sql: SqlClient, accountId: string,
     `select ${slimColumns} from orders where account_id = $1 and (broker_order_id = any($2::text[]) or client_order_id = any($3::text[]))`,
     [accountId, brokerOrderIds, clientOrderIds],
   );
-  return rows.map(slimFromRow);
+  return rows.map(slimMapper());
 }
 
 /** Net quantity per symbol from every fill of the account, summed in the database. */

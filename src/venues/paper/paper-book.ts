@@ -1,5 +1,5 @@
-import { averagePrice, decimalFromSql, formatDecimal, type OrderStatus } from '../../domain/index.js';
-import type { SqlClient } from '../../storage/index.js';
+import { averagePrice, type Decimal, decimalFromSql, formatDecimal, type OrderStatus } from '../../domain/index.js';
+import { interner, isoTextSql, type SqlClient } from '../../storage/index.js';
 import type { VenueFillReport, VenueOrderReport, VenuePlaceRequest, VenuePositionReport } from '../venue.js';
 
 /** The paper venue's own statuses, as a broker would report them, and their Fillbook meaning. */
@@ -91,9 +91,47 @@ export async function selectPaperOrder(sql: SqlClient, accountId: string, by: 'v
   return rows[0] === undefined ? undefined : orderReport(rows[0]);
 }
 
+const openPageSize = 10_000;
+const leanColumns = `venue_order_id, client_order_id, symbol, asset_class, side, type, time_in_force, quantity, limit_price, stop_price, status,
+  filled_quantity, filled_notional, reason, ${isoTextSql('created_at')} as created_at, ${isoTextSql('updated_at')} as updated_at`;
+
+/** Open orders a page at a time (keyset on the venue order id, as a broker's API pages), decoded lean. */
 export async function selectOpenPaperOrders(sql: SqlClient, accountId: string): Promise<VenueOrderReport[]> {
-  const rows = await sql.query(`select * from paper_orders where account_id = $1 and status in ('new', 'partially_filled') order by created_at, venue_order_id`, [accountId]);
-  return rows.map(orderReport);
+  const text = interner((s) => s);
+  const decimal = interner<Decimal>(decimalFromSql);
+  const orNull = (v: unknown) => (v === null || v === undefined ? null : decimal(v as string));
+  const out: VenueOrderReport[] = [];
+  for (let after: string | null = null; ; ) {
+    const rows = await sql.query(
+      `select ${leanColumns} from paper_orders where account_id = $1 and status in ('new', 'partially_filled')
+         and ($2::text is null or venue_order_id > $2) order by venue_order_id limit $3`,
+      [accountId, after, openPageSize],
+    );
+    for (const r of rows) {
+      const filled = decimal(r.filled_quantity as string);
+      out.push({
+        venueOrderId: r.venue_order_id as string,
+        clientOrderId: r.client_order_id as string,
+        symbol: text(r.symbol as string),
+        assetClass: text(r.asset_class as string) as VenueOrderReport['assetClass'],
+        side: text(r.side as string) as VenueOrderReport['side'],
+        type: text(r.type as string) as VenueOrderReport['type'],
+        timeInForce: text(r.time_in_force as string) as VenueOrderReport['timeInForce'],
+        quantity: decimal(r.quantity as string),
+        limitPrice: orNull(r.limit_price),
+        stopPrice: orNull(r.stop_price),
+        status: mapPaperStatus(r.status as string),
+        filledQuantity: filled,
+        avgFillPrice: filled.isZero() ? null : averagePrice(decimalFromSql(r.filled_notional as string), filled),
+        reason: (r.reason as string | null) ?? null,
+        createdAt: text(r.created_at as string),
+        updatedAt: text(r.updated_at as string),
+      });
+    }
+    if (rows.length < openPageSize) break;
+    after = rows.at(-1)!.venue_order_id as string;
+  }
+  return out;
 }
 
 export async function updatePaperOrderStatus(sql: SqlClient, accountId: string, venueOrderId: string, status: PaperStatus, at: string, fill?: { quantity: string; price: string }) {

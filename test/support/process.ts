@@ -17,7 +17,8 @@ export async function freePort(): Promise<number> {
 /** Starts a command in the repository, collecting its output for failure messages. */
 export function start(command: string, args: string[], env: Record<string, string> = {}): { child: ChildProcess; output: () => string } {
   let output = '';
-  const child = spawn(command, args, { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its own process group, so that stopping `npm start` also stops the server npm started.
+  const child = spawn(command, args, { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   child.stdout?.on('data', (d) => (output += String(d)));
   child.stderr?.on('data', (d) => (output += String(d)));
   return { child, output: () => output };
@@ -35,6 +36,10 @@ export function stop(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): P
   return new Promise((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) return resolve();
     child.once('exit', () => resolve());
-    child.kill(signal);
+    try {
+      process.kill(-child.pid!, signal);
+    } catch {
+      child.kill(signal);
+    }
   });
 }

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { GroupCommit } from './group-commit.js';
 import {
   applyOrderEvent,
   changesNothing,
@@ -47,7 +46,6 @@ import {
   requireTimestamp,
   requireUuid,
   validateFillRequest,
-  type ValidFillRequest,
   validateOrderRequest,
   zero,
   type VenueOrderReport,
@@ -581,31 +579,8 @@ export class Ledger {
     const request = validateFillRequest(input);
     const source = requireOneOf(eventSources, input.source ?? 'api', 'source');
     const { accountId, key } = await this.resolve(input.order);
-    const outcome = await this.fillCommits.submit(accountId, { key, request, source, receivedAt: this.now() });
-    if ('error' in outcome) {
-      if (outcome.kind !== undefined) for (const o of this.observers) o.fillIngested?.(outcome.kind);
-      throw outcome.error;
-    }
-    for (const o of this.observers) o.fillIngested?.(outcome.outcome);
-    return outcome;
-  }
-
-  /**
-   * Concurrent fills for one account share a transaction (group commit), each answered after it
-   * committed. Within the transaction they are applied one after another, exactly as alone.
-   */
-  private readonly fillCommits = new GroupCommit<PendingFill, FillOutcome>(
-    (accountId, items) =>
-      this.db.transaction(async (tx) => {
-        const outcomes: FillOutcome[] = [];
-        for (const item of items) outcomes.push(await this.fillInTransaction(tx, accountId, item).catch(asOutcome));
-        return outcomes;
-      }),
-    (accountId, item) => this.db.transaction((tx) => this.fillInTransaction(tx, accountId, item)).catch(asOutcome),
-    fillBatchMax,
-  );
-
-  private async fillInTransaction(tx: SqlClient, accountId: string, { key, request, source, receivedAt }: PendingFill): Promise<FillOutcome> {
+    const receivedAt = this.now();
+    const outcome = await this.db.transaction(async (tx): Promise<FillOutcome> => {
       const order = await this.lockOrder(tx, accountId, key);
       const fill: Fill = {
         id: crypto.randomUUID(),
@@ -640,6 +615,13 @@ export class Ledger {
         return this.redelivery(tx, order, recorded, fill, request.fee !== null);
       }
       return { outcome: 'recorded', order: next, fill };
+    });
+    if ('error' in outcome) {
+      for (const o of this.observers) o.fillIngested?.(outcome.kind);
+      throw outcome.error;
+    }
+    for (const o of this.observers) o.fillIngested?.(outcome.outcome);
+    return outcome;
   }
 
   private async redelivery(tx: SqlClient, order: Order, recorded: Fill, delivered: Fill, deliveredHasFee: boolean): Promise<FillOutcome> {
@@ -707,24 +689,7 @@ function sameRequest(existing: { order: Order; fingerprint: string }, clientOrde
   return existing.order;
 }
 
-/** A refusal: quarantined (`kind`) or not (an unknown order, say), raised to the caller after commit. */
-type FillOutcome = RecordFillResult | { error: FillbookError; kind?: QuarantineKind };
-
-interface PendingFill {
-  key: OrderKey;
-  request: ValidFillRequest;
-  source: EventSource;
-  receivedAt: string;
-}
-
-/** Fills of one account that share one transaction, at the most. */
-const fillBatchMax = 64;
-
-/** An operating error of one fill becomes its outcome (its transaction wrote nothing for it); anything else aborts. */
-function asOutcome(error: unknown): FillOutcome {
-  if (isFillbookError(error)) return { error };
-  throw error;
-}
+type FillOutcome = RecordFillResult | { error: FillbookError; kind: QuarantineKind };
 
 /** Events that make an order of a position ask for more: a retry makes it working again, an amendment may grow it. */
 function addsExposure(event: OrderUpdate): boolean {

@@ -80,26 +80,4 @@ describeEachEngine('concurrent fills', (h, engine) => {
       await instances.close();
     }
   });
-
-  it('coalesces concurrent fills of an account into shared transactions (group commit), each answered after commit', async () => {
-    const { db } = h();
-    let transactions = 0;
-    const counting = { ...db, transaction: <T>(work: Parameters<typeof db.transaction<T>>[0]) => ((transactions += 1), db.transaction(work)) };
-    const ledger = await Ledger.open({ database: counting });
-    const account = await ledger.createAccount({ name: 'group', venue: 'paper' });
-    const orders = await Promise.all(Array.from({ length: 4 }, () => ledger.recordOrder({ accountId: account.id, symbol: 'AAPL', side: 'buy', type: 'market', quantity: '100' })));
-    transactions = 0;
-    const settled = await Promise.allSettled([
-      ...Array.from({ length: 40 }, (_, i) => ledger.recordFill({ order: { orderId: orders[i % 4]!.order.id, accountId: account.id }, execId: `G${i}`, quantity: '1', price: '10' })),
-      // One fill for an order the ledger does not know, in the middle of the crowd: it alone is refused.
-      ledger.recordFill({ order: { accountId: account.id, brokerOrderId: 'no-such-order' }, execId: 'G-unknown', quantity: '1', price: '10' }),
-    ]);
-    expect(settled.filter((r) => r.status === 'fulfilled')).toHaveLength(40);
-    expect(settled.filter((r) => r.status === 'rejected' && isFillbookError(r.reason, 'FILLBOOK_ERR_ORDER_NOT_FOUND'))).toHaveLength(1);
-    expect(transactions).toBeLessThan(41);
-    for (const { order } of orders) {
-      const detail = await ledger.getOrderDetail({ orderId: order.id });
-      expect([detail.order.qtyFilled.toFixed(), detail.fills.length, detail.order.version]).toEqual(['10', 10, 11]);
-    }
-  });
 });

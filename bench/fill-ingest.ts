@@ -77,10 +77,18 @@ function nextFill(writer: Writer, n: number): FillInput {
   };
 }
 
+/**
+ * `FILLBOOK_BENCH_ACCOUNTS=one` puts every writer on one account (each on its own orders), as one
+ * bot's stream, webhooks and poller would be: the case where the ledger's group commit coalesces
+ * concurrent fills into shared transactions. By default each writer has its own account.
+ */
+const writersShareAccount = process.env.FILLBOOK_BENCH_ACCOUNTS === 'one';
+
 async function createWriters(ledger: Ledger, count: number, label: string): Promise<Writer[]> {
   const writers: Writer[] = [];
+  const shared = writersShareAccount ? await ledger.createAccount({ name: `bench ${label} shared` }) : undefined;
   for (let w = 0; w < count; w++) {
-    const account = await ledger.createAccount({ name: `bench ${label} writer ${w}` });
+    const account = shared ?? (await ledger.createAccount({ name: `bench ${label} writer ${w}` }));
     const orderIds: string[] = [];
     for (let o = 0; o < ordersPerWriter; o++) {
       const { order } = await ledger.recordOrder({
@@ -487,7 +495,7 @@ function report(results: CaseResult[], statements: StatementCounts[], consistenc
   console.log('');
   console.log(`Fill ingest: durable fills through Ledger.recordFill vs hand-written SQL (Database.transaction)`);
   console.log(`  ${roundsPerCase} rounds x ${roundDurationMs} ms per case (after ${warmupDurationMs} ms warm-up each), fills of ${fillQuantityShares} share,`);
-  console.log(`  each writer on its own account and ${ordersPerWriter} orders; pool ${poolSize} connections; node ${process.version}, cores: ${availableParallelism()}, load average now: ${loadAverage()}`);
+  console.log(`  ${writersShareAccount ? 'all writers on one account, each with' : 'each writer on its own account and'} ${ordersPerWriter} orders; pool ${poolSize} connections; node ${process.version}, cores: ${availableParallelism()}, load average now: ${loadAverage()}`);
   console.log('');
   console.log(line(header));
   console.log(line(widths.map((w) => '-'.repeat(w))));

@@ -16,7 +16,7 @@ import {
 } from '../../src/venues/tradier/index.js';
 import type { VenueFactory } from '../../src/service/index.js';
 import { TradierFillJournal } from '../../src/venues/tradier/tradier-fills.js';
-import { parseJsonLossless } from '../../src/venues/tradier/tradier-wire.js';
+import { parseJsonLossless } from '../../src/venues/wire.js';
 import { eventually } from '../support/eventually.js';
 import { trading } from '../support/trading.js';
 import { venueContract } from './contract.js';

@@ -23,7 +23,7 @@ import {
 } from './alpaca-payloads.js';
 import { AlpacaRest, type WriteOutcome } from './alpaca-rest.js';
 import { AlpacaTradeStream } from './alpaca-stream.js';
-import { remember } from './alpaca-wire.js';
+import { remember } from '../wire.js';
 
 /** `GET /v2/account/activities` returns at most 100 a page; `GET /v2/orders` at most 500. */
 export const fillPageSizeMax = 100;

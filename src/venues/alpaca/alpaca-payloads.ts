@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { type AssetClass, type Decimal, type OrderSide, type OrderStatus, type OrderType, type TimeInForce, zero } from '../../domain/index.js';
 import type { VenueFillReport, VenueOrderReport, VenuePositionReport } from '../venue.js';
-import { describeIssues, instantKey, isoMillis, wireDecimal, wireTimestamp } from './alpaca-wire.js';
+import { describeIssues, instantKey, isoMillis, wireDecimal, wireTimestamp } from '../wire.js';
 
 /**
  * Alpaca's raw payloads (trading API v2), parsed at the edge into Fillbook's reports. Every value

@@ -2,7 +2,7 @@ import { ApiError, FetchError, trading } from '@alpacahq/alpaca-trade-api/rest';
 import { VenueError } from '../venue.js';
 import type { AlpacaConfig, AlpacaCredentials } from './alpaca-config.js';
 import { alpacaErrorMessage } from './alpaca-payloads.js';
-import { parseJsonLossless, sleep, transportFailure, waitMs } from './alpaca-wire.js';
+import { parseJsonLossless, sleep, transportFailure, waitMs } from '../wire.js';
 
 /** The answer to a request that changes something at the venue. */
 export type WriteOutcome =

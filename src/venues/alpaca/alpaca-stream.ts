@@ -1,7 +1,7 @@
 import WebSocket from 'ws';
 import type { AlpacaConfig, AlpacaCredentials } from './alpaca-config.js';
 import { alpacaStreamFrame } from './alpaca-payloads.js';
-import { backoffMs, describeIssues, parseJsonLossless } from './alpaca-wire.js';
+import { backoffMs, describeIssues, parseJsonLossless } from '../wire.js';
 
 export interface AlpacaStreamHandlers {
   /** The `data` of one `trade_updates` frame, unparsed. */

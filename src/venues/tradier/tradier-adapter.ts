@@ -30,7 +30,7 @@ import {
   tradierErrorMessage,
 } from './tradier-payloads.js';
 import { TradierAccountStream } from './tradier-stream.js';
-import { remember } from './tradier-wire.js';
+import { remember } from '../wire.js';
 
 /** Orders read per page of `GET …/orders`, and pages read at most per scan. */
 export const ordersPageSize = 100;

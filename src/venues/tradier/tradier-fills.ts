@@ -1,6 +1,6 @@
 import { Decimal, type OrderSide, priceDecimalPlaces, zero } from '../../domain/index.js';
 import type { VenueFillReport } from '../venue.js';
-import { remember } from './tradier-wire.js';
+import { remember } from '../wire.js';
 
 /**
  * Fills derived from Tradier's order snapshots. Tradier reports no executions, only the order after

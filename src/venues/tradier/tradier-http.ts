@@ -1,7 +1,7 @@
 import { VenueError } from '../venue.js';
 import type { TradierConfig } from './tradier-config.js';
 import { tradierErrorMessage } from './tradier-payloads.js';
-import { parseJsonLossless, sleep, transportFailure, waitMs } from './tradier-wire.js';
+import { parseJsonLossless, sleep, transportFailure, waitMs } from '../wire.js';
 
 /** The answer to a request that changes something at the venue. */
 export type WriteOutcome =

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { type AssetClass, Decimal, type OrderSide, type OrderStatus, type OrderType, type TimeInForce } from '../../domain/index.js';
 import type { VenueOrderReport, VenuePositionReport } from '../venue.js';
-import { describeIssues, instantKey, isoMillis, wireDecimal, wireTimestamp } from './tradier-wire.js';
+import { describeIssues, instantKey, isoMillis, wireDecimal, wireTimestamp } from '../wire.js';
 
 /**
  * Tradier's raw payloads (brokerage API v1, JSON), parsed at the edge. They arrive through

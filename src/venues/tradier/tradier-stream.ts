@@ -1,6 +1,6 @@
 import WebSocket from 'ws';
 import { type TradierConfig, tradierHosts } from './tradier-config.js';
-import { backoffMs, parseJsonLossless } from './tradier-wire.js';
+import { backoffMs, parseJsonLossless } from '../wire.js';
 
 export interface TradierStreamHandlers {
   /** Opens a streaming session (`POST /v1/accounts/events/session`); sessions live five minutes. */

@@ -1,19 +1,16 @@
 import { z } from 'zod';
-import { Decimal } from '../../domain/index.js';
+import { Decimal } from '../domain/index.js';
 
-/**
- * Small readers for Tradier's wire format. (The Alpaca adapter keeps its own copy: a venue folder
- * reaches into no other; a shared `src/venues/wire.ts` would serve both.)
- */
+/** Small readers for venues' wire formats, shared by the adapters that need them (Alpaca, Tradier). */
 
 const jsonToken = /"(?:[^"\\]|\\.)*"|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/g;
 
 /**
  * `JSON.parse`, except that every number arrives as the string of its digits. Tradier writes
- * quantities and prices as JSON numbers (`"avg_fill_price":187.12345678`); `JSON.parse` would put
- * each through a binary float, and Node 20 has no access to a number's source text in a reviver, so
- * the numbers are quoted before parsing. Strings are matched whole before a number can be, so
- * digits inside a string (a tag, a date) are never touched.
+ * quantities and prices as JSON numbers (`"avg_fill_price":187.12345678`), and Alpaca types some
+ * decimals "string/number"; `JSON.parse` would put each through a binary float, and Node 20 has no
+ * access to a number's source text in a reviver, so the numbers are quoted before parsing. Strings
+ * are matched whole before a number can be, so digits inside a string (a tag, a date) are never touched.
  */
 export function parseJsonLossless(text: string): unknown {
   return JSON.parse(text.replace(jsonToken, (token) => (token.startsWith('"') ? token : `"${token}"`)));
@@ -30,7 +27,7 @@ export const wireDecimal = z
   .transform((v) => new Decimal(v));
 
 const timestampPattern = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:?\d{2})$/;
-/** RFC 3339, as Tradier writes it (`2026-11-20T14:30:00.123Z`). */
+/** RFC 3339 with up to nanoseconds, as the venues write it (`2026-11-20T14:30:00.123456789Z`). */
 export const wireTimestamp = z.string().regex(timestampPattern, 'must be an RFC 3339 timestamp');
 
 /** ISO-8601 in UTC to the millisecond, as Fillbook stores times. */

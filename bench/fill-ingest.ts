@@ -7,10 +7,10 @@
  * See bench/README.md for what is measured and how to read the output. The last line printed is one
  * JSON object for machines.
  */
-import { availableParallelism, loadavg } from 'node:os';
-import pg from 'pg';
+import { availableParallelism } from 'node:os';
 import { Ledger } from '../src/ledger/index.js';
-import { type Database, type EngineName, openDatabase, type SqlClient } from '../src/storage/index.js';
+import { type Database, type EngineName, type SqlClient } from '../src/storage/index.js';
+import { freshBenchDatabase, loadAverage, round, serverUnreachableReason } from './support.js';
 
 // ---- configuration (names end with their unit) -------------------------------------------------
 
@@ -29,7 +29,6 @@ const ordersPerWriter = 4;
 const orderQuantityShares = '1000000000';
 const fillQuantityShares = '1';
 const fillFeeUsd = '0.01';
-const serverConnectTimeoutMs = 2_000;
 
 /** Targets, checked on the PostgreSQL server. */
 const throughputRatioMin = 0.5;
@@ -268,9 +267,7 @@ function summarize(engine: EngineName, writers: number, path: PathName, rounds: 
   };
 }
 
-const loadAverage = () => loadavg().map((l) => l.toFixed(2)).join(' ');
 
-const round = (value: number, places: number) => (Number.isFinite(value) ? Number(value.toFixed(places)) : value);
 
 // ---- engines ------------------------------------------------------------------------------------
 
@@ -279,59 +276,10 @@ interface BenchDatabase {
   drop(): Promise<void>;
 }
 
-async function serverReachable(): Promise<string | undefined> {
-  const client = new pg.Client({ connectionString: serverUrl, connectionTimeoutMillis: serverConnectTimeoutMs });
-  try {
-    await client.connect();
-    await client.query('select 1');
-    return undefined;
-  } catch (error) {
-    return error instanceof Error ? error.message || error.name : String(error);
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
+const serverReachable = () => serverUnreachableReason(serverUrl);
 
 /** A throwaway database: PGlite in memory, or a new database on the server, dropped afterwards. */
-async function freshDatabase(engine: EngineName): Promise<BenchDatabase> {
-  if (engine === 'pglite') {
-    const db = await openDatabase({});
-    return { db, drop: () => db.close() };
-  }
-  const name = `fillbook_bench_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  try {
-    await admin.query(`create database ${name}`);
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const dropDatabase = async () => {
-    const dropper = new pg.Client({ connectionString: serverUrl });
-    await dropper.connect();
-    try {
-      await dropper.query(`drop database if exists ${name} with (force)`);
-    } finally {
-      await dropper.end();
-    }
-  };
-  let db: Database;
-  try {
-    db = await openDatabase({ databaseUrl: url.toString(), poolSize });
-  } catch (error) {
-    await dropDatabase().catch(() => {});
-    throw error;
-  }
-  return {
-    db,
-    async drop() {
-      await db.close().catch(() => {});
-      await dropDatabase();
-    },
-  };
-}
+const freshDatabase = (engine: EngineName): Promise<BenchDatabase> => freshBenchDatabase(engine, serverUrl, poolSize);
 
 /** Wraps a database to count the statements each fill sends (BEGIN/COMMIT are sent by `transaction` itself). */
 function countingDatabase(db: Database): { db: Database; statements: () => number; reset: () => void } {

@@ -14,15 +14,15 @@ import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import nodeHttp from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { availableParallelism, loadavg } from 'node:os';
+import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { Ledger } from '../src/ledger/index.js';
 import { buildServer } from '../src/server/index.js';
 import { FillbookService } from '../src/service/index.js';
 import { type Database, migrate, openDatabase, type SqlClient } from '../src/storage/index.js';
 import { Users } from '../src/users/index.js';
+import { createServerDatabase, loadAverage, round, serverUnreachableReason } from './support.js';
 
 // ---- configuration (names end with their unit) -------------------------------------------------
 
@@ -47,7 +47,6 @@ const requestTimeoutMs = 10_000;
 const progressIntervalMs = 5_000;
 const serverStartTimeoutMs = 30_000;
 const serverStopTimeoutMs = 15_000;
-const serverConnectTimeoutMs = 2_000;
 /** Characters of a statement's text kept as its label in the per-statement counts. */
 const statementLabelChars = 72;
 
@@ -261,18 +260,7 @@ class ServerProcess {
 
 // ---- the database ---------------------------------------------------------------------------------
 
-async function serverReachable(): Promise<string | undefined> {
-  const client = new pg.Client({ connectionString: serverUrl, connectionTimeoutMillis: serverConnectTimeoutMs });
-  try {
-    await client.connect();
-    await client.query('select 1');
-    return undefined;
-  } catch (error) {
-    return error instanceof Error ? error.message || error.name : String(error);
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
+const serverReachable = () => serverUnreachableReason(serverUrl);
 
 interface BenchDatabase {
   name: string;
@@ -284,42 +272,14 @@ interface BenchDatabase {
 
 /** A new database on the server, migrated, dropped at the end (also after Ctrl-C). */
 async function freshDatabase(): Promise<BenchDatabase> {
-  const name = `fillbook_bench_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
+  const fresh = await createServerDatabase(serverUrl, 2);
   try {
-    await admin.query(`create database ${name}`);
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const dropDatabase = async () => {
-    const dropper = new pg.Client({ connectionString: serverUrl });
-    await dropper.connect();
-    try {
-      await dropper.query(`drop database if exists ${name} with (force)`);
-    } finally {
-      await dropper.end();
-    }
-  };
-  let db: Database;
-  try {
-    db = await openDatabase({ databaseUrl: url.toString(), poolSize: 2 });
-    await migrate(db);
+    await migrate(fresh.db);
   } catch (error) {
-    await dropDatabase().catch(() => {});
+    await fresh.drop().catch(() => {});
     throw error;
   }
-  return {
-    name,
-    url: url.toString(),
-    db,
-    async drop() {
-      await db.close().catch(() => {});
-      await dropDatabase();
-    },
-  };
+  return fresh;
 }
 
 // ---- CPU accounting from /proc (the PostgreSQL server is local on the bench machine) --------------
@@ -615,9 +575,7 @@ function percentile(sortedMs: Float64Array, fraction: number): number {
   return sortedMs[rank - 1] ?? Number.NaN;
 }
 
-const round = (value: number, places: number) => (Number.isFinite(value) ? Number(value.toFixed(places)) : value);
 const fmt = (value: number | undefined, places: number) => (value !== undefined && Number.isFinite(value) ? value.toFixed(places) : 'n/a');
-const loadAverage = () => loadavg().map((l) => l.toFixed(2)).join(' ');
 
 function latencySummary(latenciesMs: number[]) {
   const sorted = Float64Array.from(latenciesMs).sort();

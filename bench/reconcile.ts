@@ -24,6 +24,7 @@ import { Ledger } from '../src/ledger/index.js';
 import { builtInVenueFactories, Reconciler, type VenueFactory, Venues, VenueSync } from '../src/service/index.js';
 import { type Database, openDatabase, type SqlClient } from '../src/storage/index.js';
 import type { VenueAdapter } from '../src/venues/index.js';
+import { createServerDatabase, loadAverage, round, serverUnreachableReason } from './support.js';
 
 // ---- configuration (names end with their unit) -------------------------------------------------
 
@@ -53,7 +54,6 @@ const partialFillPricesUsd = [100, 101] as const;
 const seedAgeMs = 3_600_000;
 const memorySampleIntervalMs = 50;
 const childTimeoutMs = 600_000;
-const serverConnectTimeoutMs = 2_000;
 
 const serverUrl =
   process.env.FILLBOOK_BENCH_DATABASE_URL ?? process.env.FILLBOOK_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -559,55 +559,9 @@ interface BenchDatabase {
   drop(): Promise<void>;
 }
 
-async function serverReachable(): Promise<string | undefined> {
-  const client = new pg.Client({ connectionString: serverUrl, connectionTimeoutMillis: serverConnectTimeoutMs });
-  try {
-    await client.connect();
-    await client.query('select 1');
-    return undefined;
-  } catch (error) {
-    return error instanceof Error ? error.message || error.name : String(error);
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
+const serverReachable = () => serverUnreachableReason(serverUrl);
 
-async function freshDatabase(): Promise<BenchDatabase> {
-  const name = `fillbook_bench_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  try {
-    await admin.query(`create database ${name}`);
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const dropDatabase = async () => {
-    const dropper = new pg.Client({ connectionString: serverUrl });
-    await dropper.connect();
-    try {
-      await dropper.query(`drop database if exists ${name} with (force)`);
-    } finally {
-      await dropper.end();
-    }
-  };
-  let db: Database;
-  try {
-    db = await openDatabase({ databaseUrl: url.toString() });
-  } catch (error) {
-    await dropDatabase().catch(() => {});
-    throw error;
-  }
-  return {
-    url: url.toString(),
-    db,
-    async drop() {
-      await db.close().catch(() => {});
-      await dropDatabase();
-    },
-  };
-}
+const freshDatabase = (): Promise<BenchDatabase> => createServerDatabase(serverUrl);
 
 function summaryDifferences(expected: Summary, got: Summary): Record<string, { expected: number; got: number }> {
   const keys = new Set([...Object.keys(expected), ...Object.keys(got)]);
@@ -658,8 +612,6 @@ async function benchSize(fresh: BenchDatabase, ledger: Ledger, size: SizeCase): 
 
 // ---- report -------------------------------------------------------------------------------------
 
-const loadAverage = () => loadavg().map((l) => l.toFixed(2)).join(' ');
-const round = (value: number, places: number) => (Number.isFinite(value) ? Number(value.toFixed(places)) : value);
 const fmt = (value: number | null | undefined, places: number) => (value === null || value === undefined || !Number.isFinite(value) ? 'n/a' : value.toFixed(places));
 const fmtS = (ms: number | null | undefined) => fmt(ms === null || ms === undefined ? ms : ms / 1000, 2);
 const fmtInt = (n: number) => n.toLocaleString('en-US');

@@ -1,0 +1,80 @@
+import { loadavg } from 'node:os';
+import pg from 'pg';
+import { type Database, type EngineName, openDatabase } from '../src/storage/index.js';
+
+/** What the benches share: a throwaway database on either engine, and a few number helpers. */
+
+export const serverConnectTimeoutMs = 2_000;
+
+/** undefined when the server answers; otherwise why not. */
+export async function serverUnreachableReason(serverUrl: string): Promise<string | undefined> {
+  const client = new pg.Client({ connectionString: serverUrl, connectionTimeoutMillis: serverConnectTimeoutMs });
+  try {
+    await client.connect();
+    await client.query('select 1');
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message || error.name : String(error);
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+export interface ServerDatabase {
+  name: string;
+  url: string;
+  db: Database;
+  drop(): Promise<void>;
+}
+
+/** A new database on the server (`fillbook_bench_<pid>_<random>`), dropped by `drop`, also when opening it fails. */
+export async function createServerDatabase(serverUrl: string, poolSize?: number): Promise<ServerDatabase> {
+  const name = `fillbook_bench_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  try {
+    await admin.query(`create database ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  const dropDatabase = async () => {
+    const dropper = new pg.Client({ connectionString: serverUrl });
+    await dropper.connect();
+    try {
+      await dropper.query(`drop database if exists ${name} with (force)`);
+    } finally {
+      await dropper.end();
+    }
+  };
+  let db: Database;
+  try {
+    db = await openDatabase({ databaseUrl: url.toString(), ...(poolSize === undefined ? {} : { poolSize }) });
+  } catch (error) {
+    await dropDatabase().catch(() => {});
+    throw error;
+  }
+  return {
+    name,
+    url: url.toString(),
+    db,
+    async drop() {
+      await db.close().catch(() => {});
+      await dropDatabase();
+    },
+  };
+}
+
+/** A throwaway database: PGlite in memory, or a new database on the server. */
+export async function freshBenchDatabase(engine: EngineName, serverUrl: string, poolSize?: number): Promise<{ db: Database; drop(): Promise<void> }> {
+  if (engine === 'pglite') {
+    const db = await openDatabase({});
+    return { db, drop: () => db.close() };
+  }
+  return createServerDatabase(serverUrl, poolSize);
+}
+
+export const loadAverage = () => loadavg().map((l) => l.toFixed(2)).join(' ');
+
+export const round = (value: number, places: number) => (Number.isFinite(value) ? Number(value.toFixed(places)) : value);

@@ -209,6 +209,31 @@ function orderDetails(order: LedgerOrderView, venue: VenueOrderReport): Record<s
   };
 }
 
+/**
+ * Orders the venue filled (in part or whole) and closed without the ledger ever knowing them, found
+ * through the venue's recent fills: an order placed and filled by hand. They can only be adopted.
+ */
+export function reconcileClosedOrphans(accountId: string, closed: readonly VenueOrderReport[], now: string, quietPeriodMs: number): { findings: Finding[]; deferred: number } {
+  const at = Date.parse(now);
+  const findings: Finding[] = [];
+  let deferred = 0;
+  for (const venue of closed) {
+    if (at - Date.parse(venue.updatedAt) < quietPeriodMs) {
+      deferred++;
+      continue;
+    }
+    findings.push({
+      category: 'orphaned_at_broker',
+      orderId: null,
+      brokerOrderId: venue.venueOrderId,
+      symbol: venue.symbol,
+      details: { venue_status: venue.status, client_order_id: venue.clientOrderId, side: venue.side, quantity: formatDecimal(venue.quantity), filled_quantity: formatDecimal(venue.filledQuantity), closed_at_venue: true },
+      repairs: [{ kind: 'orphan', action: 'adopt_orphaned', venueOrder: venue, adoptedOrderId: adoptedOrderIdFor(accountId, venue.venueOrderId) }],
+    });
+  }
+  return { findings, deferred };
+}
+
 /** The fills to import for an order: the venue's fills the ledger lacks, then an inferred fill for the rest. */
 export interface FillImportPlan {
   missing: VenueFillReport[];

@@ -10,6 +10,8 @@ import {
   type ReconciliationAction,
   reconcileHoldings,
   reconcileOrders,
+  reconcileClosedOrphans,
+  type VenueOpenIndex,
   type Repair,
   type VenueFillReport,
   type VenueOrderReport,
@@ -42,6 +44,8 @@ import { stuckAfterMsDefault } from './order-router.js';
 export const ledgerPageSize = 10_000;
 export const venueLookupsInFlightMax = 8;
 export const findingsReturnedMax = 10_000;
+/** How far back the venue's fills are read to find orders closed there that the ledger never knew. */
+export const fillLookbackMsDefault = 24 * 3_600_000;
 
 export interface ReconcileRequest {
   accountId: string;
@@ -58,6 +62,7 @@ export interface ReconciliationRun extends RunRecord {
 
 export interface ReconcilerOptions {
   quietPeriodMs?: number;
+  fillLookbackMs?: number;
   stuckAfterMs?: number;
   now?: () => Date;
 }
@@ -69,6 +74,7 @@ export interface ReconcilerOptions {
 export class Reconciler {
   private readonly quietPeriodMs: number;
   private readonly stuckAfterMs: number;
+  private readonly fillLookbackMs: number;
   private readonly now: () => Date;
 
   constructor(
@@ -79,6 +85,7 @@ export class Reconciler {
   ) {
     this.quietPeriodMs = options.quietPeriodMs ?? quietPeriodMsDefault;
     this.stuckAfterMs = options.stuckAfterMs ?? stuckAfterMsDefault;
+    this.fillLookbackMs = options.fillLookbackMs ?? fillLookbackMsDefault;
     this.now = options.now ?? (() => new Date());
   }
 
@@ -178,10 +185,42 @@ export class Reconciler {
       stuckAfterMs: this.stuckAfterMs,
       index: needed.index,
     });
+    const closedOrphans = reconcileClosedOrphans(accountId, await this.closedOrdersUnknownToLedger(accountId, adapter, needed.index), this.now().toISOString(), this.quietPeriodMs);
     // A venue that reports no positions (spot exchanges) cannot be compared on holdings.
     const holdings = adapter.capabilities.positions ? reconcileHoldings(await selectNetBySymbol(db, accountId), await adapter.listPositions()) : [];
     const unprotected = findUnprotected(await selectPositionProtection(db, accountId));
-    return { findings: [...orders.findings, ...holdings, ...unprotected], matched: orders.matched, deferred: orders.deferred };
+    return {
+      findings: [...orders.findings, ...closedOrphans.findings, ...holdings, ...unprotected],
+      matched: orders.matched,
+      deferred: orders.deferred + closedOrphans.deferred,
+    };
+  }
+
+  /**
+   * Orders behind the venue's recent fills (within `fillLookbackMs`) that are neither open at the
+   * venue nor known to the ledger: filled and closed at the venue without the ledger hearing of it.
+   */
+  private async closedOrdersUnknownToLedger(accountId: string, adapter: VenueAdapter, openIndex: VenueOpenIndex): Promise<VenueOrderReport[]> {
+    if (!adapter.capabilities.fillsSince) return [];
+    const since = new Date(this.now().getTime() - this.fillLookbackMs).toISOString();
+    const candidates = new Map<string, string | null>();
+    let cursor: string | null = null;
+    do {
+      const page = await adapter.listFills(since, cursor);
+      for (const fill of page.fills) if (!openIndex.byVenueId.has(fill.venueOrderId)) candidates.set(fill.venueOrderId, fill.clientOrderId);
+      cursor = page.cursor;
+    } while (cursor !== null);
+    if (candidates.size === 0) return [];
+    const known = await selectOrdersByVenueKeys(this.ledger.db, accountId, [...candidates.keys()], [...candidates.values()].filter((c): c is string => c !== null));
+    const knownBroker = new Set(known.flatMap((o) => (o.brokerOrderId === null ? [] : [o.brokerOrderId])));
+    const knownClient = new Set(known.map((o) => o.clientOrderId));
+    const unknown = [...candidates].filter(([venueId, clientId]) => !knownBroker.has(venueId) && !(clientId !== null && knownClient.has(clientId)));
+    const reports: VenueOrderReport[] = [];
+    await inBatches(unknown, venueLookupsInFlightMax, async ([venueId]) => {
+      const report = await adapter.getOrder(venueId);
+      if (report !== undefined && !isWorking(report.status)) reports.push(report);
+    }, () => {});
+    return reports.sort((a, b) => (a.venueOrderId < b.venueOrderId ? -1 : 1));
   }
 
   /** Applies the repairs of the named actions; returns what was done per finding. */

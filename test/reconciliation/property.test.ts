@@ -4,8 +4,8 @@ import { Decimal } from '../../src/domain/index.js';
 import { describeEachEngine } from '../support/backends.js';
 import { reconciling } from '../support/reconciling.js';
 
-type Drift = 'none' | 'silent_cancel' | 'silent_partial_fill' | 'silent_full_fill' | 'ghost' | 'external' | 'external_partly_filled' | 'never_sent' | 'lost_cancel' | 'closed_here';
-const drifts: Drift[] = ['none', 'silent_cancel', 'silent_partial_fill', 'silent_full_fill', 'ghost', 'external', 'external_partly_filled', 'never_sent', 'lost_cancel', 'closed_here'];
+type Drift = 'none' | 'silent_cancel' | 'silent_partial_fill' | 'silent_full_fill' | 'ghost' | 'external' | 'external_partly_filled' | 'external_filled' | 'never_sent' | 'lost_cancel' | 'closed_here';
+const drifts: Drift[] = ['none', 'silent_cancel', 'silent_partial_fill', 'silent_full_fill', 'ghost', 'external', 'external_partly_filled', 'external_filled', 'never_sent', 'lost_cancel', 'closed_here'];
 
 /**
  * Random divergences planted through the paper venue's silent controls and the ledger's own API;
@@ -19,9 +19,10 @@ describeEachEngine('reconciliation, by property', (h) => {
         const r = await reconciling(h().ledger, { now: () => new Date(Date.now() + 120_000) });
         try {
           for (const drift of plan) {
-            if (drift === 'external' || drift === 'external_partly_filled') {
+            if (drift === 'external' || drift === 'external_partly_filled' || drift === 'external_filled') {
               const v = await r.paper.placeExternal({ symbol: 'MSFT', side: 'buy', type: 'limit', quantity: '10', limitPrice: '50' }, { silent: true });
               if (drift === 'external_partly_filled') await r.paper.fill(v.venueOrderId, new Decimal(fillQty), new Decimal(50), { silent: true });
+              if (drift === 'external_filled') await r.paper.fill(v.venueOrderId, new Decimal(10), new Decimal(50), { silent: true });
               continue;
             }
             const order = await r.place({ submit: drift !== 'never_sent' && drift !== 'ghost' });

@@ -115,13 +115,22 @@ describeEachEngine('reconciliation scenarios', (h) => {
     expect(await r.summaryOf()).toEqual({});
   });
 
-  it('holding_mismatch: a holding changed at the venue is found and explained by the numbers', async () => {
+  it('holding_mismatch: a holding changed at the venue (an order placed and filled there by hand) is found, and adopted', async () => {
     r = await reconciling(h().ledger);
     const external = await r.paper.placeExternal({ symbol: 'TSLA', side: 'buy', type: 'market', quantity: '2' }, { silent: true });
     await r.paper.fill(external.venueOrderId, new Decimal(2), new Decimal(250), { silent: true });
+    const before = await r.snapshot();
     const run = await r.run();
-    expect(run.summary.holding_mismatch).toBe(1);
-    expect(run.findings).toEqual([expect.objectContaining({ category: 'holding_mismatch', symbol: 'TSLA', details: { ledger_net: '0', venue_net: '2', difference: '2' } })]);
+    expect(run.summary).toMatchObject({ holding_mismatch: 1, orphaned_at_broker: 1 });
+    expect(run.findings).toEqual([
+      expect.objectContaining({ category: 'orphaned_at_broker', brokerOrderId: external.venueOrderId, details: expect.objectContaining({ venue_status: 'filled', closed_at_venue: true }) }),
+      expect.objectContaining({ category: 'holding_mismatch', symbol: 'TSLA', details: { ledger_net: '0', venue_net: '2', difference: '2' } }),
+    ]);
+    expect(await r.snapshot()).toBe(before);
+    const fixed = await r.run(['adopt_orphaned', 'import_fills']);
+    expect(fixed.findings.map((f) => f.actionTaken)).toEqual([expect.stringMatching(/^adopted as order .*; imported 1 fill/), 'resolved by the repairs of this run']);
+    expect((await h().ledger.getHoldings(r.account.id)).map((x) => [x.symbol, x.netQuantity.toFixed()])).toEqual([['TSLA', '2']]);
+    expect(await r.summaryOf()).toEqual({});
   });
 
   it('status_mismatch: a cancel the venue never received, and an order the ledger closed but the venue still works', async () => {

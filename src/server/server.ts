@@ -8,7 +8,7 @@ import { FillbookError } from '../domain/index.js';
 import { csrfHeaderName, csrfMatches, sessionCookieName, Sessions, Users } from '../users/index.js';
 import { registerDashboard } from './dashboard.js';
 import { registerSessionRoutes } from './routes/sessions.js';
-import { registerStreamRoute } from './routes/stream.js';
+import { registerStreamRoute, streamRecheckMsDefault } from './routes/stream.js';
 import { Access } from './auth.js';
 import { installErrorHandling } from './errors.js';
 import { Metrics } from './metrics.js';
@@ -31,6 +31,8 @@ export interface ServerOptions {
   webhookProcessDelayMs?: number;
   /** Mark the session cookie Secure (behind HTTPS). */
   secureCookies?: boolean;
+  /** How often a live stream re-checks its key or session (tests shorten it). */
+  streamRecheckMs?: number;
 }
 
 export interface Server {
@@ -43,6 +45,8 @@ export interface Server {
 
 export interface RouteContext {
   ledger: Ledger;
+  sessions: Sessions;
+  streamRecheckMs: number;
   service: FillbookService;
   access: Access;
   inbox: WebhookInbox;
@@ -126,7 +130,7 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
   });
 
   const typed = app.withTypeProvider<ZodTypeProvider>();
-  const context: RouteContext = { ledger, service, access, inbox, kickInbox };
+  const context: RouteContext = { ledger, sessions, streamRecheckMs: options.streamRecheckMs ?? streamRecheckMsDefault, service, access, inbox, kickInbox };
   registerAccountRoutes(typed, context);
   registerPositionRoutes(typed, context);
   registerOrderRoutes(typed, context);

@@ -5,7 +5,7 @@ import { httpHarness } from '../support/http.js';
 describeEachEngine('dashboard sessions', (h) => {
   let harness: Awaited<ReturnType<typeof httpHarness>>;
   beforeAll(async () => {
-    harness = await httpHarness(h().ledger);
+    harness = await httpHarness(h().ledger, {}, { streamRecheckMs: 100 });
   });
   afterAll(async () => harness.close());
 
@@ -60,5 +60,19 @@ describeEachEngine('dashboard sessions', (h) => {
     expect(text).toContain('event: order');
     expect(text).toContain(order.id);
     expect(text).not.toContain(bobAccount.id);
+  });
+
+  it('ends a live stream whose session signed out', async () => {
+    const name = (await harness.server.users.get(harness.bob.userId)).name;
+    await harness.server.users.setPassword(harness.bob.userId, 'another long password');
+    const login = await inject('POST', '/auth/login', { body: { name, password: 'another long password' } });
+    const cookie = String(login.headers['set-cookie']).split(';')[0]!;
+    const { csrf_token: csrf } = login.json() as { csrf_token: string };
+    const base = harness.server.app.server.listening ? `http://127.0.0.1:${(harness.server.app.server.address() as { port: number }).port}` : await harness.server.app.listen({ port: 0, host: '127.0.0.1' });
+    const response = await fetch(`${base}/v1/stream`, { headers: { cookie } });
+    expect(response.status).toBe(200);
+    expect((await inject('POST', '/auth/logout', { cookie, csrf })).statusCode).toBe(200);
+    const text = await response.text(); // ends once the stream sees the session gone
+    expect(text).toContain('event: signed_out');
   });
 });

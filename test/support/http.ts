@@ -11,9 +11,9 @@ export interface Client {
 }
 
 /** A server over the harness's ledger with two users, alice and bob, each with a key. */
-export async function httpHarness(ledger: Ledger, options: ServiceOptions = {}): Promise<{ server: Server; alice: Client; bob: Client; close(): Promise<void> }> {
+export async function httpHarness(ledger: Ledger, options: ServiceOptions = {}, serverOptions: { streamRecheckMs?: number } = {}): Promise<{ server: Server; alice: Client; bob: Client; close(): Promise<void> }> {
   const service = new FillbookService(ledger, options);
-  const server = await buildServer({ ledger, service });
+  const server = await buildServer({ ledger, service, ...serverOptions });
   const client = async (name: string): Promise<Client> => {
     const { user, apiKey } = await server.users.create(`${name}-${crypto.randomUUID().slice(0, 8)}`);
     const auth = { authorization: `Bearer ${apiKey}` };

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { type Database, type SqlClient, sqlState, sqlStateOf } from './database.js';
 
@@ -5,13 +6,28 @@ export const poolSizeDefault = 10;
 /** Deadlocks and serialization failures are retried this many times before the error surfaces. */
 export const transactionAttemptsMax = 5;
 
+const statementNames = new Map<string, string>();
+/** Statements past this many are not given names (a guard against statements built per call). */
+const namedStatementsMax = 1_000;
+
+function statementName(text: string): string | undefined {
+  let name = statementNames.get(text);
+  if (name === undefined && statementNames.size < namedStatementsMax) {
+    name = `fb_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`;
+    statementNames.set(text, name);
+  }
+  return name;
+}
+
 export async function openPostgresDatabase(url: string, poolSize = poolSizeDefault): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
   // An idle client that loses its connection must not crash the process; the next query reconnects.
   pool.on('error', () => {});
   const client = (q: pg.Pool | pg.PoolClient): SqlClient => ({
     async query<Row>(text: string, params: readonly unknown[] = []) {
-      const result = await q.query(text, params as unknown[]);
+      // Statements with parameters run as named prepared statements: each connection parses and
+      // plans one once, not on every call (the statements are fixed strings, so their names are too).
+      const result = params.length === 0 ? await q.query(text) : await q.query({ name: statementName(text), text, values: params as unknown[] });
       return result.rows as Row[];
     },
     async exec(script: string) {

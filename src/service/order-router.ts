@@ -59,15 +59,20 @@ export class OrderRouter {
   }
 
   async placeOrder(request: PlaceOrderRequest): Promise<Order> {
+    return (await this.place(request)).order;
+  }
+
+  /** As `placeOrder`, telling also whether the order is new or an idempotent replay of one recorded before. */
+  async place(request: PlaceOrderRequest): Promise<{ order: Order; created: boolean }> {
     const { submit = true, ...order } = request;
     // An order for a venue Fillbook cannot reach is refused before it is recorded.
     const adapter = submit ? await this.venues.forAccount(order.accountId) : undefined;
     const { order: recorded, created } = await this.ledger.recordOrder(order);
     // A replay of an already recorded request returns it as it stands; resolution, not a second
     // send, takes care of one whose first submission was interrupted.
-    if (adapter === undefined || !created) return recorded;
+    if (adapter === undefined || !created) return { order: recorded, created };
     await this.options.faults.afterWriteAhead?.();
-    return this.send(adapter, recorded);
+    return { order: await this.send(adapter, recorded), created };
   }
 
   private async send(adapter: VenueAdapter, order: Order): Promise<Order> {

@@ -42,9 +42,8 @@ export function registerOrderRoutes(app: TypedApp, { ledger, service, access }: 
       submit: b.submit,
     };
     // An idempotent replay answers 200 with the original; a new order 201.
-    const existed = b.client_order_id === undefined ? false : await ledger.getOrder({ accountId: b.account_id, clientOrderId: b.client_order_id }).then(() => true, () => false);
-    const order = await service.router.placeOrder(request_);
-    return reply.code(existed ? 200 : 201).send(orderView(order));
+    const { order, created } = await service.router.place(request_);
+    return reply.code(created ? 201 : 200).send(orderView(order));
   });
 
   app.get('/v1/orders', { schema: { querystring: s.orderQuery, response: { 200: s.page(s.order) } } }, async (request) => {

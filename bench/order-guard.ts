@@ -1,6 +1,6 @@
 /**
  * Order-guard benchmark: latency and throughput of guarded order placement through
- * `Ledger.recordOrder` (position row lock, exposure guard, order + `created` event), next to a bare
+ * `Ledger.recordOrder` (guard read, exposure guard, compare-and-set order + `created` event; the position row lock when contended), next to a bare
  * insert of the same order row and to "insert + event in one transaction", on each storage engine.
  *
  *   npx tsx bench/order-guard.ts        (or `npm run bench:guard`)
@@ -192,9 +192,9 @@ function classify(text: string): Phase {
   if (phase === undefined) {
     const sql = text.replace(/\s+/g, ' ').trim().toLowerCase();
     if (sql.startsWith('select * from accounts')) phase = 'select account';
-    else if (sql.startsWith('select * from positions') && sql.endsWith('for update')) phase = 'lock position';
-    else if (sql.startsWith('select id, role, status, quantity, qty_filled from orders')) phase = 'guard read';
-    else if (sql.startsWith('insert into orders')) phase = 'insert order';
+    else if (sql.startsWith('update positions set guard_version')) phase = 'lock position';
+    else if (sql.startsWith('select p.*, p.guard_version')) phase = 'guard read';
+    else if (sql.startsWith('insert into orders') || sql.startsWith('with claim as')) phase = 'insert order';
     else if (sql.startsWith('insert into order_events')) phase = 'insert event';
     else phase = 'other sql';
     phaseOfSql.set(text, phase);
@@ -603,7 +603,7 @@ function report(results: CaseResult[], consistency: Consistency[], skipped: { en
   }
 
   console.log('');
-  console.log('Order guard: accepted placements through Ledger.recordOrder (position lock + exposure guard) vs the same order row inserted bare');
+  console.log('Order guard: accepted placements through Ledger.recordOrder (guard read + exposure guard + compare-and-set write) vs the same order row inserted bare');
   console.log(`  ${roundsPerCase} rounds x ${roundDurationMs} ms per case on the server (${pgliteRoundsPerCase} on PGlite), after ${warmupDurationMs} ms warm-up each;`);
   console.log(`  limit buy of ${orderQuantityShares} @ ${limitPriceUsd}, entry, positions with target ${positionTargetShares}, each position takes at most ${ordersPerPositionMax} orders`);
   console.log(`  then its client(s) move to a fresh one; pool ${poolSize} connections; node ${process.version}, cores: ${availableParallelism()}, load average now: ${loadAverage()}`);

@@ -47,6 +47,9 @@ import {
   requireUuid,
   validateFillRequest,
   validateOrderRequest,
+  type ValidOrderRequest,
+  type ValidFillRequest,
+  type GuardOrder,
   zero,
   type VenueOrderReport,
 } from '../domain/index.js';
@@ -58,7 +61,10 @@ import {
   insertAccount,
   insertFillApplied,
   insertOrderCreated,
-  selectGuardView,
+  selectGuardSnapshot,
+  insertGuardedOrder,
+  lockPositionForGuard,
+  selectOrderById,
   insertOrderEvent,
   insertQuarantinedFill,
   migrate,
@@ -149,6 +155,14 @@ export interface RecordFillInput extends FillRequest {
   source?: EventSource;
 }
 
+export interface RecordFillOptions {
+  /**
+   * Called with the order's account before anything is written; throwing refuses the fill. The HTTP
+   * service checks ownership here, so an order addressed by its id alone costs no extra query.
+   */
+  authorize?: (accountId: string) => Promise<void>;
+}
+
 export interface RecordOrderResult {
   order: Order;
   /** False when the client order id was already recorded with the same body: the original is returned. */
@@ -199,6 +213,14 @@ export interface LedgerOptions extends DatabaseOptions {
 }
 
 const brokerOrderIdCharsMax = 128;
+/**
+ * Compare-and-set attempts of a guarded placement before it queues on the position's row lock. On
+ * a position only one client trades, the first attempt succeeds; on a busy one, a retry or two is
+ * cheaper than the lock until the lock's queue is the fairer way.
+ */
+const guardAttemptsOptimisticMax = 2;
+/** The same for a fill: attempts to write against the order as read, then the order's row lock. */
+const fillAttemptsOptimisticMax = 2;
 
 /**
  * The ledger library: what the HTTP service and the CLI call. Every write is one transaction that
@@ -289,47 +311,87 @@ export class Ledger {
 
   private async recordOrderOnce(request: OrderRequest, source: EventSource): Promise<RecordOrderResult> {
     const valid = validateOrderRequest(request);
-    const at = this.now();
-    const transaction = this.db.transaction(async (tx) => {
-      // Round trips are kept few: the position lock, one read for the guard and the replay check,
-      // one statement for the order and its event. The account's existence is the foreign key's job.
-      const position = valid.positionId === null ? undefined : await this.lockPosition(tx, valid.accountId, valid.positionId);
-      const fields = { ...valid, assetClass: valid.assetClass ?? position?.assetClass ?? 'equity' };
-      const fingerprint = orderFingerprint(fields);
-      const view = position !== undefined ? await selectGuardView(tx, position.accountId, position.id, valid.clientOrderId) : { orders: [], replay: valid.clientOrderId !== null };
-      if (view.replay && valid.clientOrderId !== null) {
-        const existing = await selectOrder(tx, valid.accountId, { by: 'client_order_id', value: valid.clientOrderId });
-        if (existing !== undefined) return { order: sameRequest(existing, valid.clientOrderId, fingerprint), created: false };
+    try {
+      if (valid.positionId === null) return await this.recordStandaloneOrder(valid, source);
+      for (let attempt = 0; attempt < guardAttemptsOptimisticMax; attempt++) {
+        const placed = await this.placeGuardedOptimistically(valid, valid.positionId, source);
+        if (placed !== 'stale') return placed;
       }
-      if (position !== undefined) {
-        if (!isOneOf(positionRoles, fields.role)) throw invalid('role', `must be one of ${positionRoles.join(', ')} for an order of a position`);
-        checkExposure(position, positionExposure(view.orders), { role: fields.role, side: fields.side, symbol: fields.symbol, quantity: fields.quantity });
-      }
-      const spec: OrderSpec = {
-        ...fields,
-        id: crypto.randomUUID(),
-        clientOrderId: valid.clientOrderId ?? `fb-${crypto.randomUUID()}`,
-        brokerOrderId: null,
-        origin: 'api',
-      };
-      const created: OrderEvent = { type: 'created', at, recordedAt: at, source, order: spec };
-      const order = applyOrderEvent(undefined, created);
-      if (!(await insertOrderCreated(tx, order, fingerprint, encodeOrderEvent(created)))) {
-        // Another request with this client order id committed after we looked.
-        const existing = await selectOrder(tx, spec.accountId, { by: 'client_order_id', value: spec.clientOrderId });
-        if (existing === undefined) throw new Error('client order id conflicted but no order holds it');
-        return { order: sameRequest(existing, spec.clientOrderId, fingerprint), created: false };
-      }
-      return { order, created: true };
-    });
-    return transaction.catch((error: unknown) => {
+      // The position is busy: queue on its row lock instead of reading again.
+      return await this.placeGuardedLocked(valid, valid.positionId, source);
+    } catch (error) {
       if (sqlStateOf(error) === sqlState.foreignKeyViolation && constraintOf(error)?.includes('account')) throw accountNotFound(valid.accountId);
       throw error;
+    }
+  }
+
+  /** An order without a position has no guard: one statement, and a replay lookup when its client order id is taken. */
+  private async recordStandaloneOrder(valid: ValidOrderRequest, source: EventSource): Promise<RecordOrderResult> {
+    const { order, fingerprint, created } = this.newOrder({ ...valid, assetClass: valid.assetClass ?? 'equity' }, source);
+    if (await insertOrderCreated(this.db, order, fingerprint, encodeOrderEvent(created))) return { order, created: true };
+    return { order: await this.replayed(this.db, order.accountId, order.clientOrderId, fingerprint), created: false };
+  }
+
+  /**
+   * The guard without a lock held across round trips: one read (position, its orders, its guard
+   * version), the decision in the domain, one compare-and-set write that succeeds only if no guarded
+   * write touched the position in between. `stale` when one did.
+   */
+  private async placeGuardedOptimistically(valid: ValidOrderRequest, positionId: string, source: EventSource): Promise<RecordOrderResult | 'stale'> {
+    const snapshot = await selectGuardSnapshot(this.db, valid.accountId, positionId, valid.clientOrderId);
+    if (snapshot === undefined) throw positionNotFound(positionId);
+    const fields = { ...valid, assetClass: valid.assetClass ?? snapshot.position.assetClass };
+    if (snapshot.replay && valid.clientOrderId !== null) {
+      return { order: await this.replayed(this.db, valid.accountId, valid.clientOrderId, orderFingerprint(fields)), created: false };
+    }
+    checkGuard(snapshot.position, snapshot.orders, fields);
+    const { order, fingerprint, created } = this.newOrder(fields, source);
+    const written = await insertGuardedOrder(this.db, order, fingerprint, encodeOrderEvent(created), snapshot.guardVersion);
+    if (written === 'stale') return 'stale';
+    if (written === 'created') return { order, created: true };
+    return { order: await this.replayed(this.db, order.accountId, order.clientOrderId, fingerprint), created: false };
+  }
+
+  /** The guard under the position's row lock, held from the read to the commit. */
+  private async placeGuardedLocked(valid: ValidOrderRequest, positionId: string, source: EventSource): Promise<RecordOrderResult> {
+    return this.db.transaction(async (tx) => {
+      const position = await this.lockPosition(tx, valid.accountId, positionId);
+      const fields = { ...valid, assetClass: valid.assetClass ?? position.assetClass };
+      const fingerprint = orderFingerprint(fields);
+      const snapshot = await selectGuardSnapshot(tx, position.accountId, position.id, valid.clientOrderId);
+      if (snapshot === undefined) throw positionNotFound(positionId);
+      if (snapshot.replay && valid.clientOrderId !== null) return { order: await this.replayed(tx, valid.accountId, valid.clientOrderId, fingerprint), created: false };
+      checkGuard(position, snapshot.orders, fields);
+      const { order, created } = this.newOrder(fields, source);
+      if (await insertOrderCreated(tx, order, fingerprint, encodeOrderEvent(created))) return { order, created: true };
+      return { order: await this.replayed(tx, order.accountId, order.clientOrderId, fingerprint), created: false };
     });
   }
 
+  /** The order a request describes, as its created event makes it. */
+  private newOrder(fields: ValidOrderRequest & { assetClass: AssetClass }, source: EventSource): { order: Order; fingerprint: string; created: OrderEvent } {
+    const at = this.now();
+    const spec: OrderSpec = {
+      ...fields,
+      id: crypto.randomUUID(),
+      clientOrderId: fields.clientOrderId ?? `fb-${crypto.randomUUID()}`,
+      brokerOrderId: null,
+      origin: 'api',
+    };
+    const created: OrderEvent = { type: 'created', at, recordedAt: at, source, order: spec };
+    return { order: applyOrderEvent(undefined, created), fingerprint: orderFingerprint(fields), created };
+  }
+
+  /** The order already holding a client order id: the original for a replay of the same body, else a conflict. */
+  private async replayed(sql: SqlClient, accountId: string, clientOrderId: string, fingerprint: string): Promise<Order> {
+    const existing = await selectOrder(sql, accountId, { by: 'client_order_id', value: clientOrderId });
+    if (existing === undefined) throw new Error(`client order id ${clientOrderId} conflicted but no order holds it`);
+    return sameRequest(existing, clientOrderId, fingerprint);
+  }
+
+  /** Locks a position for a guarded write (and bumps its guard version: see `insertGuardedOrder`). */
   private async lockPosition(tx: SqlClient, accountId: string, positionId: string): Promise<PositionSpec> {
-    const position = await selectPosition(tx, accountId, { by: 'id', value: positionId }, 'for update');
+    const position = await lockPositionForGuard(tx, accountId, positionId);
     if (position === undefined) throw positionNotFound(positionId);
     return position;
   }
@@ -570,35 +632,71 @@ export class Ledger {
   // ---- fills ---------------------------------------------------------------------------------
 
   /**
-   * Records one execution exactly once. The order row is locked first, so concurrent fills for one
-   * order serialize and none is lost; the exec id is unique per account, so a redelivery is seen.
-   * A redelivery with the same data changes nothing; one with different data, an overfill, or a
-   * fill the order's status refuses is quarantined (kept, not applied) and reported as an error.
+   * Records one execution exactly once. The fill is written in one statement that checks the order
+   * is still as read (its version), so concurrent fills of one order serialize and none is lost;
+   * after `fillAttemptsOptimisticMax` stale attempts, or when the domain refuses the fill, the order
+   * row is locked and the decision is taken again under the lock. The exec id is unique per account,
+   * so a redelivery is seen. A redelivery with the same data changes nothing; one with different
+   * data, an overfill, or a fill the order's status refuses is quarantined (kept, not applied) and
+   * reported as an error. `authorize` sees the order's account before anything is written.
    */
-  async recordFill(input: RecordFillInput): Promise<RecordFillResult> {
+  async recordFill(input: RecordFillInput, options: RecordFillOptions = {}): Promise<RecordFillResult> {
     const request = validateFillRequest(input);
     const source = requireOneOf(eventSources, input.source ?? 'api', 'source');
-    const { accountId, key } = await this.resolve(input.order);
+    const outcome = await this.recordFillOnce(input.order, request, source, options.authorize);
+    if ('error' in outcome) {
+      for (const o of this.observers) o.fillIngested?.(outcome.kind);
+      throw outcome.error;
+    }
+    for (const o of this.observers) o.fillIngested?.(outcome.outcome);
+    return outcome;
+  }
+
+  private async recordFillOnce(ref: OrderRef, request: ValidFillRequest, source: EventSource, authorize?: (accountId: string) => Promise<void>): Promise<FillOutcome> {
     const receivedAt = this.now();
-    const outcome = await this.db.transaction(async (tx): Promise<FillOutcome> => {
+    const fillOf = (order: Order): Fill => ({
+      id: crypto.randomUUID(),
+      accountId: order.accountId,
+      orderId: order.id,
+      execId: request.execId,
+      quantity: request.quantity,
+      price: request.price,
+      fee: request.fee ?? zero,
+      feeCurrency: request.feeCurrency,
+      liquidity: request.liquidity,
+      executedAt: request.executedAt ?? receivedAt,
+      receivedAt,
+      source,
+    });
+    const filled = (fill: Fill): OrderEvent => ({ type: 'filled', at: fill.executedAt, recordedAt: receivedAt, source, fill });
+
+    let located: { accountId: string; key: OrderKey } | undefined;
+    for (let attempt = 0; attempt < fillAttemptsOptimisticMax; attempt++) {
+      // The first read also finds the account of an order addressed by its id alone.
+      const order = located === undefined ? await this.readOrderRef(ref) : (await selectOrder(this.db, located.accountId, located.key))?.order;
+      if (order === undefined) throw orderNotFound(ref);
+      if (located === undefined) {
+        await authorize?.(order.accountId);
+        located = { accountId: order.accountId, key: { by: 'id', value: order.id } };
+      }
+      const fill = fillOf(order);
+      let next: Order;
+      try {
+        next = applyOrderEvent(order, filled(fill));
+      } catch {
+        break; // refusals (overfill, status) are decided under the lock, on the order as it is then
+      }
+      const written = await insertFillApplied(this.db, fill, next, encodeOrderEvent(filled(fill)));
+      if (written === 'applied') return { outcome: 'recorded', order: next, fill };
+      if (written === 'exec_id_taken') return this.redeliveryOf(this.db, order, fill, request.fee !== null);
+    }
+
+    const { accountId, key } = located ?? (await this.resolve(ref));
+    if (located === undefined) await authorize?.(accountId);
+    return this.db.transaction(async (tx): Promise<FillOutcome> => {
       const order = await this.lockOrder(tx, accountId, key);
-      const fill: Fill = {
-        id: crypto.randomUUID(),
-        accountId,
-        orderId: order.id,
-        execId: request.execId,
-        quantity: request.quantity,
-        price: request.price,
-        fee: request.fee ?? zero,
-        feeCurrency: request.feeCurrency,
-        liquidity: request.liquidity,
-        executedAt: request.executedAt ?? receivedAt,
-        receivedAt,
-        source,
-      };
-      // The happy path is one statement after the lock; a redelivery is looked up only when the
-      // domain refuses the fill or the insert finds its exec id taken.
-      const event: OrderEvent = { type: 'filled', at: fill.executedAt, recordedAt: receivedAt, source, fill };
+      const fill = fillOf(order);
+      const event = filled(fill);
       let next: Order;
       try {
         next = applyOrderEvent(order, event);
@@ -609,19 +707,25 @@ export class Ledger {
         if (isFillbookError(error, 'FILLBOOK_ERR_INVALID_TRANSITION')) return this.quarantine(tx, 'refused_transition', fill, error);
         throw error;
       }
-      if (!(await insertFillApplied(tx, fill, next, encodeOrderEvent(event)))) {
-        const recorded = await selectFillByExecId(tx, accountId, fill.execId);
-        if (recorded === undefined) throw new Error(`exec id ${fill.execId} conflicted but is not recorded`);
-        return this.redelivery(tx, order, recorded, fill, request.fee !== null);
-      }
+      const written = await insertFillApplied(tx, fill, next, encodeOrderEvent(event));
+      if (written === 'stale') throw new Error(`order ${order.id} changed under its row lock`);
+      if (written === 'exec_id_taken') return this.redeliveryOf(tx, order, fill, request.fee !== null);
       return { outcome: 'recorded', order: next, fill };
     });
-    if ('error' in outcome) {
-      for (const o of this.observers) o.fillIngested?.(outcome.kind);
-      throw outcome.error;
-    }
-    for (const o of this.observers) o.fillIngested?.(outcome.outcome);
-    return outcome;
+  }
+
+  /** An order read without a lock, by any reference; an id alone is looked up with its account in one query. */
+  private async readOrderRef(ref: OrderRef): Promise<Order | undefined> {
+    if ('orderId' in ref && ref.accountId === undefined) return selectOrderById(this.db, requireUuid(ref.orderId, 'order_id'));
+    const { accountId, key } = await this.resolve(ref);
+    return (await selectOrder(this.db, accountId, key))?.order;
+  }
+
+  /** A fill whose exec id is already recorded: a duplicate or a conflicting redelivery. */
+  private async redeliveryOf(sql: SqlClient, order: Order, delivered: Fill, deliveredHasFee: boolean): Promise<FillOutcome> {
+    const recorded = await selectFillByExecId(sql, order.accountId, delivered.execId);
+    if (recorded === undefined) throw new Error(`exec id ${delivered.execId} conflicted but is not recorded`);
+    return this.redelivery(sql, order, recorded, delivered, deliveredHasFee);
   }
 
   private async redelivery(tx: SqlClient, order: Order, recorded: Fill, delivered: Fill, deliveredHasFee: boolean): Promise<FillOutcome> {
@@ -675,6 +779,12 @@ export class Ledger {
     if (found === undefined) throw orderNotFound({ accountId, key });
     return found.order;
   }
+}
+
+/** The exposure guard for a new order of a position (the role check first). */
+function checkGuard(position: PositionSpec, orders: readonly GuardOrder[], fields: Pick<OrderSpec, 'role' | 'side' | 'symbol' | 'quantity'>): void {
+  if (!isOneOf(positionRoles, fields.role)) throw invalid('role', `must be one of ${positionRoles.join(', ')} for an order of a position`);
+  checkExposure(position, positionExposure(orders), { role: fields.role, side: fields.side, symbol: fields.symbol, quantity: fields.quantity });
 }
 
 /** The original order for an idempotent replay, or a conflict when the body differs. */

@@ -77,6 +77,53 @@ export async function insertOrderCreated(sql: SqlClient, order: Order, fingerpri
   return rows.length === 1;
 }
 
+const insertGuardedOrderSql = (() => {
+  const n = orderColumns.length + 1;
+  const account = `$${orderColumns.indexOf('account_id') + 1}`;
+  const position = `$${orderColumns.indexOf('position_id') + 1}`;
+  return `with claim as (
+      update positions set guard_version = guard_version + 1
+      where account_id = ${account} and id = ${position} and guard_version = $${n + 6} returning account_id
+    ), created as (
+      insert into orders (${orderColumns.join(', ')}, request_fingerprint)
+      select ${placeholders(orderColumns.length)}, $${n} from claim
+      on conflict (account_id, client_order_id) do nothing returning account_id, id
+    ), event as (
+      insert into order_events (account_id, order_id, seq, type, source, occurred_at, recorded_at, payload)
+      select account_id, id, 1, $${n + 1}, $${n + 2}, $${n + 3}, $${n + 4}, $${n + 5} from created
+      returning order_id
+    )
+    select (select count(*) from claim)::int as claimed, (select count(*) from event)::int as created`;
+})();
+
+/**
+ * What inserting a guarded order did: `created`, `client_order_id_taken` (nothing inserted) or
+ * `stale` (the position's guard version moved since it was read; nothing inserted: read again).
+ */
+export type GuardedOrderWrite = 'created' | 'client_order_id_taken' | 'stale';
+
+/**
+ * Inserts an order of a position and its created event in one statement, if the position's guard
+ * version is still `guardVersion` (the one the guard's read saw), and bumps it: a compare-and-set
+ * that makes concurrent placements on one position see one another without a lock held between
+ * the guard's read and this write.
+ */
+export async function insertGuardedOrder(
+  sql: SqlClient,
+  order: Order,
+  fingerprint: string,
+  event: StoredEventFields,
+  guardVersion: string,
+): Promise<GuardedOrderWrite> {
+  if (order.positionId === null) throw new Error(`order ${order.id} has no position to guard`);
+  const rows = await sql.query<{ claimed: number; created: number }>(insertGuardedOrderSql, [
+    ...orderValues(order), fingerprint, event.type, event.source, event.at, event.recordedAt, JSON.stringify(event.payload), guardVersion,
+  ]);
+  const row = rows[0];
+  if (row === undefined || row.claimed === 0) return 'stale';
+  return row.created === 1 ? 'created' : 'client_order_id_taken';
+}
+
 const mutableOrderColumns = orderColumns.filter((c) => c !== 'account_id' && c !== 'id');
 const updateOrderSql = `update orders set ${mutableOrderColumns.map((c, i) => `${c} = $${i + 3}`).join(', ')}
   where account_id = $1 and id = $2`;
@@ -156,6 +203,12 @@ export async function selectOrderPage(sql: SqlClient, f: OrderPageFilter): Promi
   return rows.map(orderFromRow);
 }
 
+/** An order by its id alone (its account found with it), for callers that address an order by id. */
+export async function selectOrderById(sql: SqlClient, orderId: string): Promise<Order | undefined> {
+  const rows = await sql.query('select * from orders where id = $1', [orderId]);
+  return rows[0] === undefined ? undefined : orderFromRow(rows[0]);
+}
+
 /** The account an order id belongs to, for callers that address an order by its id alone. */
 export async function selectOrderAccount(sql: SqlClient, orderId: string): Promise<string | undefined> {
   const rows = await sql.query<{ account_id: string }>('select account_id from orders where id = $1', [orderId]);
@@ -195,32 +248,50 @@ const fillChangedColumns = [
 const recordFillSql = (() => {
   const fillParams = placeholders(fillColumns.length);
   let n = fillColumns.length;
+  const account = `$${fillColumns.indexOf('account_id') + 1}`;
+  const orderId = `$${fillColumns.indexOf('order_id') + 1}`;
   const sets = fillChangedColumns.map((c) => `${c} = $${++n}`).join(', ');
   const event = `$${++n}, $${++n}, $${++n}, $${++n}, $${++n}, $${++n}`;
-  return `with fill as (
-      insert into fills (${fillColumns.join(', ')}) values (${fillParams})
+  const readVersion = `$${++n}`;
+  return `with current as (
+      select account_id, id from orders where account_id = ${account} and id = ${orderId} and version = ${readVersion} for update
+    ), fill as (
+      insert into fills (${fillColumns.join(', ')}) select ${fillParams} from current
       on conflict (account_id, exec_id) do nothing returning account_id, order_id
     ), changed as (
       update orders o set ${sets} from fill where o.account_id = fill.account_id and o.id = fill.order_id returning o.id
+    ), event as (
+      insert into order_events (account_id, order_id, seq, type, source, occurred_at, recorded_at, payload)
+      select account_id, order_id, ${event} from fill returning seq
     )
-    insert into order_events (account_id, order_id, seq, type, source, occurred_at, recorded_at, payload)
-    select account_id, order_id, ${event} from fill
-    returning seq`;
+    select (select count(*) from current)::int as current, (select count(*) from event)::int as applied`;
 })();
 
 /**
- * Records a fill, the order it changes and the order's event in one statement: the order update
- * and the event only happen when the fill was new. False when the exec id was already recorded.
+ * What writing a fill did: `applied` (fill, order and event written), `exec_id_taken` (the exec id
+ * was already recorded; nothing changed) or `stale` (the order changed since it was read; nothing
+ * changed: read it again).
  */
-export async function insertFillApplied(sql: SqlClient, fill: Fill, order: Order, event: StoredEventFields): Promise<boolean> {
+export type FillWrite = 'applied' | 'exec_id_taken' | 'stale';
+
+/**
+ * Records a fill, the order it changes and the order's event in one statement, if the order is
+ * still at the version the caller read (`order.version - 1`): the statement locks the order row and
+ * checks the version, so a caller needs no transaction around its read and this write. The order
+ * update and the event only happen when the fill was new.
+ */
+export async function insertFillApplied(sql: SqlClient, fill: Fill, order: Order, event: StoredEventFields): Promise<FillWrite> {
   const values = orderValues(order);
   const byColumn = new Map(orderColumns.map((c, i) => [c, values[i]]));
-  const rows = await sql.query(recordFillSql, [
+  const rows = await sql.query<{ current: number; applied: number }>(recordFillSql, [
     ...fillValues(fill),
     ...fillChangedColumns.map((c) => byColumn.get(c)),
     order.version, event.type, event.source, event.at, event.recordedAt, JSON.stringify(event.payload),
+    order.version - 1,
   ]);
-  return rows.length === 1;
+  const row = rows[0];
+  if (row === undefined || row.current === 0) return 'stale';
+  return row.applied === 1 ? 'applied' : 'exec_id_taken';
 }
 
 export async function selectFillByExecId(sql: SqlClient, accountId: string, execId: string): Promise<Fill | undefined> {

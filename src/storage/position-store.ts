@@ -27,6 +27,15 @@ export async function insertPosition(sql: SqlClient, p: PositionSpec): Promise<b
   return rows.length === 1;
 }
 
+/**
+ * Takes a position's row lock for a write the exposure guard checks, and bumps its guard version so
+ * that a concurrent compare-and-set placement (`insertGuardedOrder`) that read before sees it moved.
+ */
+export async function lockPositionForGuard(sql: SqlClient, accountId: string, positionId: string): Promise<PositionSpec | undefined> {
+  const rows = await sql.query('update positions set guard_version = guard_version + 1 where account_id = $1 and id = $2 returning *', [accountId, positionId]);
+  return rows[0] === undefined ? undefined : positionFromRow(rows[0]);
+}
+
 export async function selectPosition(
   sql: SqlClient,
   accountId: string,
@@ -78,26 +87,47 @@ export async function selectGuardOrders(sql: SqlClient, accountId: string, posit
   }));
 }
 
+/** What the exposure guard needs of a position, read in one statement (one snapshot). */
+export interface GuardSnapshot {
+  position: PositionSpec;
+  /** The position's guard version when read, for the compare-and-set write (a bigint, as text). */
+  guardVersion: string;
+  orders: GuardOrder[];
+  /** Whether an order already holds the request's client order id (wherever it belongs): an idempotent replay. */
+  replay: boolean;
+}
+
 /**
- * The guard's read, in one statement: what the guard needs of the position's orders, and whether an
- * order already holds the request's client order id (wherever it belongs), for the idempotent replay.
+ * The guard's read, in one statement: the position, its guard version, what the guard needs of its
+ * orders, and whether the client order id is already taken. Quantities travel as text (never a float).
  */
-export async function selectGuardView(
+export async function selectGuardSnapshot(
   sql: SqlClient,
   accountId: string,
   positionId: string,
   clientOrderId: string | null,
-): Promise<{ orders: GuardOrder[]; replay: boolean }> {
+): Promise<GuardSnapshot | undefined> {
   const rows = await sql.query(
-    `select position_id, role, status, quantity, qty_filled, client_order_id = $3 as replay
-     from orders where account_id = $1 and (position_id = $2 or client_order_id = $3)`,
+    `select p.*, p.guard_version::text as guard_version_text,
+       coalesce((select json_agg(json_build_array(o.role, o.status, o.quantity::text, o.qty_filled::text))
+                 from orders o where o.account_id = p.account_id and o.position_id = p.id), '[]'::json) as guard_orders,
+       ($3::text is not null and exists (select 1 from orders o where o.account_id = p.account_id and o.client_order_id = $3)) as replay
+     from positions p where p.account_id = $1 and p.id = $2`,
     [accountId, positionId, clientOrderId],
   );
+  const row = rows[0];
+  if (row === undefined) return undefined;
+  const orders = (typeof row.guard_orders === 'string' ? JSON.parse(row.guard_orders) : row.guard_orders) as [string, string, string, string][];
   return {
-    orders: rows
-      .filter((r) => r.position_id === positionId)
-      .map((r) => ({ role: r.role as GuardOrder['role'], status: r.status as GuardOrder['status'], quantity: decimalFromSql(r.quantity as string), qtyFilled: decimalFromSql(r.qty_filled as string) })),
-    replay: rows.some((r) => r.replay === true),
+    position: positionFromRow(row),
+    guardVersion: row.guard_version_text as string,
+    orders: orders.map(([role, status, quantity, qtyFilled]) => ({
+      role: role as GuardOrder['role'],
+      status: status as GuardOrder['status'],
+      quantity: decimalFromSql(quantity),
+      qtyFilled: decimalFromSql(qtyFilled),
+    })),
+    replay: row.replay === true,
   };
 }
 

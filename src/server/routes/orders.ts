@@ -93,10 +93,15 @@ export function registerOrderRoutes(app: TypedApp, { ledger, service, access }: 
         : b.client_order_id !== undefined
           ? { accountId: b.account_id!, clientOrderId: b.client_order_id }
           : { accountId: b.account_id!, brokerOrderId: b.broker_order_id! };
-    const accountId = await access.orderAccount(access.user(request), ref);
+    const user = access.user(request);
+    // An order addressed by its id alone: the ledger finds its account with the order itself and
+    // asks here whether it is the caller's before writing anything (one query fewer per fill).
+    const byIdAlone = 'orderId' in ref && ref.accountId === undefined;
+    if (!byIdAlone) await access.orderAccount(user, ref);
+    const authorize = byIdAlone ? async (accountId: string) => void (await access.orderAccount(user, { orderId: b.order_id!, accountId })) : undefined;
     const result = await ledger
       .recordFill({
-        order: 'orderId' in ref ? { orderId: ref.orderId, accountId } : ref,
+        order: ref,
         execId: b.exec_id,
         quantity: b.quantity,
         price: b.price,
@@ -105,7 +110,7 @@ export function registerOrderRoutes(app: TypedApp, { ledger, service, access }: 
         liquidity: b.liquidity,
         executedAt: b.executed_at,
         source: 'api',
-      })
+      }, { authorize })
       .catch((e: unknown) => {
         throw isFillbookError(e, 'FILLBOOK_ERR_ORDER_NOT_FOUND') ? new FillbookError('FILLBOOK_ERR_NOT_FOUND', e.message, e.details) : e;
       });

@@ -4,3 +4,10 @@
 -- is still the one it read (compare-and-set), so concurrent placements on one position serialize
 -- without holding a lock across round trips. Writers that take the row lock instead bump it too.
 alter table positions add column guard_version bigint not null default 0;
+
+-- A fill changes an order's quantities, times and version, none of them indexed, so its update can
+-- be a heap-only (HOT) update that writes no index entry, if no index holds `updated_at` (which every
+-- fill changes) and the page has room. The queries for stuck or failed orders filter a rare status
+-- first: `orders_by_account_status` serves them, and `updated_at` is checked on those few rows.
+drop index orders_by_account_updated;
+alter table orders set (fillfactor = 80);

@@ -99,6 +99,7 @@ import {
   type StoredOrderEvent,
   updateOrder,
 } from '../storage/index.js';
+import { RecentOrders } from './recent-orders.js';
 
 export type Account = AccountRecord;
 
@@ -215,12 +216,18 @@ export interface LedgerOptions extends DatabaseOptions {
 const brokerOrderIdCharsMax = 128;
 /**
  * Compare-and-set attempts of a guarded placement before it queues on the position's row lock. On
- * a position only one client trades, the first attempt succeeds; on a busy one, a retry or two is
- * cheaper than the lock until the lock's queue is the fairer way.
+ * a position only one client trades, the first attempt succeeds. On a busy one a second attempt
+ * mostly fails again, after waiting behind the lock holders' commits (measured: bench/order-guard.ts,
+ * one shared position), so the first stale attempt goes straight to the lock's queue.
  */
-const guardAttemptsOptimisticMax = 2;
-/** The same for a fill: attempts to write against the order as read, then the order's row lock. */
+const guardAttemptsOptimisticMax = 1;
+/**
+ * The same for a fill: attempts to write against the order as last seen (the first may use this
+ * process's recent copy, the next reads it), then the order's row lock.
+ */
 const fillAttemptsOptimisticMax = 2;
+/** Orders kept as recent copies for the fill path (a few KiB each). */
+export const recentOrdersMax = 10_000;
 
 /**
  * The ledger library: what the HTTP service and the CLI call. Every write is one transaction that
@@ -232,6 +239,7 @@ export class Ledger {
   private readonly clock: () => Date;
 
   private readonly observers: LedgerObserver[] = [];
+  private readonly recentOrders = new RecentOrders(recentOrdersMax);
 
   private constructor(db: Database, ownsDatabase: boolean, clock: () => Date) {
     this.db = db;
@@ -302,7 +310,9 @@ export class Ledger {
    */
   async recordOrder(request: OrderRequest, source: EventSource = 'api'): Promise<RecordOrderResult> {
     try {
-      return await this.recordOrderOnce(request, source);
+      const result = await this.recordOrderOnce(request, source);
+      this.recentOrders.remember(result.order);
+      return result;
     } catch (error) {
       if (isFillbookError(error, 'FILLBOOK_ERR_EXPOSURE_EXCEEDED')) for (const o of this.observers) o.exposureRefused?.();
       throw error;
@@ -450,6 +460,9 @@ export class Ledger {
         if (changesNothing(order, next)) return order;
         await updateOrder(tx, next);
         await insertOrderEvent(tx, accountId, next.id, next.version, encodeOrderEvent(event));
+        return next;
+      }).then((next) => {
+        this.recentOrders.remember(next);
         return next;
       });
     } catch (error) {
@@ -672,8 +685,10 @@ export class Ledger {
 
     let located: { accountId: string; key: OrderKey } | undefined;
     for (let attempt = 0; attempt < fillAttemptsOptimisticMax; attempt++) {
-      // The first read also finds the account of an order addressed by its id alone.
-      const order = located === undefined ? await this.readOrderRef(ref) : (await selectOrder(this.db, located.accountId, located.key))?.order;
+      // The first attempt may use this process's recent copy; a read also finds the account of an
+      // order addressed by its id alone.
+      const recent = attempt === 0 ? this.recentOrder(ref) : undefined;
+      const order = recent ?? (located === undefined ? await this.readOrderRef(ref) : (await selectOrder(this.db, located.accountId, located.key))?.order);
       if (order === undefined) throw orderNotFound(ref);
       if (located === undefined) {
         await authorize?.(order.accountId);
@@ -687,8 +702,12 @@ export class Ledger {
         break; // refusals (overfill, status) are decided under the lock, on the order as it is then
       }
       const written = await insertFillApplied(this.db, fill, next, encodeOrderEvent(filled(fill)));
-      if (written === 'applied') return { outcome: 'recorded', order: next, fill };
+      if (written === 'applied') {
+        this.recentOrders.remember(next);
+        return { outcome: 'recorded', order: next, fill };
+      }
       if (written === 'exec_id_taken') return this.redeliveryOf(this.db, order, fill, request.fee !== null);
+      this.recentOrders.forget(order.id);
     }
 
     const { accountId, key } = located ?? (await this.resolve(ref));
@@ -711,7 +730,17 @@ export class Ledger {
       if (written === 'stale') throw new Error(`order ${order.id} changed under its row lock`);
       if (written === 'exec_id_taken') return this.redeliveryOf(tx, order, fill, request.fee !== null);
       return { outcome: 'recorded', order: next, fill };
+    }).then((outcome) => {
+      if (!('error' in outcome)) this.recentOrders.remember(outcome.order);
+      return outcome;
     });
+  }
+
+  /** This process's recent copy of an order addressed by id, if it has one (a guess: see `RecentOrders`). */
+  private recentOrder(ref: OrderRef): Order | undefined {
+    if (!('orderId' in ref)) return undefined;
+    const order = this.recentOrders.get(ref.orderId);
+    return order !== undefined && (ref.accountId === undefined || ref.accountId === order.accountId) ? order : undefined;
   }
 
   /** An order read without a lock, by any reference; an id alone is looked up with its account in one query. */

@@ -92,4 +92,31 @@ describeEachEngine('compare-and-set writes', (h) => {
     expect((await ledger.getOrder({ orderId: order.id })).qtyFilled.toFixed()).toBe('8');
     expect((await ledger.listQuarantinedFills(account.id)).map((q) => [q.execId, q.kind])).toEqual([['second', 'overfill']]);
   });
+
+  it('two instances filling one order: a recent copy made stale by the other instance is never written over', async () => {
+    const { ledger, db } = h();
+    const other = await Ledger.open({ database: db });
+    const account = await ledger.createAccount({ name: 'two instances', venue: 'manual' });
+    const { order } = await ledger.recordOrder({ accountId: account.id, symbol: 'AAPL', side: 'buy', type: 'limit', quantity: '10', limitPrice: '100' });
+
+    // Each instance keeps the order as it last wrote it; every fill below starts from a stale copy
+    // in one of them, except the very first.
+    const fillsBy = [ledger, other, ledger, other, ledger];
+    for (const [i, instance] of fillsBy.entries()) {
+      const result = await instance.recordFill({ order: { orderId: order.id }, execId: `e${i}`, quantity: '2', price: String(100 + i) });
+      expect(result.outcome).toBe('recorded');
+      expect(result.order.qtyFilled.toFixed()).toBe(String(2 * (i + 1)));
+    }
+    // The other instance's copy says partially filled; the stored order is filled: a sixth fill is
+    // refused on the stored row, and kept in quarantine.
+    const error = await other.recordFill({ order: { orderId: order.id }, execId: 'e5', quantity: '1', price: '100' }).then(() => undefined, (e: unknown) => e);
+    expect(isFillbookError(error, 'FILLBOOK_ERR_INVALID_TRANSITION')).toBe(true);
+    expect((await ledger.listQuarantinedFills(account.id)).map((q) => [q.execId, q.kind])).toEqual([['e5', 'refused_transition']]);
+
+    const detail = await ledger.getOrderDetail({ orderId: order.id });
+    expect(detail.order.status).toBe('filled');
+    expect(detail.order.avgFillPrice?.toFixed()).toBe('102');
+    expect(detail.events.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(await ledger.replayOrder({ orderId: order.id })).toEqual(detail.order);
+  });
 });

@@ -367,6 +367,9 @@ describe('tastytrade spreads through the ledger', () => {
       expect([detail.order.qtyFilled.toFixed(), detail.order.avgFillPrice?.toFixed(), detail.fills.map((f) => [f.leg, f.quantity.toFixed()])]).toEqual(['2', '1', [[1, '2'], [2, '2'], [2, '2']]]);
       expect(JSON.parse(JSON.stringify(await ledger.replayOrder({ orderId: order.id })))).toEqual(JSON.parse(JSON.stringify(detail.order)));
       expect((await ledger.getHoldings(account.id)).map((h) => [h.symbol, h.netQuantity.toFixed()])).toEqual([[c200, '2'], [c210, '-4']]);
+      // Reconciliation finds the ledger and tastytrade agreeing, leg by leg.
+      const run = await new Reconciler(ledger, stack.venues, stack.sync, { quietPeriodMs: 0 }).run({ accountId: account.id, actions: [], startedBy: 'test' });
+      expect(Object.entries(run.summary).filter(([k, v]) => v !== 0 && !['matched', 'deferred', 'repaired'].includes(k))).toEqual([]);
       expect(stack.errors).toEqual([]);
     } finally {
       await stack.close();

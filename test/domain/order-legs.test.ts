@@ -11,7 +11,10 @@ import {
   type OrderEvent,
   type OrderLeg,
   orderFingerprint,
+  planFillImport,
   replayOrder,
+  type VenueFillReport,
+  type VenueOrderReport,
   validateOrderRequest,
 } from '../../src/domain/index.js';
 import { created, event, fillEvent, spec } from '../support/orders.js';
@@ -165,5 +168,50 @@ describe('multi-leg requests', () => {
     expect(fingerprint(request([legReq('C100'), legReq('C110', 'sell', '2')]))).not.toBe(fingerprint(a));
     const single = { ...spec(), legs: null };
     expect(orderFingerprint(single)).toBe(JSON.stringify(['AAPL', 'equity', 'buy', 'limit', '10', '2.5', null, 'day', null, 'entry']));
+  });
+});
+
+describe('multi-leg fill import', () => {
+  const report = (legs: OrderLeg[] | null, filled: string): VenueOrderReport => ({
+    venueOrderId: 'V-1',
+    clientOrderId: 'c-1',
+    symbol: 'SPY',
+    assetClass: 'option',
+    side: 'buy',
+    type: 'limit',
+    timeInForce: 'day',
+    quantity: new Decimal(2),
+    limitPrice: new Decimal(3),
+    stopPrice: null,
+    legs,
+    status: 'partially_filled',
+    filledQuantity: new Decimal(filled),
+    avgFillPrice: new Decimal(3),
+    reason: null,
+    createdAt: '2026-11-20T14:30:00.000Z',
+    updatedAt: '2026-11-20T14:30:00.000Z',
+  });
+  const venueFill = (execId: string, legNo: number, symbol: string): VenueFillReport => ({
+    execId,
+    venueOrderId: 'V-1',
+    clientOrderId: 'c-1',
+    leg: legNo,
+    symbol,
+    side: legNo === 1 ? 'buy' : 'sell',
+    quantity: new Decimal(1),
+    price: new Decimal(legNo === 1 ? 5 : 2),
+    fee: new Decimal(0),
+    feeCurrency: null,
+    liquidity: null,
+    executedAt: '2026-11-20T14:30:01.000Z',
+  });
+
+  it('imports the missing leg fills with their legs and infers nothing for a spread', () => {
+    const legs = [leg('SPY C100', 'buy'), leg('SPY C110', 'sell')];
+    const plan = planFillImport(new Decimal(0), new Decimal(0), new Set(['F1']), report(legs, '2'), [venueFill('F1', 1, 'SPY C100'), venueFill('F2', 2, 'SPY C110')]);
+    expect(plan.missing.map((f) => [f.execId, f.leg, f.symbol])).toEqual([['F2', 2, 'SPY C110']]);
+    // Units do not say which leg lacks contracts: nothing is inferred (a single order would infer).
+    expect(plan.inferred).toBeNull();
+    expect(planFillImport(new Decimal(0), new Decimal(0), new Set(), report(null, '2'), []).inferred?.quantity.toFixed()).toBe('2');
   });
 });

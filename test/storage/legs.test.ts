@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { isFillbookError } from '../../src/domain/index.js';
+import { adoptedOrderIdFor, Decimal, isFillbookError, type VenueOrderReport } from '../../src/domain/index.js';
 import type { Ledger } from '../../src/ledger/index.js';
 import { describeEachEngine } from '../support/backends.js';
 
@@ -110,5 +110,41 @@ describeEachEngine('multi-leg orders', (h) => {
     // A single-instrument position has no legs.
     const { position: plain } = await ledger.createPosition({ accountId: account.id, signalId: 'plain', symbol: 'AAPL', side: 'long', targetQuantity: '1' });
     expect(plain.legs).toBeNull();
+  });
+
+  it('adopts a spread found at the venue with its legs, once', async () => {
+    const { ledger } = h();
+    const account = await ledger.createAccount({ name: 'adopt', venue: 'manual' });
+    const report: VenueOrderReport = {
+      venueOrderId: 'TT-9',
+      clientOrderId: null,
+      symbol: 'SPY',
+      assetClass: 'option',
+      side: 'sell',
+      type: 'limit',
+      timeInForce: 'day',
+      quantity: new Decimal(1),
+      limitPrice: new Decimal('1.20'),
+      stopPrice: null,
+      legs: [
+        { symbol: c100, assetClass: 'option', side: 'sell', ratio: new Decimal(1), positionEffect: 'open' },
+        { symbol: c110, assetClass: 'option', side: 'buy', ratio: new Decimal(1), positionEffect: 'open' },
+      ],
+      status: 'open',
+      filledQuantity: new Decimal(0),
+      avgFillPrice: null,
+      reason: null,
+      createdAt: '2026-11-20T14:30:00.000Z',
+      updatedAt: '2026-11-20T14:30:00.000Z',
+    };
+    const id = adoptedOrderIdFor(account.id, report.venueOrderId);
+    const { order, created } = await ledger.adoptOrder(account.id, report, id);
+    expect([created, order.origin, order.legs?.map((l) => [l.symbol, l.side])]).toEqual([true, 'reconciliation', [[c100, 'sell'], [c110, 'buy']]]);
+    expect((await ledger.adoptOrder(account.id, report, id)).created).toBe(false);
+    await legFill(ledger, order.id, 'A1', 2, '1', '0.80', '2026-11-20T14:30:01.000Z');
+    const done = await legFill(ledger, order.id, 'A2', 1, '1', '2.00', '2026-11-20T14:30:02.000Z');
+    // Net credit per unit: |-2.00 + 0.80| = 1.20.
+    expect([done.order.status, done.order.avgFillPrice?.toFixed()]).toEqual(['filled', '1.2']);
+    expect(json(await ledger.replayOrder({ orderId: order.id }))).toEqual(json((await ledger.getOrderDetail({ orderId: order.id })).order));
   });
 });

@@ -54,13 +54,14 @@ export function legOfFill(orderId: string, legs: readonly OrderLeg[] | null, fil
   return fill.leg - 1;
 }
 
+/** Decimal places of complete units when a ratio does not divide a leg's quantity exactly. */
+export const unitDecimalPlaces = 12;
+
 /**
  * Complete units: the fewest units any leg has filled (leg quantity / ratio). Units are fractional
  * only when a leg's fills are, since the quotient is exact for the ratios venues allow (integers);
  * any other quotient is cut to `unitDecimalPlaces`, rounding down so a unit is never overstated.
  */
-export const unitDecimalPlaces = 12;
-
 export function completeUnits(legs: readonly OrderLeg[], progress: readonly LegProgress[]): Decimal {
   let units: Decimal | null = null;
   for (let i = 0; i < legs.length; i++) {

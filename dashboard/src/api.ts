@@ -78,12 +78,25 @@ export interface Order {
   retry_count: number;
   amended_at: string | null;
   detected_at: string | null;
+  /** A multi-leg order's legs (then quantities count units); null for one instrument. */
+  legs: OrderLeg[] | null;
+}
+
+export interface OrderLeg {
+  symbol: string;
+  asset_class: string;
+  side: 'buy' | 'sell';
+  ratio: Decimal;
+  position_effect: 'open' | 'close' | null;
+  qty_filled: Decimal;
+  avg_fill_price: Decimal | null;
 }
 
 export interface Fill {
   id: string;
   order_id: string;
   exec_id: string;
+  leg: number | null;
   quantity: Decimal;
   price: Decimal;
   fee: Decimal;

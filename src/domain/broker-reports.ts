@@ -1,4 +1,5 @@
 import type { Decimal } from './decimal.js';
+import type { OrderLeg } from './order-legs.js';
 import type { OrderStatus } from './order-status.js';
 import type { AssetClass, LiquiditySide, OrderSide, OrderType, TimeInForce } from './vocabulary.js';
 
@@ -17,6 +18,8 @@ export interface VenueOrderReport {
   quantity: Decimal;
   limitPrice: Decimal | null;
   stopPrice: Decimal | null;
+  /** A multi-leg order's legs (then `quantity` counts units and `filledQuantity` complete units); null for one instrument. */
+  legs: readonly OrderLeg[] | null;
   /** The venue's status mapped onto Fillbook's. */
   status: OrderStatus;
   filledQuantity: Decimal;
@@ -31,6 +34,8 @@ export interface VenueFillReport {
   execId: string;
   venueOrderId: string;
   clientOrderId: string | null;
+  /** 1-based leg of a multi-leg order (then symbol, side, quantity and price are the leg's); null for one instrument. */
+  leg: number | null;
   symbol: string;
   side: OrderSide;
   quantity: Decimal;

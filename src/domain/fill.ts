@@ -7,6 +7,8 @@ export interface Fill {
   accountId: string;
   orderId: string;
   execId: string;
+  /** 1-based index into the order's legs for a multi-leg order's fill; null otherwise. Quantity and price are the leg's. */
+  leg: number | null;
   quantity: Decimal;
   price: Decimal;
   fee: Decimal;
@@ -26,6 +28,7 @@ export interface Fill {
 export function describesSameExecution(recorded: Fill, delivered: Fill, deliveredHasFee: boolean): boolean {
   return (
     recorded.orderId === delivered.orderId &&
+    recorded.leg === delivered.leg &&
     recorded.quantity.eq(delivered.quantity) &&
     recorded.price.eq(delivered.price) &&
     (!deliveredHasFee || recorded.fee.eq(delivered.fee))

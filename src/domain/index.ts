@@ -3,6 +3,7 @@ export * from './decimal.js';
 export * from './errors.js';
 export * from './fill.js';
 export * from './order.js';
+export * from './order-legs.js';
 export * from './order-event-codec.js';
 export * from './order-events.js';
 export * from './order-status.js';

@@ -1,5 +1,6 @@
 import { Decimal, formatDecimal } from './decimal.js';
 import type { Fill } from './fill.js';
+import type { LegProgress, OrderLeg } from './order-legs.js';
 import type { OrderEvent, OrderEventType } from './order-events.js';
 import type { OrderSpec } from './order.js';
 import type { EventSource } from './vocabulary.js';
@@ -21,12 +22,40 @@ export interface StoredEventFields {
 const decimalOrNull = (value: Decimal | null) => (value === null ? null : formatDecimal(value));
 const readDecimalOrNull = (value: unknown) => (value === null || value === undefined ? null : new Decimal(value as string));
 
+/** Legs as JSON (the event payload and the `orders.legs` column share this form). */
+export function encodeLegs(legs: readonly OrderLeg[]): EventPayload[] {
+  return legs.map((l) => ({ symbol: l.symbol, asset_class: l.assetClass, side: l.side, ratio: formatDecimal(l.ratio), position_effect: l.positionEffect }));
+}
+
+export function decodeLegs(value: unknown): OrderLeg[] | null {
+  if (value === null || value === undefined) return null;
+  return (value as EventPayload[]).map((l) => ({
+    symbol: l.symbol as string,
+    assetClass: l.asset_class as OrderLeg['assetClass'],
+    side: l.side as OrderLeg['side'],
+    ratio: new Decimal(l.ratio as string),
+    positionEffect: (l.position_effect as OrderLeg['positionEffect']) ?? null,
+  }));
+}
+
+/** Per-leg progress as JSON (the `orders.leg_fills` column). */
+export function encodeLegFills(progress: readonly LegProgress[]): EventPayload[] {
+  return progress.map((p) => ({ qty_filled: formatDecimal(p.qtyFilled), filled_notional: formatDecimal(p.filledNotional) }));
+}
+
+export function decodeLegFills(value: unknown): LegProgress[] | null {
+  if (value === null || value === undefined) return null;
+  return (value as EventPayload[]).map((p) => ({ qtyFilled: new Decimal(p.qty_filled as string), filledNotional: new Decimal(p.filled_notional as string) }));
+}
+
+/** A single-instrument fill's payload has no `leg` key, as before legs existed. */
 export function encodeFill(fill: Fill): EventPayload {
   return {
     id: fill.id,
     account_id: fill.accountId,
     order_id: fill.orderId,
     exec_id: fill.execId,
+    ...(fill.leg === null ? {} : { leg: fill.leg }),
     quantity: formatDecimal(fill.quantity),
     price: formatDecimal(fill.price),
     fee: formatDecimal(fill.fee),
@@ -44,6 +73,7 @@ export function decodeFill(p: EventPayload): Fill {
     accountId: p.account_id as string,
     orderId: p.order_id as string,
     execId: p.exec_id as string,
+    leg: (p.leg as number | null | undefined) ?? null,
     quantity: new Decimal(p.quantity as string),
     price: new Decimal(p.price as string),
     fee: new Decimal(p.fee as string),
@@ -72,6 +102,7 @@ function encodeSpec(spec: OrderSpec): EventPayload {
     quantity: formatDecimal(spec.quantity),
     limit_price: decimalOrNull(spec.limitPrice),
     stop_price: decimalOrNull(spec.stopPrice),
+    ...(spec.legs === null ? {} : { legs: encodeLegs(spec.legs) }),
   };
 }
 
@@ -92,6 +123,7 @@ function decodeSpec(p: EventPayload): OrderSpec {
     quantity: new Decimal(p.quantity as string),
     limitPrice: readDecimalOrNull(p.limit_price),
     stopPrice: readDecimalOrNull(p.stop_price),
+    legs: decodeLegs(p.legs),
   };
 }
 

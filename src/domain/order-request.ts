@@ -1,5 +1,6 @@
 import { type Decimal, formatDecimal, parseDecimal } from './decimal.js';
 import { FillbookError } from './errors.js';
+import { legsFingerprint, legsMax, legsMin, type OrderLeg, positionEffects, type PositionEffect } from './order-legs.js';
 import type { OrderSpec } from './order.js';
 import {
   assetClasses,
@@ -37,6 +38,17 @@ export interface OrderRequest {
   role?: OrderRole;
   clientOrderId?: string;
   assetClass?: AssetClass;
+  /** Two to `legsMax` legs make a multi-leg order; absent or null for a single instrument. */
+  legs?: readonly OrderLegRequest[] | null;
+}
+
+/** One leg as a caller asks for it. */
+export interface OrderLegRequest {
+  symbol: string;
+  assetClass: AssetClass;
+  side: OrderSide;
+  ratio: string;
+  positionEffect?: PositionEffect | null;
 }
 
 /** A validated request; the asset class stays open when the caller left it to the order's position. */
@@ -87,6 +99,11 @@ export function validateOrderRequest(r: OrderRequest): ValidOrderRequest {
   const needsStop = type === 'stop' || type === 'stop_limit';
   if (needsLimit !== (limitPrice !== null)) throw invalid('limit_price', needsLimit ? `is required for a ${type} order` : `is not allowed for a ${type} order`);
   if (needsStop !== (stopPrice !== null)) throw invalid('stop_price', needsStop ? `is required for a ${type} order` : `is not allowed for a ${type} order`);
+  const legs = validateLegs(r.legs);
+  // A spread is priced net, per unit: a stop on a net price is not something venues offer.
+  if (legs !== null && type !== 'market' && type !== 'limit') throw invalid('type', `must be market or limit for a multi-leg order; got ${type}`);
+  // Legs that all trade one asset class give the order theirs unless the caller named one.
+  const legClass = legs !== null && legs.every((l) => l.assetClass === legs[0]!.assetClass) ? legs[0]!.assetClass : null;
   return {
     accountId: requireUuid(r.accountId, 'account_id'),
     symbol: requireText(r.symbol, 'symbol', symbolCharsMax),
@@ -99,8 +116,33 @@ export function validateOrderRequest(r: OrderRequest): ValidOrderRequest {
     positionId: r.positionId === undefined || r.positionId === null ? null : requireUuid(r.positionId, 'position_id'),
     role: requireOneOf(orderRoles, r.role ?? 'entry', 'role'),
     clientOrderId: r.clientOrderId === undefined ? null : requireText(r.clientOrderId, 'client_order_id', clientOrderIdCharsMax),
-    assetClass: r.assetClass === undefined ? null : requireOneOf(assetClasses, r.assetClass, 'asset_class'),
+    assetClass: r.assetClass === undefined ? legClass : requireOneOf(assetClasses, r.assetClass, 'asset_class'),
+    legs,
   };
+}
+
+/** Legs: none, or `legsMin`..`legsMax` with distinct symbols, each with a positive ratio. */
+export function validateLegs(legs: readonly OrderLegRequest[] | null | undefined): OrderLeg[] | null {
+  if (legs === undefined || legs === null) return null;
+  if (!Array.isArray(legs) || legs.length < legsMin || legs.length > legsMax) {
+    throw invalid('legs', `must hold ${legsMin} to ${legsMax} legs (leave it out for a single-instrument order); got ${Array.isArray(legs) ? legs.length : typeof legs}`);
+  }
+  const valid = legs.map((leg, i): OrderLeg => {
+    const field = `legs[${i}]`;
+    return {
+      symbol: requireText(leg.symbol, `${field}.symbol`, symbolCharsMax),
+      assetClass: requireOneOf(assetClasses, leg.assetClass, `${field}.asset_class`),
+      side: requireOneOf(orderSides, leg.side, `${field}.side`),
+      ratio: requirePositive(leg.ratio, `${field}.ratio`),
+      positionEffect: leg.positionEffect === undefined || leg.positionEffect === null ? null : requireOneOf(positionEffects, leg.positionEffect, `${field}.position_effect`),
+    };
+  });
+  const symbols = new Set<string>();
+  for (const [i, leg] of valid.entries()) {
+    if (symbols.has(leg.symbol)) throw invalid(`legs[${i}].symbol`, `repeats ${leg.symbol}; the legs of an order trade distinct instruments`);
+    symbols.add(leg.symbol);
+  }
+  return valid;
 }
 
 /**
@@ -109,14 +151,17 @@ export function validateOrderRequest(r: OrderRequest): ValidOrderRequest {
  */
 export function orderFingerprint(r: Omit<OrderSpec, 'id' | 'clientOrderId' | 'origin' | 'brokerOrderId'>): string {
   const decimal = (d: Decimal | null) => (d === null ? null : formatDecimal(d));
+  // Legs are appended only when there are some, so fingerprints stored before legs existed still match.
   return JSON.stringify([
     r.symbol, r.assetClass, r.side, r.type, decimal(r.quantity), decimal(r.limitPrice), decimal(r.stopPrice),
-    r.timeInForce, r.positionId, r.role,
+    r.timeInForce, r.positionId, r.role, ...(r.legs === null ? [] : [legsFingerprint(r.legs)]),
   ]);
 }
 
 export interface FillRequest {
   execId: string;
+  /** 1-based leg of a multi-leg order; required for such an order's fill, refused otherwise. */
+  leg?: number | null;
   quantity: string;
   price: string;
   fee?: string | null;
@@ -127,6 +172,7 @@ export interface FillRequest {
 
 export interface ValidFillRequest {
   execId: string;
+  leg: number | null;
   quantity: Decimal;
   price: Decimal;
   fee: Decimal | null;
@@ -140,6 +186,7 @@ export function validateFillRequest(r: FillRequest): ValidFillRequest {
   if (price.isNegative()) throw invalid('price', 'must not be negative');
   return {
     execId: requireText(r.execId, 'exec_id', execIdCharsMax),
+    leg: r.leg === undefined || r.leg === null ? null : requireLegNumber(r.leg),
     quantity: requirePositive(r.quantity, 'quantity'),
     price,
     fee: r.fee === undefined || r.fee === null ? null : parseDecimal(r.fee, 'fee'),
@@ -147,6 +194,11 @@ export function validateFillRequest(r: FillRequest): ValidFillRequest {
     liquidity: r.liquidity === undefined || r.liquidity === null ? null : requireOneOf(liquiditySides, r.liquidity, 'liquidity'),
     executedAt: r.executedAt === undefined || r.executedAt === null ? null : requireTimestamp(r.executedAt, 'executed_at'),
   };
+}
+
+function requireLegNumber(value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > legsMax) throw invalid('leg', `must be a leg number from 1 to ${legsMax}; got ${JSON.stringify(value)}`);
+  return value;
 }
 
 /** A UTC timestamp as ISO-8601 with milliseconds; refuses what does not parse. */

@@ -1,5 +1,6 @@
 import { averagePrice, type Decimal, formatDecimal, zero } from './decimal.js';
 import { FillbookError } from './errors.js';
+import { completeUnits, emptyLegProgress, type LegProgress, legOfFill, netUnitPrice, type OrderLeg } from './order-legs.js';
 import type { OrderEvent, OrderFilled, OrderUpdate, OrderAmended } from './order-events.js';
 import { isTerminal, type OrderStatus } from './order-status.js';
 import { findTransition } from './order-transitions.js';
@@ -22,17 +23,27 @@ export interface OrderSpec {
   quantity: Decimal;
   limitPrice: Decimal | null;
   stopPrice: Decimal | null;
+  /**
+   * Null for a single-instrument order. A multi-leg order has `legsMin`..`legsMax` legs; then
+   * `quantity` counts units, `side` is the net direction, `limitPrice` the net price per unit and
+   * `symbol` a label (see order-legs.ts).
+   */
+  legs: readonly OrderLeg[] | null;
 }
 
 /** An order as the ledger knows it: the fold of its events (see `replayOrder`). */
 export interface Order extends OrderSpec {
   status: OrderStatus;
   statusReason: string | null;
+  /** Complete units for a multi-leg order: the fewest any leg has filled. */
   qtyFilled: Decimal;
   qtyRemaining: Decimal;
   /** Sum of quantity x price over the fills, exact; the average price is derived from it. */
   filledNotional: Decimal;
+  /** The quantity-weighted mean; for a multi-leg order the net price per unit (see `netUnitPrice`). */
   avgFillPrice: Decimal | null;
+  /** Per leg, in the leg's order, what has filled: null for a single-instrument order. */
+  legFills: readonly LegProgress[] | null;
   fees: Decimal;
   feeCurrency: string | null;
   /** Number of events applied; the sequence number of the last one. */
@@ -94,6 +105,7 @@ function createdOrder(spec: OrderSpec, at: string, recordedAt: string): Order {
     qtyRemaining: spec.quantity,
     filledNotional: zero,
     avgFillPrice: null,
+    legFills: spec.legs === null ? null : emptyLegProgress(spec.legs),
     fees: zero,
     feeCurrency: null,
     version: 1,
@@ -131,8 +143,13 @@ function applyUpdate(order: Order, event: OrderUpdate): Order {
   return settleStatus(next, status, event.at);
 }
 
+/**
+ * A multi-leg order with one leg filled and no complete unit is `partially_filled` all the same:
+ * the trader holds that leg, and a venue reports such an order as partly filled.
+ */
 function workingStatus(order: Order): OrderStatus {
-  return order.qtyFilled.isZero() ? 'open' : 'partially_filled';
+  const anyLegFilled = order.legFills?.some((p) => !p.qtyFilled.isZero()) ?? false;
+  return order.qtyFilled.isZero() && !anyLegFilled ? 'open' : 'partially_filled';
 }
 
 /** Sets the status and what follows from it: remaining quantity and completion time. */
@@ -195,6 +212,15 @@ function amend(order: Order, event: OrderAmended): Order {
       { order_id: order.id, qty_filled: formatDecimal(order.qtyFilled), quantity: formatDecimal(quantity) },
     );
   }
+  const legs = order.legs ?? [];
+  const beyond = legs.findIndex((leg, i) => order.legFills![i]!.qtyFilled.gt(leg.ratio.times(quantity)));
+  if (beyond >= 0) {
+    throw new FillbookError(
+      'FILLBOOK_ERR_INVALID_AMENDMENT',
+      `order ${order.id} has ${formatDecimal(order.legFills![beyond]!.qtyFilled)} filled on leg ${beyond + 1}; an amended quantity of ${formatDecimal(quantity)} units would leave it overfilled; cancel the order instead`,
+      { order_id: order.id, leg: beyond + 1, quantity: formatDecimal(quantity) },
+    );
+  }
   return {
     ...order,
     quantity,
@@ -206,6 +232,57 @@ function amend(order: Order, event: OrderAmended): Order {
 
 /** Adds a fill: cumulative quantity, exact notional, weighted average price, fees, fill times. */
 function addFill(order: Order, event: OrderFilled): Order {
+  const { fill } = event;
+  const leg = legOfFill(order.id, order.legs, fill);
+  const filled = leg === null ? addSingleFill(order, event) : addLegFill(order, event, leg);
+  const executedAt = fill.executedAt;
+  return {
+    ...filled,
+    fees: order.fees.plus(fill.fee),
+    feeCurrency: order.feeCurrency ?? fill.feeCurrency,
+    // Fills arrive out of order: the first and last fill times are the extremes, not the arrivals.
+    firstFillAt: order.firstFillAt === null || executedAt < order.firstFillAt ? executedAt : order.firstFillAt,
+    lastFillAt: order.lastFillAt === null || executedAt > order.lastFillAt ? executedAt : order.lastFillAt,
+  };
+}
+
+/**
+ * A leg's fill: the leg's own figures move; the order's filled quantity is its complete units, its
+ * average the net price per unit and its notional the sum over legs. A leg may not fill beyond
+ * ratio x quantity: that is an overfill, as for a single-instrument order.
+ */
+function addLegFill(order: Order, event: OrderFilled, index: number): Order {
+  const { fill } = event;
+  const legs = order.legs!;
+  const progress = order.legFills!;
+  const before = progress[index]!;
+  const legQuantity = legs[index]!.ratio.times(order.quantity);
+  const qtyFilled = before.qtyFilled.plus(fill.quantity);
+  if (qtyFilled.gt(legQuantity)) {
+    throw new FillbookError(
+      'FILLBOOK_ERR_OVERFILL',
+      `fill ${fill.execId} of ${formatDecimal(fill.quantity)} would overfill leg ${index + 1} (${legs[index]!.symbol}) of order ${order.id} (leg quantity ${formatDecimal(legQuantity)}, filled ${formatDecimal(before.qtyFilled)}); it is quarantined for review`,
+      {
+        order_id: order.id,
+        exec_id: fill.execId,
+        leg: index + 1,
+        quantity: formatDecimal(legQuantity),
+        qty_filled: formatDecimal(before.qtyFilled),
+        fill_quantity: formatDecimal(fill.quantity),
+      },
+    );
+  }
+  const legFills = progress.map((p, i) => (i === index ? { qtyFilled, filledNotional: p.filledNotional.plus(fill.quantity.times(fill.price)) } : p));
+  return {
+    ...order,
+    legFills,
+    qtyFilled: completeUnits(legs, legFills),
+    filledNotional: order.filledNotional.plus(fill.quantity.times(fill.price)),
+    avgFillPrice: netUnitPrice(legs, legFills),
+  };
+}
+
+function addSingleFill(order: Order, event: OrderFilled): Order {
   const { fill } = event;
   const qtyFilled = order.qtyFilled.plus(fill.quantity);
   if (qtyFilled.gt(order.quantity)) {
@@ -222,16 +299,5 @@ function addFill(order: Order, event: OrderFilled): Order {
     );
   }
   const filledNotional = order.filledNotional.plus(fill.quantity.times(fill.price));
-  const executedAt = fill.executedAt;
-  return {
-    ...order,
-    qtyFilled,
-    filledNotional,
-    avgFillPrice: averagePrice(filledNotional, qtyFilled),
-    fees: order.fees.plus(fill.fee),
-    feeCurrency: order.feeCurrency ?? fill.feeCurrency,
-    // Fills arrive out of order: the first and last fill times are the extremes, not the arrivals.
-    firstFillAt: order.firstFillAt === null || executedAt < order.firstFillAt ? executedAt : order.firstFillAt,
-    lastFillAt: order.lastFillAt === null || executedAt > order.lastFillAt ? executedAt : order.lastFillAt,
-  };
+  return { ...order, qtyFilled, filledNotional, avgFillPrice: averagePrice(filledNotional, qtyFilled) };
 }

@@ -1,6 +1,7 @@
 import { averagePrice, Decimal, formatDecimal, priceDecimalPlaces, zero } from './decimal.js';
 import { FillbookError } from './errors.js';
 import type { Fill } from './fill.js';
+import type { OrderLeg } from './order-legs.js';
 import { isWorking } from './order-status.js';
 import type { Order } from './order.js';
 import type { AssetClass, OrderRole, OrderSide } from './vocabulary.js';
@@ -41,6 +42,26 @@ export interface Position extends PositionSpec {
   fees: Decimal;
   openedAt: string | null;
   closedAt: string | null;
+  /**
+   * Per leg symbol, when the position holds a multi-leg order (then the quantities above count
+   * units and its symbol is the orders' label); null for a single-instrument position.
+   */
+  legs: PositionLeg[] | null;
+}
+
+/** One instrument of a multi-leg position, in its own contracts and prices. */
+export interface PositionLeg {
+  symbol: string;
+  assetClass: AssetClass;
+  /** The side that opened the leg. */
+  side: OrderSide;
+  qtyOpened: Decimal;
+  qtyClosed: Decimal;
+  qtyOpen: Decimal;
+  avgOpenPrice: Decimal | null;
+  avgClosePrice: Decimal | null;
+  /** Gross of fees, with the leg's own multiplier. */
+  realizedPnl: Decimal;
 }
 
 export function defaultMultiplier(assetClass: AssetClass): Decimal {
@@ -64,6 +85,7 @@ export function sideForRole(side: PositionSide, role: PositionRole): OrderSide {
  * short.
  */
 export function derivePosition(spec: PositionSpec, orders: readonly Order[], fills: readonly Fill[]): Position {
+  if (orders.some((o) => o.legs !== null)) return deriveLegPosition(spec, orders, fills);
   const roleOf = new Map(orders.map((o) => [o.id, o.role]));
   const ordered = [...fills].filter((f) => roleOf.has(f.orderId)).sort((a, b) => (a.executedAt < b.executedAt ? -1 : a.executedAt > b.executedAt ? 1 : a.execId < b.execId ? -1 : 1));
   const direction = spec.side === 'long' ? 1 : -1;
@@ -113,6 +135,104 @@ export function derivePosition(spec: PositionSpec, orders: readonly Order[], fil
     fees,
     openedAt,
     closedAt: status === 'closed' ? flatAt : null,
+    legs: null,
+  };
+}
+
+function positionStatus(orders: readonly Order[], qtyEntered: Decimal, qtyOpen: Decimal): PositionStatus {
+  const working = (role: PositionRole) => orders.some((o) => o.role === role && isWorking(o.status));
+  const entries = orders.filter((o) => o.role === 'entry');
+  if (qtyEntered.isZero()) return entries.length > 0 && !working('entry') ? 'failed' : 'pending_entry';
+  if (qtyOpen.lte(0) && !working('entry')) return 'closed';
+  return working('exit') ? 'closing' : 'open';
+}
+
+/** The legs of an order; a single-instrument order in a multi-leg position is its own one leg. */
+function legsOf(order: Order): readonly OrderLeg[] {
+  return order.legs ?? [{ symbol: order.symbol, assetClass: order.assetClass, side: order.side, ratio: new Decimal(1), positionEffect: null }];
+}
+
+/**
+ * A position that holds multi-leg orders. Its quantities count units (the orders' complete units)
+ * and its average prices are net prices per unit, weighted by units. Realized P&L is computed per
+ * leg symbol: entry orders' fills open the leg, exit/stop-loss/take-profit fills close it, and the
+ * leg realizes (average close - average open) x closed contracts x the leg's multiplier, negated
+ * for a leg opened with a sell. Averages are over all of a leg's opening and closing fills, so the
+ * result does not depend on the order fills arrive in (a position that re-opens after closing is
+ * then averaged across both openings, which is how a spread's trader reads it). The position's P&L
+ * is the legs' sum less every fee, rounded once.
+ */
+function deriveLegPosition(spec: PositionSpec, orders: readonly Order[], fills: readonly Fill[]): Position {
+  const orderOf = new Map(orders.map((o) => [o.id, o]));
+  const book = new Map<string, { leg: OrderLeg; side: OrderSide | null; opened: Decimal; openNotional: Decimal; closed: Decimal; closeNotional: Decimal }>();
+  const ordered = [...fills].filter((f) => orderOf.has(f.orderId)).sort((a, b) => (a.executedAt < b.executedAt ? -1 : a.executedAt > b.executedAt ? 1 : a.execId < b.execId ? -1 : 1));
+  let openedAt: string | null = null;
+  let lastFillAt: string | null = null;
+  for (const fill of ordered) {
+    const order = orderOf.get(fill.orderId)!;
+    const leg = legsOf(order)[(fill.leg ?? 1) - 1];
+    if (leg === undefined) continue; // refused by the order's fold; never recorded
+    const key = `${leg.assetClass}:${leg.symbol}`;
+    const b = book.get(key) ?? { leg, side: null, opened: zero, openNotional: zero, closed: zero, closeNotional: zero };
+    const notional = fill.quantity.times(fill.price);
+    if (order.role === 'entry') {
+      b.opened = b.opened.plus(fill.quantity);
+      b.openNotional = b.openNotional.plus(notional);
+      b.side ??= leg.side;
+      openedAt ??= fill.executedAt;
+    } else {
+      b.closed = b.closed.plus(fill.quantity);
+      b.closeNotional = b.closeNotional.plus(notional);
+      // A close seen before any open says the opening side by being its opposite.
+      b.side ??= leg.side === 'buy' ? 'sell' : 'buy';
+    }
+    lastFillAt = fill.executedAt;
+    book.set(key, b);
+  }
+  let gross = zero;
+  const legs: PositionLeg[] = [...book.values()].map((b) => {
+    const side = b.side ?? b.leg.side;
+    const avgOpen = b.opened.isZero() ? null : b.openNotional.div(b.opened);
+    const avgClose = b.closed.isZero() ? null : b.closeNotional.div(b.closed);
+    const pnl = avgClose === null ? zero : avgClose.minus(avgOpen ?? avgClose).times(b.closed).times(defaultMultiplier(b.leg.assetClass)).times(side === 'buy' ? 1 : -1);
+    gross = gross.plus(pnl);
+    const round = (d: Decimal) => d.toDecimalPlaces(priceDecimalPlaces, Decimal.ROUND_HALF_EVEN);
+    return {
+      symbol: b.leg.symbol,
+      assetClass: b.leg.assetClass,
+      side,
+      qtyOpened: b.opened,
+      qtyClosed: b.closed,
+      qtyOpen: b.opened.minus(b.closed),
+      avgOpenPrice: avgOpen === null ? null : round(avgOpen),
+      avgClosePrice: avgClose === null ? null : round(avgClose),
+      realizedPnl: round(pnl),
+    };
+  });
+  const units = (entry: boolean) => {
+    const own = orders.filter((o) => (o.role === 'entry') === entry && !o.qtyFilled.isZero());
+    const qty = own.reduce((sum, o) => sum.plus(o.qtyFilled), zero);
+    const notional = own.reduce((sum, o) => sum.plus((o.avgFillPrice ?? zero).times(o.qtyFilled)), zero);
+    return { qty, avg: qty.isZero() ? null : averagePrice(notional, qty) };
+  };
+  const entered = units(true);
+  const exited = units(false);
+  const qtyOpen = entered.qty.minus(exited.qty);
+  const fees = orders.reduce((sum, o) => sum.plus(o.fees), zero);
+  const status = positionStatus(orders, entered.qty, qtyOpen);
+  return {
+    ...spec,
+    status,
+    qtyEntered: entered.qty,
+    qtyExited: exited.qty,
+    qtyOpen,
+    avgEntryPrice: entered.avg,
+    avgExitPrice: exited.avg,
+    realizedPnl: gross.minus(fees).toDecimalPlaces(priceDecimalPlaces, Decimal.ROUND_HALF_EVEN),
+    fees,
+    openedAt,
+    closedAt: status === 'closed' ? lastFillAt : null,
+    legs: legs.sort((a, b) => (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0)),
   };
 }
 

@@ -248,6 +248,9 @@ export function planFillImport(
   venueFills: readonly VenueFillReport[],
 ): FillImportPlan {
   const missing = venueFills.filter((f) => f.venueOrderId === venueOrder.venueOrderId && !ledgerExecIds.has(f.execId));
+  // A spread's missing fills carry their leg and are imported as they are. What no fill explains
+  // cannot be inferred: complete units do not say which leg lacks contracts, nor at what price.
+  if (venueOrder.legs !== null) return { missing, inferred: null };
   const explained = ledgerFilled.plus(missing.reduce((sum, f) => sum.plus(f.quantity), zero));
   const unexplained = venueOrder.filledQuantity.minus(explained);
   if (!unexplained.gt(0)) return { missing, inferred: null };

@@ -429,6 +429,7 @@ export class Ledger {
       quantity: report.quantity,
       limitPrice: report.limitPrice,
       stopPrice: report.stopPrice,
+      legs: report.legs,
     };
     const created: OrderEvent = { type: 'created', at, recordedAt: at, source: 'reconciliation', order: spec };
     const order = applyOrderEvent(undefined, created);
@@ -672,6 +673,7 @@ export class Ledger {
       accountId: order.accountId,
       orderId: order.id,
       execId: request.execId,
+      leg: request.leg,
       quantity: request.quantity,
       price: request.price,
       fee: request.fee ?? zero,

@@ -4,8 +4,11 @@ import {
   findingCategories,
   reconciliationActions,
   decimalCharsMax,
+  legsMax,
+  legsMin,
   liquiditySides,
   orderRoles,
+  positionEffects,
   orderSides,
   orderStatuses,
   orderTypes,
@@ -70,6 +73,18 @@ export const positionCreate = z.strictObject({
   multiplier: positiveDecimal.optional(),
 });
 
+export const positionLeg = z.object({
+  symbol: z.string(),
+  asset_class: z.enum(assetClasses),
+  side: z.enum(orderSides).describe('the side that opened the leg'),
+  qty_opened: decimal,
+  qty_closed: decimal,
+  qty_open: decimal,
+  avg_open_price: nullableDecimal,
+  avg_close_price: nullableDecimal,
+  realized_pnl: decimal.describe("gross of fees, with the leg's own multiplier"),
+});
+
 export const position = z.object({
   id,
   account_id: id,
@@ -90,6 +105,7 @@ export const position = z.object({
   opened_at: nullableTimestamp,
   closed_at: nullableTimestamp,
   created_at: z.string(),
+  legs: z.array(positionLeg).nullable().describe('per leg symbol when the position holds multi-leg orders (quantities above then count units); null otherwise'),
 });
 
 export const positionQuery = z.strictObject({
@@ -99,6 +115,14 @@ export const positionQuery = z.strictObject({
 });
 
 // ---- orders -----------------------------------------------------------------------------------
+
+export const orderLegCreate = z.strictObject({
+  symbol: text(64),
+  asset_class: z.enum(assetClasses),
+  side: z.enum(orderSides),
+  ratio: positiveDecimal.describe('contracts of this leg per unit of the order'),
+  position_effect: z.enum(positionEffects).optional(),
+});
 
 export const orderCreate = z.strictObject({
   account_id: id,
@@ -113,6 +137,12 @@ export const orderCreate = z.strictObject({
   role: z.enum(orderRoles).optional(),
   client_order_id: text(128).optional(),
   asset_class: z.enum(assetClasses).optional(),
+  legs: z
+    .array(orderLegCreate)
+    .min(legsMin)
+    .max(legsMax)
+    .optional()
+    .describe('a multi-leg order (spread): quantity then counts units, side is the net direction (buy: debit, sell: credit), limit_price the net price per unit and symbol a label'),
   submit: z.boolean().optional().describe('false: record only; the bot submits and reports back'),
 });
 
@@ -130,6 +160,7 @@ export const fill = z.object({
   id,
   order_id: id,
   exec_id: z.string(),
+  leg: z.number().int().nullable().describe("a multi-leg order's leg (1-based); quantity and price are the leg's"),
   quantity: decimal,
   price: decimal,
   fee: decimal,
@@ -147,6 +178,16 @@ export const orderEvent = z.object({
   at: z.string(),
   recorded_at: z.string(),
   payload: z.record(z.string(), z.unknown()),
+});
+
+export const orderLeg = z.object({
+  symbol: z.string(),
+  asset_class: z.enum(assetClasses),
+  side: z.enum(orderSides),
+  ratio: decimal,
+  position_effect: z.enum(positionEffects).nullable(),
+  qty_filled: decimal.describe("in the leg's own contracts"),
+  avg_fill_price: nullableDecimal,
 });
 
 export const order = z.object({
@@ -187,6 +228,7 @@ export const order = z.object({
   retry_count: z.number().int(),
   amended_at: nullableTimestamp,
   detected_at: nullableTimestamp,
+  legs: z.array(orderLeg).nullable().describe('null for a single-instrument order; then qty_filled counts complete units and avg_fill_price is the net price per unit'),
 });
 
 export const orderDetail = order.extend({ fills: z.array(fill), events: z.array(orderEvent) });
@@ -217,6 +259,7 @@ export const fillCreate = z
     exec_id: text(),
     quantity: positiveDecimal,
     price: decimal,
+    leg: z.number().int().min(1).max(legsMax).optional().describe("required for a multi-leg order's fill: its leg, 1-based"),
     order_id: id.optional(),
     account_id: id.optional(),
     client_order_id: text(128).optional(),

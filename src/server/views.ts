@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { type Decimal, type Fill, formatDecimal, type Holding, type Order, type PerformanceMetrics, type Position } from '../domain/index.js';
+import { type Decimal, type Fill, formatDecimal, type Holding, legAveragePrice, type Order, type PerformanceMetrics, type Position } from '../domain/index.js';
 import type { Account, OrderDetail } from '../ledger/index.js';
 import type { RunRecord, StoredFinding, StoredOrderEvent } from '../storage/index.js';
 import type { VenueFillReport, VenueOrderReport } from '../venues/index.js';
@@ -60,6 +60,18 @@ export function orderView(o: Order): z.output<typeof s.order> {
     retry_count: o.retryCount,
     amended_at: o.amendedAt,
     detected_at: o.detectedAt,
+    legs:
+      o.legs === null
+        ? null
+        : o.legs.map((l, i) => ({
+            symbol: l.symbol,
+            asset_class: l.assetClass,
+            side: l.side,
+            ratio: dec(l.ratio),
+            position_effect: l.positionEffect,
+            qty_filled: dec(o.legFills![i]!.qtyFilled),
+            avg_fill_price: decOrNull(legAveragePrice(o.legFills![i]!)),
+          })),
   };
 }
 
@@ -68,6 +80,7 @@ export function fillView(f: Fill): z.output<typeof s.fill> {
     id: f.id,
     order_id: f.orderId,
     exec_id: f.execId,
+    leg: f.leg,
     quantity: dec(f.quantity),
     price: dec(f.price),
     fee: dec(f.fee),
@@ -108,6 +121,20 @@ export function positionView(p: Position): z.output<typeof s.position> {
     opened_at: p.openedAt,
     closed_at: p.closedAt,
     created_at: p.createdAt,
+    legs:
+      p.legs === null
+        ? null
+        : p.legs.map((l) => ({
+            symbol: l.symbol,
+            asset_class: l.assetClass,
+            side: l.side,
+            qty_opened: dec(l.qtyOpened),
+            qty_closed: dec(l.qtyClosed),
+            qty_open: dec(l.qtyOpen),
+            avg_open_price: decOrNull(l.avgOpenPrice),
+            avg_close_price: decOrNull(l.avgClosePrice),
+            realized_pnl: dec(l.realizedPnl),
+          })),
   };
 }
 

@@ -1,4 +1,4 @@
-import { isFillbookError, type Order } from '../domain/index.js';
+import { FillbookError, isFillbookError, type Order } from '../domain/index.js';
 import type { Ledger, OrderRef } from '../ledger/index.js';
 import type { OrderRequest } from '../domain/index.js';
 import { isVenueError, type VenueAdapter, type VenueOrderReport } from '../venues/index.js';
@@ -67,6 +67,15 @@ export class OrderRouter {
     const { submit = true, ...order } = request;
     // An order for a venue Fillbook cannot reach is refused before it is recorded.
     const adapter = submit ? await this.venues.forAccount(order.accountId) : undefined;
+    // So is a multi-leg order for a venue that cannot take one: refused before it is recorded, it was
+    // never acknowledged, so nothing is lost, and the ledger holds no order that could never be sent.
+    if (adapter !== undefined && order.legs != null && !adapter.capabilities.multiLeg) {
+      throw new FillbookError(
+        'FILLBOOK_ERR_VENUE_UNSUPPORTED',
+        `venue ${adapter.venue} does not take multi-leg orders; send the legs as separate orders, or record it with submit: false if the bot places it itself`,
+        { field: 'legs', venue: adapter.venue, account_id: order.accountId },
+      );
+    }
     const { order: recorded, created } = await this.ledger.recordOrder(order);
     // A replay of an already recorded request returns it as it stands; resolution, not a second
     // send, takes care of one whose first submission was interrupted.
@@ -89,6 +98,7 @@ export class OrderRouter {
         quantity: order.quantity,
         limitPrice: order.limitPrice,
         stopPrice: order.stopPrice,
+        legs: order.legs,
       });
     } catch (error) {
       if (isVenueError(error, 'rejected')) return this.ledger.applyEvent(ref, { type: 'rejected', reason: error.message, source: 'broker_poll' });

@@ -53,6 +53,7 @@ export class VenueSync {
       const result = await this.ledger.recordFill({
         order: { orderId: order.id, accountId },
         execId: fill.execId,
+        leg: fill.leg,
         quantity: fill.quantity.toFixed(),
         price: fill.price.toFixed(),
         fee: fill.fee.toFixed(),

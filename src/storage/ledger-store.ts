@@ -242,7 +242,7 @@ export async function selectOrderEvents(sql: SqlClient, accountId: string, order
 /** The order columns a fill changes. */
 const fillChangedColumns = [
   'status', 'qty_filled', 'qty_remaining', 'filled_notional', 'avg_fill_price', 'fees', 'fee_currency',
-  'first_fill_at', 'last_fill_at', 'completed_at', 'version', 'updated_at',
+  'first_fill_at', 'last_fill_at', 'completed_at', 'version', 'updated_at', 'leg_fills',
 ] as const;
 
 const recordFillSql = (() => {

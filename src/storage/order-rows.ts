@@ -1,4 +1,4 @@
-import { type Decimal, decimalFromSql, type Fill, formatDecimal, type Order } from '../domain/index.js';
+import { type Decimal, decimalFromSql, decodeLegFills, decodeLegs, encodeLegFills, encodeLegs, type Fill, formatDecimal, type Order } from '../domain/index.js';
 
 /** Maps between order and fill rows (snake_case, numerics as strings) and the domain types. */
 export type Row = Record<string, unknown>;
@@ -17,7 +17,11 @@ export const orderColumns = [
   'qty_remaining', 'filled_notional', 'avg_fill_price', 'fees', 'fee_currency', 'version', 'created_at',
   'submitted_at', 'accepted_at', 'first_fill_at', 'last_fill_at', 'completed_at', 'canceled_at',
   'last_status_check_at', 'updated_at', 'first_failed_at', 'last_retry_at', 'retry_count', 'amended_at', 'detected_at',
+  'legs', 'leg_fills',
 ] as const;
+
+/** jsonb parameters travel as JSON text. */
+const jsonOrNull = (value: unknown[] | null) => (value === null ? null : JSON.stringify(value));
 
 /** Column values in `orderColumns` order. */
 export function orderValues(o: Order): unknown[] {
@@ -28,6 +32,7 @@ export function orderValues(o: Order): unknown[] {
     formatDecimal(o.filledNotional), sqlDecimal(o.avgFillPrice), formatDecimal(o.fees), o.feeCurrency, o.version,
     o.createdAt, o.submittedAt, o.acceptedAt, o.firstFillAt, o.lastFillAt, o.completedAt, o.canceledAt,
     o.lastStatusCheckAt, o.updatedAt, o.firstFailedAt, o.lastRetryAt, o.retryCount, o.amendedAt, o.detectedAt,
+    jsonOrNull(o.legs === null ? null : encodeLegs(o.legs)), jsonOrNull(o.legFills === null ? null : encodeLegFills(o.legFills)),
   ];
 }
 
@@ -48,12 +53,14 @@ export function orderFromRow(r: Row): Order {
     quantity: decimalFromSql(r.quantity as string),
     limitPrice: decimalOrNull(r.limit_price),
     stopPrice: decimalOrNull(r.stop_price),
+    legs: decodeLegs(r.legs),
     status: r.status as Order['status'],
     statusReason: (r.status_reason as string | null) ?? null,
     qtyFilled: decimalFromSql(r.qty_filled as string),
     qtyRemaining: decimalFromSql(r.qty_remaining as string),
     filledNotional: decimalFromSql(r.filled_notional as string),
     avgFillPrice: decimalOrNull(r.avg_fill_price),
+    legFills: decodeLegFills(r.leg_fills),
     fees: decimalFromSql(r.fees as string),
     feeCurrency: (r.fee_currency as string | null) ?? null,
     version: Number(r.version),
@@ -76,13 +83,13 @@ export function orderFromRow(r: Row): Order {
 
 export const fillColumns = [
   'account_id', 'id', 'order_id', 'exec_id', 'quantity', 'price', 'fee', 'fee_currency', 'liquidity', 'executed_at',
-  'received_at', 'source',
+  'received_at', 'source', 'leg',
 ] as const;
 
 export function fillValues(f: Fill): unknown[] {
   return [
     f.accountId, f.id, f.orderId, f.execId, formatDecimal(f.quantity), formatDecimal(f.price), formatDecimal(f.fee),
-    f.feeCurrency, f.liquidity, f.executedAt, f.receivedAt, f.source,
+    f.feeCurrency, f.liquidity, f.executedAt, f.receivedAt, f.source, f.leg,
   ];
 }
 
@@ -92,6 +99,7 @@ export function fillFromRow(r: Row): Fill {
     id: r.id as string,
     orderId: r.order_id as string,
     execId: r.exec_id as string,
+    leg: r.leg === null || r.leg === undefined ? null : Number(r.leg),
     quantity: decimalFromSql(r.quantity as string),
     price: decimalFromSql(r.price as string),
     fee: decimalFromSql(r.fee as string),

@@ -145,9 +145,13 @@ export async function selectPositionFills(sql: SqlClient, accountId: string, pos
   return rows.map(fillFromRow);
 }
 
+/** A multi-leg order's fill counts toward its leg's instrument, with the leg's side. */
 export async function selectHoldingFills(sql: SqlClient, accountId: string): Promise<HoldingFill[]> {
   const rows = await sql.query(
-    `select o.symbol, o.asset_class, o.side, f.quantity, f.price, f.executed_at, f.exec_id
+    `select coalesce(o.legs -> (f.leg - 1) ->> 'symbol', o.symbol) as symbol,
+       coalesce(o.legs -> (f.leg - 1) ->> 'asset_class', o.asset_class) as asset_class,
+       coalesce(o.legs -> (f.leg - 1) ->> 'side', o.side) as side,
+       f.quantity, f.price, f.executed_at, f.exec_id
      from fills f join orders o on o.account_id = f.account_id and o.id = f.order_id
      where f.account_id = $1 order by f.executed_at, f.exec_id`,
     [accountId],

@@ -151,11 +151,17 @@ export async function selectOrdersByVenueKeys(sql: SqlClient, accountId: string,
   return rows.map(slimMapper());
 }
 
-/** Net quantity per symbol from every fill of the account, summed in the database. */
+/**
+ * Net quantity per symbol from every fill of the account, summed in the database. A multi-leg
+ * order's fill counts toward its leg's symbol with the leg's side (as in `selectHoldingFills`).
+ */
 export async function selectNetBySymbol(sql: SqlClient, accountId: string): Promise<Map<string, ReturnType<typeof decimalFromSql>>> {
   const rows = await sql.query<{ symbol: string; net: string }>(
-    `select o.symbol, sum(case when o.side = 'buy' then f.quantity else -f.quantity end)::text as net
-     from fills f join orders o on o.account_id = f.account_id and o.id = f.order_id where f.account_id = $1 group by o.symbol`,
+    `select l.symbol, sum(case when l.side = 'buy' then f.quantity else -f.quantity end)::text as net
+     from fills f join orders o on o.account_id = f.account_id and o.id = f.order_id
+     cross join lateral (select coalesce(o.legs -> (f.leg - 1) ->> 'symbol', o.symbol) as symbol,
+                                coalesce(o.legs -> (f.leg - 1) ->> 'side', o.side) as side) l
+     where f.account_id = $1 group by l.symbol`,
     [accountId],
   );
   return new Map(rows.map((r) => [r.symbol, decimalFromSql(r.net)]));

@@ -1,4 +1,4 @@
-import type { AssetClass, Decimal, OrderSide, OrderType, TimeInForce, VenueFillReport, VenueOrderReport, VenuePositionReport } from '../domain/index.js';
+import type { AssetClass, Decimal, OrderLeg, OrderSide, OrderType, TimeInForce, VenueFillReport, VenueOrderReport, VenuePositionReport } from '../domain/index.js';
 
 export type { VenueFillReport, VenueOrderReport, VenuePositionReport } from '../domain/index.js';
 
@@ -30,6 +30,8 @@ export interface VenuePlaceRequest {
   quantity: Decimal;
   limitPrice: Decimal | null;
   stopPrice: Decimal | null;
+  /** A multi-leg order's legs; only a venue with the `multiLeg` capability is given any (the router sees to it). */
+  legs?: readonly OrderLeg[] | null;
 }
 
 export interface FillPage {

@@ -21,6 +21,7 @@ export function spec(overrides: Partial<OrderSpec> = {}): OrderSpec {
     quantity: new Decimal(10),
     limitPrice: new Decimal('2.50'),
     stopPrice: null,
+    legs: null,
     ...overrides,
   };
 }
@@ -42,6 +43,7 @@ export function fillEvent(execId: string, quantity: string, price: string, secon
     accountId: spec().accountId,
     orderId: spec().id,
     execId,
+    leg: null,
     quantity: new Decimal(quantity),
     price: new Decimal(price),
     fee: new Decimal(fee),

@@ -226,13 +226,63 @@ describe('tastytrade adapter specifics', () => {
     expect(mapTastytradeStatus({ id: '1', status: 'Cancelled', 'replacing-order-id': '2' }, new Decimal(0))).toBe('replaced');
   });
 
-  it('reports a multi-leg order by its first leg (the ledger has no legs yet)', async () => {
+  it('places a vertical spread with its legs, net price and price effect, and reports each leg and its fills once', async () => {
     await open();
-    const placed = await adapter.placeOrder({ ...request(unique('spread')), symbol: 'AAPL  261218C00200000', assetClass: 'option', quantity: new Decimal(1) });
-    const legs = fake.orders.get(placed.venueOrderId)!.json.legs as Record<string, unknown>[];
-    legs.push({ 'instrument-type': 'Equity Option', symbol: 'AAPL  261218C00210000', quantity: 1, 'remaining-quantity': 1, action: 'Sell to Open', fills: [] });
-    const report = await adapter.getOrder(placed.venueOrderId);
-    expect([report?.symbol, report?.assetClass, report?.side, report?.quantity.toFixed()]).toEqual(['AAPL  261218C00200000', 'option', 'buy', '1']);
+    const c200 = 'AAPL  261218C00200000';
+    const c210 = 'AAPL  261218C00210000';
+    const placed = await adapter.placeOrder({
+      ...request(unique('spread'), '2'),
+      symbol: 'AAPL',
+      assetClass: 'option',
+      limitPrice: new Decimal('3.00'),
+      legs: [
+        { symbol: c200, assetClass: 'option', side: 'buy', ratio: new Decimal(1), positionEffect: 'open' },
+        // No position effect given: nothing is held, so a sell opens.
+        { symbol: c210, assetClass: 'option', side: 'sell', ratio: new Decimal(1), positionEffect: null },
+      ],
+    });
+    const sent = fake.orders.get(placed.venueOrderId)!.json;
+    expect(sent).toMatchObject({ 'order-type': 'Limit', price: '3', 'price-effect': 'Debit', size: '2' });
+    expect((sent.legs as Record<string, unknown>[]).map((l) => [l.symbol, l.quantity, l.action])).toEqual([[c200, 2, 'Buy to Open'], [c210, 2, 'Sell to Open']]);
+    expect([placed.symbol, placed.side, placed.quantity.toFixed(), placed.legs?.map((l) => [l.symbol, l.side, l.ratio.toFixed(), l.positionEffect])]).toEqual([
+      'AAPL', 'buy', '2', [[c200, 'buy', '1', 'open'], [c210, 'sell', '1', 'open']],
+    ]);
+
+    fake.fill(placed.venueOrderId, '2', '5.00', { leg: 1 });
+    fake.fill(placed.venueOrderId, '1', '2.00', { leg: 2 });
+    fake.resend(placed.venueOrderId);
+    fake.resend(placed.venueOrderId);
+    await eventually(async () => expect(fillsOf(placed.venueOrderId)).toHaveLength(2));
+    await eventually(async () => expect(ordersOf(placed.venueOrderId).at(-1)?.filledQuantity.toFixed()).toBe('1'));
+    expect(fillsOf(placed.venueOrderId).map((f) => [f.leg, f.symbol, f.side, f.quantity.toFixed(), f.price.toFixed()])).toEqual([
+      [1, c200, 'buy', '2', '5'],
+      [2, c210, 'sell', '1', '2'],
+    ]);
+    const half = await adapter.getOrder(placed.venueOrderId);
+    expect([half?.status, half?.filledQuantity.toFixed(), half?.avgFillPrice?.toFixed()]).toEqual(['partially_filled', '1', '3']);
+    fake.fill(placed.venueOrderId, '1', '2.50', { leg: 2 });
+    await eventually(async () => expect(ordersOf(placed.venueOrderId).at(-1)?.status).toBe('filled'));
+    expect(fillsOf(placed.venueOrderId)).toHaveLength(3);
+    const done = await adapter.getOrder(placed.venueOrderId);
+    // Net per unit: 5.00 - average(2.00, 2.50) = 2.75.
+    expect([done?.filledQuantity.toFixed(), done?.avgFillPrice?.toFixed()]).toEqual(['2', '2.75']);
+  });
+
+  it('reads a spread of another ratio as tastytrade sends it (size counts units)', async () => {
+    await open();
+    const placed = await adapter.placeOrder({
+      ...request(unique('ratio'), '3'),
+      symbol: 'AAPL',
+      assetClass: 'option',
+      side: 'sell',
+      limitPrice: new Decimal('0.40'),
+      legs: [
+        { symbol: 'AAPL  261218C00200000', assetClass: 'option', side: 'buy', ratio: new Decimal(1), positionEffect: 'open' },
+        { symbol: 'AAPL  261218C00210000', assetClass: 'option', side: 'sell', ratio: new Decimal(2), positionEffect: 'open' },
+      ],
+    });
+    expect(fake.orders.get(placed.venueOrderId)!.json['price-effect']).toBe('Credit');
+    expect([placed.side, placed.quantity.toFixed(), placed.legs?.map((l) => l.ratio.toFixed())]).toEqual(['sell', '3', ['1', '2']]);
   });
 
   it('logs in with a username and password when no OAuth token is configured, and refuses wrong credentials', async () => {
@@ -276,6 +326,56 @@ describe('tastytrade configuration', () => {
     expect(() => createTastytradeVenue(account, { env: {} })).toThrow(/TT_BOT2_CLIENT_SECRET and TT_BOT2_REFRESH_TOKEN/);
     const adapter = createTastytradeVenue(account, { env: { TT_BOT2_CLIENT_SECRET: 's', TT_BOT2_REFRESH_TOKEN: 'r' } });
     expect(adapter.venue).toBe('tastytrade');
+  });
+});
+
+describe('tastytrade spreads through the ledger', () => {
+  it('places a ratio spread through the router and records the streamed fills of each leg once', async () => {
+    const fake = await FakeTastytrade.start();
+    const fresh = await freshDatabase(engines.includes('postgres') ? 'postgres' : 'pglite');
+    const ledger = await Ledger.open({ database: fresh.db });
+    const stack = trading(ledger, {}, { tastytrade: (account) => createTastytradeVenue(account, { credentials: oauth, onError: () => {} }) });
+    try {
+      const account = await ledger.createAccount({ name: 'tasty', venue: 'tastytrade', venueConfig: fastConfig(fake) });
+      await stack.venues.forAccount(account.id);
+      await eventually(async () => expect(fake.subscriberCount).toBe(1));
+      const c200 = 'AAPL  261218C00200000';
+      const c210 = 'AAPL  261218C00210000';
+      const order = await stack.router.placeOrder({
+        accountId: account.id,
+        symbol: 'AAPL',
+        side: 'buy',
+        type: 'limit',
+        quantity: '2',
+        limitPrice: '1.00',
+        legs: [
+          { symbol: c200, assetClass: 'option', side: 'buy', ratio: '1', positionEffect: 'open' },
+          { symbol: c210, assetClass: 'option', side: 'sell', ratio: '2', positionEffect: 'open' },
+        ],
+      });
+      await eventually(async () => expect((await ledger.getOrder({ orderId: order.id })).status).toBe('open'));
+      const brokerOrderId = (await ledger.getOrder({ orderId: order.id })).brokerOrderId!;
+      expect((fake.orders.get(brokerOrderId)!.json.legs as Record<string, unknown>[]).map((l) => l.quantity)).toEqual([2, 4]);
+      fake.fill(brokerOrderId, '2', '5.00', { leg: 1 });
+      fake.fill(brokerOrderId, '2', '2.10', { leg: 2 });
+      fake.resend(brokerOrderId);
+      fake.fill(brokerOrderId, '2', '1.90', { leg: 2 });
+      fake.resend(brokerOrderId);
+      await eventually(async () => expect((await ledger.getOrder({ orderId: order.id })).status).toBe('filled'));
+      const detail = await ledger.getOrderDetail({ orderId: order.id });
+      // Net per unit: +1 x 5.00 - 2 x 2.00 = 1.00.
+      expect([detail.order.qtyFilled.toFixed(), detail.order.avgFillPrice?.toFixed(), detail.fills.map((f) => [f.leg, f.quantity.toFixed()])]).toEqual(['2', '1', [[1, '2'], [2, '2'], [2, '2']]]);
+      expect(JSON.parse(JSON.stringify(await ledger.replayOrder({ orderId: order.id })))).toEqual(JSON.parse(JSON.stringify(detail.order)));
+      expect((await ledger.getHoldings(account.id)).map((h) => [h.symbol, h.netQuantity.toFixed()])).toEqual([[c200, '2'], [c210, '-4']]);
+      // Reconciliation finds the ledger and tastytrade agreeing, leg by leg.
+      const run = await new Reconciler(ledger, stack.venues, stack.sync, { quietPeriodMs: 0 }).run({ accountId: account.id, actions: [], startedBy: 'test' });
+      expect(Object.entries(run.summary).filter(([k, v]) => v !== 0 && !['matched', 'deferred', 'repaired'].includes(k))).toEqual([]);
+      expect(stack.errors).toEqual([]);
+    } finally {
+      await stack.close();
+      await fresh.drop();
+      await fake.close();
+    }
   });
 });
 

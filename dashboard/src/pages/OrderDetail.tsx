@@ -114,6 +114,50 @@ function Detail({ o, reload }: { o: OrderDetail; reload(): void }) {
         </section>
       </div>
 
+      {o.legs !== null && (
+        <section aria-labelledby="legs-title">
+          <h2 id="legs-title">Legs ({o.legs.length})</h2>
+          <p className="empty">Quantities above count units (spreads); each leg trades its ratio per unit.</p>
+          <div className="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">Leg</th>
+                  <th scope="col">Symbol</th>
+                  <th scope="col">Side</th>
+                  <th scope="col" className="num">
+                    Ratio
+                  </th>
+                  <th scope="col" className="num">
+                    Filled
+                  </th>
+                  <th scope="col" className="num">
+                    Average price
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {o.legs.map((l, i) => (
+                  <tr key={l.symbol}>
+                    <td>{i + 1}</td>
+                    <td>
+                      <code>{l.symbol}</code> ({l.asset_class})
+                    </td>
+                    <td>
+                      {l.side}
+                      {l.position_effect === null ? '' : ` to ${l.position_effect}`}
+                    </td>
+                    <td className="num">{quantity(l.ratio)}</td>
+                    <td className="num">{quantity(l.qty_filled)}</td>
+                    <td className="num">{price(l.avg_fill_price)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </section>
+      )}
+
       <section aria-labelledby="fills-title">
         <h2 id="fills-title">Fills ({o.fills.length})</h2>
         {o.fills.length === 0 ? (
@@ -124,6 +168,7 @@ function Detail({ o, reload }: { o: OrderDetail; reload(): void }) {
               <thead>
                 <tr>
                   <th scope="col">Executed</th>
+                  {o.legs !== null && <th scope="col">Leg</th>}
                   <th scope="col" className="num">
                     Quantity
                   </th>
@@ -145,6 +190,7 @@ function Detail({ o, reload }: { o: OrderDetail; reload(): void }) {
                     <td>
                       <Time iso={f.executed_at} />
                     </td>
+                    {o.legs !== null && <td>{f.leg === null ? '—' : `${f.leg} ${o.legs[f.leg - 1]?.symbol ?? ''}`}</td>}
                     <td className="num">{quantity(f.quantity)}</td>
                     <td className="num">{price(f.price)}</td>
                     <td className="num">

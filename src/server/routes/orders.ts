@@ -39,6 +39,7 @@ export function registerOrderRoutes(app: TypedApp, { ledger, service, access }: 
       role: b.role,
       clientOrderId: b.client_order_id,
       assetClass: b.asset_class,
+      legs: b.legs?.map((l) => ({ symbol: l.symbol, assetClass: l.asset_class, side: l.side, ratio: l.ratio, positionEffect: l.position_effect })),
       submit: b.submit,
     };
     // An idempotent replay answers 200 with the original; a new order 201.
@@ -103,6 +104,7 @@ export function registerOrderRoutes(app: TypedApp, { ledger, service, access }: 
       .recordFill({
         order: ref,
         execId: b.exec_id,
+        leg: b.leg,
         quantity: b.quantity,
         price: b.price,
         fee: b.fee,

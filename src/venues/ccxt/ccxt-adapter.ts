@@ -248,6 +248,7 @@ export class CcxtVenue implements VenueAdapter {
       quantity: r.quantity,
       limitPrice: r.limitPrice,
       stopPrice: r.stopPrice,
+      legs: null,
       status: 'pending_submit',
       filledQuantity: zero,
       avgFillPrice: null,

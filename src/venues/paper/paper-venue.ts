@@ -184,6 +184,7 @@ export class PaperVenue implements VenueAdapter {
         execId: `${venueOrderId}-F${(await countPaperFills(tx, this.accountId, venueOrderId)) + 1}`,
         venueOrderId,
         clientOrderId: current.clientOrderId,
+        leg: null,
         symbol: current.symbol,
         side: current.side,
         quantity,

@@ -54,7 +54,7 @@ export function parsePaperWebhook(raw: unknown): VenueEvent[] {
   const p = parsed.data;
   if (p.type === 'fill') {
     const f = p.fill;
-    return [{ kind: 'fill', fill: { execId: f.exec_id, venueOrderId: f.broker_order_id, clientOrderId: f.client_order_id, symbol: f.symbol, side: f.side, quantity: d(f.quantity), price: d(f.price), fee: d(f.fee), feeCurrency: 'USD', liquidity: null, executedAt: new Date(f.executed_at).toISOString() } }];
+    return [{ kind: 'fill', fill: { execId: f.exec_id, venueOrderId: f.broker_order_id, clientOrderId: f.client_order_id, leg: null, symbol: f.symbol, side: f.side, quantity: d(f.quantity), price: d(f.price), fee: d(f.fee), feeCurrency: 'USD', liquidity: null, executedAt: new Date(f.executed_at).toISOString() } }];
   }
   const o = p.order;
   return [
@@ -71,6 +71,7 @@ export function parsePaperWebhook(raw: unknown): VenueEvent[] {
         quantity: d(o.quantity),
         limitPrice: dn(o.limit_price),
         stopPrice: dn(o.stop_price),
+        legs: null,
         status: mapPaperStatus(o.status),
         filledQuantity: d(o.filled_quantity),
         avgFillPrice: dn(o.avg_fill_price ?? null),

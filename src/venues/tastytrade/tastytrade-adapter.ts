@@ -37,7 +37,7 @@ export interface TastytradeVenueOptions {
 type Cursor = { startDate: string; offset: number };
 
 /**
- * tastytrade (equities, options, futures; single-leg orders). tastytrade does not deduplicate
+ * tastytrade (equities, options, futures; single- and multi-leg orders). tastytrade does not deduplicate
  * `external-identifier`, so the adapter says `idempotentSubmit: false`: after an order POST whose
  * outcome is unknown it looks the identifier up before saying anything, and before it ever sends
  * that client order id again. Fills come from the orders' `legs[].fills[]`, keyed by `fill-id`;
@@ -53,7 +53,7 @@ export class TastytradeVenue implements VenueAdapter {
     fillsSince: true,
     positions: true,
     stream: true,
-    multiLeg: false,
+    multiLeg: true, // spreads, with each leg's fills
   };
   readonly config: TastytradeConfig;
   private readonly http: TastytradeHttp;
@@ -87,8 +87,9 @@ export class TastytradeVenue implements VenueAdapter {
       const earlier = await this.getOrderByClientId(request.clientOrderId);
       if (earlier !== undefined) return this.settled(request.clientOrderId, earlier);
     }
-    const held = request.assetClass === 'future' ? zero : await this.heldNet(request.symbol);
-    const body = tastyOrderBody(request, held);
+    const needsHoldings = (request.legs ?? [request]).some((l) => l.assetClass !== 'future' && !('positionEffect' in l && l.positionEffect !== null));
+    const held = needsHoldings ? await this.listPositions() : [];
+    const body = tastyOrderBody(request, (symbol) => held.find((p) => p.symbol === symbol)?.netQuantity ?? zero);
     let response: TastyResponse;
     try {
       response = await this.http.request('POST', `${this.accountPath}/orders`, 'write', body);
@@ -257,10 +258,6 @@ export class TastytradeVenue implements VenueAdapter {
     const totalPages = page.pagination?.['total-pages'] ?? 1;
     const more = page.pagination != null ? at.offset + 1 < totalPages : page.data.items.length === orderPageSizeMax;
     return { orders: page.data.items, next: more ? { startDate: at.startDate, offset: at.offset + 1 } : null };
-  }
-
-  private async heldNet(symbol: string) {
-    return (await this.listPositions()).find((p) => p.symbol === symbol)?.netQuantity ?? zero;
   }
 
   private assertOk(response: TastyResponse, what: string): void {

@@ -1,14 +1,30 @@
-import { type AssetClass, averagePrice, type Decimal, type OrderSide, type OrderStatus, type OrderType, type TimeInForce, zero } from '../../domain/index.js';
+import {
+  type AssetClass,
+  averagePrice,
+  completeUnits,
+  Decimal,
+  type LegProgress,
+  type OrderLeg,
+  type OrderSide,
+  type OrderStatus,
+  type OrderType,
+  type PositionEffect,
+  type TimeInForce,
+  netUnitPrice,
+  zero,
+} from '../../domain/index.js';
 import { type VenueFillReport, type VenueOrderReport, type VenuePlaceRequest, type VenuePositionReport, VenueError } from '../venue.js';
-import type { TastyOrder, tastyPositionSchema } from './tastytrade-schemas.js';
+import type { TastyLeg, TastyOrder, tastyPositionSchema } from './tastytrade-schemas.js';
 import type { z } from 'zod';
 
 /**
  * From tastytrade's words to Fillbook's, both ways. Every table is exhaustive: a value tastytrade
  * sends that is not in it is an error naming the order, never a default.
  *
- * Multi-leg orders (spreads) are out of scope while the ledger has no legs: such an order is
- * reported with its first leg's symbol, side, quantity and fills only.
+ * A multi-leg order (a spread) is reported with all its legs: its `size` is the number of units,
+ * each leg's ratio is the leg's quantity over the size, its side is the net direction
+ * (`price-effect` Debit: buy, Credit: sell) and its symbol the underlying. Each leg's fills are
+ * reported as fills of that leg.
  */
 
 export const tastytradeStatuses = [
@@ -82,6 +98,18 @@ const orderTypes: Record<string, OrderType> = {
 };
 const tastyOrderTypes: Record<OrderType, string> = { market: 'Market', limit: 'Limit', stop: 'Stop', stop_limit: 'Stop Limit' };
 
+/** What an action does to the holding: plain `Buy`/`Sell` (futures) say nothing. */
+const positionEffectsOf: Record<string, PositionEffect | null> = {
+  'Buy to Open': 'open',
+  'Buy to Close': 'close',
+  Buy: null,
+  'Sell to Open': 'open',
+  'Sell to Close': 'close',
+  Sell: null,
+};
+
+const priceEffects: Record<string, OrderSide> = { Debit: 'buy', Credit: 'sell' };
+
 const sides: Record<string, OrderSide> = {
   'Buy to Open': 'buy',
   'Buy to Close': 'buy',
@@ -101,59 +129,90 @@ export function assetClassOf(instrumentType: string, where: string): AssetClass 
   return lookup(instrumentClasses, instrumentType, 'instrument type', where);
 }
 
-/** The fills Fillbook counts for an order: the first leg's (see the note on multi-leg orders above). */
-export function countedFills(order: TastyOrder) {
-  return order.legs[0]!.fills ?? [];
-}
-
-export function tastyOrderReport(order: TastyOrder, now: string): VenueOrderReport {
-  const leg = order.legs[0]!;
-  const fills = countedFills(order);
-  const filled = fills.reduce((sum, f) => sum.plus(f.quantity), zero);
-  const notional = fills.reduce((sum, f) => sum.plus(f.quantity.times(f['fill-price'])), zero);
-  const type = lookup(orderTypes, order['order-type'], 'order type', order.id);
-  const updatedAt = order['updated-at'] ?? order['received-at'] ?? now;
-  return {
-    venueOrderId: order.id,
-    clientOrderId: order['external-identifier'] ?? null,
+/** A multi-leg order's legs in Fillbook's terms; null for a single-leg order. */
+export function tastyLegs(order: TastyOrder): OrderLeg[] | null {
+  if (order.legs.length === 1) return null;
+  const size = order.size;
+  if (size === null || size === undefined || !size.gt(0)) throw new Error(`tastytrade order ${order.id}: a multi-leg order without a positive size`);
+  return order.legs.map((leg) => ({
     symbol: leg.symbol,
     assetClass: assetClassOf(leg['instrument-type'], `order ${order.id}`),
     side: lookup(sides, leg.action, 'leg action', order.id),
+    ratio: leg.quantity.div(size),
+    positionEffect: lookup(positionEffectsOf, leg.action, 'leg action', order.id),
+  }));
+}
+
+function legProgress(leg: TastyLeg): LegProgress {
+  const fills = leg.fills ?? [];
+  return {
+    qtyFilled: fills.reduce((sum, f) => sum.plus(f.quantity), zero),
+    filledNotional: fills.reduce((sum, f) => sum.plus(f.quantity.times(f['fill-price'])), zero),
+  };
+}
+
+export function tastyOrderReport(order: TastyOrder, now: string): VenueOrderReport {
+  const first = order.legs[0]!;
+  const legs = tastyLegs(order);
+  const progress = order.legs.map(legProgress);
+  const type = lookup(orderTypes, order['order-type'], 'order type', order.id);
+  const updatedAt = order['updated-at'] ?? order['received-at'] ?? now;
+  // A spread with one leg filled and no complete unit is still partly filled (as in the ledger).
+  const anyFilled = progress.reduce((sum, p) => sum.plus(p.qtyFilled), zero);
+  const filled = legs === null ? progress[0]!.qtyFilled : completeUnits(legs, progress);
+  const single = progress[0]!;
+  return {
+    venueOrderId: order.id,
+    clientOrderId: order['external-identifier'] ?? null,
+    symbol: legs === null ? first.symbol : (order['underlying-symbol'] ?? first.symbol),
+    assetClass: legs === null || legs.every((l) => l.assetClass === legs[0]!.assetClass) ? assetClassOf(first['instrument-type'], `order ${order.id}`) : 'option',
+    side: legs === null ? lookup(sides, first.action, 'leg action', order.id) : spreadSide(order, legs),
     type,
     timeInForce: lookup(timesInForce, order['time-in-force'], 'time in force', order.id),
-    quantity: leg.quantity,
+    quantity: legs === null ? first.quantity : order.size!,
     limitPrice: type === 'limit' || type === 'stop_limit' ? (order.price ?? null) : null,
     stopPrice: order['stop-trigger'] ?? null,
-    status: mapTastytradeStatus(order, filled),
+    legs,
+    status: mapTastytradeStatus(order, anyFilled),
     filledQuantity: filled,
-    avgFillPrice: filled.isZero() ? null : averagePrice(notional, filled),
+    avgFillPrice: legs === null ? (single.qtyFilled.isZero() ? null : averagePrice(single.filledNotional, single.qtyFilled)) : netUnitPrice(legs, progress),
     reason: order['reject-reason'] ?? null,
     createdAt: order['received-at'] ?? updatedAt,
     updatedAt,
   };
 }
 
+/** A spread's net direction from its price effect; a market spread may have none, then its first leg's side. */
+function spreadSide(order: TastyOrder, legs: readonly OrderLeg[]): OrderSide {
+  const effect = order['price-effect'];
+  return effect === null || effect === undefined ? legs[0]!.side : lookup(priceEffects, effect, 'price effect', order.id);
+}
+
 /**
- * The order's fills as Fillbook fills. tastytrade puts no fee on a fill (fees arrive later as
- * transactions), so the fee is zero with no currency: the ledger's fees for tastytrade are not
- * complete until transactions are imported, which this adapter does not do yet.
+ * The order's fills as Fillbook fills: every leg's, with `leg` set for a multi-leg order.
+ * tastytrade puts no fee on a fill (fees arrive later as transactions), so the fee is zero with no
+ * currency: the ledger's fees for tastytrade are not complete until transactions are imported,
+ * which this adapter does not do yet.
  */
 export function tastyFillReports(order: TastyOrder): VenueFillReport[] {
-  const leg = order.legs[0]!;
-  const side = lookup(sides, leg.action, 'leg action', order.id);
-  return countedFills(order).map((f) => ({
-    execId: f['fill-id'],
-    venueOrderId: order.id,
-    clientOrderId: order['external-identifier'] ?? null,
-    symbol: leg.symbol,
-    side,
-    quantity: f.quantity,
-    price: f['fill-price'],
-    fee: zero,
-    feeCurrency: null,
-    liquidity: null,
-    executedAt: f['filled-at'],
-  }));
+  const multi = order.legs.length > 1;
+  return order.legs.flatMap((leg, i) => {
+    const side = lookup(sides, leg.action, 'leg action', order.id);
+    return (leg.fills ?? []).map((f) => ({
+      execId: f['fill-id'],
+      venueOrderId: order.id,
+      clientOrderId: order['external-identifier'] ?? null,
+      leg: multi ? i + 1 : null,
+      symbol: leg.symbol,
+      side,
+      quantity: f.quantity,
+      price: f['fill-price'],
+      fee: zero,
+      feeCurrency: null,
+      liquidity: null,
+      executedAt: f['filled-at'],
+    }));
+  });
 }
 
 export function tastyPositionReport(p: z.infer<typeof tastyPositionSchema>): VenuePositionReport {
@@ -162,32 +221,28 @@ export function tastyPositionReport(p: z.infer<typeof tastyPositionSchema>): Ven
 }
 
 /**
- * The order JSON tastytrade expects. Equity and option legs name their position effect: a buy
- * against a short position is `Buy to Close`, otherwise `Buy to Open` (and the mirror for sells);
- * futures legs are plain `Buy`/`Sell`. An order that would cross through zero is sent as a close
- * and tastytrade decides (it turns a close with no position left into an open by default).
+ * The order JSON tastytrade expects. Equity and option legs name their position effect: the leg's
+ * own when the order says it; otherwise a buy against a short position is `Buy to Close`, else
+ * `Buy to Open` (and the mirror for sells); futures legs are plain `Buy`/`Sell`. An order that
+ * would cross through zero is sent as a close and tastytrade decides (it turns a close with no
+ * position left into an open by default). A multi-leg order sends each leg's contracts (ratio x
+ * units) and its net price per unit, Debit for a buy and Credit for a sell.
  */
-export function tastyOrderBody(r: VenuePlaceRequest, heldNet: Decimal): Record<string, unknown> {
+export function tastyOrderBody(r: VenuePlaceRequest, heldNet: (symbol: string) => Decimal): Record<string, unknown> {
   const tif = tastyTimesInForce[r.timeInForce];
   if (tif === undefined) throw new VenueError('rejected', `tastytrade has no time in force ${r.timeInForce}; use day, gtc or ioc`);
-  const action =
-    r.assetClass === 'future'
-      ? r.side === 'buy'
-        ? 'Buy'
-        : 'Sell'
-      : r.side === 'buy'
-        ? heldNet.lt(0)
-          ? 'Buy to Close'
-          : 'Buy to Open'
-        : heldNet.gt(0)
-          ? 'Sell to Close'
-          : 'Sell to Open';
+  const legs: OrderLeg[] = r.legs ? [...r.legs] : [{ symbol: r.symbol, assetClass: r.assetClass, side: r.side, ratio: new Decimal(1), positionEffect: null }];
   const body: Record<string, unknown> = {
     'time-in-force': tif,
     'order-type': tastyOrderTypes[r.type],
     source: 'fillbook',
     'external-identifier': r.clientOrderId,
-    legs: [{ 'instrument-type': instrumentTypes[r.assetClass], symbol: r.symbol, quantity: r.quantity.toFixed(), action }],
+    legs: legs.map((leg) => ({
+      'instrument-type': instrumentTypes[leg.assetClass],
+      symbol: leg.symbol,
+      quantity: leg.ratio.times(r.quantity).toFixed(),
+      action: legAction(leg, heldNet),
+    })),
   };
   if (r.type === 'limit' || r.type === 'stop_limit') {
     if (r.limitPrice === null) throw new VenueError('rejected', `a ${r.type} order needs a limit price`);
@@ -199,4 +254,11 @@ export function tastyOrderBody(r: VenuePlaceRequest, heldNet: Decimal): Record<s
     body['stop-trigger'] = r.stopPrice.toFixed();
   }
   return body;
+}
+
+function legAction(leg: OrderLeg, heldNet: (symbol: string) => Decimal): string {
+  const buy = leg.side === 'buy';
+  if (leg.assetClass === 'future') return buy ? 'Buy' : 'Sell';
+  const effect = leg.positionEffect ?? (buy ? (heldNet(leg.symbol).lt(0) ? 'close' : 'open') : heldNet(leg.symbol).gt(0) ? 'close' : 'open');
+  return `${buy ? 'Buy' : 'Sell'} to ${effect === 'open' ? 'Open' : 'Close'}`;
 }

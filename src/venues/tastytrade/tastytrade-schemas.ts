@@ -74,6 +74,15 @@ export type TastyLeg = z.infer<typeof tastyLegSchema>;
  *    "editable":true,"edited":false,"external-identifier":"fb-3b1f0c2e","received-at":"2026-11-20T14:30:00.120+00:00",
  *    "updated-at":1795185000250,"legs":[{"instrument-type":"Equity","symbol":"AAPL","quantity":5,"remaining-quantity":5,
  *    "action":"Buy to Open","fills":[]}]}
+ * A vertical spread (two units of a bull call spread, net debit 3.00, the long leg filled, the short
+ * leg half filled); `size` counts spreads and each leg's `quantity` its own contracts:
+ *   {"id":81240,"account-number":"5WT00001","time-in-force":"Day","order-type":"Limit","size":"2","underlying-symbol":"SPY",
+ *    "underlying-instrument-type":"Equity","price":"3.0","price-effect":"Debit","status":"Live","external-identifier":"fb-77ac",
+ *    "received-at":"2026-11-20T14:30:00.120+00:00","updated-at":1795185000900,"legs":[
+ *    {"instrument-type":"Equity Option","symbol":"SPY   261218C00100000","quantity":2,"remaining-quantity":0,"action":"Buy to Open",
+ *     "fills":[{"fill-id":"1_TW::X9::20261120.1-F1","quantity":"2","fill-price":"5.0","filled-at":"2026-11-20T14:30:01.000+00:00"}]},
+ *    {"instrument-type":"Equity Option","symbol":"SPY   261218C00110000","quantity":2,"remaining-quantity":1,"action":"Sell to Open",
+ *     "fills":[{"fill-id":"1_TW::X9::20261120.1-F2","quantity":"1","fill-price":"2.0","filled-at":"2026-11-20T14:30:01.200+00:00"}]}]}
  */
 export const tastyOrderSchema = z.object({
   id: tastyId,
@@ -81,6 +90,7 @@ export const tastyOrderSchema = z.object({
   'time-in-force': z.string().min(1).max(20),
   'order-type': z.string().min(1).max(40),
   size: tastyDecimal.nullish(),
+  'underlying-symbol': z.string().max(64).nullish(),
   price: tastyDecimal.nullish(),
   'price-effect': z.string().max(20).nullish(),
   'stop-trigger': tastyDecimal.nullish(),

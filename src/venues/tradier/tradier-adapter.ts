@@ -172,6 +172,7 @@ export class TradierAdapter implements VenueAdapter {
         ...details,
         venueOrderId: orderId,
         clientOrderId: request.clientOrderId,
+        legs: null,
         status: 'submitted',
         filledQuantity: zero,
         avgFillPrice: null,

@@ -68,6 +68,7 @@ export class TradierFillJournal {
       execId: tradierExecId(o.orderId, cumulative),
       venueOrderId: o.orderId,
       clientOrderId: o.clientOrderId,
+      leg: null,
       symbol: o.symbol,
       side: o.side,
       quantity,

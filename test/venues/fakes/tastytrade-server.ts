@@ -102,10 +102,15 @@ export class FakeTastytrade {
     this.failures.push({ ...rule, remaining: count });
   }
 
-  /** Fills (part of) the first leg, as the market would; pushes the whole order unless `silent`. */
-  fill(orderId: string, quantity: string, price: string, options: { silent?: boolean } = {}): Json {
+  /**
+   * Fills (part of) one leg (the first unless `leg`, 1-based, says otherwise), as the market
+   * would; the order is Filled once every leg is. Pushes the whole order unless `silent`.
+   */
+  fill(orderId: string, quantity: string, price: string, options: { silent?: boolean; leg?: number } = {}): Json {
     const order = this.mustGet(orderId);
-    const leg = (order.json.legs as Json[])[0]!;
+    const legs = order.json.legs as Json[];
+    const leg = legs[(options.leg ?? 1) - 1];
+    if (leg === undefined) throw new Error(`fake tastytrade: order ${orderId} has no leg ${options.leg}`);
     const remaining = new Decimal(String(leg['remaining-quantity']));
     if (new Decimal(quantity).gt(remaining)) throw new Error(`fake tastytrade: order ${orderId} has ${remaining.toFixed()} left`);
     const fill = {
@@ -119,7 +124,7 @@ export class FakeTastytrade {
     };
     (leg.fills as Json[]).push(fill);
     leg['remaining-quantity'] = jsonQuantity(remaining.minus(quantity).toFixed());
-    const done = remaining.minus(quantity).isZero();
+    const done = legs.every((l) => new Decimal(String(l['remaining-quantity'])).isZero());
     this.change(order, { status: done ? 'Filled' : 'Live', ...(done ? { 'terminal-at': new Date().toISOString(), cancellable: false } : {}) }, options.silent);
     return fill;
   }
@@ -228,14 +233,22 @@ export class FakeTastytrade {
 
   private placeOrder(body: Json, context: string): [number, unknown] {
     const legs = body.legs as Json[] | undefined;
-    const leg = legs?.[0];
     const bad = (message: string): [number, unknown] => [400, { error: { code: 'validation_error', message, errors: [{ code: 'invalid', message }] } }];
-    if (leg === undefined || typeof leg.symbol !== 'string' || typeof leg.action !== 'string' || typeof leg['instrument-type'] !== 'string') return bad('legs[0] needs instrument-type, symbol, quantity and action');
+    if (!Array.isArray(legs) || legs.length === 0 || legs.length > 4) return bad('legs must hold 1 to 4 legs');
+    for (const [i, leg] of legs.entries()) {
+      if (typeof leg.symbol !== 'string' || typeof leg.action !== 'string' || typeof leg['instrument-type'] !== 'string') return bad(`legs[${i}] needs instrument-type, symbol, quantity and action`);
+      if (!['Buy to Open', 'Buy to Close', 'Sell to Open', 'Sell to Close', 'Buy', 'Sell'].includes(leg.action)) return bad(`legs[${i}].action is invalid`);
+      const quantity = String(leg.quantity);
+      if (!/^\d+(\.\d+)?$/.test(quantity) || new Decimal(quantity).lte(0)) return bad('quantity must be positive');
+    }
+    if (new Set(legs.map((l) => l.symbol)).size !== legs.length) return bad('legs must trade distinct symbols');
     if (!['Day', 'GTC', 'IOC', 'GTD', 'Ext', 'GTC Ext'].includes(body['time-in-force'] as string)) return bad('time-in-force is invalid');
     if (!['Limit', 'Market', 'Stop', 'Stop Limit'].includes(body['order-type'] as string)) return bad('order-type is invalid');
     if ((body['order-type'] === 'Limit' || body['order-type'] === 'Stop Limit') && (body.price === undefined || !['Debit', 'Credit'].includes(body['price-effect'] as string))) return bad('price and price-effect are required');
-    const quantity = String(leg.quantity);
-    if (!/^\d+(\.\d+)?$/.test(quantity) || new Decimal(quantity).lte(0)) return bad('quantity must be positive');
+    const first = legs[0]!;
+    // A spread's size is its number of units: the greatest common divisor of whole leg quantities.
+    const quantities = legs.map((l) => new Decimal(String(l.quantity)));
+    const size = legs.length === 1 ? quantities[0]!.toFixed() : quantities.reduce((a, b) => gcd(a, b)).toFixed();
     const id = String(this.nextOrderId++);
     const now = new Date().toISOString();
     const json: Json = {
@@ -243,9 +256,9 @@ export class FakeTastytrade {
       'account-number': this.accountNumber,
       'time-in-force': body['time-in-force'],
       'order-type': body['order-type'],
-      size: quantity,
-      'underlying-symbol': leg.symbol,
-      'underlying-instrument-type': leg['instrument-type'],
+      size,
+      'underlying-symbol': legs.length === 1 ? first.symbol : (first.symbol as string).split(' ')[0],
+      'underlying-instrument-type': legs.length === 1 ? first['instrument-type'] : 'Equity',
       ...(body.price !== undefined ? { price: String(body.price), 'price-effect': body['price-effect'] } : {}),
       ...(body['stop-trigger'] !== undefined ? { 'stop-trigger': String(body['stop-trigger']) } : {}),
       status: 'Routed',
@@ -255,7 +268,7 @@ export class FakeTastytrade {
       ...(body['external-identifier'] !== undefined ? { 'external-identifier': body['external-identifier'] } : {}),
       'received-at': now,
       'updated-at': this.tick(),
-      legs: [{ 'instrument-type': leg['instrument-type'], symbol: leg.symbol, quantity: jsonQuantity(quantity), 'remaining-quantity': jsonQuantity(quantity), action: leg.action, fills: [] }],
+      legs: legs.map((l) => ({ 'instrument-type': l['instrument-type'], symbol: l.symbol, quantity: jsonQuantity(String(l.quantity)), 'remaining-quantity': jsonQuantity(String(l.quantity)), action: l.action, fills: [] })),
     };
     const order: FakeOrder = { json, history: [structuredClone(json)] };
     this.orders.set(id, order);
@@ -291,12 +304,13 @@ export class FakeTastytrade {
   private positions(): Json[] {
     const net = new Map<string, { type: string; net: Decimal }>();
     for (const order of this.orders.values()) {
-      const leg = (order.json.legs as Json[])[0]!;
-      const sign = (leg.action as string).startsWith('Buy') ? 1 : -1;
-      for (const fill of leg.fills as Json[]) {
-        const held = net.get(leg.symbol as string) ?? { type: leg['instrument-type'] as string, net: new Decimal(0) };
-        held.net = held.net.plus(new Decimal(String(fill.quantity)).times(sign));
-        net.set(leg.symbol as string, held);
+      for (const leg of order.json.legs as Json[]) {
+        const sign = (leg.action as string).startsWith('Buy') ? 1 : -1;
+        for (const fill of leg.fills as Json[]) {
+          const held = net.get(leg.symbol as string) ?? { type: leg['instrument-type'] as string, net: new Decimal(0) };
+          held.net = held.net.plus(new Decimal(String(fill.quantity)).times(sign));
+          net.set(leg.symbol as string, held);
+        }
       }
     }
     return [...net.entries()].map(([symbol, p]) => ({
@@ -369,6 +383,11 @@ function send(res: http.ServerResponse, status: number, body: unknown): void {
   res.statusCode = status;
   res.setHeader('content-type', 'application/json');
   res.end(JSON.stringify(body));
+}
+
+function gcd(a: Decimal, b: Decimal): Decimal {
+  if (!a.isInteger() || !b.isInteger()) return Decimal.min(a, b);
+  return b.isZero() ? a : gcd(b, a.mod(b));
 }
 
 /** tastytrade sends whole quantities as JSON numbers and fractional ones as strings; the fake does the same. */

@@ -60,6 +60,8 @@ import {
   type DatabaseOptions,
   insertAccount,
   insertFillApplied,
+  isExecIdTaken,
+  type FillWrite,
   insertOrderCreated,
   selectGuardSnapshot,
   insertGuardedOrder,
@@ -703,17 +705,34 @@ export class Ledger {
       } catch {
         break; // refusals (overfill, status) are decided under the lock, on the order as it is then
       }
-      const written = await insertFillApplied(this.db, fill, next, encodeOrderEvent(filled(fill)));
+      let written: FillWrite;
+      try {
+        written = await insertFillApplied(this.db, fill, next, encodeOrderEvent(filled(fill)));
+      } catch (error) {
+        if (isExecIdTaken(error)) return this.redeliveryOf(this.db, order, fill, request.fee !== null);
+        throw error;
+      }
       if (written === 'applied') {
         this.recentOrders.remember(next);
         return { outcome: 'recorded', order: next, fill };
       }
-      if (written === 'exec_id_taken') return this.redeliveryOf(this.db, order, fill, request.fee !== null);
       this.recentOrders.forget(order.id);
     }
 
     const { accountId, key } = located ?? (await this.resolve(ref));
     if (located === undefined) await authorize?.(accountId);
+    return this.recordFillLocked(accountId, key, fillOf, filled, request.fee !== null).catch(async (error: unknown) => {
+      // The exec id was taken by a fill on another order that committed after the lookup under
+      // the lock: the transaction is rolled back, and the redelivery is judged outside it.
+      if (!isExecIdTaken(error)) throw error;
+      const order = (await selectOrder(this.db, accountId, key))?.order;
+      if (order === undefined) throw orderNotFound(ref);
+      return this.redeliveryOf(this.db, order, fillOf(order), request.fee !== null);
+    });
+  }
+
+  /** A fill decided under the order's row lock: refusals, quarantine and redeliveries included. */
+  private async recordFillLocked(accountId: string, key: OrderKey, fillOf: (order: Order) => Fill, filled: (fill: Fill) => OrderEvent, deliveredHasFee: boolean): Promise<FillOutcome> {
     return this.db.transaction(async (tx): Promise<FillOutcome> => {
       const order = await this.lockOrder(tx, accountId, key);
       const fill = fillOf(order);
@@ -723,14 +742,15 @@ export class Ledger {
         next = applyOrderEvent(order, event);
       } catch (error) {
         const recorded = await selectFillByExecId(tx, accountId, fill.execId);
-        if (recorded !== undefined) return this.redelivery(tx, order, recorded, fill, request.fee !== null);
+        if (recorded !== undefined) return this.redelivery(tx, order, recorded, fill, deliveredHasFee);
         if (isFillbookError(error, 'FILLBOOK_ERR_OVERFILL')) return this.quarantine(tx, 'overfill', fill, error);
         if (isFillbookError(error, 'FILLBOOK_ERR_INVALID_TRANSITION')) return this.quarantine(tx, 'refused_transition', fill, error);
         throw error;
       }
-      const written = await insertFillApplied(tx, fill, next, encodeOrderEvent(event));
-      if (written === 'stale') throw new Error(`order ${order.id} changed under its row lock`);
-      if (written === 'exec_id_taken') return this.redeliveryOf(tx, order, fill, request.fee !== null);
+      // Looked up first, as a failed statement would abort the transaction.
+      const recorded = await selectFillByExecId(tx, accountId, fill.execId);
+      if (recorded !== undefined) return this.redelivery(tx, order, recorded, fill, deliveredHasFee);
+      if ((await insertFillApplied(tx, fill, next, encodeOrderEvent(event))) === 'stale') throw new Error(`order ${order.id} changed under its row lock`);
       return { outcome: 'recorded', order: next, fill };
     }).then((outcome) => {
       if (!('error' in outcome)) this.recentOrders.remember(outcome.order);

@@ -1,5 +1,5 @@
 import type { Fill, Order, StoredEventFields } from '../domain/index.js';
-import type { SqlClient } from './database.js';
+import { constraintOf, type SqlClient, sqlState, sqlStateOf } from './database.js';
 import { fillColumns, fillFromRow, fillValues, orderColumns, orderFromRow, orderValues, placeholders, type Row, toIso } from './order-rows.js';
 
 /**
@@ -253,45 +253,43 @@ const recordFillSql = (() => {
   const sets = fillChangedColumns.map((c) => `${c} = $${++n}`).join(', ');
   const event = `$${++n}, $${++n}, $${++n}, $${++n}, $${++n}, $${++n}`;
   const readVersion = `$${++n}`;
-  return `with current as (
-      select account_id, id from orders where account_id = ${account} and id = ${orderId} and version = ${readVersion} for update
+  // No ON CONFLICT on the fill: a taken exec id fails the whole statement, order update included.
+  return `with changed as (
+      update orders set ${sets} where account_id = ${account} and id = ${orderId} and version = ${readVersion} returning account_id, id
     ), fill as (
-      insert into fills (${fillColumns.join(', ')}) select ${fillParams} from current
-      on conflict (account_id, exec_id) do nothing returning account_id, order_id
-    ), changed as (
-      update orders o set ${sets} from fill where o.account_id = fill.account_id and o.id = fill.order_id returning o.id
+      insert into fills (${fillColumns.join(', ')}) select ${fillParams} from changed returning account_id, order_id
     ), event as (
       insert into order_events (account_id, order_id, seq, type, source, occurred_at, recorded_at, payload)
       select account_id, order_id, ${event} from fill returning seq
     )
-    select (select count(*) from current)::int as current, (select count(*) from event)::int as applied`;
+    select count(*)::int as applied from event`;
 })();
 
-/**
- * What writing a fill did: `applied` (fill, order and event written), `exec_id_taken` (the exec id
- * was already recorded; nothing changed) or `stale` (the order changed since it was read; nothing
- * changed: read it again).
- */
-export type FillWrite = 'applied' | 'exec_id_taken' | 'stale';
+/** What writing a fill did: `applied` (fill, order and event written) or `stale` (the order changed since it was read; nothing written: read it again). */
+export type FillWrite = 'applied' | 'stale';
 
 /**
  * Records a fill, the order it changes and the order's event in one statement, if the order is
- * still at the version the caller read (`order.version - 1`): the statement locks the order row and
- * checks the version, so a caller needs no transaction around its read and this write. The order
- * update and the event only happen when the fill was new.
+ * still at the version the caller read (`order.version - 1`): a compare-and-set, so a caller needs
+ * no transaction around its read and this write. When the exec id is already recorded the
+ * statement fails as a whole and changes nothing (see `isExecIdTaken`); in a transaction, that
+ * aborts the transaction.
  */
 export async function insertFillApplied(sql: SqlClient, fill: Fill, order: Order, event: StoredEventFields): Promise<FillWrite> {
   const values = orderValues(order);
   const byColumn = new Map(orderColumns.map((c, i) => [c, values[i]]));
-  const rows = await sql.query<{ current: number; applied: number }>(recordFillSql, [
+  const rows = await sql.query<{ applied: number }>(recordFillSql, [
     ...fillValues(fill),
     ...fillChangedColumns.map((c) => byColumn.get(c)),
     order.version, event.type, event.source, event.at, event.recordedAt, JSON.stringify(event.payload),
     order.version - 1,
   ]);
-  const row = rows[0];
-  if (row === undefined || row.current === 0) return 'stale';
-  return row.applied === 1 ? 'applied' : 'exec_id_taken';
+  return rows[0]?.applied === 1 ? 'applied' : 'stale';
+}
+
+/** Whether an error is the fills' unique exec id refusing a second fill with the same exec id. */
+export function isExecIdTaken(error: unknown): boolean {
+  return sqlStateOf(error) === sqlState.uniqueViolation && (constraintOf(error)?.includes('exec_id') ?? false);
 }
 
 export async function selectFillByExecId(sql: SqlClient, accountId: string, execId: string): Promise<Fill | undefined> {

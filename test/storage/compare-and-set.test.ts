@@ -60,7 +60,7 @@ describeEachEngine('compare-and-set writes', (h) => {
     const account = await ledger.createAccount({ name: 'cas fill', venue: 'manual' });
     const { order } = await ledger.recordOrder({ accountId: account.id, symbol: 'AAPL', side: 'buy', type: 'limit', quantity: '10', limitPrice: '100' });
 
-    const race = interleaved(db, 'with current as', async () => {
+    const race = interleaved(db, 'with changed as', async () => {
       await ledger.recordFill({ order: { orderId: order.id }, execId: 'other-channel', quantity: '4', price: '100' });
     });
     const racing = await Ledger.open({ database: race.db });
@@ -82,7 +82,7 @@ describeEachEngine('compare-and-set writes', (h) => {
     const account = await ledger.createAccount({ name: 'cas overfill', venue: 'manual' });
     const { order } = await ledger.recordOrder({ accountId: account.id, symbol: 'AAPL', side: 'buy', type: 'limit', quantity: '10', limitPrice: '100' });
 
-    const race = interleaved(db, 'with current as', async () => {
+    const race = interleaved(db, 'with changed as', async () => {
       await ledger.recordFill({ order: { orderId: order.id }, execId: 'first', quantity: '8', price: '100' });
     });
     const racing = await Ledger.open({ database: race.db });

@@ -24,6 +24,9 @@ export function isWorking(status: OrderStatus): boolean {
   return !isTerminal(status) && status !== 'failed';
 }
 
+/** The working statuses as a list, for storage to select working orders by (`isWorking` is the rule). */
+export const workingStatuses: readonly OrderStatus[] = orderStatuses.filter(isWorking);
+
 export function isOrderStatus(value: unknown): value is OrderStatus {
   return typeof value === 'string' && (orderStatuses as readonly string[]).includes(value);
 }

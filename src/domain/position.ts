@@ -272,19 +272,7 @@ export function positionExposure(orders: readonly GuardOrder[]): PositionExposur
  * working exits never exceed the open quantity; working protective orders of one kind never do either.
  */
 export function checkExposure(position: PositionSpec, exposure: PositionExposure, request: ExposureRequest): void {
-  if (request.symbol !== position.symbol) {
-    throw new FillbookError('FILLBOOK_ERR_INVALID_INPUT', `position ${position.id} trades ${position.symbol}; the order is for ${request.symbol}`, {
-      field: 'symbol',
-      position_id: position.id,
-    });
-  }
-  const expectedSide = sideForRole(position.side, request.role);
-  if (request.side !== expectedSide) {
-    throw new FillbookError('FILLBOOK_ERR_INVALID_INPUT', `an ${request.role} order for a ${position.side} position must ${expectedSide}; got ${request.side}`, {
-      field: 'side',
-      position_id: position.id,
-    });
-  }
+  checkFitsPosition(position, request);
   const working = exposure.working[request.role];
   const requested = formatDecimal(request.quantity);
   if (request.role === 'entry') {
@@ -306,5 +294,22 @@ export function checkExposure(position: PositionSpec, exposure: PositionExposure
       `${request.role} refused for position ${position.id}: open ${formatDecimal(open)}, working ${request.role} ${formatDecimal(working)}, requested ${requested}; ${request.role} orders may not exceed the open quantity`,
       { position_id: position.id, role: request.role, open: formatDecimal(open), working: formatDecimal(working), requested },
     );
+  }
+}
+
+/** What the guard checks without the position's orders: the order trades the position's symbol, on the side its role needs. */
+export function checkFitsPosition(position: PositionSpec, request: Pick<ExposureRequest, 'role' | 'side' | 'symbol'>): void {
+  if (request.symbol !== position.symbol) {
+    throw new FillbookError('FILLBOOK_ERR_INVALID_INPUT', `position ${position.id} trades ${position.symbol}; the order is for ${request.symbol}`, {
+      field: 'symbol',
+      position_id: position.id,
+    });
+  }
+  const expectedSide = sideForRole(position.side, request.role);
+  if (request.side !== expectedSide) {
+    throw new FillbookError('FILLBOOK_ERR_INVALID_INPUT', `an ${request.role} order for a ${position.side} position must ${expectedSide}; got ${request.side}`, {
+      field: 'side',
+      position_id: position.id,
+    });
   }
 }

@@ -28,6 +28,10 @@ import {
   symbolCharsMax,
   isOneOf,
   checkExposure,
+  checkFitsPosition,
+  decimalFromSql,
+  type PositionExposure,
+  workingStatuses,
   positionExposure,
   positionRoles,
   type PositionRole,
@@ -65,6 +69,7 @@ import {
   insertOrderCreated,
   selectGuardSnapshot,
   insertGuardedOrder,
+  type StoredExposure,
   lockPositionForGuard,
   selectOrderById,
   insertOrderEvent,
@@ -101,7 +106,7 @@ import {
   type StoredOrderEvent,
   updateOrder,
 } from '../storage/index.js';
-import { RecentOrders } from './recent-orders.js';
+import { type KnownPosition, recentOrders, recentPositions } from './recent-copies.js';
 
 export type Account = AccountRecord;
 
@@ -217,10 +222,10 @@ export interface LedgerOptions extends DatabaseOptions {
 
 const brokerOrderIdCharsMax = 128;
 /**
- * Compare-and-set attempts of a guarded placement before it queues on the position's row lock. On
- * a position only one client trades, the first attempt succeeds. On a busy one a second attempt
- * mostly fails again, after waiting behind the lock holders' commits (measured: bench/order-guard.ts,
- * one shared position), so the first stale attempt goes straight to the lock's queue.
+ * Compare-and-set attempts of a guarded placement after the first one, made from this process's
+ * recent copy of the position, went stale: one, from a fresh read. On a busy position a further
+ * attempt mostly fails again after waiting behind the lock holders' commits (measured:
+ * bench/order-guard.ts, one shared position), so the next stale attempt queues on the row lock.
  */
 const guardAttemptsOptimisticMax = 1;
 /**
@@ -228,8 +233,8 @@ const guardAttemptsOptimisticMax = 1;
  * process's recent copy, the next reads it), then the order's row lock.
  */
 const fillAttemptsOptimisticMax = 2;
-/** Orders kept as recent copies for the fill path (a few KiB each). */
-export const recentOrdersMax = 10_000;
+/** Orders, and positions, kept as recent copies for the fill and guard paths (a few KiB each). */
+export const recentCopiesMax = 10_000;
 
 /**
  * The ledger library: what the HTTP service and the CLI call. Every write is one transaction that
@@ -241,7 +246,8 @@ export class Ledger {
   private readonly clock: () => Date;
 
   private readonly observers: LedgerObserver[] = [];
-  private readonly recentOrders = new RecentOrders(recentOrdersMax);
+  private readonly recentOrders = recentOrders(recentCopiesMax);
+  private readonly recentPositions = recentPositions(recentCopiesMax);
 
   private constructor(db: Database, ownsDatabase: boolean, clock: () => Date) {
     this.db = db;
@@ -325,12 +331,7 @@ export class Ledger {
     const valid = validateOrderRequest(request);
     try {
       if (valid.positionId === null) return await this.recordStandaloneOrder(valid, source);
-      for (let attempt = 0; attempt < guardAttemptsOptimisticMax; attempt++) {
-        const placed = await this.placeGuardedOptimistically(valid, valid.positionId, source);
-        if (placed !== 'stale') return placed;
-      }
-      // The position is busy: queue on its row lock instead of reading again.
-      return await this.placeGuardedLocked(valid, valid.positionId, source);
+      return await this.placeGuarded(valid, valid.positionId, source);
     } catch (error) {
       if (sqlStateOf(error) === sqlState.foreignKeyViolation && constraintOf(error)?.includes('account')) throw accountNotFound(valid.accountId);
       throw error;
@@ -345,23 +346,56 @@ export class Ledger {
   }
 
   /**
-   * The guard without a lock held across round trips: one read (position, its orders, its guard
-   * version), the decision in the domain, one compare-and-set write that succeeds only if no guarded
-   * write touched the position in between. `stale` when one did.
+   * The guard without a lock held across round trips. The order is written by one statement that
+   * checks the position's guard version (compare-and-set) and the exposure guard together (see
+   * `insertGuardedOrder`). The version comes from this process's recent copy of the position when it
+   * has one (one round trip), else from a read that also lets the domain refuse early and name the
+   * replay (two). A stale version is read again once; a second stale one, or a first read, queues on
+   * the position's row lock instead: on a busy position a retry mostly fails again.
    */
-  private async placeGuardedOptimistically(valid: ValidOrderRequest, positionId: string, source: EventSource): Promise<RecordOrderResult | 'stale'> {
-    const snapshot = await selectGuardSnapshot(this.db, valid.accountId, positionId, valid.clientOrderId);
-    if (snapshot === undefined) throw positionNotFound(positionId);
-    const fields = { ...valid, assetClass: valid.assetClass ?? snapshot.position.assetClass };
-    if (snapshot.replay && valid.clientOrderId !== null) {
-      return { order: await this.replayed(this.db, valid.accountId, valid.clientOrderId, orderFingerprint(fields)), created: false };
+  private async placeGuarded(valid: ValidOrderRequest, positionId: string, source: EventSource): Promise<RecordOrderResult> {
+    const recent = this.recentPositions.get(positionId);
+    let known = recent?.position.accountId === valid.accountId ? recent : undefined;
+    const attempts = known === undefined ? 1 : guardAttemptsOptimisticMax + 1;
+    for (let attempt = 0; attempt < attempts; attempt++) {
+      if (known === undefined) {
+        const snapshot = await selectGuardSnapshot(this.db, valid.accountId, positionId, valid.clientOrderId);
+        if (snapshot === undefined) throw positionNotFound(positionId);
+        known = { position: snapshot.position, guardVersion: BigInt(snapshot.guardVersion) };
+        this.recentPositions.remember(known);
+        const fields = { ...valid, assetClass: valid.assetClass ?? snapshot.position.assetClass };
+        if (snapshot.replay && valid.clientOrderId !== null) {
+          return { order: await this.replayed(this.db, valid.accountId, valid.clientOrderId, orderFingerprint(fields)), created: false };
+        }
+        checkGuard(snapshot.position, snapshot.orders, fields);
+      }
+      const placed = await this.insertGuarded(valid, known, source);
+      if (placed !== 'stale') return placed;
+      this.recentPositions.forget(positionId);
+      known = undefined;
     }
-    checkGuard(snapshot.position, snapshot.orders, fields);
+    return this.placeGuardedLocked(valid, positionId, source);
+  }
+
+  /** One guarded insert against a known position version: placed, refused with the domain's numbers, or stale. */
+  private async insertGuarded(valid: ValidOrderRequest, known: KnownPosition, source: EventSource): Promise<RecordOrderResult | 'stale'> {
+    const { position } = known;
+    const fields = { ...valid, assetClass: valid.assetClass ?? position.assetClass };
+    if (!isOneOf(positionRoles, fields.role)) throw invalid('role', `must be one of ${positionRoles.join(', ')} for an order of a position`);
+    checkFitsPosition(position, { role: fields.role, side: fields.side, symbol: fields.symbol });
     const { order, fingerprint, created } = this.newOrder(fields, source);
-    const written = await insertGuardedOrder(this.db, order, fingerprint, encodeOrderEvent(created), snapshot.guardVersion);
-    if (written === 'stale') return 'stale';
-    if (written === 'created') return { order, created: true };
-    return { order: await this.replayed(this.db, order.accountId, order.clientOrderId, fingerprint), created: false };
+    const written = await insertGuardedOrder(this.db, order, fingerprint, encodeOrderEvent(created), known.guardVersion.toString(), workingStatuses);
+    if (written.outcome === 'stale') return 'stale';
+    this.recentPositions.remember({ position, guardVersion: known.guardVersion + 1n });
+    if (written.outcome === 'created') return { order, created: true };
+    if (written.outcome === 'client_order_id_taken') return { order: await this.replayed(this.db, order.accountId, order.clientOrderId, fingerprint), created: false };
+    // No room: a replay of an order recorded before is still answered with the original.
+    if (valid.clientOrderId !== null) {
+      const existing = await selectOrder(this.db, valid.accountId, { by: 'client_order_id', value: valid.clientOrderId });
+      if (existing !== undefined) return { order: sameRequest(existing, valid.clientOrderId, fingerprint), created: false };
+    }
+    checkExposure(position, exposureOf(written.exposure), { role: fields.role, side: fields.side, symbol: fields.symbol, quantity: fields.quantity });
+    throw new Error(`the exposure guard in SQL refused order ${order.clientOrderId} for position ${position.id}, which the domain's guard accepts`);
   }
 
   /** The guard under the position's row lock, held from the read to the commit. */
@@ -830,6 +864,21 @@ export class Ledger {
     if (found === undefined) throw orderNotFound({ accountId, key });
     return found.order;
   }
+}
+
+/** The exposure the guarded insert saw, in the domain's terms. */
+function exposureOf(stored: StoredExposure): PositionExposure {
+  const entered = decimalFromSql(stored.entered);
+  return {
+    qtyEntered: entered,
+    qtyOpen: entered.minus(decimalFromSql(stored.exited)),
+    working: {
+      entry: decimalFromSql(stored.working.entry),
+      exit: decimalFromSql(stored.working.exit),
+      stop_loss: decimalFromSql(stored.working.stop_loss),
+      take_profit: decimalFromSql(stored.working.take_profit),
+    },
+  };
 }
 
 /** The exposure guard for a new order of a position (the role check first). */

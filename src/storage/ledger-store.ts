@@ -1,4 +1,4 @@
-import type { Fill, Order, StoredEventFields } from '../domain/index.js';
+import { type Fill, type Order, positionRoles, type StoredEventFields } from '../domain/index.js';
 import { constraintOf, type SqlClient, sqlState, sqlStateOf } from './database.js';
 import { fillColumns, fillFromRow, fillValues, orderColumns, orderFromRow, orderValues, placeholders, type Row, toIso } from './order-rows.js';
 
@@ -79,34 +79,70 @@ export async function insertOrderCreated(sql: SqlClient, order: Order, fingerpri
 
 const insertGuardedOrderSql = (() => {
   const n = orderColumns.length + 1;
-  const account = `$${orderColumns.indexOf('account_id') + 1}`;
-  const position = `$${orderColumns.indexOf('position_id') + 1}`;
+  const param = (column: (typeof orderColumns)[number]) => `$${orderColumns.indexOf(column) + 1}`;
+  const [account, position, role, quantity] = [param('account_id'), param('position_id'), param('role'), param('quantity')];
+  const guardVersion = `$${n + 6}`;
+  const working = `$${n + 7}::text[]`;
+  const workingSums = positionRoles
+    .map((r) => `coalesce(sum(quantity - qty_filled) filter (where role = '${r}' and status = any(${working})), 0) as working_${r}`)
+    .join(',\n             ');
   return `with claim as (
       update positions set guard_version = guard_version + 1
-      where account_id = ${account} and id = ${position} and guard_version = $${n + 6} returning account_id
+      where account_id = ${account} and id = ${position} and guard_version = ${guardVersion} returning target_quantity
+    ), exposure as (
+      select coalesce(sum(qty_filled) filter (where role = 'entry'), 0) as entered,
+             coalesce(sum(qty_filled) filter (where role <> 'entry'), 0) as exited,
+             ${workingSums}
+      from orders where account_id = ${account} and position_id = ${position}
+    ), room as (
+      select case ${role}
+               when 'entry' then c.target_quantity - e.entered - e.working_entry
+               when 'exit' then greatest(e.entered - e.exited, 0) - e.working_exit
+               when 'stop_loss' then greatest(e.entered - e.exited, 0) - e.working_stop_loss
+               when 'take_profit' then greatest(e.entered - e.exited, 0) - e.working_take_profit
+             end as room
+      from claim c, exposure e
     ), created as (
       insert into orders (${orderColumns.join(', ')}, request_fingerprint)
-      select ${placeholders(orderColumns.length)}, $${n} from claim
+      select ${placeholders(orderColumns.length)}, $${n} from room where ${quantity} <= room.room
       on conflict (account_id, client_order_id) do nothing returning account_id, id
     ), event as (
       insert into order_events (account_id, order_id, seq, type, source, occurred_at, recorded_at, payload)
       select account_id, id, 1, $${n + 1}, $${n + 2}, $${n + 3}, $${n + 4}, $${n + 5} from created
       returning order_id
     )
-    select (select count(*) from claim)::int as claimed, (select count(*) from event)::int as created`;
+    select (select count(*) from claim)::int as claimed, (select count(*) from room where ${quantity} <= room.room)::int as fits,
+      (select count(*) from event)::int as created, e.entered::text as entered, e.exited::text as exited,
+      ${positionRoles.map((r) => `e.working_${r}::text as working_${r}`).join(', ')}
+    from exposure e`;
 })();
 
+/** The position's exposure as the guarded insert saw it: decimal strings. */
+export interface StoredExposure {
+  entered: string;
+  exited: string;
+  working: Record<(typeof positionRoles)[number], string>;
+}
+
 /**
- * What inserting a guarded order did: `created`, `client_order_id_taken` (nothing inserted) or
- * `stale` (the position's guard version moved since it was read; nothing inserted: read again).
+ * What a guarded insert did: `created`; `client_order_id_taken` (it fitted, nothing inserted);
+ * `no_room` (the order does not fit the position's exposure as the statement saw it; nothing
+ * inserted); or `stale` (the position's guard version moved since the caller saw it; nothing
+ * inserted: read again).
  */
-export type GuardedOrderWrite = 'created' | 'client_order_id_taken' | 'stale';
+export type GuardedOrderWrite =
+  | { outcome: 'created' | 'client_order_id_taken' | 'no_room'; exposure: StoredExposure }
+  | { outcome: 'stale' };
 
 /**
  * Inserts an order of a position and its created event in one statement, if the position's guard
- * version is still `guardVersion` (the one the guard's read saw), and bumps it: a compare-and-set
- * that makes concurrent placements on one position see one another without a lock held between
- * the guard's read and this write.
+ * version is still `guardVersion` and the order fits the position's exposure, and bumps the version.
+ * The version is a compare-and-set: when it holds, no guarded write (a new order, a retry, an
+ * amendment) touched the position since the caller saw it, and the statement's own read of the
+ * position's orders saw every one that did. The room is the duplicate-exposure guard of
+ * `checkExposure` (src/domain/position.ts) written as SQL so that placement is one round trip; the
+ * caller checks the exposure returned with the domain's function, and a property test holds the
+ * two to the same decisions (test/storage/guard-sql.property.test.ts).
  */
 export async function insertGuardedOrder(
   sql: SqlClient,
@@ -114,14 +150,21 @@ export async function insertGuardedOrder(
   fingerprint: string,
   event: StoredEventFields,
   guardVersion: string,
+  workingStatuses: readonly string[],
 ): Promise<GuardedOrderWrite> {
   if (order.positionId === null) throw new Error(`order ${order.id} has no position to guard`);
-  const rows = await sql.query<{ claimed: number; created: number }>(insertGuardedOrderSql, [
-    ...orderValues(order), fingerprint, event.type, event.source, event.at, event.recordedAt, JSON.stringify(event.payload), guardVersion,
+  const rows = await sql.query<Record<string, unknown>>(insertGuardedOrderSql, [
+    ...orderValues(order), fingerprint, event.type, event.source, event.at, event.recordedAt, JSON.stringify(event.payload), guardVersion, workingStatuses,
   ]);
   const row = rows[0];
-  if (row === undefined || row.claimed === 0) return 'stale';
-  return row.created === 1 ? 'created' : 'client_order_id_taken';
+  if (row === undefined || row.claimed === 0) return { outcome: 'stale' };
+  const exposure: StoredExposure = {
+    entered: row.entered as string,
+    exited: row.exited as string,
+    working: { entry: row.working_entry as string, exit: row.working_exit as string, stop_loss: row.working_stop_loss as string, take_profit: row.working_take_profit as string },
+  };
+  if (row.fits === 0) return { outcome: 'no_room', exposure };
+  return { outcome: row.created === 1 ? 'created' : 'client_order_id_taken', exposure };
 }
 
 const mutableOrderColumns = orderColumns.filter((c) => c !== 'account_id' && c !== 'id');

@@ -119,4 +119,20 @@ describeEachEngine('compare-and-set writes', (h) => {
     expect(detail.events.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6]);
     expect(await ledger.replayOrder({ orderId: order.id })).toEqual(detail.order);
   });
+
+  it('two instances placing entries on one position: a recent copy made stale by the other instance is caught', async () => {
+    const { ledger, db } = h();
+    const other = await Ledger.open({ database: db });
+    const account = await ledger.createAccount({ name: 'two guards', venue: 'paper' });
+    const { position } = await ledger.createPosition({ accountId: account.id, signalId: 'two-guards', symbol: 'AAPL', side: 'long', targetQuantity: '10' });
+    const entry = (quantity: string) => ({ accountId: account.id, positionId: position.id, role: 'entry' as const, symbol: 'AAPL', side: 'buy' as const, type: 'market' as const, quantity });
+
+    await ledger.recordOrder(entry('4')); // this instance now knows the position's guard version
+    await other.recordOrder(entry('4')); // ... which the other instance moves on
+    const error = await ledger.recordOrder(entry('4')).then(() => undefined, (e: unknown) => e);
+    expect(isFillbookError(error, 'FILLBOOK_ERR_EXPOSURE_EXCEEDED')).toBe(true);
+    expect((error as { details: Record<string, string> }).details).toMatchObject({ target: '10', working: '8', requested: '4' });
+    expect((await ledger.recordOrder(entry('2'))).created).toBe(true);
+    expect((await ledger.listOrders(account.id)).map((o) => o.quantity.toFixed())).toEqual(['4', '4', '2']);
+  });
 });

@@ -1,0 +1,55 @@
+import type { Order, PositionSpec } from '../domain/index.js';
+
+/**
+ * What this process last read or wrote of some rows, by id: a guess at their current state that
+ * saves a read before a write. A guess is never trusted alone: the write it feeds is a
+ * compare-and-set on the row's version (an order's `version` for a fill, a position's
+ * `guard_version` for a guarded order), so a guess made stale by another process or instance fails
+ * that write, is forgotten, and the row is read again. The database stays the only place where
+ * writers coordinate; these maps only make the common case (this instance made the row's last
+ * change) one round trip instead of two. Bounded, least recently used out first.
+ */
+export class RecentCopies<T> {
+  private readonly byId = new Map<string, T>();
+
+  constructor(
+    private readonly entriesMax: number,
+    private readonly idOf: (copy: T) => string,
+    private readonly versionOf: (copy: T) => bigint,
+  ) {}
+
+  get(id: string): T | undefined {
+    const copy = this.byId.get(id);
+    if (copy !== undefined) {
+      this.byId.delete(id);
+      this.byId.set(id, copy);
+    }
+    return copy;
+  }
+
+  remember(copy: T): void {
+    const id = this.idOf(copy);
+    const known = this.byId.get(id);
+    // Out-of-order completions of concurrent calls must not put an older version back.
+    if (known !== undefined && this.versionOf(known) > this.versionOf(copy)) return;
+    this.byId.delete(id);
+    this.byId.set(id, copy);
+    if (this.byId.size > this.entriesMax) {
+      const oldest = this.byId.keys().next();
+      if (oldest.done !== true) this.byId.delete(oldest.value);
+    }
+  }
+
+  forget(id: string): void {
+    this.byId.delete(id);
+  }
+}
+
+/** A position's fixed fields and its guard version as last seen (see `insertGuardedOrder`). */
+export interface KnownPosition {
+  position: PositionSpec;
+  guardVersion: bigint;
+}
+
+export const recentOrders = (entriesMax: number) => new RecentCopies<Order>(entriesMax, (o) => o.id, (o) => BigInt(o.version));
+export const recentPositions = (entriesMax: number) => new RecentCopies<KnownPosition>(entriesMax, (p) => p.position.id, (p) => p.guardVersion);

@@ -23,7 +23,7 @@ export async function openPostgresDatabase(url: string, poolSize = poolSizeDefau
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
   // An idle client that loses its connection must not crash the process; the next query reconnects.
   pool.on('error', () => {});
-  const client = (q: pg.Pool | pg.PoolClient): SqlClient => ({
+  const client = (q: pg.PoolClient): SqlClient => ({
     async query<Row>(text: string, params: readonly unknown[] = []) {
       // Statements with parameters run as named prepared statements: each connection parses and
       // plans one once, not on every call (the statements are fixed strings, so their names are too).
@@ -34,23 +34,50 @@ export async function openPostgresDatabase(url: string, poolSize = poolSizeDefau
       await q.query(script);
     },
   });
+  /**
+   * A statement outside a transaction, on a pooled connection. Unlike `pool.query`, a statement the
+   * server refused (a unique violation: a redelivered exec id) gives its connection back to the pool
+   * instead of closing it: the connection is fine, and a new one costs a backend process and every
+   * prepared statement again. Only a connection that failed itself is dropped.
+   */
+  async function onPooledConnection<T>(run: (connection: SqlClient) => Promise<T>): Promise<T> {
+    const connection = await pool.connect();
+    let broken: Error | undefined;
+    try {
+      return await run(client(connection));
+    } catch (error) {
+      if (!refusedByServer(error)) broken = error instanceof Error ? error : new Error(String(error));
+      throw error;
+    } finally {
+      connection.release(broken);
+    }
+  }
+  const pooled: SqlClient = {
+    query: <Row>(text: string, params?: readonly unknown[]) => onPooledConnection((c) => c.query<Row>(text, params)),
+    exec: (script: string) => onPooledConnection((c) => c.exec(script)),
+  };
+
   await pool.query('select 1');
 
   async function transaction<T>(work: (tx: SqlClient) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       const connection = await pool.connect();
+      // A connection whose rollback fails is dropped; one that rolled back is as good as new.
+      let broken: Error | undefined;
       try {
         await connection.query('begin');
         const result = await work(client(connection));
         await connection.query('commit');
         return result;
       } catch (error) {
-        await connection.query('rollback').catch(() => {});
+        await connection.query('rollback').catch((rollbackError: unknown) => {
+          broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+        });
         const state = sqlStateOf(error);
         const retryable = state === sqlState.serializationFailure || state === sqlState.deadlockDetected;
         if (!retryable || attempt >= transactionAttemptsMax) throw error;
       } finally {
-        connection.release();
+        connection.release(broken);
       }
     }
   }
@@ -71,5 +98,10 @@ export async function openPostgresDatabase(url: string, poolSize = poolSizeDefau
     }
   }
 
-  return { engine: 'postgres', ...client(pool), transaction, withAdvisoryLock, close: () => pool.end() };
+  return { engine: 'postgres', ...pooled, transaction, withAdvisoryLock, close: () => pool.end() };
+}
+
+/** An error the server answered with, on a connection that stays usable (not a FATAL or PANIC one). */
+function refusedByServer(error: unknown): boolean {
+  return error instanceof pg.DatabaseError && error.severity !== 'FATAL' && error.severity !== 'PANIC';
 }

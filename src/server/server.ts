@@ -1,7 +1,8 @@
 import fastifyCookie from '@fastify/cookie';
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { responseSerializerCompiler } from './serializer.js';
 import type { Ledger } from '../ledger/index.js';
 import { FillbookService, WebhookInbox } from '../service/index.js';
 import { FillbookError } from '../domain/index.js';
@@ -66,7 +67,7 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
     requestIdHeader: 'x-request-id',
   });
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  app.setSerializerCompiler(responseSerializerCompiler);
   installErrorHandling(app);
 
   // JSON bodies are kept raw too: webhook signatures are computed over the exact bytes.

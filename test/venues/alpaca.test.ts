@@ -128,6 +128,31 @@ describe('alpaca adapter', () => {
     });
   });
 
+  describe('positions', () => {
+    it('writes a crypto position in the slash form its orders use, and leaves equities alone', async () => {
+      s = await start();
+      // Bought as "BTC/USD"; the fake reports the position as Alpaca does, as "BTCUSD".
+      const placed = await s.adapter.placeOrder(request({ symbol: 'BTC/USD', assetClass: 'crypto', timeInForce: 'gtc', quantity: new Decimal('0.5'), limitPrice: new Decimal(64000) }));
+      s.fake.fill(placed.venueOrderId, '0.5', '64000', { silent: true });
+      s.fake.addPosition('ETHUSDT', 'crypto', '2.25');
+      s.fake.addPosition('ETHBTC', 'crypto', '-1');
+      s.fake.addPosition('AAPL', 'us_equity', '5');
+      const positions = await s.adapter.listPositions();
+      expect(positions.map((p) => [p.symbol, p.assetClass, p.netQuantity.toFixed()])).toEqual([
+        ['BTC/USD', 'crypto', '0.5'],
+        ['ETH/USDT', 'crypto', '2.25'],
+        ['ETH/BTC', 'crypto', '-1'],
+        ['AAPL', 'equity', '5'],
+      ]);
+    });
+
+    it('refuses a crypto position whose quote currency it does not know, naming the symbol', async () => {
+      s = await start();
+      s.fake.addPosition('BTCXYZ', 'crypto', '1');
+      await expect(s.adapter.listPositions()).rejects.toThrow(/"BTCXYZ"/);
+    });
+  });
+
   describe('stream', () => {
     it('delivers a duplicated fill once and drops an order snapshot that arrives after a newer one', async () => {
       s = await start();
@@ -308,6 +333,11 @@ describe('alpaca adapter', () => {
       const account = await ledger.createAccount({ name: 'alpaca', venue: 'alpaca', venueConfig: { baseUrl: fake.baseUrl, streamUrl: fake.streamUrl, ...quick } });
       const adapter = (await stack.venues.forAccount(account.id)) as AlpacaAdapter;
       await eventually(async () => expect(adapter.streaming).toBe(true));
+      // A crypto holding the ledger bought as "BTC/USD", which Alpaca reports as the position "BTCUSD":
+      // it matches, so no run below finds a holding_mismatch for it.
+      const btc = await stack.router.placeOrder({ accountId: account.id, symbol: 'BTC/USD', assetClass: 'crypto', side: 'buy', type: 'limit', timeInForce: 'gtc', quantity: '0.5', limitPrice: '64000' });
+      fake.fill(btc.brokerOrderId!, '0.5', '64000');
+      await eventually(async () => expect((await ledger.getOrder({ orderId: btc.id })).status).toBe('filled'));
       const order = await stack.router.placeOrder({ accountId: account.id, symbol: 'AAPL', side: 'buy', type: 'limit', quantity: '10', limitPrice: '100' });
       expect([order.status, order.brokerOrderId]).toEqual(['open', expect.any(String)]);
 
@@ -319,6 +349,7 @@ describe('alpaca adapter', () => {
       const before = await ledger.getOrderDetail({ orderId: order.id });
       const dry = await run();
       expect(dry.summary).toMatchObject({ fill_mismatch: 1, holding_mismatch: 1 });
+      expect(dry.findings.filter((f) => f.category === 'holding_mismatch').map((f) => f.symbol)).toEqual(['AAPL']);
       expect(dry.findings.find((f) => f.category === 'fill_mismatch')?.details).toMatchObject({ ledger_filled: '4', venue_filled: '7', venue_status: 'partially_filled' });
       // A dry run reads the venue and changes nothing (the adapter's stream included).
       await new Promise((r) => setTimeout(r, 50));

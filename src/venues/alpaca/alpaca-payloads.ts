@@ -198,18 +198,46 @@ export function parseAlpacaFillActivities(raw: unknown): AlpacaFillActivity[] {
 }
 
 /**
- * An open position, as `GET /v2/positions` lists it. Made-up example:
+ * The quote currencies of Alpaca's crypto pairs. Alpaca writes a crypto position's symbol without
+ * the slash ("BTCUSD") although its orders, fills and trade updates write "BTC/USD" (a documented
+ * inconsistency: alpacahq/alpaca-py #179, #490, #537). The ledger holds the symbol as the order had
+ * it, so a position's symbol is split back into base and quote on one of these suffixes.
+ */
+export const alpacaCryptoQuotes = ['USD', 'USDT', 'USDC', 'BTC'] as const;
+export type AlpacaCryptoQuote = (typeof alpacaCryptoQuotes)[number];
+
+// Longest first, so that a quote which ends in another one (as a "TUSD" would end in "USD") wins.
+const cryptoQuotesLongestFirst: readonly AlpacaCryptoQuote[] = [...alpacaCryptoQuotes].sort((a, b) => b.length - a.length);
+
+/** A crypto position's symbol in the slash form the orders use: "ETHUSDT" is "ETH/USDT". */
+function cryptoPairSymbol(symbol: string): string {
+  if (symbol.includes('/')) return symbol;
+  const quote = cryptoQuotesLongestFirst.find((q) => symbol.length > q.length && symbol.endsWith(q));
+  if (quote === undefined) {
+    throw new Error(`alpaca: crypto position ${JSON.stringify(symbol)} ends in no known quote currency (${alpacaCryptoQuotes.join(', ')}); add its quote to alpacaCryptoQuotes in alpaca-payloads.ts`);
+  }
+  return `${symbol.slice(0, -quote.length)}/${quote}`;
+}
+
+/**
+ * An open position, as `GET /v2/positions` lists it. Made-up examples, an equity and a crypto
+ * pair (its symbol without the slash, as Alpaca writes positions):
  *   {"asset_id":"b0b6dd9d-8b9b-48a9-ba46-b9d54906e415","symbol":"AAPL","asset_class":"us_equity","qty":"-5","side":"short",
  *    "avg_entry_price":"187.25","market_value":"-936.25"}
+ *   {"asset_id":"3c5e1f0a-27d4-4b8e-9c61-5f2a7d8e9b10","symbol":"BTCUSD","exchange":"CRYPTO","asset_class":"crypto",
+ *    "qty":"0.0125","side":"long","avg_entry_price":"64000.5","market_value":"812.5"}
  */
 const positionPayload = z.object({ symbol: z.string().min(1).max(64), asset_class: z.string(), qty: wireDecimal, side: z.enum(['long', 'short']) });
 
 export function parseAlpacaPositions(raw: unknown): VenuePositionReport[] {
-  return parseWith(z.array(positionPayload), raw, 'a list of positions').map((p) => ({
-    symbol: p.symbol,
-    assetClass: fromTable(assetClassOf, p.asset_class, 'asset class'),
-    netQuantity: p.side === 'short' ? p.qty.abs().neg() : p.qty.abs(),
-  }));
+  return parseWith(z.array(positionPayload), raw, 'a list of positions').map((p) => {
+    const assetClass = fromTable(assetClassOf, p.asset_class, 'asset class');
+    return {
+      symbol: assetClass === 'crypto' ? cryptoPairSymbol(p.symbol) : p.symbol,
+      assetClass,
+      netQuantity: p.side === 'short' ? p.qty.abs().neg() : p.qty.abs(),
+    };
+  });
 }
 
 /**

@@ -85,6 +85,8 @@ export class FakeAlpacaServer {
   readonly secretKey: string;
   readonly orders = new Map<string, FakeOrder>();
   readonly activities: FakeActivity[] = [];
+  /** Positions `GET /v2/positions` reports besides those the fills make, written as given. */
+  readonly extraPositions: unknown[] = [];
   /** Every REST request, as `METHOD /path?query` (no headers: they hold the key). */
   readonly requests: string[] = [];
   /** Stream connections accepted, ever. */
@@ -244,6 +246,12 @@ export class FakeAlpacaServer {
     for (const m of this.sent.slice(-n)) this.send(m);
   }
 
+  /** Reports a position the fills did not make, its symbol as given ("ETHUSDT", "BTCXYZ"). */
+  addPosition(symbol: string, assetClass: 'us_equity' | 'us_option' | 'crypto', qty: string): void {
+    const net = new Decimal(qty);
+    this.extraPositions.push({ asset_id: randomUUID(), symbol, exchange: assetClass === 'crypto' ? 'CRYPTO' : 'NASDAQ', asset_class: assetClass, qty: net.toFixed(), side: net.isNegative() ? 'short' : 'long', avg_entry_price: '0', market_value: '0' });
+  }
+
   /** Sends any frame, e.g. `{stream:'trade_updates', data:{...}}`. */
   sendFrame(frame: unknown): void {
     this.send(JSON.stringify(frame));
@@ -371,13 +379,16 @@ export class FakeAlpacaServer {
     return list.slice(0, pageSize);
   }
 
+  /** As Alpaca writes them: a crypto pair's symbol loses its slash ("BTC/USD" is "BTCUSD"). */
   private positions(): unknown[] {
     const symbols = [...new Set(this.activities.map((a) => a.symbol))].sort();
-    return symbols.flatMap((symbol) => {
+    const made = symbols.flatMap((symbol) => {
       const net = this.netPosition(symbol);
       if (net.isZero()) return [];
-      return [{ asset_id: randomUUID(), symbol, exchange: 'NASDAQ', asset_class: symbol.includes('/') ? 'crypto' : 'us_equity', qty: net.toFixed(), side: net.isNegative() ? 'short' : 'long', avg_entry_price: '0', market_value: '0' }];
+      const crypto = symbol.includes('/');
+      return [{ asset_id: randomUUID(), symbol: crypto ? symbol.replace('/', '') : symbol, exchange: crypto ? 'CRYPTO' : 'NASDAQ', asset_class: crypto ? 'crypto' : 'us_equity', qty: net.toFixed(), side: net.isNegative() ? 'short' : 'long', avg_entry_price: '0', market_value: '0' }];
     });
+    return [...made, ...this.extraPositions];
   }
 
   private netPosition(symbol: string): Decimal {

@@ -262,8 +262,9 @@ export class Ledger {
   /**
    * Records an order as `pending_submit`, before any venue sees it (write-ahead). Idempotent on the
    * client order id: the same body returns the original order, a different body is a conflict.
-   * An order for a position passes the exposure guard first, under the position's row lock, so
-   * concurrent requests and several instances see one another's orders.
+   * An order for a position passes the exposure guard in the statement that records it, which
+   * compares-and-sets the position's guard version, so concurrent requests and several instances
+   * see one another's orders (see order-placement.ts).
    */
   async recordOrder(request: OrderRequest, source: EventSource = 'api'): Promise<RecordOrderResult> {
     try {

@@ -267,9 +267,10 @@ export function positionExposure(orders: readonly GuardOrder[]): PositionExposur
 }
 
 /**
- * The duplicate-exposure guard, a pure check over the position's current orders (read under the
- * position's row lock): filled + working entry quantity + the new entry never exceeds the target;
- * working exits never exceed the open quantity; working protective orders of one kind never do either.
+ * The duplicate-exposure guard, a pure check over the position's current orders: filled + working
+ * entry quantity + the new entry never exceeds the target; working exits never exceed the open
+ * quantity; working protective orders of one kind never do either. Storage mirrors this rule in the
+ * statement that records a guarded order (`insertGuardedOrder`); a property test keeps them equal.
  */
 export function checkExposure(position: PositionSpec, exposure: PositionExposure, request: ExposureRequest): void {
   checkFitsPosition(position, request);

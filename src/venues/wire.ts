@@ -52,6 +52,14 @@ export function backoffMs(attempt: number, baseMs: number, maxMs: number): numbe
   return Math.floor(ceiling / 2 + Math.random() * (ceiling / 2));
 }
 
+/**
+ * Full jitter: a random delay up to `baseMs x 2^attempt`, capped at `maxMs`. Used where nothing asks
+ * for a floor (ccxt and tastytrade retries, stream reconnects, which add their own base delay).
+ */
+export function fullJitterBackoffMs(attempt: number, baseMs: number, maxMs: number): number {
+  return Math.floor(Math.random() * Math.min(maxMs, baseMs * 2 ** attempt));
+}
+
 /** A wait the venue asked for (Retry-After, a rate-limit reset), plus jitter, capped; else backoff. */
 export function waitMs(askedMs: number | undefined, attempt: number, baseMs: number, maxMs: number): number {
   if (askedMs === undefined || !Number.isFinite(askedMs)) return backoffMs(attempt, baseMs, maxMs);

@@ -13,7 +13,8 @@ import {
 } from '../venue.js';
 import type { CcxtConfig } from './ccxt-config.js';
 import type { CcxtDialect } from './ccxt-dialect.js';
-import { backoffDelayMs, type CcxtModule, ccxtMessage, classifyCcxtError, DuplicateClientOrderId } from './ccxt-errors.js';
+import { type CcxtModule, ccxtMessage, classifyCcxtError, DuplicateClientOrderId } from './ccxt-errors.js';
+import { fullJitterBackoffMs, sleep } from '../wire.js';
 
 /** Fill ids remembered to emit each fill once; the oldest are forgotten first (the ledger dedupes too). */
 export const seenFillIdsMax = 100_000;
@@ -28,7 +29,6 @@ export interface CcxtVenueOptions {
   redact?: readonly string[];
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * An exchange reached through ccxt (`ccxt:<exchange>`). The exchange's dialect makes the calls
@@ -81,7 +81,7 @@ export class CcxtVenue implements VenueAdapter {
         const failure = classifyCcxtError(this.ccxt, error);
         if (failure === 'refused' || failure === 'unsent') {
           if (attempt < this.config.retryAttemptsMax) {
-            await sleep(backoffDelayMs(attempt, this.config.retryBaseDelayMs, this.config.retryDelayMsMax));
+            await sleep(fullJitterBackoffMs(attempt, this.config.retryBaseDelayMs, this.config.retryDelayMsMax));
             continue;
           }
           throw new VenueError('unavailable', `${this.venue} did not take the order after ${attempt + 1} attempts: ${this.message(error)}`);
@@ -115,7 +115,7 @@ export class CcxtVenue implements VenueAdapter {
         if (error instanceof VenueError) throw error;
         const failure = classifyCcxtError(this.ccxt, error);
         if ((failure === 'refused' || failure === 'unsent') && attempt < this.config.retryAttemptsMax) {
-          await sleep(backoffDelayMs(attempt, this.config.retryBaseDelayMs, this.config.retryDelayMsMax));
+          await sleep(fullJitterBackoffMs(attempt, this.config.retryBaseDelayMs, this.config.retryDelayMsMax));
           continue;
         }
         if (failure === 'refused' || failure === 'unsent' || failure === 'auth') throw new VenueError('unavailable', `${this.venue} did not take the cancel: ${this.message(error)}`);
@@ -220,7 +220,7 @@ export class CcxtVenue implements VenueAdapter {
         const transient = failure === 'refused' || failure === 'unsent' || failure === 'ambiguous';
         if (!transient) throw new VenueError('unavailable', `${this.venue} could not ${what}: ${this.message(error)}`);
         if (attempt >= this.config.retryAttemptsMax) throw new VenueError('unavailable', `${this.venue} could not ${what} after ${attempt + 1} attempts: ${this.message(error)}`);
-        await sleep(backoffDelayMs(attempt, this.config.retryBaseDelayMs, this.config.retryDelayMsMax));
+        await sleep(fullJitterBackoffMs(attempt, this.config.retryBaseDelayMs, this.config.retryDelayMsMax));
       }
     }
   }

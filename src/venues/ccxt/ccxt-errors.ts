@@ -47,11 +47,6 @@ export class DuplicateClientOrderId extends Error {
   }
 }
 
-/** Full jitter: a random delay up to `base x 2^attempt`, capped. */
-export function backoffDelayMs(attempt: number, baseMs: number, capMs: number): number {
-  return Math.floor(Math.random() * Math.min(capMs, baseMs * 2 ** attempt));
-}
-
 /** An exchange's message without anything ccxt prefixes: never the request, which may carry signed parameters. */
 export function ccxtMessage(error: unknown): string {
   return error instanceof Error ? error.message.slice(0, 500) : String(error);

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { VenueError } from '../venue.js';
+import { fullJitterBackoffMs, sleep } from '../wire.js';
 import type { TastytradeConfig, TastytradeCredentials } from './tastytrade-config.js';
 import { tastyErrorSchema, tastyOauthTokenSchema, tastySessionSchema } from './tastytrade-schemas.js';
 
@@ -47,12 +48,6 @@ type Attempt =
   | { kind: 'unsent'; message: string } // never reached tastytrade
   | { kind: 'ambiguous'; message: string }; // may have been acted on
 
-/** Full jitter: a random delay up to `base x 2^attempt`, capped. */
-export function backoffDelayMs(attempt: number, baseMs: number, capMs: number): number {
-  return Math.floor(Math.random() * Math.min(capMs, baseMs * 2 ** attempt));
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * tastytrade's REST API over fetch. The official SDK (@tastytrade/api 7) can be pointed at a local
@@ -155,7 +150,7 @@ export class TastytradeHttp {
         if (kind === 'write' && result.kind === 'ambiguous') throw new AmbiguousOutcome(`tastytrade ${method} ${path}: ${message}`);
         throw new VenueError('unavailable', `tastytrade ${method} ${path} failed after ${attempt + 1} attempts: ${message}`);
       }
-      if (!(result.kind === 'answered' && result.response.status === 401)) await sleep(backoffDelayMs(attempt, this.config.retryBaseDelayMs, this.config.retryDelayMsMax));
+      if (!(result.kind === 'answered' && result.response.status === 401)) await sleep(fullJitterBackoffMs(attempt, this.config.retryBaseDelayMs, this.config.retryDelayMsMax));
     }
   }
 

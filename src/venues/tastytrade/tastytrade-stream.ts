@@ -1,10 +1,9 @@
 import WebSocket from 'ws';
-import { backoffDelayMs, type TastytradeHttp } from './tastytrade-http.js';
+import { ReconnectingSocket } from '../reconnecting-socket.js';
+import type { TastytradeHttp } from './tastytrade-http.js';
 import type { TastytradeConfig } from './tastytrade-config.js';
 import { tastyStreamerNotificationSchema, tastyStreamerReplySchema } from './tastytrade-schemas.js';
 
-/** A connection silent for this many heartbeat intervals is presumed dead and replaced. */
-const silentIntervalsMax = 3;
 const messageBytesMax = 5_000_000;
 
 export interface StreamHandlers {
@@ -22,53 +21,34 @@ export interface StreamHandlers {
  * A dropped connection is reopened with backoff; once the new subscription is acknowledged,
  * `onReconnected` tells the consumer that events may have been missed (tastytrade does not replay).
  */
-export class TastytradeStreamer {
-  private socket: WebSocket | null = null;
-  private stopped = false;
-  private subscribedOnce = false;
-  private failures = 0;
+export class TastytradeStreamer extends ReconnectingSocket {
   private requestId = 0;
-  private heartbeat: NodeJS.Timeout | null = null;
-  private reconnectTimer: NodeJS.Timeout | null = null;
-  private lastMessageAt = 0;
 
   constructor(
-    private readonly url: string,
+    url: string,
     private readonly accountNumber: string,
     private readonly http: TastytradeHttp,
-    private readonly config: TastytradeConfig,
+    config: TastytradeConfig,
     private readonly handlers: StreamHandlers,
-  ) {}
-
-  start(): void {
-    if (this.socket === null && this.reconnectTimer === null && !this.stopped) this.open();
+  ) {
+    super(
+      url,
+      { maxPayload: messageBytesMax, headers: { 'user-agent': 'fillbook/0.1' } },
+      { reconnectDelayMs: config.reconnectDelayMs, retryDelayMsMax: config.retryDelayMsMax, keepaliveIntervalMs: config.heartbeatIntervalMs },
+      handlers,
+      'tastytrade streamer',
+    );
   }
 
-  stop(): void {
-    this.stopped = true;
-    if (this.reconnectTimer !== null) clearTimeout(this.reconnectTimer);
-    this.reconnectTimer = null;
-    this.teardown();
+  protected opened(socket: WebSocket): void {
+    this.send(socket, 'connect', [this.accountNumber]).catch((error: unknown) => this.fail(socket, error));
   }
 
-  private open(): void {
-    const socket = new WebSocket(this.url, { maxPayload: messageBytesMax, headers: { 'user-agent': 'fillbook/0.1' } });
-    this.socket = socket;
-    this.lastMessageAt = Date.now();
-    socket.on('open', () => {
-      this.send(socket, 'connect', [this.accountNumber]).catch((error: unknown) => this.fail(socket, error));
-    });
-    socket.on('message', (data) => this.receive(socket, data.toString()));
-    socket.on('error', (error) => this.handlers.onError(new Error(`tastytrade streamer: ${error.message}`)));
-    socket.on('close', () => {
-      if (this.socket !== socket) return;
-      this.teardown();
-      this.scheduleReconnect();
-    });
+  protected keepalive(socket: WebSocket): void {
+    this.send(socket, 'heartbeat').catch((error: unknown) => this.fail(socket, error));
   }
 
-  private receive(socket: WebSocket, text: string): void {
-    this.lastMessageAt = Date.now();
+  protected received(socket: WebSocket, text: string): void {
     let json: unknown;
     try {
       json = JSON.parse(text);
@@ -94,50 +74,10 @@ export class TastytradeStreamer {
     }
   }
 
-  private subscribed(socket: WebSocket): void {
-    this.failures = 0;
-    if (this.heartbeat !== null) clearInterval(this.heartbeat);
-    this.heartbeat = setInterval(() => {
-      if (Date.now() - this.lastMessageAt > silentIntervalsMax * this.config.heartbeatIntervalMs) {
-        this.fail(socket, new Error('tastytrade streamer went silent; reconnecting'));
-        return;
-      }
-      this.send(socket, 'heartbeat').catch((error: unknown) => this.fail(socket, error));
-    }, this.config.heartbeatIntervalMs);
-    if (this.subscribedOnce) this.handlers.onReconnected();
-    this.subscribedOnce = true;
-  }
-
   /** Every message carries a current auth token: tokens last 15 minutes, the connection longer. */
   private async send(socket: WebSocket, action: string, value?: unknown): Promise<void> {
     const message: Record<string, unknown> = { action, 'auth-token': await this.http.authorization(), 'request-id': ++this.requestId };
     if (value !== undefined) message.value = value;
     if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message));
-  }
-
-  private fail(socket: WebSocket, error: unknown): void {
-    this.handlers.onError(error);
-    if (this.socket === socket) socket.terminate();
-  }
-
-  private teardown(): void {
-    if (this.heartbeat !== null) clearInterval(this.heartbeat);
-    this.heartbeat = null;
-    const socket = this.socket;
-    this.socket = null;
-    if (socket !== null) {
-      socket.removeAllListeners('close');
-      socket.on('error', () => {});
-      socket.terminate();
-    }
-  }
-
-  private scheduleReconnect(): void {
-    if (this.stopped) return;
-    const delay = this.config.reconnectDelayMs + backoffDelayMs(this.failures++, this.config.reconnectDelayMs, this.config.retryDelayMsMax);
-    this.reconnectTimer = setTimeout(() => {
-      this.reconnectTimer = null;
-      if (!this.stopped) this.open();
-    }, delay);
   }
 }

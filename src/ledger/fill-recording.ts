@@ -85,15 +85,16 @@ export class FillRecording {
         located = { accountId: order.accountId, key: { by: 'id', value: order.id } };
       }
       const fill = fillOf(order);
+      const event = filled(fill);
       let next: Order;
       try {
-        next = applyOrderEvent(order, filled(fill));
+        next = applyOrderEvent(order, event);
       } catch {
         break; // refusals (overfill, status) are decided under the lock, on the order as it is then
       }
       let written: FillWrite;
       try {
-        written = await insertFillApplied(this.db, fill, next, encodeOrderEvent(filled(fill)));
+        written = await insertFillApplied(this.db, fill, next, encodeOrderEvent(event));
       } catch (error) {
         if (isExecIdTaken(error)) return this.redeliveryOf(this.db, order, fill, request.fee !== null);
         throw error;
@@ -127,15 +128,15 @@ export class FillRecording {
       try {
         next = applyOrderEvent(order, event);
       } catch (error) {
-        const recorded = await selectFillByExecId(tx, accountId, fill.execId);
-        if (recorded !== undefined) return this.redelivery(tx, order, recorded, fill, deliveredHasFee);
+        const redelivered = await this.ifRedelivered(tx, order, fill, deliveredHasFee);
+        if (redelivered !== undefined) return redelivered;
         if (isFillbookError(error, 'FILLBOOK_ERR_OVERFILL')) return this.quarantine(tx, 'overfill', fill, error);
         if (isFillbookError(error, 'FILLBOOK_ERR_INVALID_TRANSITION')) return this.quarantine(tx, 'refused_transition', fill, error);
         throw error;
       }
       // Looked up first, as a failed statement would abort the transaction.
-      const recorded = await selectFillByExecId(tx, accountId, fill.execId);
-      if (recorded !== undefined) return this.redelivery(tx, order, recorded, fill, deliveredHasFee);
+      const redelivered = await this.ifRedelivered(tx, order, fill, deliveredHasFee);
+      if (redelivered !== undefined) return redelivered;
       if ((await insertFillApplied(tx, fill, next, encodeOrderEvent(event))) === 'stale') throw new Error(`order ${order.id} changed under its row lock`);
       return { outcome: 'recorded', order: next, fill };
     }).then((outcome) => {
@@ -160,9 +161,15 @@ export class FillRecording {
 
   /** A fill whose exec id is already recorded: a duplicate or a conflicting redelivery. */
   private async redeliveryOf(sql: SqlClient, order: Order, delivered: Fill, deliveredHasFee: boolean): Promise<FillOutcome> {
+    const outcome = await this.ifRedelivered(sql, order, delivered, deliveredHasFee);
+    if (outcome === undefined) throw new Error(`exec id ${delivered.execId} conflicted but is not recorded`);
+    return outcome;
+  }
+
+  /** The outcome for a fill whose exec id is already recorded (see `redelivery`), or undefined when it is new. */
+  private async ifRedelivered(sql: SqlClient, order: Order, delivered: Fill, deliveredHasFee: boolean): Promise<FillOutcome | undefined> {
     const recorded = await selectFillByExecId(sql, order.accountId, delivered.execId);
-    if (recorded === undefined) throw new Error(`exec id ${delivered.execId} conflicted but is not recorded`);
-    return this.redelivery(sql, order, recorded, delivered, deliveredHasFee);
+    return recorded === undefined ? undefined : this.redelivery(sql, order, recorded, delivered, deliveredHasFee);
   }
 
   private async redelivery(tx: SqlClient, order: Order, recorded: Fill, delivered: Fill, deliveredHasFee: boolean): Promise<FillOutcome> {

@@ -7,7 +7,6 @@ import {
   encodeOrderEvent,
   type EventSource,
   FillbookError,
-  type GuardOrder,
   invalid,
   isOneOf,
   type Order,
@@ -18,7 +17,8 @@ import {
   type PositionExposure,
   positionExposure,
   positionRoles,
-  type PositionSpec,
+  type PositionRole,
+  type OrderRole,
   validateOrderRequest,
   type ValidOrderRequest,
   workingStatuses,
@@ -26,6 +26,7 @@ import {
 import {
   constraintOf,
   type Database,
+  type GuardSnapshot,
   insertGuardedOrder,
   insertOrderCreated,
   selectGuardSnapshot,
@@ -95,15 +96,10 @@ export class OrderPlacement {
     const attempts = known === undefined ? 1 : guardAttemptsOptimisticMax + 1;
     for (let attempt = 0; attempt < attempts; attempt++) {
       if (known === undefined) {
-        const snapshot = await selectGuardSnapshot(this.db, valid.accountId, positionId, valid.clientOrderId);
-        if (snapshot === undefined) throw positionNotFound(positionId);
-        known = { position: snapshot.position, guardVersion: BigInt(snapshot.guardVersion) };
+        const read = await this.guardRead(this.db, valid, positionId);
+        if ('order' in read) return read;
+        known = { position: read.position, guardVersion: BigInt(read.guardVersion) };
         this.recentPositions.remember(known);
-        const fields = { ...valid, assetClass: valid.assetClass ?? snapshot.position.assetClass };
-        if (snapshot.replay && valid.clientOrderId !== null) {
-          return { order: await this.replayed(this.db, valid.accountId, valid.clientOrderId, orderFingerprint(fields)), created: false };
-        }
-        checkGuard(snapshot.position, snapshot.orders, fields);
       }
       const placed = await this.insertGuarded(valid, known, source);
       if (placed !== 'stale') return placed;
@@ -117,8 +113,7 @@ export class OrderPlacement {
   private async insertGuarded(valid: ValidOrderRequest, known: KnownPosition, source: EventSource): Promise<RecordOrderResult | 'stale'> {
     const { position } = known;
     const fields = { ...valid, assetClass: valid.assetClass ?? position.assetClass };
-    if (!isOneOf(positionRoles, fields.role)) throw invalid('role', `must be one of ${positionRoles.join(', ')} for an order of a position`);
-    checkFitsPosition(position, { role: fields.role, side: fields.side, symbol: fields.symbol });
+    checkFitsPosition(position, { role: positionRole(fields.role), side: fields.side, symbol: fields.symbol });
     const { order, fingerprint, created } = this.newOrder(fields, source);
     const written = await insertGuardedOrder(this.db, order, fingerprint, encodeOrderEvent(created), known.guardVersion.toString(), workingStatuses);
     if (written.outcome === 'stale') return 'stale';
@@ -130,24 +125,33 @@ export class OrderPlacement {
       const existing = await selectOrder(this.db, valid.accountId, { by: 'client_order_id', value: valid.clientOrderId });
       if (existing !== undefined) return { order: sameRequest(existing, valid.clientOrderId, fingerprint), created: false };
     }
-    checkExposure(position, exposureOf(written.exposure), { role: fields.role, side: fields.side, symbol: fields.symbol, quantity: fields.quantity });
+    checkExposure(position, exposureOf(written.exposure), { role: positionRole(fields.role), side: fields.side, symbol: fields.symbol, quantity: fields.quantity });
     throw new Error(`the exposure guard in SQL refused order ${order.clientOrderId} for position ${position.id}, which the domain's guard accepts`);
   }
 
   /** The guard under the position's row lock, held from the read to the commit. */
   private async placeGuardedLocked(valid: ValidOrderRequest, positionId: string, source: EventSource): Promise<RecordOrderResult> {
     return this.db.transaction(async (tx) => {
-      const position = await lockPosition(tx, valid.accountId, positionId);
-      const fields = { ...valid, assetClass: valid.assetClass ?? position.assetClass };
-      const fingerprint = orderFingerprint(fields);
-      const snapshot = await selectGuardSnapshot(tx, position.accountId, position.id, valid.clientOrderId);
-      if (snapshot === undefined) throw positionNotFound(positionId);
-      if (snapshot.replay && valid.clientOrderId !== null) return { order: await this.replayed(tx, valid.accountId, valid.clientOrderId, fingerprint), created: false };
-      checkGuard(position, snapshot.orders, fields);
-      const { order, created } = this.newOrder(fields, source);
+      await lockPosition(tx, valid.accountId, positionId);
+      const read = await this.guardRead(tx, valid, positionId);
+      if ('order' in read) return read;
+      const { order, fingerprint, created } = this.newOrder({ ...valid, assetClass: valid.assetClass ?? read.position.assetClass }, source);
       if (await insertOrderCreated(tx, order, fingerprint, encodeOrderEvent(created))) return { order, created: true };
       return { order: await this.replayed(tx, order.accountId, order.clientOrderId, fingerprint), created: false };
     });
+  }
+
+  /**
+   * The guard's read: the position and its orders in one statement, then a replay answered with the
+   * original order, or a refusal thrown by the domain's guard; else the snapshot, for the write.
+   */
+  private async guardRead(sql: SqlClient, valid: ValidOrderRequest, positionId: string): Promise<RecordOrderResult | GuardSnapshot> {
+    const snapshot = await selectGuardSnapshot(sql, valid.accountId, positionId, valid.clientOrderId);
+    if (snapshot === undefined) throw positionNotFound(positionId);
+    const fields = { ...valid, assetClass: valid.assetClass ?? snapshot.position.assetClass };
+    if (snapshot.replay && valid.clientOrderId !== null) return { order: await this.replayed(sql, valid.accountId, valid.clientOrderId, orderFingerprint(fields)), created: false };
+    checkExposure(snapshot.position, positionExposure(snapshot.orders), { role: positionRole(fields.role), side: fields.side, symbol: fields.symbol, quantity: fields.quantity });
+    return snapshot;
   }
 
   /** The order a request describes, as its created event makes it. */
@@ -187,10 +191,10 @@ function exposureOf(stored: StoredExposure): PositionExposure {
   };
 }
 
-/** The exposure guard for a new order of a position (the role check first). */
-function checkGuard(position: PositionSpec, orders: readonly GuardOrder[], fields: Pick<OrderSpec, 'role' | 'side' | 'symbol' | 'quantity'>): void {
-  if (!isOneOf(positionRoles, fields.role)) throw invalid('role', `must be one of ${positionRoles.join(', ')} for an order of a position`);
-  checkExposure(position, positionExposure(orders), { role: fields.role, side: fields.side, symbol: fields.symbol, quantity: fields.quantity });
+/** An order of a position has a position's role: entry, exit, stop_loss or take_profit. */
+function positionRole(role: OrderRole): PositionRole {
+  if (!isOneOf(positionRoles, role)) throw invalid('role', `must be one of ${positionRoles.join(', ')} for an order of a position`);
+  return role;
 }
 
 /** The original order for an idempotent replay, or a conflict when the body differs. */

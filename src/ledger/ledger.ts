@@ -72,7 +72,7 @@ import {
   selectOrderPage,
   type OrderPageFilter,
   type OrderFilter,
-  selectGuardOrders,
+  selectGuardSnapshot,
   selectPosition,
   selectQuarantinedFills,
   type SqlClient,
@@ -319,12 +319,15 @@ export class Ledger {
     const { accountId, key } = await resolveOrder(this.db, ref);
     try {
       return await this.db.transaction(async (tx) => {
-        // Locks are always taken position first, then order (recordOrder holds the position lock).
+        // Locks are always taken position first, then order (a guarded order's statement, and its
+        // locked fallback, take the position's row first too).
         const positionId = addsExposure(event) ? (await selectOrder(tx, accountId, key))?.order.positionId : null;
         const position = positionId ? await lockPosition(tx, accountId, positionId) : undefined;
         const order = await lockOrder(tx, accountId, key);
         if (position !== undefined) {
-          const others = (await selectGuardOrders(tx, accountId, position.id)).filter((o) => o.id !== order.id);
+          const snapshot = await selectGuardSnapshot(tx, accountId, position.id, null);
+          if (snapshot === undefined) throw new Error(`position ${position.id} is locked but cannot be read`);
+          const others = snapshot.orders.filter((o) => o.id !== order.id);
           const quantity = (event.type === 'amended' && event.quantity !== null ? event.quantity : order.quantity).minus(order.qtyFilled);
           checkExposure(position, positionExposure(others), { role: order.role as PositionRole, side: order.side, symbol: order.symbol, quantity });
         }

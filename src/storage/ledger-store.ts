@@ -49,8 +49,20 @@ export async function selectAccounts(sql: SqlClient, userId?: string): Promise<A
   return rows.map(accountFromRow);
 }
 
-const insertOrderSql = `insert into orders (${orderColumns.join(', ')}, request_fingerprint)
-  values (${placeholders(orderColumns.length)}, $${orderColumns.length + 1})
+/**
+ * A new order and its `created` event, as the statements below write them: the order's columns and
+ * fingerprint are parameters 1..n, the event's type, source, times and payload the five after.
+ */
+const fingerprintParam = orderColumns.length + 1;
+const orderInsertInto = `insert into orders (${orderColumns.join(', ')}, request_fingerprint)`;
+const createdEventFrom = (created: string) => `insert into order_events (account_id, order_id, seq, type, source, occurred_at, recorded_at, payload)
+      select account_id, id, 1, ${placeholders(5, fingerprintParam + 1)} from ${created}`;
+const createdParams = (order: Order, fingerprint: string, event: StoredEventFields): unknown[] => [
+  ...orderValues(order), fingerprint, event.type, event.source, event.at, event.recordedAt, JSON.stringify(event.payload),
+];
+
+const insertOrderSql = `${orderInsertInto}
+  values (${placeholders(fingerprintParam)})
   on conflict (account_id, client_order_id) do nothing returning id`;
 
 /** Inserts a new order; false when its client order id is already taken in the account. */
@@ -59,30 +71,25 @@ export async function insertOrder(sql: SqlClient, order: Order, fingerprint: str
   return rows.length === 1;
 }
 
-const insertOrderCreatedSql = (() => {
-  const n = orderColumns.length + 1;
-  return `with created as (
-      insert into orders (${orderColumns.join(', ')}, request_fingerprint)
-      values (${placeholders(orderColumns.length)}, $${n})
+const insertOrderCreatedSql = `with created as (
+      ${orderInsertInto}
+      values (${placeholders(fingerprintParam)})
       on conflict (account_id, client_order_id) do nothing returning account_id, id
     )
-    insert into order_events (account_id, order_id, seq, type, source, occurred_at, recorded_at, payload)
-    select account_id, id, 1, $${n + 1}, $${n + 2}, $${n + 3}, $${n + 4}, $${n + 5} from created
+    ${createdEventFrom('created')}
     returning order_id`;
-})();
 
 /** Inserts a new order and its created event in one statement; false when the client order id is taken. */
 export async function insertOrderCreated(sql: SqlClient, order: Order, fingerprint: string, event: StoredEventFields): Promise<boolean> {
-  const rows = await sql.query(insertOrderCreatedSql, [...orderValues(order), fingerprint, event.type, event.source, event.at, event.recordedAt, JSON.stringify(event.payload)]);
+  const rows = await sql.query(insertOrderCreatedSql, createdParams(order, fingerprint, event));
   return rows.length === 1;
 }
 
 const insertGuardedOrderSql = (() => {
-  const n = orderColumns.length + 1;
   const param = (column: (typeof orderColumns)[number]) => `$${orderColumns.indexOf(column) + 1}`;
   const [account, position, role, quantity] = [param('account_id'), param('position_id'), param('role'), param('quantity')];
-  const guardVersion = `$${n + 6}`;
-  const working = `$${n + 7}::text[]`;
+  const guardVersion = `$${fingerprintParam + 6}`;
+  const working = `$${fingerprintParam + 7}::text[]`;
   const workingSums = positionRoles
     .map((r) => `coalesce(sum(quantity - qty_filled) filter (where role = '${r}' and status = any(${working})), 0) as working_${r}`)
     .join(',\n             ');
@@ -103,12 +110,11 @@ const insertGuardedOrderSql = (() => {
              end as room
       from claim c, exposure e
     ), created as (
-      insert into orders (${orderColumns.join(', ')}, request_fingerprint)
-      select ${placeholders(orderColumns.length)}, $${n} from room where ${quantity} <= room.room
+      ${orderInsertInto}
+      select ${placeholders(fingerprintParam)} from room where ${quantity} <= room.room
       on conflict (account_id, client_order_id) do nothing returning account_id, id
     ), event as (
-      insert into order_events (account_id, order_id, seq, type, source, occurred_at, recorded_at, payload)
-      select account_id, id, 1, $${n + 1}, $${n + 2}, $${n + 3}, $${n + 4}, $${n + 5} from created
+      ${createdEventFrom('created')}
       returning order_id
     )
     select (select count(*) from claim)::int as claimed, (select count(*) from room where ${quantity} <= room.room)::int as fits,
@@ -154,7 +160,7 @@ export async function insertGuardedOrder(
 ): Promise<GuardedOrderWrite> {
   if (order.positionId === null) throw new Error(`order ${order.id} has no position to guard`);
   const rows = await sql.query<Record<string, unknown>>(insertGuardedOrderSql, [
-    ...orderValues(order), fingerprint, event.type, event.source, event.at, event.recordedAt, JSON.stringify(event.payload), guardVersion, workingStatuses,
+    ...createdParams(order, fingerprint, event), guardVersion, workingStatuses,
   ]);
   const row = rows[0];
   if (row === undefined || row.claimed === 0) return { outcome: 'stale' };

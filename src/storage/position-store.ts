@@ -75,24 +75,13 @@ export async function selectPositionPage(
   return rows.map(positionFromRow);
 }
 
-/** The guard's view of a position's orders: role, status and quantities only. */
-export async function selectGuardOrders(sql: SqlClient, accountId: string, positionId: string): Promise<(GuardOrder & { id: string })[]> {
-  const rows = await sql.query('select id, role, status, quantity, qty_filled from orders where account_id = $1 and position_id = $2', [accountId, positionId]);
-  return rows.map((r) => ({
-    id: r.id as string,
-    role: r.role as GuardOrder['role'],
-    status: r.status as GuardOrder['status'],
-    quantity: decimalFromSql(r.quantity as string),
-    qtyFilled: decimalFromSql(r.qty_filled as string),
-  }));
-}
-
 /** What the exposure guard needs of a position, read in one statement (one snapshot). */
 export interface GuardSnapshot {
   position: PositionSpec;
   /** The position's guard version when read, for the compare-and-set write (a bigint, as text). */
   guardVersion: string;
-  orders: GuardOrder[];
+  /** What the guard needs of each of the position's orders (role, status, quantities), with its id. */
+  orders: (GuardOrder & { id: string })[];
   /** Whether an order already holds the request's client order id (wherever it belongs): an idempotent replay. */
   replay: boolean;
 }
@@ -109,7 +98,7 @@ export async function selectGuardSnapshot(
 ): Promise<GuardSnapshot | undefined> {
   const rows = await sql.query(
     `select p.*, p.guard_version::text as guard_version_text,
-       coalesce((select json_agg(json_build_array(o.role, o.status, o.quantity::text, o.qty_filled::text))
+       coalesce((select json_agg(json_build_array(o.id, o.role, o.status, o.quantity::text, o.qty_filled::text))
                  from orders o where o.account_id = p.account_id and o.position_id = p.id), '[]'::json) as guard_orders,
        ($3::text is not null and exists (select 1 from orders o where o.account_id = p.account_id and o.client_order_id = $3)) as replay
      from positions p where p.account_id = $1 and p.id = $2`,
@@ -117,11 +106,12 @@ export async function selectGuardSnapshot(
   );
   const row = rows[0];
   if (row === undefined) return undefined;
-  const orders = (typeof row.guard_orders === 'string' ? JSON.parse(row.guard_orders) : row.guard_orders) as [string, string, string, string][];
+  const orders = (typeof row.guard_orders === 'string' ? JSON.parse(row.guard_orders) : row.guard_orders) as [string, string, string, string, string][];
   return {
     position: positionFromRow(row),
     guardVersion: row.guard_version_text as string,
-    orders: orders.map(([role, status, quantity, qtyFilled]) => ({
+    orders: orders.map(([id, role, status, quantity, qtyFilled]) => ({
+      id,
       role: role as GuardOrder['role'],
       status: status as GuardOrder['status'],
       quantity: decimalFromSql(quantity),

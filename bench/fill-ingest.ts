@@ -10,7 +10,7 @@
 import { availableParallelism } from 'node:os';
 import { Ledger } from '../src/ledger/index.js';
 import { type Database, type EngineName, type SqlClient } from '../src/storage/index.js';
-import { freshBenchDatabase, loadAverage, round, serverUnreachableReason } from './support.js';
+import { freshBenchDatabase, loadAverage, round, serverUnreachableReason, fmt, percentile } from './support.js';
 
 // ---- configuration (names end with their unit) -------------------------------------------------
 
@@ -239,12 +239,6 @@ interface CaseResult {
   firstError?: string;
 }
 
-function percentile(sortedMs: Float64Array, fraction: number): number {
-  if (sortedMs.length === 0) return Number.NaN;
-  const rank = Math.min(sortedMs.length, Math.max(1, Math.ceil(fraction * sortedMs.length)));
-  return sortedMs[rank - 1] ?? Number.NaN;
-}
-
 function summarize(engine: EngineName, writers: number, path: PathName, rounds: RoundResult[]): CaseResult {
   const fills = rounds.reduce((sum, r) => sum + r.fills, 0);
   const errors = rounds.reduce((sum, r) => sum + r.errors, 0);
@@ -401,10 +395,6 @@ interface TargetCheck {
   value: number;
   threshold: number;
   pass: boolean;
-}
-
-function fmt(value: number, places: number): string {
-  return Number.isFinite(value) ? value.toFixed(places) : 'n/a';
 }
 
 function report(results: CaseResult[], statements: StatementCounts[], consistency: Consistency[], skipped: { engine: string; reason: string }[]): void {

@@ -22,7 +22,7 @@ import { buildServer } from '../src/server/index.js';
 import { FillbookService } from '../src/service/index.js';
 import { type Database, migrate, openDatabase, type SqlClient } from '../src/storage/index.js';
 import { Users } from '../src/users/index.js';
-import { createServerDatabase, loadAverage, round, serverUnreachableReason } from './support.js';
+import { createServerDatabase, loadAverage, round, serverUnreachableReason, fmt, percentile } from './support.js';
 
 // ---- configuration (names end with their unit) -------------------------------------------------
 
@@ -569,14 +569,6 @@ async function drive(http: Http, clients: Client[], book: Ledgerbook, durationMs
   result.elapsedNs = process.hrtime.bigint() - start;
   return result;
 }
-
-function percentile(sortedMs: Float64Array, fraction: number): number {
-  if (sortedMs.length === 0) return Number.NaN;
-  const rank = Math.min(sortedMs.length, Math.max(1, Math.ceil(fraction * sortedMs.length)));
-  return sortedMs[rank - 1] ?? Number.NaN;
-}
-
-const fmt = (value: number | undefined, places: number) => (value !== undefined && Number.isFinite(value) ? value.toFixed(places) : 'n/a');
 
 function latencySummary(latenciesMs: number[]) {
   const sorted = Float64Array.from(latenciesMs).sort();

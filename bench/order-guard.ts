@@ -21,7 +21,7 @@ import {
 } from '../src/domain/index.js';
 import { Ledger } from '../src/ledger/index.js';
 import { type Database, type EngineName, insertOrder, insertOrderEvent, type SqlClient } from '../src/storage/index.js';
-import { freshBenchDatabase, loadAverage, round, serverUnreachableReason } from './support.js';
+import { freshBenchDatabase, loadAverage, round, serverUnreachableReason, fmt, percentile } from './support.js';
 
 // ---- configuration (names end with their unit) -------------------------------------------------
 
@@ -378,12 +378,6 @@ interface CaseResult {
   firstError?: string;
 }
 
-function percentile(sortedMs: Float64Array, fraction: number): number {
-  if (sortedMs.length === 0) return Number.NaN;
-  const rank = Math.min(sortedMs.length, Math.max(1, Math.ceil(fraction * sortedMs.length)));
-  return sortedMs[rank - 1] ?? Number.NaN;
-}
-
 function summarize(engine: EngineName, spec: CaseSpec, path: PathName, rounds: RoundResult[]): CaseResult {
   const orders = rounds.reduce((sum, r) => sum + r.orders, 0);
   const errors = rounds.reduce((sum, r) => sum + r.errors, 0);
@@ -558,10 +552,6 @@ interface Ratio {
   p99Ratio: number;
   /** guarded throughput / bare insert throughput. */
   throughputRatio: number;
-}
-
-function fmt(value: number | undefined, places: number): string {
-  return value !== undefined && Number.isFinite(value) ? value.toFixed(places) : 'n/a';
 }
 
 function table(header: string[], rows: string[][], rightAligned: (column: number) => boolean, groupOf: (row: number) => string): void {

@@ -24,7 +24,7 @@ import { Ledger } from '../src/ledger/index.js';
 import { builtInVenueFactories, Reconciler, type VenueFactory, Venues, VenueSync } from '../src/service/index.js';
 import { type Database, openDatabase, type SqlClient } from '../src/storage/index.js';
 import type { VenueAdapter } from '../src/venues/index.js';
-import { createServerDatabase, loadAverage, round, serverUnreachableReason } from './support.js';
+import { createServerDatabase, loadAverage, round, serverUnreachableReason, fmt } from './support.js';
 
 // ---- configuration (names end with their unit) -------------------------------------------------
 
@@ -612,7 +612,6 @@ async function benchSize(fresh: BenchDatabase, ledger: Ledger, size: SizeCase): 
 
 // ---- report -------------------------------------------------------------------------------------
 
-const fmt = (value: number | null | undefined, places: number) => (value === null || value === undefined || !Number.isFinite(value) ? 'n/a' : value.toFixed(places));
 const fmtS = (ms: number | null | undefined) => fmt(ms === null || ms === undefined ? ms : ms / 1000, 2);
 const fmtInt = (n: number) => n.toLocaleString('en-US');
 

@@ -78,3 +78,15 @@ export async function freshBenchDatabase(engine: EngineName, serverUrl: string, 
 export const loadAverage = () => loadavg().map((l) => l.toFixed(2)).join(' ');
 
 export const round = (value: number, places: number) => (Number.isFinite(value) ? Number(value.toFixed(places)) : value);
+
+/** The value at `fraction` (0..1) of latencies sorted ascending, by nearest rank; NaN when there are none. */
+export function percentile(sortedMs: Float64Array, fraction: number): number {
+  if (sortedMs.length === 0) return Number.NaN;
+  const rank = Math.min(sortedMs.length, Math.max(1, Math.ceil(fraction * sortedMs.length)));
+  return sortedMs[rank - 1] ?? Number.NaN;
+}
+
+/** A figure for a table: fixed places, or `n/a` when there is none. */
+export function fmt(value: number | null | undefined, places: number): string {
+  return value === null || value === undefined || !Number.isFinite(value) ? 'n/a' : value.toFixed(places);
+}

@@ -13,6 +13,7 @@ export const venueCapabilityNames = [
   'getByClientOrderId',
   'cancel',
   'fillsSince', // fills can be listed from a time, paged
+  'ordersSince', // every order (open and closed) created or changed since a time can be listed, paged
   'positions',
   'stream', // order and fill events are pushed
   'multiLeg',
@@ -40,7 +41,37 @@ export interface FillPage {
   cursor: string | null;
 }
 
-export type VenueEvent = { kind: 'order'; order: VenueOrderReport } | { kind: 'fill'; fill: VenueFillReport } | { kind: 'reconnected' };
+export interface OrderPage {
+  orders: VenueOrderReport[];
+  /** Pass back to get the next page; null on the last page. */
+  cursor: string | null;
+}
+
+/** What kind of venue item an adapter could not read. */
+export const unparsedItemKinds = ['order', 'fill', 'position', 'activity'] as const;
+export type UnparsedItemKind = (typeof unparsedItemKinds)[number];
+
+/**
+ * A venue payload an adapter could not read (an unknown status, type, side, time in force, execution
+ * type or order class). It is never defaulted into something it is not, and it never fails the page
+ * or the stream it came in: the adapter skips it, emits it as an `unparsed` event to its listeners,
+ * and goes on with the other items. The service keeps it raw and reports it.
+ */
+export interface UnparsedVenueItem {
+  kind: UnparsedItemKind;
+  /** The venue's own id for the item when one could be read (order id, exec id), else null. */
+  venueItemId: string | null;
+  /** The raw payload as the venue sent it (parsed JSON). */
+  payload: unknown;
+  /** What could not be read, e.g. `unknown order status "Foo"`. */
+  reason: string;
+}
+
+export type VenueEvent =
+  | { kind: 'order'; order: VenueOrderReport }
+  | { kind: 'fill'; fill: VenueFillReport }
+  | { kind: 'unparsed'; item: UnparsedVenueItem }
+  | { kind: 'reconnected' };
 export type VenueListener = (event: VenueEvent) => void;
 
 export interface VenueAdapter {
@@ -52,6 +83,12 @@ export interface VenueAdapter {
   getOrderByClientId(clientOrderId: string): Promise<VenueOrderReport | undefined>;
   listOpenOrders(): Promise<VenueOrderReport[]>;
   listFills(since: string, cursor?: string | null): Promise<FillPage>;
+  /**
+   * Every order created or changed at the venue since `since` (ISO 8601), open and closed, oldest
+   * first where the venue allows, paged. Reconciliation reads it to see closed orders too, and the
+   * history import to bring in what the ledger lacks. Present when `capabilities.ordersSince`.
+   */
+  listOrders?(since: string, cursor?: string | null): Promise<OrderPage>;
   listPositions(): Promise<VenuePositionReport[]>;
   subscribe(listener: VenueListener): () => void;
   close(): Promise<void>;

@@ -58,6 +58,7 @@ export class AlpacaAdapter implements VenueAdapter {
     getByClientOrderId: true,
     cancel: true,
     fillsSince: true,
+    ordersSince: false,
     positions: true,
     stream: true,
     multiLeg: false,

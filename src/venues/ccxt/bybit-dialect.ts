@@ -49,6 +49,7 @@ export class BybitDialect implements CcxtDialect {
       getByClientOrderId: true,
       cancel: true,
       fillsSince: true,
+      ordersSince: false,
       positions: config.category !== 'spot', // spot holdings are wallet balances, not positions
       stream: true,
       multiLeg: false,

@@ -72,6 +72,7 @@ export class PaperVenue implements VenueAdapter {
     getByClientOrderId: true,
     cancel: true,
     fillsSince: true,
+    ordersSince: false,
     positions: true,
     stream: true,
     multiLeg: false,

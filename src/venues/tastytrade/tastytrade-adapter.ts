@@ -51,6 +51,7 @@ export class TastytradeVenue implements VenueAdapter {
     getByClientOrderId: true, // by search: today's orders, then `clientIdLookbackDays` of history
     cancel: true,
     fillsSince: true,
+    ordersSince: false,
     positions: true,
     stream: true,
     multiLeg: true, // spreads, with each leg's fills

@@ -69,6 +69,7 @@ export class TradierAdapter implements VenueAdapter {
     getByClientOrderId: true,
     cancel: true,
     fillsSince: true,
+    ordersSince: false,
     positions: true,
     stream: true,
     multiLeg: false,

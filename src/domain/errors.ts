@@ -29,6 +29,12 @@ export const errorCodes = {
   FILLBOOK_ERR_VENUE_REJECTED: 422,
   FILLBOOK_ERR_VENUE_UNSUPPORTED: 422,
   FILLBOOK_ERR_RECONCILIATION_RUNNING: 409,
+  /** A retry or a send of an order the bot sends: Fillbook sends only what it was asked to send. */
+  FILLBOOK_ERR_NOT_SENT_BY_FILLBOOK: 409,
+  /** The account is read-only toward its venue: Fillbook never places or cancels there. */
+  FILLBOOK_ERR_ACCOUNT_OBSERVE_ONLY: 422,
+  /** Fail closed: the account's latest reconciliation says the ledger may be wrong; entries wait. */
+  FILLBOOK_ERR_ACCOUNT_UNRECONCILED: 409,
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;

@@ -94,6 +94,7 @@ function encodeSpec(spec: OrderSpec): EventPayload {
     position_id: spec.positionId,
     role: spec.role,
     origin: spec.origin,
+    sent_by: spec.sentBy,
     symbol: spec.symbol,
     asset_class: spec.assetClass,
     side: spec.side,
@@ -115,6 +116,8 @@ function decodeSpec(p: EventPayload): OrderSpec {
     positionId: (p.position_id as string | null) ?? null,
     role: p.role as OrderSpec['role'],
     origin: p.origin as OrderSpec['origin'],
+    // Events stored before who-sends was recorded: Fillbook sent its own orders, others were adopted.
+    sentBy: (p.sent_by as OrderSpec['sentBy'] | undefined) ?? (p.origin === 'api' ? 'fillbook' : 'bot'),
     symbol: p.symbol as string,
     assetClass: p.asset_class as OrderSpec['assetClass'],
     side: p.side as OrderSpec['side'],
@@ -135,6 +138,8 @@ export function encodeOrderEvent(event: OrderEvent): StoredEventFields {
     case 'submitted':
     case 'accepted':
       return { ...base, payload: { broker_order_id: event.brokerOrderId } };
+    case 'status_checked':
+      return { ...base, payload: event.brokerOrderId == null ? {} : { broker_order_id: event.brokerOrderId } };
     case 'cancel_rejected':
     case 'canceled':
     case 'rejected':
@@ -154,7 +159,6 @@ export function encodeOrderEvent(event: OrderEvent): StoredEventFields {
       return { ...base, payload: { fill: encodeFill(event.fill) } };
     case 'cancel_requested':
     case 'expired':
-    case 'status_checked':
     case 'retried':
       return { ...base, payload: {} };
   }
@@ -169,6 +173,7 @@ export function decodeOrderEvent(stored: StoredEventFields): OrderEvent {
       return { ...base, type: 'created', order: decodeSpec(p.order as EventPayload) };
     case 'submitted':
     case 'accepted':
+    case 'status_checked':
       return { ...base, type: stored.type, brokerOrderId: (p.broker_order_id as string | null) ?? null };
     case 'cancel_rejected':
     case 'canceled':
@@ -188,7 +193,6 @@ export function decodeOrderEvent(stored: StoredEventFields): OrderEvent {
       return { ...base, type: 'filled', fill: decodeFill(p.fill as EventPayload) };
     case 'cancel_requested':
     case 'expired':
-    case 'status_checked':
     case 'retried':
       return { ...base, type: stored.type };
   }

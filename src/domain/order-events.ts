@@ -45,7 +45,8 @@ export interface OrderAmended extends EventBase {
   limitPrice: Decimal | null;
   stopPrice: Decimal | null;
 }
-export interface OrderStatusChecked extends EventBase { type: 'status_checked' }
+/** The venue was asked, or reported, and the status stands; `brokerOrderId` when the report named one. */
+export interface OrderStatusChecked extends EventBase { type: 'status_checked'; brokerOrderId?: string | null }
 export interface OrderFailed extends EventBase { type: 'failed'; reason: string | null }
 export interface OrderRetried extends EventBase { type: 'retried' }
 export interface OrderFilled extends EventBase { type: 'filled'; fill: Fill }

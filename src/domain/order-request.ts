@@ -7,12 +7,14 @@ import {
   isOneOf,
   liquiditySides,
   orderRoles,
+  orderSenders,
   orderSides,
   orderTypes,
   timesInForce,
   type AssetClass,
   type LiquiditySide,
   type OrderRole,
+  type OrderSender,
   type OrderSide,
   type OrderType,
   type TimeInForce,
@@ -40,6 +42,8 @@ export interface OrderRequest {
   assetClass?: AssetClass;
   /** Two to `legsMax` legs make a multi-leg order; absent or null for a single instrument. */
   legs?: readonly OrderLegRequest[] | null;
+  /** Who places it at the venue (default `fillbook`; the router records `bot` for `submit: false`). */
+  sentBy?: OrderSender;
 }
 
 /** One leg as a caller asks for it. */
@@ -118,6 +122,7 @@ export function validateOrderRequest(r: OrderRequest): ValidOrderRequest {
     clientOrderId: r.clientOrderId === undefined ? null : requireText(r.clientOrderId, 'client_order_id', clientOrderIdCharsMax),
     assetClass: r.assetClass === undefined ? legClass : requireOneOf(assetClasses, r.assetClass, 'asset_class'),
     legs,
+    sentBy: requireOneOf(orderSenders, r.sentBy ?? 'fillbook', 'sent_by'),
   };
 }
 
@@ -155,6 +160,10 @@ export function orderFingerprint(r: Omit<OrderSpec, 'id' | 'clientOrderId' | 'or
   return JSON.stringify([
     r.symbol, r.assetClass, r.side, r.type, decimal(r.quantity), decimal(r.limitPrice), decimal(r.stopPrice),
     r.timeInForce, r.positionId, r.role, ...(r.legs === null ? [] : [legsFingerprint(r.legs)]),
+    // Who sends is part of the request: the same client order id once for Fillbook to send and once
+    // as the bot's own is two different requests. Appended only for the bot, so that fingerprints
+    // stored before it existed still match.
+    ...(r.sentBy === 'bot' ? ['sent_by:bot'] : []),
   ]);
 }
 

@@ -21,6 +21,25 @@ const stay: Transition = { to: 'unchanged' };
 const repeated: Transition = { to: 'unchanged', why: 'a repeated report of the current state' };
 const fillWhileWorking: Transition = { to: 'partially_filled', whenComplete: 'filled' };
 const lateAck: Transition = { to: 'unchanged', why: 'the acknowledgement arrived after a later event' };
+const cancelRefusedAnyway: Transition = { to: 'unchanged', why: 'a cancel the bot asked of the venue itself was refused; the order works on' };
+
+/**
+ * Compared row by row with NautilusTrader's `OrderStatus::transition`
+ * (crates/model/src/orders/mod.rs, 2026-12). Adopted from it: submitted/open/partially_filled +
+ * cancel_rejected (unchanged), pending_cancel + rejected, pending_cancel + amended. Left out, and why:
+ * - Denied, Emulated, Released, Triggered, PendingUpdate, ModifyRejected, Voided/FillVoided: no such
+ *   statuses or events here. An order the guard refuses is never recorded (so never "denied"); local
+ *   emulation and triggering are the venue's business (a triggered stop is reported as working); an
+ *   amendment is recorded when the venue has made it (`amended`), not as a pending request; fills are
+ *   append-only, and a fill that should not stand is quarantined, never voided.
+ * - pending_cancel + accepted → Accepted and partially_filled + accepted → Accepted: here an
+ *   acknowledgement after a later event is late (status unchanged): a refused cancel is reported as
+ *   `cancel_rejected`, and a partially filled order stays partially filled.
+ * - canceled/expired/filled + Updated: an amendment after the order is done changes nothing a ledger
+ *   keeps; it is refused so that a bot's confused report is seen.
+ * Rows here that Nautilus lacks: `replaced` (a venue's cancel-replace), `failed` and `retried`
+ * (Fillbook's own send that did not reach the venue), `status_checked` (a poll that found no change).
+ */
 
 /**
  * The one table every change of order status goes through. Anything not in it is refused with an
@@ -47,6 +66,7 @@ export const orderTransitions: TransitionTable = {
     cancel_requested: { to: 'pending_cancel' },
     expired: { to: 'expired' },
     filled: { to: 'partially_filled', whenComplete: 'filled', why: 'the fill arrived before the acknowledgement' },
+    cancel_rejected: { to: 'unchanged', why: 'a cancel can fail before the submission is acknowledged' },
     amended: stay,
     status_checked: stay,
   },
@@ -59,6 +79,7 @@ export const orderTransitions: TransitionTable = {
     expired: { to: 'expired' },
     replaced: { to: 'replaced' },
     rejected: { to: 'rejected', why: 'some venues reject after acknowledging (a later margin or risk check)' },
+    cancel_rejected: cancelRefusedAnyway,
     amended: stay,
     status_checked: stay,
   },
@@ -70,6 +91,7 @@ export const orderTransitions: TransitionTable = {
     canceled: { to: 'canceled' },
     expired: { to: 'expired' },
     replaced: { to: 'replaced' },
+    cancel_rejected: cancelRefusedAnyway,
     amended: stay,
     status_checked: stay,
   },
@@ -80,8 +102,10 @@ export const orderTransitions: TransitionTable = {
     filled: { to: 'pending_cancel', whenComplete: 'filled', why: 'the fill raced the cancel' },
     canceled: { to: 'canceled' },
     cancel_rejected: { to: 'working', why: 'the venue refused the cancel (too late, or already filling)' },
+    rejected: { to: 'rejected', why: 'the venue rejected the order while its cancel was pending (a late risk check): it will never trade, and its room under the guard is free again' },
     expired: { to: 'expired' },
     replaced: { to: 'replaced' },
+    amended: { to: 'unchanged', why: 'an amendment the venue acknowledged before the cancel reached it' },
     status_checked: stay,
   },
   filled: {

@@ -4,7 +4,7 @@ import { completeUnits, emptyLegProgress, type LegProgress, legOfFill, netUnitPr
 import type { OrderEvent, OrderFilled, OrderUpdate, OrderAmended } from './order-events.js';
 import { isTerminal, type OrderStatus } from './order-status.js';
 import { findTransition } from './order-transitions.js';
-import type { AssetClass, OrderOrigin, OrderRole, OrderSide, OrderType, TimeInForce } from './vocabulary.js';
+import type { AssetClass, OrderOrigin, OrderRole, OrderSender, OrderSide, OrderType, TimeInForce } from './vocabulary.js';
 
 /** What was asked for: the fields fixed when the order is recorded. */
 export interface OrderSpec {
@@ -15,6 +15,8 @@ export interface OrderSpec {
   positionId: string | null;
   role: OrderRole;
   origin: OrderOrigin;
+  /** Who places it at the venue; only a `fillbook` order is ever sent, re-sent or retried by Fillbook. */
+  sentBy: OrderSender;
   symbol: string;
   assetClass: AssetClass;
   side: OrderSide;
@@ -135,6 +137,13 @@ function applyUpdate(order: Order, event: OrderUpdate): Order {
       { order_id: order.id, status: order.status, event: event.type },
     );
   }
+  if (event.type === 'retried' && order.sentBy !== 'fillbook') {
+    throw new FillbookError(
+      'FILLBOOK_ERR_NOT_SENT_BY_FILLBOOK',
+      `order ${order.id} is sent by the ${order.sentBy}, not by Fillbook; Fillbook never retries it: the ${order.sentBy} places it again under a new client order id if it wants to`,
+      { order_id: order.id, sent_by: order.sentBy, event: event.type },
+    );
+  }
   let next: Order = { ...order, version: order.version + 1, updatedAt: event.recordedAt };
   next = applyEventFields(next, event);
   const complete = next.qtyFilled.eq(next.quantity);
@@ -179,7 +188,8 @@ function applyEventFields(order: Order, event: OrderUpdate): Order {
     case 'replaced':
       return { ...order, statusReason: event.reason ?? order.statusReason };
     case 'status_checked':
-      return { ...order, lastStatusCheckAt: event.at };
+      // A report that names the venue's order id teaches it to an order that lacks it.
+      return { ...withBrokerOrderId(order, event.brokerOrderId ?? null), lastStatusCheckAt: event.at };
     case 'failed':
       return { ...order, statusReason: event.reason ?? order.statusReason, firstFailedAt: order.firstFailedAt ?? event.at };
     case 'retried':

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { VenueFillReport, VenueOrderReport, VenuePositionReport } from './broker-reports.js';
 import { type Decimal, formatDecimal, zero } from './decimal.js';
 import { isTerminal, isWorking, type OrderStatus } from './order-status.js';
+import type { OrderSender } from './vocabulary.js';
 
 /**
  * Reconciliation as pure functions: from the ledger's view of an account and the venue's reports to
@@ -24,6 +25,29 @@ export type FindingCategory = (typeof findingCategories)[number];
 export const reconciliationActions = ['clear_invalid', 'cancel_orphaned', 'adopt_orphaned', 'import_fills'] as const;
 export type ReconciliationAction = (typeof reconciliationActions)[number];
 
+/**
+ * Findings that say the ledger itself may be wrong. While the latest run of an account leaves one
+ * of these unresolved, a fail-closed account refuses new entries (exits and protection still pass).
+ */
+export const haltingCategories = ['orphaned_at_broker', 'missing_at_broker', 'fill_mismatch', 'holding_mismatch', 'stuck_submission'] as const satisfies readonly FindingCategory[];
+
+export function isHalting(category: FindingCategory): boolean {
+  return (haltingCategories as readonly string[]).includes(category);
+}
+
+/**
+ * A status's class, as the ledger and the venue are compared on it: still working, or done in one
+ * of three ways (traded in full, ended with no further trading, never traded because refused).
+ */
+export type StatusClass = 'working' | 'filled' | 'ended' | 'refused';
+
+export function statusClass(status: OrderStatus): StatusClass {
+  if (isWorking(status)) return 'working';
+  if (status === 'filled') return 'filled';
+  if (status === 'rejected' || status === 'failed') return 'refused';
+  return 'ended';
+}
+
 /** The little of a ledger order reconciliation needs (slim, so a million fit in memory). */
 export interface LedgerOrderView {
   id: string;
@@ -33,6 +57,7 @@ export interface LedgerOrderView {
   status: OrderStatus;
   qtyFilled: Decimal;
   updatedAt: string;
+  sentBy: OrderSender;
 }
 
 /** The venue's open orders indexed once (by position), for lookupsNeeded and reconcileOrders alike. */
@@ -56,7 +81,7 @@ export type Repair =
   /** Bring the ledger order to the venue's state (status and fills). */
   | { kind: 'apply_venue_state'; action: 'clear_invalid'; venueOrder: VenueOrderReport }
   /** The venue does not know the order: close it in the ledger. */
-  | { kind: 'close_not_found'; action: 'clear_invalid'; event: 'canceled' | 'failed'; reason: 'not_found_at_broker' }
+  | { kind: 'close_not_found'; action: 'clear_invalid'; event: 'canceled' | 'failed' | 'rejected'; reason: 'not_found_at_broker' }
   /** Import the venue's fills the ledger lacks, and an inferred fill for what no fill explains. */
   | { kind: 'import_fills'; action: 'import_fills'; venueOrder: VenueOrderReport }
   /** An order working at the venue that the ledger does not know: adopt it, or cancel it at the venue. */
@@ -150,7 +175,7 @@ export function reconcileOrders(input: OrderReconciliationInput): OrderReconcili
         ...base,
         category: stuck ? 'stuck_submission' : 'missing_at_broker',
         details: { ledger_status: order.status, venue_status: null, reason: 'not_found_at_broker' },
-        repairs: [{ kind: 'close_not_found', action: 'clear_invalid', event: order.status === 'pending_submit' ? 'failed' : 'canceled', reason: 'not_found_at_broker' }],
+        repairs: [{ kind: 'close_not_found', action: 'clear_invalid', event: closingEvent(order), reason: 'not_found_at_broker' }],
       });
       continue;
     }
@@ -163,6 +188,8 @@ export function reconcileOrders(input: OrderReconciliationInput): OrderReconcili
       findings.push({ ...base, category: 'fill_mismatch', details, repairs: venue.filledQuantity.gt(order.qtyFilled) ? [{ kind: 'import_fills', action: 'import_fills', venueOrder: venue }] : [] });
     } else if (order.status === 'pending_cancel' || (order.status === 'submitted' && venue.status === 'open')) {
       findings.push({ ...base, category: 'status_mismatch', details, repairs: [{ kind: 'apply_venue_state', action: 'clear_invalid', venueOrder: venue }] });
+    } else if (order.brokerOrderId === null) {
+      findings.push({ ...base, category: 'status_mismatch', details: { ...details, reason: 'broker_order_id_unknown' }, repairs: [{ kind: 'apply_venue_state', action: 'clear_invalid', venueOrder: venue }] });
     } else {
       matched++;
     }
@@ -199,6 +226,68 @@ export function reconcileOrders(input: OrderReconciliationInput): OrderReconcili
   return { findings, matched, deferred };
 }
 
+/**
+ * How an order the venue does not have is closed: one Fillbook sends and never sent is `failed`
+ * (and may be retried); an unconfirmed one the bot sends is `rejected`, never failed, so nothing
+ * retries it; one the venue had acknowledged and no longer has is `canceled`.
+ */
+function closingEvent(order: LedgerOrderView): 'failed' | 'rejected' | 'canceled' {
+  const unconfirmed = order.status === 'pending_submit' || order.status === 'submitted';
+  if (order.sentBy !== 'fillbook' && unconfirmed) return 'rejected';
+  return order.status === 'pending_submit' ? 'failed' : 'canceled';
+}
+
+/** A venue order that is closed at the venue, with the ledger's order for it (null: unknown to the ledger). */
+export interface ClosedVenueOrder {
+  venue: VenueOrderReport;
+  ledger: LedgerOrderView | null;
+}
+
+/**
+ * Orders closed at the venue with activity in the window (from the venue's order history and its
+ * fills), against the ledger, whatever the ledger's status: a dropped or late fill on an order the
+ * ledger already closed is found here, and so is an order filled and closed at the venue that the
+ * ledger never knew (adopt it). Orders the ledger still works are compared by `reconcileOrders`.
+ */
+export function reconcileClosedOrders(accountId: string, closed: readonly ClosedVenueOrder[], now: string, quietPeriodMs: number): OrderReconciliation {
+  const at = Date.parse(now);
+  const findings: Finding[] = [];
+  let matched = 0;
+  let deferred = 0;
+  for (const { venue, ledger } of closed) {
+    if (ledger !== null && isWorking(ledger.status)) continue;
+    if (at - Date.parse(venue.updatedAt) < quietPeriodMs || (ledger !== null && at - Date.parse(ledger.updatedAt) < quietPeriodMs)) {
+      deferred++;
+      continue;
+    }
+    if (ledger === null) {
+      findings.push({
+        category: 'orphaned_at_broker',
+        orderId: null,
+        brokerOrderId: venue.venueOrderId,
+        symbol: venue.symbol,
+        details: { venue_status: venue.status, client_order_id: venue.clientOrderId, side: venue.side, quantity: formatDecimal(venue.quantity), filled_quantity: formatDecimal(venue.filledQuantity), closed_at_venue: true },
+        repairs: [{ kind: 'orphan', action: 'adopt_orphaned', venueOrder: venue, adoptedOrderId: adoptedOrderIdFor(accountId, venue.venueOrderId) }],
+      });
+      continue;
+    }
+    const base = { orderId: ledger.id, brokerOrderId: venue.venueOrderId, symbol: ledger.symbol };
+    const details = orderDetails(ledger, venue);
+    if (venue.filledQuantity.gt(ledger.qtyFilled)) {
+      findings.push({ ...base, category: 'fill_mismatch', details: { ...details, closed_in_ledger: true }, repairs: [{ kind: 'import_fills', action: 'import_fills', venueOrder: venue }] });
+    } else if (venue.filledQuantity.lt(ledger.qtyFilled)) {
+      findings.push({ ...base, category: 'fill_mismatch', details: { ...details, closed_in_ledger: true }, repairs: [] });
+    } else if (statusClass(venue.status) !== statusClass(ledger.status)) {
+      findings.push({ ...base, category: 'status_mismatch', details, repairs: [] });
+    } else if (ledger.brokerOrderId === null) {
+      findings.push({ ...base, category: 'status_mismatch', details: { ...details, reason: 'broker_order_id_unknown' }, repairs: [{ kind: 'apply_venue_state', action: 'clear_invalid', venueOrder: venue }] });
+    } else {
+      matched++;
+    }
+  }
+  return { findings, matched, deferred };
+}
+
 function orderDetails(order: LedgerOrderView, venue: VenueOrderReport): Record<string, unknown> {
   return {
     ledger_status: order.status,
@@ -207,31 +296,6 @@ function orderDetails(order: LedgerOrderView, venue: VenueOrderReport): Record<s
     venue_filled: formatDecimal(venue.filledQuantity),
     client_order_id: order.clientOrderId,
   };
-}
-
-/**
- * Orders the venue filled (in part or whole) and closed without the ledger ever knowing them, found
- * through the venue's recent fills: an order placed and filled by hand. They can only be adopted.
- */
-export function reconcileClosedOrphans(accountId: string, closed: readonly VenueOrderReport[], now: string, quietPeriodMs: number): { findings: Finding[]; deferred: number } {
-  const at = Date.parse(now);
-  const findings: Finding[] = [];
-  let deferred = 0;
-  for (const venue of closed) {
-    if (at - Date.parse(venue.updatedAt) < quietPeriodMs) {
-      deferred++;
-      continue;
-    }
-    findings.push({
-      category: 'orphaned_at_broker',
-      orderId: null,
-      brokerOrderId: venue.venueOrderId,
-      symbol: venue.symbol,
-      details: { venue_status: venue.status, client_order_id: venue.clientOrderId, side: venue.side, quantity: formatDecimal(venue.quantity), filled_quantity: formatDecimal(venue.filledQuantity), closed_at_venue: true },
-      repairs: [{ kind: 'orphan', action: 'adopt_orphaned', venueOrder: venue, adoptedOrderId: adoptedOrderIdFor(accountId, venue.venueOrderId) }],
-    });
-  }
-  return { findings, deferred };
 }
 
 /** The fills to import for an order: the venue's fills the ledger lacks, then an inferred fill for the rest. */

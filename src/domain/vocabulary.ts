@@ -12,8 +12,17 @@ export type TimeInForce = (typeof timesInForce)[number];
 export const orderRoles = ['entry', 'exit', 'stop_loss', 'take_profit', 'manual'] as const;
 export type OrderRole = (typeof orderRoles)[number];
 
-export const orderOrigins = ['api', 'broker', 'reconciliation'] as const;
+export const orderOrigins = ['api', 'broker', 'reconciliation', 'import'] as const;
 export type OrderOrigin = (typeof orderOrigins)[number];
+
+/**
+ * Who sends an order to the venue, fixed when the order is recorded: `fillbook` (recorded with
+ * `submit: true`, Fillbook places it) or `bot` (recorded with `submit: false`: the bot places it
+ * itself; orders adopted or imported from the venue were also placed by someone other than
+ * Fillbook). Fillbook never places, re-places or retries an order it does not send.
+ */
+export const orderSenders = ['fillbook', 'bot'] as const;
+export type OrderSender = (typeof orderSenders)[number];
 
 export const assetClasses = ['equity', 'option', 'future', 'crypto'] as const;
 export type AssetClass = (typeof assetClasses)[number];
@@ -22,7 +31,7 @@ export const liquiditySides = ['maker', 'taker'] as const;
 export type LiquiditySide = (typeof liquiditySides)[number];
 
 /** Who said that something happened to an order. */
-export const eventSources = ['api', 'broker_stream', 'broker_poll', 'webhook', 'reconciliation', 'user'] as const;
+export const eventSources = ['api', 'broker_stream', 'broker_poll', 'webhook', 'reconciliation', 'user', 'import'] as const;
 export type EventSource = (typeof eventSources)[number];
 
 export const venueNames = ['paper', 'alpaca', 'tradier', 'tastytrade', 'manual'] as const;

@@ -58,6 +58,7 @@ import {
   type QuarantineKind,
   selectAccount,
   selectAccounts,
+  updateAccountSwitches,
   selectOrder,
   selectOrderAccount,
   selectOrderEvents,
@@ -95,6 +96,10 @@ export interface CreateAccountInput {
   venue?: string;
   baseCurrency?: string;
   venueConfig?: Record<string, unknown>;
+  /** Read-only toward the venue (default false): Fillbook never places or cancels there. */
+  observeOnly?: boolean;
+  /** Refuse new entries while reconciliation says the ledger may be wrong (default true). */
+  failClosed?: boolean;
 }
 
 /** Lifecycle reports as the API names them (`open` is the acknowledgement, `retry` re-queues a failed order). */
@@ -241,6 +246,9 @@ export class Ledger {
       venueConfig: input.venueConfig ?? {},
       webhookSecret: `whsec_${randomBytes(32).toString('base64url')}`,
       createdAt: this.now(),
+      observeOnly: input.observeOnly ?? false,
+      failClosed: input.failClosed ?? true,
+      halt: null,
     };
     await insertAccount(this.db, account);
     return account;
@@ -250,6 +258,12 @@ export class Ledger {
     const account = await selectAccount(this.db, requireUuid(accountId, 'account_id'));
     if (account === undefined) throw accountNotFound(accountId);
     return account;
+  }
+
+  /** Turns an account's observe-only and fail-closed switches on or off. */
+  async updateAccount(accountId: string, switches: { observeOnly?: boolean; failClosed?: boolean }): Promise<Account> {
+    if (!(await updateAccountSwitches(this.db, requireUuid(accountId, 'account_id'), switches))) throw accountNotFound(accountId);
+    return this.getAccount(accountId);
   }
 
   /** All accounts, or those of one user. */
@@ -292,6 +306,7 @@ export class Ledger {
       positionId: null,
       role: 'manual',
       origin: 'reconciliation',
+      sentBy: 'bot',
       symbol: report.symbol,
       assetClass: report.assetClass,
       side: report.side,
@@ -384,9 +399,10 @@ export class Ledger {
         }
         return { ...base, type, ...amended };
       }
+      case 'status_checked':
+        return { ...base, type, brokerOrderId };
       case 'cancel_requested':
       case 'expired':
-      case 'status_checked':
       case 'retried':
         return { ...base, type };
     }

@@ -30,6 +30,7 @@ import {
   insertGuardedOrder,
   insertOrderCreated,
   selectGuardSnapshot,
+  selectEntryHalt,
   selectOrder,
   type SqlClient,
   sqlState,
@@ -67,12 +68,38 @@ export class OrderPlacement {
   async record(request: OrderRequest, source: EventSource): Promise<RecordOrderResult> {
     const valid = validateOrderRequest(request);
     try {
+      if (valid.role === 'entry') {
+        const replay = await this.refuseWhileHalted(valid);
+        if (replay !== undefined) return replay;
+      }
       if (valid.positionId === null) return await this.recordStandaloneOrder(valid, source);
       return await this.placeGuarded(valid, valid.positionId, source);
     } catch (error) {
       if (sqlStateOf(error) === sqlState.foreignKeyViolation && constraintOf(error)?.includes('account')) throw accountNotFound(valid.accountId);
       throw error;
     }
+  }
+
+  /**
+   * Fail closed: while the account's latest reconciliation left findings that say the ledger may be
+   * wrong (see `haltingCategories`), a new entry is refused; exits and protective orders still pass,
+   * since they reduce risk. A replay of an entry recorded before is answered with the original.
+   * One read before the write: an entry racing the run that halts the account may still pass, as
+   * it would have a moment earlier.
+   */
+  private async refuseWhileHalted(valid: ValidOrderRequest): Promise<RecordOrderResult | undefined> {
+    const halt = await selectEntryHalt(this.db, valid.accountId);
+    if (halt === null) return undefined;
+    if (valid.clientOrderId !== null) {
+      const existing = await selectOrder(this.db, valid.accountId, { by: 'client_order_id', value: valid.clientOrderId });
+      if (existing !== undefined) return { order: existing.order, created: false };
+    }
+    const named = Object.entries(halt.findings).map(([category, count]) => `${count} ${category}`).join(', ');
+    throw new FillbookError(
+      'FILLBOOK_ERR_ACCOUNT_UNRECONCILED',
+      `account ${valid.accountId} is halted for new entries: its latest reconciliation (${halt.runId}) left ${named} unresolved, so the ledger may be wrong; repair them and reconcile again (exits, stop-losses and take-profits still pass), or turn fail_closed off for the account`,
+      { account_id: valid.accountId, run_id: halt.runId, findings: halt.findings },
+    );
   }
 
   /** An order without a position has no guard: one statement, and a replay lookup when its client order id is taken. */

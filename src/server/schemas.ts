@@ -8,6 +8,7 @@ import {
   legsMin,
   liquiditySides,
   orderRoles,
+  orderSenders,
   positionEffects,
   orderSides,
   orderStatuses,
@@ -49,6 +50,19 @@ export const accountCreate = z.strictObject({
   venue: z.string().regex(/^(paper|alpaca|tradier|tastytrade|manual|ccxt:[a-z0-9]{2,32})$/, 'paper, alpaca, tradier, tastytrade, manual or ccxt:<exchange>'),
   base_currency: z.string().regex(/^[A-Z0-9]{2,10}$/).optional(),
   venue_config: z.record(z.string(), z.unknown()).optional(),
+  observe_only: z.boolean().optional().describe('read-only toward the venue: Fillbook reads and reconciles, never places or cancels (default false)'),
+  fail_closed: z.boolean().optional().describe('refuse new entries while the latest reconciliation has unresolved findings that say the ledger may be wrong (default true)'),
+});
+
+export const accountUpdate = z.strictObject({
+  observe_only: z.boolean().optional(),
+  fail_closed: z.boolean().optional(),
+});
+
+export const accountHalt = z.object({
+  run_id: id,
+  findings: z.record(z.string(), z.number()).describe('unresolved findings per category'),
+  halted_at: z.string(),
 });
 
 export const account = z.object({
@@ -57,6 +71,9 @@ export const account = z.object({
   venue: z.string(),
   base_currency: z.string(),
   venue_config: z.record(z.string(), z.unknown()),
+  observe_only: z.boolean(),
+  fail_closed: z.boolean(),
+  halted: accountHalt.nullable().describe('set while fail_closed holds new entries back: the run and its unresolved findings'),
   created_at: z.string(),
   webhook_secret: z.string().optional().describe('shown once, when the account is created'),
 });
@@ -198,6 +215,7 @@ export const order = z.object({
   broker_order_id: z.string().nullable(),
   role: z.enum(orderRoles),
   origin: z.string(),
+  sent_by: z.enum(orderSenders).describe('who places it at the venue: fillbook (submit: true) or bot (submit: false, or adopted from the venue); Fillbook never sends, re-sends or retries a bot order'),
   symbol: z.string(),
   asset_class: z.enum(assetClasses),
   side: z.enum(orderSides),

@@ -16,6 +16,9 @@ export function accountView(a: Account, withSecret = false): z.output<typeof s.a
     venue: a.venue,
     base_currency: a.baseCurrency,
     venue_config: a.venueConfig,
+    observe_only: a.observeOnly,
+    fail_closed: a.failClosed,
+    halted: a.failClosed && a.halt !== null ? { run_id: a.halt.runId, findings: a.halt.findings, halted_at: a.halt.haltedAt } : null,
     created_at: a.createdAt,
     ...(withSecret && a.webhookSecret !== null ? { webhook_secret: a.webhookSecret } : {}),
   };
@@ -30,6 +33,7 @@ export function orderView(o: Order): z.output<typeof s.order> {
     broker_order_id: o.brokerOrderId,
     role: o.role,
     origin: o.origin,
+    sent_by: o.sentBy,
     symbol: o.symbol,
     asset_class: o.assetClass,
     side: o.side,

@@ -29,8 +29,11 @@ export interface OrderRouterOptions {
   now?: () => Date;
 }
 
-export interface PlaceOrderRequest extends OrderRequest {
-  /** False for a bot that talks to its broker itself and reports back; default true. */
+export interface PlaceOrderRequest extends Omit<OrderRequest, 'sentBy'> {
+  /**
+   * False for a bot that talks to its broker itself and reports back; default true. Recorded on the
+   * order as who sends it (`sentBy`): Fillbook never sends, re-sends or retries a `submit: false` order.
+   */
   submit?: boolean;
 }
 
@@ -64,9 +67,10 @@ export class OrderRouter {
 
   /** As `placeOrder`, telling also whether the order is new or an idempotent replay of one recorded before. */
   async place(request: PlaceOrderRequest): Promise<{ order: Order; created: boolean }> {
-    const { submit = true, ...order } = request;
-    // An order for a venue Fillbook cannot reach is refused before it is recorded.
-    const adapter = submit ? await this.venues.forAccount(order.accountId) : undefined;
+    const { submit = true, ...fields } = request;
+    const order: OrderRequest = { ...fields, sentBy: submit ? 'fillbook' : 'bot' };
+    // An order for a venue Fillbook cannot reach (or may not trade on) is refused before it is recorded.
+    const adapter = submit ? await this.venues.forSending(order.accountId) : undefined;
     // So is a multi-leg order for a venue that cannot take one: refused before it is recorded, it was
     // never acknowledged, so nothing is lost, and the ledger holds no order that could never be sent.
     if (adapter !== undefined && order.legs != null && !adapter.capabilities.multiLeg) {
@@ -85,6 +89,8 @@ export class OrderRouter {
   }
 
   private async send(adapter: VenueAdapter, order: Order): Promise<Order> {
+    // The one place an order reaches a venue. Only an order Fillbook was asked to send gets here.
+    if (order.sentBy !== 'fillbook') throw new Error(`order ${order.id} is sent by the ${order.sentBy}; Fillbook must never send it`);
     const ref: OrderRef = { orderId: order.id, accountId: order.accountId };
     let report: VenueOrderReport;
     try {
@@ -114,10 +120,15 @@ export class OrderRouter {
   /** Asks the venue to cancel; the venue's answer (or its stream) settles the order. */
   async cancelOrder(ref: OrderRef): Promise<Order> {
     const order = await this.ledger.getOrder(ref);
-    const adapter = await this.venues.forAccount(order.accountId);
+    const adapter = await this.venues.forSending(order.accountId);
     const own: OrderRef = { orderId: order.id, accountId: order.accountId };
     await this.ledger.applyEvent(own, { type: 'pending_cancel', source: 'api' });
     const venueOrderId = order.brokerOrderId ?? (await adapter.getOrderByClientId(order.clientOrderId))?.venueOrderId;
+    if (venueOrderId === undefined && order.sentBy === 'bot') {
+      // The bot may be sending it at this very moment: the ledger cannot know it never will. The
+      // cancel stays pending; the venue's report, or reconciliation, settles it.
+      return this.ledger.getOrder(own);
+    }
     if (venueOrderId === undefined) {
       // The venue never had it: nothing can trade, so the cancel is final here.
       return this.ledger.applyEvent(own, { type: 'canceled', reason: 'canceled before it reached the venue', source: 'api' });
@@ -137,9 +148,12 @@ export class OrderRouter {
 
   /**
    * Orders left `pending_submit`/`submitted` longer than `stuckAfterMs` (a crash, a timeout) are
-   * looked up at the venue by client order id. Found: the ledger takes the venue's state and fills.
-   * Not found: a `pending_submit` order never left, so it is `failed` (and retried with backoff);
-   * a `submitted` one the venue does not know is `rejected` with reason `not_found_at_broker`.
+   * looked up at the venue by broker order id and by client order id. Found: the ledger takes the
+   * venue's state and fills. Not found: a `pending_submit` order Fillbook sends never left, so it is
+   * `failed` (and retried with backoff); a `submitted` one the venue does not know is `rejected`
+   * with reason `not_found_at_broker`. An order the bot sends is never failed (nor ever retried):
+   * one the venue does not have stays for reconciliation, which reports it as a stuck submission and
+   * closes it as `rejected` when told to (`clear_invalid`).
    */
   async resolveStuckSubmissions(accountId: string, olderThanMs = this.options.stuckAfterMs): Promise<Order[]> {
     const adapter = await this.venues.forAccount(accountId);
@@ -148,10 +162,12 @@ export class OrderRouter {
     const resolved: Order[] = [];
     for (const order of stuck) {
       const ref: OrderRef = { orderId: order.id, accountId };
-      const report = await adapter.getOrderByClientId(order.clientOrderId);
+      const report = (order.brokerOrderId !== null ? await adapter.getOrder(order.brokerOrderId) : undefined) ?? (await adapter.getOrderByClientId(order.clientOrderId));
       if (report !== undefined) {
         await this.sync.applyOrderReport(accountId, report, 'broker_poll');
         await this.importFills(adapter, accountId, report.venueOrderId, order.createdAt);
+      } else if (order.sentBy !== 'fillbook') {
+        continue;
       } else {
         const type = order.status === 'pending_submit' ? 'failed' : 'rejected';
         await this.applyUnlessMovedOn(ref, { type, reason: 'not_found_at_broker' });
@@ -168,7 +184,8 @@ export class OrderRouter {
    */
   async retryFailedOrders(accountId: string): Promise<Order[]> {
     const adapter = await this.venues.forAccount(accountId);
-    const failed = await this.ledger.listOrders(accountId, { statuses: ['failed'], limit: passOrdersMax });
+    // Only what Fillbook sends is ever retried: a failed order of the bot's is the bot's to place again.
+    const failed = await this.ledger.listOrders(accountId, { statuses: ['failed'], sentBy: 'fillbook', limit: passOrdersMax });
     const now = this.options.now().getTime();
     const retried: Order[] = [];
     for (const order of failed) {
@@ -182,7 +199,7 @@ export class OrderRouter {
         current = await this.ledger.applyEvent(ref, { type: 'retry', source: 'api' });
       } catch (error) {
         // Another instance retried it first, or the guard now refuses it: either way, not ours to send.
-        if (isFillbookError(error, 'FILLBOOK_ERR_INVALID_TRANSITION') || isFillbookError(error, 'FILLBOOK_ERR_EXPOSURE_EXCEEDED')) continue;
+        if (isFillbookError(error, 'FILLBOOK_ERR_INVALID_TRANSITION') || isFillbookError(error, 'FILLBOOK_ERR_EXPOSURE_EXCEEDED') || isFillbookError(error, 'FILLBOOK_ERR_NOT_SENT_BY_FILLBOOK')) continue;
         throw error;
       }
       if (existing !== undefined) {

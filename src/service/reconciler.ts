@@ -1,6 +1,8 @@
 import {
+  type ClosedVenueOrder,
   FillbookError,
   type Finding,
+  isHalting,
   isWorking,
   findingCategories,
   findUnprotected,
@@ -10,8 +12,7 @@ import {
   type ReconciliationAction,
   reconcileHoldings,
   reconcileOrders,
-  reconcileClosedOrphans,
-  type VenueOpenIndex,
+  reconcileClosedOrders,
   type Repair,
   type VenueFillReport,
   type VenueOrderReport,
@@ -31,11 +32,15 @@ import {
   selectRunAccount,
   selectRuns,
   readWorkingOrders,
+  selectKnownExecIds,
+  selectWatermark,
+  setAccountHalt,
   type StoredFinding,
+  upsertWatermark,
 } from '../storage/index.js';
 import type { VenueAdapter } from '../venues/index.js';
 import type { VenueSync } from './venue-sync.js';
-import type { Venues } from './venues.js';
+import { observeOnly, type Venues } from './venues.js';
 
 /** Orders changed this recently are left for the next run. */
 export const quietPeriodMsDefault = 5_000;
@@ -44,8 +49,15 @@ import { stuckAfterMsDefault } from './order-router.js';
 export const ledgerPageSize = 10_000;
 export const venueLookupsInFlightMax = 8;
 export const findingsReturnedMax = 10_000;
-/** How far back the venue's fills are read to find orders closed there that the ledger never knew. */
+/**
+ * How far before the account's creation the first run reads the venue's orders and fills; later runs
+ * read from the watermark the last complete run left (history before that is brought in by import).
+ */
 export const fillLookbackMsDefault = 24 * 3_600_000;
+/** The watermark is set this far before the run's start, so a venue item stamped a little late is read again. */
+export const watermarkOverlapMs = 60_000;
+/** Pages of venue orders or fills read in one run: a bound on a loop over what the venue says. */
+export const venuePagesMax = 100_000;
 
 export interface ReconcileRequest {
   accountId: string;
@@ -91,6 +103,8 @@ export class Reconciler {
 
   async run(request: ReconcileRequest): Promise<ReconciliationRun> {
     const account = await this.ledger.getAccount(request.accountId);
+    // An observe-only account is never acted on at the venue: a repair that would cancel there is refused up front.
+    if (account.observeOnly && request.actions?.includes('cancel_orphaned')) throw observeOnly(account.id);
     const adapter = await this.venues.forAccount(account.id);
     const result = await this.ledger.db.withAdvisoryLock(`fillbook:reconcile:${account.id}`, () => this.runLocked(account.id, adapter, request));
     if (result === undefined) {
@@ -116,7 +130,8 @@ export class Reconciler {
     };
     await insertRun(db, run);
     try {
-      const { findings, matched, deferred } = await this.findings(accountId, adapter, request.onProgress);
+      const since = (await selectWatermark(db, accountId)) ?? new Date(Date.parse((await this.ledger.getAccount(accountId)).createdAt) - this.fillLookbackMs).toISOString();
+      const { findings, matched, deferred, venueCreatedAt } = await this.findings(accountId, adapter, since, request.onProgress);
       const taken = await this.repair(accountId, adapter, findings, actions, request.onProgress);
       const stored: StoredFinding[] = findings.map((f, i) => ({
         seq: i + 1,
@@ -134,7 +149,14 @@ export class Reconciler {
       summary.deferred = deferred;
       summary.repaired = taken.size;
       const finished = { ...run, status: 'completed' as const, summary, finishedAt: this.now().toISOString() };
-      await finishRun(db, finished);
+      const unresolved = findings.filter((f) => !taken.has(f));
+      const halting: Record<string, number> = {};
+      for (const f of unresolved) if (isHalting(f.category)) halting[f.category] = (halting[f.category] ?? 0) + 1;
+      await db.transaction(async (tx) => {
+        await finishRun(tx, finished);
+        await setAccountHalt(tx, accountId, run.id, halting, finished.finishedAt);
+        await upsertWatermark(tx, accountId, nextWatermark(since, run.startedAt, this.quietPeriodMs, unresolved, venueCreatedAt), run.id, finished.finishedAt);
+      });
       return { ...finished, findings: stored.slice(0, findingsReturnedMax) };
     } catch (error) {
       await finishRun(db, { ...run, status: 'failed', error: error instanceof Error ? error.message : String(error), finishedAt: this.now().toISOString() });
@@ -142,8 +164,12 @@ export class Reconciler {
     }
   }
 
-  /** Reads both sides and classifies every difference (nothing is changed here). */
-  private async findings(accountId: string, adapter: VenueAdapter, onProgress: ReconcileRequest['onProgress']) {
+  /**
+   * Reads both sides and classifies every difference (nothing is changed here): the ledger's working
+   * orders against the venue's open orders, and everything the venue did since `since` (its order
+   * history and its fills) against the ledger's orders in any status.
+   */
+  private async findings(accountId: string, adapter: VenueAdapter, since: string, onProgress: ReconcileRequest['onProgress']) {
     const db = this.ledger.db;
     const ledgerWorking: LedgerOrderView[] = [];
     await readWorkingOrders(db, accountId, ledgerPageSize, (page) => {
@@ -153,26 +179,28 @@ export class Reconciler {
     const venueOpen = await adapter.listOpenOrders();
     onProgress?.('venue orders', venueOpen.length, venueOpen.length);
     const needed = lookupsNeeded(ledgerWorking, venueOpen);
+    const recent = await this.venueActivity(accountId, adapter, since, needed.index.byVenueId, onProgress);
 
-    // Before declaring an order gone, the venue is asked for that single order.
+    // Before declaring an order gone, the venue is asked for that single order (unless its history just said).
     const venueLookups = new Map<string, VenueOrderReport | null>();
     await inBatches(needed.ledgerOrders, venueLookupsInFlightMax, async (order) => {
-      const found = (order.brokerOrderId !== null ? await adapter.getOrder(order.brokerOrderId) : undefined) ?? (await adapter.getOrderByClientId(order.clientOrderId));
+      const seen = order.brokerOrderId !== null ? recent.get(order.brokerOrderId) : undefined;
+      const found = seen ?? (order.brokerOrderId !== null ? await adapter.getOrder(order.brokerOrderId) : undefined) ?? (await adapter.getOrderByClientId(order.clientOrderId));
       venueLookups.set(order.id, found ?? null);
     }, (done) => onProgress?.('venue lookups', done, needed.ledgerOrders.length));
 
-    const ledgerLookups = new Map<string, LedgerOrderView | null>();
+    // The ledger's order (any status) for each venue order it does not hold as working.
+    const closed = [...recent.values()];
+    const unmatched = [...needed.venueOrders, ...closed];
     const known = await selectOrdersByVenueKeys(
       db,
       accountId,
-      needed.venueOrders.map((v) => v.venueOrderId),
-      needed.venueOrders.flatMap((v) => (v.clientOrderId === null ? [] : [v.clientOrderId])),
+      unmatched.map((v) => v.venueOrderId),
+      unmatched.flatMap((v) => (v.clientOrderId === null ? [] : [v.clientOrderId])),
     );
-    const knownByBrokerId = new Map(known.flatMap((o) => (o.brokerOrderId === null ? [] : [[o.brokerOrderId, o] as const])));
-    const knownByClientId = new Map(known.map((o) => [o.clientOrderId, o]));
-    for (const v of needed.venueOrders) {
-      ledgerLookups.set(v.venueOrderId, knownByBrokerId.get(v.venueOrderId) ?? (v.clientOrderId === null ? undefined : knownByClientId.get(v.clientOrderId)) ?? null);
-    }
+    const ledgerOrderOf = ledgerIndex(known);
+    const ledgerLookups = new Map<string, LedgerOrderView | null>();
+    for (const v of needed.venueOrders) ledgerLookups.set(v.venueOrderId, ledgerOrderOf(v));
 
     const orders = reconcileOrders({
       ledgerWorking,
@@ -185,42 +213,50 @@ export class Reconciler {
       stuckAfterMs: this.stuckAfterMs,
       index: needed.index,
     });
-    const closedOrphans = reconcileClosedOrphans(accountId, await this.closedOrdersUnknownToLedger(accountId, adapter, needed.index), this.now().toISOString(), this.quietPeriodMs);
+    const closedOrders: ClosedVenueOrder[] = closed.map((venue) => ({ venue, ledger: ledgerOrderOf(venue) }));
+    const closedFindings = reconcileClosedOrders(accountId, closedOrders, this.now().toISOString(), this.quietPeriodMs);
     // A venue that reports no positions (spot exchanges) cannot be compared on holdings.
     const holdings = adapter.capabilities.positions ? reconcileHoldings(await selectNetBySymbol(db, accountId), await adapter.listPositions()) : [];
     const unprotected = findUnprotected(await selectPositionProtection(db, accountId));
     return {
-      findings: [...orders.findings, ...closedOrphans.findings, ...holdings, ...unprotected],
-      matched: orders.matched,
-      deferred: orders.deferred + closedOrphans.deferred,
+      findings: [...orders.findings, ...closedFindings.findings, ...holdings, ...unprotected],
+      matched: orders.matched + closedFindings.matched,
+      deferred: orders.deferred + closedFindings.deferred,
+      venueCreatedAt: new Map(closed.map((v) => [v.venueOrderId, v.createdAt])),
     };
   }
 
   /**
-   * Orders behind the venue's recent fills (within `fillLookbackMs`) that are neither open at the
-   * venue nor known to the ledger: filled and closed at the venue without the ledger hearing of it.
+   * What the venue did since `since`, beyond its open orders: every order it created or changed
+   * (from its order history, where it has one), and the order behind every fill the ledger lacks
+   * (asked for one by one). Returns the orders not open at the venue, by venue order id.
    */
-  private async closedOrdersUnknownToLedger(accountId: string, adapter: VenueAdapter, openIndex: VenueOpenIndex): Promise<VenueOrderReport[]> {
-    if (!adapter.capabilities.fillsSince) return [];
-    const since = new Date(this.now().getTime() - this.fillLookbackMs).toISOString();
-    const candidates = new Map<string, string | null>();
-    let cursor: string | null = null;
-    do {
-      const page = await adapter.listFills(since, cursor);
-      for (const fill of page.fills) if (!openIndex.byVenueId.has(fill.venueOrderId)) candidates.set(fill.venueOrderId, fill.clientOrderId);
-      cursor = page.cursor;
-    } while (cursor !== null);
-    if (candidates.size === 0) return [];
-    const known = await selectOrdersByVenueKeys(this.ledger.db, accountId, [...candidates.keys()], [...candidates.values()].filter((c): c is string => c !== null));
-    const knownBroker = new Set(known.flatMap((o) => (o.brokerOrderId === null ? [] : [o.brokerOrderId])));
-    const knownClient = new Set(known.map((o) => o.clientOrderId));
-    const unknown = [...candidates].filter(([venueId, clientId]) => !knownBroker.has(venueId) && !(clientId !== null && knownClient.has(clientId)));
-    const reports: VenueOrderReport[] = [];
-    await inBatches(unknown, venueLookupsInFlightMax, async ([venueId]) => {
-      const report = await adapter.getOrder(venueId);
-      if (report !== undefined && !isWorking(report.status)) reports.push(report);
-    }, () => {});
-    return reports.sort((a, b) => (a.venueOrderId < b.venueOrderId ? -1 : 1));
+  private async venueActivity(accountId: string, adapter: VenueAdapter, since: string, open: ReadonlyMap<string, number>, onProgress: ReconcileRequest['onProgress']): Promise<Map<string, VenueOrderReport>> {
+    const closed = new Map<string, VenueOrderReport>();
+    if (adapter.capabilities.ordersSince && adapter.listOrders !== undefined) {
+      await readPages((cursor) => adapter.listOrders!(since, cursor), (page) => {
+        for (const order of page.orders) if (!open.has(order.venueOrderId) && !isWorking(order.status)) closed.set(order.venueOrderId, order);
+        onProgress?.('venue history', closed.size, closed.size);
+      });
+    }
+    if (!adapter.capabilities.fillsSince) return closed;
+    const fillOrders = new Map<string, string[]>();
+    await readPages((cursor) => adapter.listFills(since, cursor), (page) => {
+      for (const fill of page.fills) {
+        if (open.has(fill.venueOrderId) || closed.has(fill.venueOrderId)) continue;
+        const ids = fillOrders.get(fill.venueOrderId) ?? [];
+        ids.push(fill.execId);
+        fillOrders.set(fill.venueOrderId, ids);
+      }
+    });
+    if (fillOrders.size === 0) return closed;
+    const knownExecIds = await selectKnownExecIds(this.ledger.db, accountId, [...fillOrders.values()].flat());
+    const lacking = [...fillOrders].filter(([, execIds]) => execIds.some((id) => !knownExecIds.has(id))).map(([venueOrderId]) => venueOrderId);
+    await inBatches(lacking.sort(), venueLookupsInFlightMax, async (venueOrderId) => {
+      const report = await adapter.getOrder(venueOrderId);
+      if (report !== undefined && !isWorking(report.status)) closed.set(venueOrderId, report);
+    }, (done) => onProgress?.('venue lookups', done, lacking.length));
+    return closed;
   }
 
   /** Applies the repairs of the named actions; returns what was done per finding. */
@@ -280,8 +316,13 @@ export class Reconciler {
         return `imported${(await this.importFills(accountId, finding.orderId!, repair.venueOrder, fills)) || ' nothing'}`;
       case 'orphan':
         if (repair.action === 'cancel_orphaned') {
-          await adapter.cancelOrder(repair.venueOrder.venueOrderId);
-          return 'canceled at the venue';
+          // The ledger records the order it cancels (adopted first), so that every order the venue
+          // held is in the ledger once, and the cancel is in its audit trail.
+          const { order } = await this.ledger.adoptOrder(accountId, repair.venueOrder, repair.adoptedOrderId);
+          await this.sync.applyOrderReport(accountId, repair.venueOrder, 'reconciliation');
+          await this.importFills(accountId, order.id, repair.venueOrder, fills);
+          await this.sync.applyOrderReport(accountId, await adapter.cancelOrder(repair.venueOrder.venueOrderId), 'reconciliation');
+          return `adopted as order ${order.id} and canceled at the venue`;
         } else {
           const { order } = await this.ledger.adoptOrder(accountId, repair.venueOrder, repair.adoptedOrderId);
           await this.sync.applyOrderReport(accountId, repair.venueOrder, 'reconciliation');
@@ -321,6 +362,45 @@ export class Reconciler {
   async listRuns(accountId: string, limit = 50): Promise<RunRecord[]> {
     return selectRuns(this.ledger.db, accountId, limit);
   }
+}
+
+/** Indexes ledger orders to find the one for a venue order: by broker order id, else by client order id if it has no other broker id. */
+function ledgerIndex(orders: readonly LedgerOrderView[]): (venue: VenueOrderReport) => LedgerOrderView | null {
+  const byBrokerId = new Map(orders.flatMap((o) => (o.brokerOrderId === null ? [] : [[o.brokerOrderId, o] as const])));
+  const byClientId = new Map(orders.map((o) => [o.clientOrderId, o]));
+  return (venue) => {
+    const byBroker = byBrokerId.get(venue.venueOrderId);
+    if (byBroker !== undefined) return byBroker;
+    const byClient = venue.clientOrderId === null ? undefined : byClientId.get(venue.clientOrderId);
+    return byClient !== undefined && byClient.brokerOrderId === null ? byClient : null;
+  };
+}
+
+/**
+ * Where the next run starts reading the venue: this run's start, less the quiet period (items left
+ * for the next run) and an overlap, but never past a venue order behind a finding this run left
+ * unresolved, so a dry run's finding is found again until it is repaired.
+ */
+export function nextWatermark(since: string, startedAt: string, quietPeriodMs: number, unresolved: readonly Finding[], venueCreatedAt: ReadonlyMap<string, string>): string {
+  let next = Date.parse(startedAt) - quietPeriodMs - watermarkOverlapMs;
+  for (const f of unresolved) {
+    const created = f.brokerOrderId === null ? undefined : venueCreatedAt.get(f.brokerOrderId);
+    if (created !== undefined) next = Math.min(next, Date.parse(created));
+    for (const r of f.repairs) if ('venueOrder' in r) next = Math.min(next, Date.parse(r.venueOrder.createdAt));
+  }
+  return new Date(Math.max(next, Date.parse(since))).toISOString();
+}
+
+/** Reads a cursor-paged venue listing to its end, within `venuePagesMax` pages. */
+async function readPages<P extends { cursor: string | null }>(read: (cursor: string | null) => Promise<P>, onPage: (page: P) => void): Promise<void> {
+  let cursor: string | null = null;
+  for (let pages = 0; pages < venuePagesMax; pages++) {
+    const page = await read(cursor);
+    onPage(page);
+    cursor = page.cursor;
+    if (cursor === null) return;
+  }
+  throw new Error(`the venue listed more than ${venuePagesMax} pages; reconciliation stops rather than loop without end`);
 }
 
 async function inBatches<T>(items: readonly T[], size: number, work: (item: T) => Promise<void>, progress: (done: number) => void): Promise<void> {

@@ -47,8 +47,9 @@ export class VenueSync {
   }
 
   async applyFill(accountId: string, fill: VenueFillReport, source: EventSource): Promise<SyncOutcome> {
-    const order = await this.find(accountId, fill.venueOrderId, fill.clientOrderId);
-    if (order === undefined) return { applied: false, skipped: 'unknown_order' };
+    const found = await this.find(accountId, fill.venueOrderId, fill.clientOrderId);
+    if (found === undefined) return { applied: false, skipped: 'unknown_order' };
+    const order = await this.learnBrokerOrderId(found, fill.venueOrderId, source);
     try {
       const result = await this.ledger.recordFill({
         order: { orderId: order.id, accountId },
@@ -73,12 +74,16 @@ export class VenueSync {
 
   /** Brings the ledger's order to the venue's reported status, learning the broker order id on the way. */
   async applyOrderReport(accountId: string, report: VenueOrderReport, source: EventSource): Promise<SyncOutcome> {
-    let order = await this.find(accountId, report.venueOrderId, report.clientOrderId);
-    if (order === undefined) return { applied: false, skipped: 'unknown_order' };
-    const ref: OrderRef = { orderId: order.id, accountId };
+    const found = await this.find(accountId, report.venueOrderId, report.clientOrderId);
+    if (found === undefined) return { applied: false, skipped: 'unknown_order' };
+    const ref: OrderRef = { orderId: found.id, accountId };
     let applied = false;
+    let order = found;
     if (order.status === 'pending_submit') {
       order = await this.ledger.applyEvent(ref, { type: 'submitted', brokerOrderId: report.venueOrderId, source });
+      applied = true;
+    } else if (order.brokerOrderId === null) {
+      order = await this.learnBrokerOrderId(order, report.venueOrderId, source);
       applied = true;
     }
     const type = reportFor[report.status];
@@ -93,12 +98,30 @@ export class VenueSync {
     }
   }
 
+  /**
+   * The ledger learns an order's broker order id from whichever venue report carries it first (a
+   * bot's order is known by client order id until then), so that later lookups and cancels by
+   * broker order id work.
+   */
+  private async learnBrokerOrderId(order: Order, venueOrderId: string, source: EventSource): Promise<Order> {
+    if (order.brokerOrderId !== null) return order;
+    const ref: OrderRef = { orderId: order.id, accountId: order.accountId };
+    const type = order.status === 'pending_submit' ? 'submitted' : 'status_checked';
+    return this.ledger.applyEvent(ref, { type, brokerOrderId: venueOrderId, source });
+  }
+
+  /**
+   * A venue report's order: by broker order id, else by client order id. An order found by client
+   * order id that already carries another broker order id is another venue order reusing the client
+   * id (the bot placed it again after the first was refused): not this one.
+   */
   private async find(accountId: string, venueOrderId: string, clientOrderId: string | null): Promise<Order | undefined> {
     const attempts: OrderRef[] = [{ accountId, brokerOrderId: venueOrderId }];
     if (clientOrderId !== null) attempts.push({ accountId, clientOrderId });
     for (const ref of attempts) {
       try {
-        return await this.ledger.getOrder(ref);
+        const order = await this.ledger.getOrder(ref);
+        return order.brokerOrderId === null || order.brokerOrderId === venueOrderId ? order : undefined;
       } catch (error) {
         if (!isFillbookError(error, 'FILLBOOK_ERR_ORDER_NOT_FOUND')) throw error;
       }

@@ -23,6 +23,7 @@ export const builtInVenueFactories: Record<string, VenueFactory> = {
  */
 export class Venues {
   private readonly adapters = new Map<string, Promise<VenueAdapter>>();
+  private readonly raw = new Map<string, VenueAdapter>();
   private readonly onCreated: ((accountId: string, adapter: VenueAdapter) => void)[] = [];
 
   constructor(
@@ -33,6 +34,21 @@ export class Venues {
   /** Called for every adapter made from now on (the stream consumer subscribes here). */
   onAdapter(listener: (accountId: string, adapter: VenueAdapter) => void): void {
     this.onCreated.push(listener);
+  }
+
+  /**
+   * The adapter of an account Fillbook may trade on: an observe-only account is refused with a coded
+   * error before anything is recorded or sent. Its switch is read from the database each time, so
+   * every instance honours a change at once.
+   */
+  async forSending(accountId: string): Promise<VenueAdapter> {
+    await this.assertMaySend(accountId);
+    return this.forAccount(accountId);
+  }
+
+  async assertMaySend(accountId: string): Promise<void> {
+    const account = await this.ledger.getAccount(accountId);
+    if (account.observeOnly) throw observeOnly(accountId);
   }
 
   async forAccount(accountId: string): Promise<VenueAdapter> {
@@ -57,14 +73,59 @@ export class Venues {
         { account_id: accountId, venue: account.venue },
       );
     }
-    const adapter = await factory(account, this.ledger.db);
+    const raw = await factory(account, this.ledger.db);
+    this.raw.set(accountId, raw);
+    const adapter = this.readOnlyWhenObserving(accountId, raw);
     for (const listener of this.onCreated) listener(accountId, adapter);
     return adapter;
+  }
+
+  /**
+   * Every path that places or cancels goes through the adapter: checking the account's switch there
+   * too means no path (a repair, a retry, a restart) can go around it.
+   */
+  /**
+   * Every path that places or cancels goes through the adapter: checking the account's switch there
+   * too means no path (a repair, a retry, a restart) can go around it. The adapter itself keeps its
+   * `this`; only the two calls that act at the venue are intercepted.
+   */
+  private readOnlyWhenObserving(accountId: string, adapter: VenueAdapter): VenueAdapter {
+    const acting = new Set<PropertyKey>(['placeOrder', 'cancelOrder']);
+    return new Proxy(adapter, {
+      get: (target, property) => {
+        const value: unknown = Reflect.get(target, property, target);
+        if (typeof value !== 'function') return value;
+        const method = (value as (...args: unknown[]) => unknown).bind(target);
+        if (!acting.has(property)) return method;
+        return async (...args: unknown[]) => {
+          await this.assertMaySend(accountId);
+          return method(...args);
+        };
+      },
+    });
+  }
+
+  /**
+   * The venue itself, unguarded: for the paper venue's hand controls, which act as the market or as
+   * the bot's own broker code would, never as Fillbook.
+   */
+  async venueOf(accountId: string): Promise<VenueAdapter> {
+    await this.forAccount(accountId);
+    return this.raw.get(accountId)!;
   }
 
   async closeAll(): Promise<void> {
     const adapters = await Promise.allSettled([...this.adapters.values()]);
     this.adapters.clear();
+    this.raw.clear();
     await Promise.all(adapters.map((a) => (a.status === 'fulfilled' ? a.value.close() : undefined)));
   }
+}
+
+export function observeOnly(accountId: string): FillbookError {
+  return new FillbookError(
+    'FILLBOOK_ERR_ACCOUNT_OBSERVE_ONLY',
+    `account ${accountId} is observe-only: Fillbook reads its venue and reconciles but never places or cancels there; record the bot's orders with submit: false, or turn observe_only off for the account`,
+    { account_id: accountId },
+  );
 }

@@ -17,6 +17,19 @@ export interface AccountRecord {
   venueConfig: Record<string, unknown>;
   webhookSecret: string | null;
   createdAt: string;
+  /** Read-only toward the venue: Fillbook reads and reconciles, never places or cancels. */
+  observeOnly: boolean;
+  /** Refuse new entry orders while the latest reconciliation has findings that halt the account. */
+  failClosed: boolean;
+  /** Set by the latest completed reconciliation when it left findings that say the ledger may be wrong. */
+  halt: AccountHalt | null;
+}
+
+export interface AccountHalt {
+  runId: string;
+  /** Unresolved findings per category. */
+  findings: Record<string, number>;
+  haltedAt: string;
 }
 
 const accountFromRow = (r: Row): AccountRecord => ({
@@ -28,25 +41,52 @@ const accountFromRow = (r: Row): AccountRecord => ({
   venueConfig: (r.venue_config as Record<string, unknown>) ?? {},
   webhookSecret: (r.webhook_secret as string | null) ?? null,
   createdAt: toIso(r.created_at),
+  observeOnly: r.observe_only === true,
+  failClosed: r.fail_closed !== false,
+  halt: r.halt_run_id === null || r.halt_run_id === undefined ? null : { runId: r.halt_run_id as string, findings: r.halt_findings as Record<string, number>, haltedAt: toIso(r.halted_at) },
 });
+
+const accountSelect = `select a.*, h.run_id as halt_run_id, h.findings as halt_findings, h.halted_at
+  from accounts a left join account_halts h on h.account_id = a.account_id`;
 
 export async function insertAccount(sql: SqlClient, a: AccountRecord): Promise<void> {
   await sql.query(
-    `insert into accounts (account_id, user_id, name, venue, base_currency, venue_config, webhook_secret, created_at)
-     values ($1, $2, $3, $4, $5, $6, $7, $8)`,
-    [a.id, a.userId, a.name, a.venue, a.baseCurrency, JSON.stringify(a.venueConfig), a.webhookSecret, a.createdAt],
+    `insert into accounts (account_id, user_id, name, venue, base_currency, venue_config, webhook_secret, created_at, observe_only, fail_closed)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+    [a.id, a.userId, a.name, a.venue, a.baseCurrency, JSON.stringify(a.venueConfig), a.webhookSecret, a.createdAt, a.observeOnly, a.failClosed],
   );
 }
 
 export async function selectAccount(sql: SqlClient, accountId: string): Promise<AccountRecord | undefined> {
-  const rows = await sql.query('select * from accounts where account_id = $1', [accountId]);
+  const rows = await sql.query(`${accountSelect} where a.account_id = $1`, [accountId]);
   return rows[0] === undefined ? undefined : accountFromRow(rows[0]);
 }
 
 /** All accounts, or one user's. */
 export async function selectAccounts(sql: SqlClient, userId?: string): Promise<AccountRecord[]> {
-  const rows = await sql.query('select * from accounts where ($1::uuid is null or user_id = $1) order by created_at, account_id', [userId ?? null]);
+  const rows = await sql.query(`${accountSelect} where ($1::uuid is null or a.user_id = $1) order by a.created_at, a.account_id`, [userId ?? null]);
   return rows.map(accountFromRow);
+}
+
+/** The account's two switches; the rest of an account is fixed when it is made. */
+export async function updateAccountSwitches(sql: SqlClient, accountId: string, switches: { observeOnly?: boolean; failClosed?: boolean }): Promise<boolean> {
+  const rows = await sql.query(
+    `update accounts set observe_only = coalesce($2, observe_only), fail_closed = coalesce($3, fail_closed)
+     where account_id = $1 returning account_id`,
+    [accountId, switches.observeOnly ?? null, switches.failClosed ?? null],
+  );
+  return rows.length === 1;
+}
+
+/** Whether new entries on the account wait for a clean reconciliation (fail closed), and why. */
+export async function selectEntryHalt(sql: SqlClient, accountId: string): Promise<AccountHalt | null> {
+  const rows = await sql.query(
+    `select h.run_id as halt_run_id, h.findings as halt_findings, h.halted_at from account_halts h
+     join accounts a on a.account_id = h.account_id where h.account_id = $1 and a.fail_closed`,
+    [accountId],
+  );
+  const r = rows[0];
+  return r === undefined ? null : { runId: r.halt_run_id as string, findings: r.halt_findings as Record<string, number>, haltedAt: toIso(r.halted_at) };
 }
 
 /**
@@ -207,6 +247,7 @@ export async function selectOrder(
 export interface OrderFilter {
   statuses?: readonly string[];
   updatedBefore?: string;
+  sentBy?: 'fillbook' | 'bot';
   limit: number;
 }
 
@@ -215,8 +256,9 @@ export async function selectOrders(sql: SqlClient, accountId: string, filter: Or
     `select * from orders where account_id = $1
        and ($2::text[] is null or status = any($2::text[]))
        and ($3::timestamptz is null or updated_at < $3)
+       and ($5::text is null or sent_by = $5)
      order by created_at, id limit $4`,
-    [accountId, filter.statuses ?? null, filter.updatedBefore ?? null, filter.limit],
+    [accountId, filter.statuses ?? null, filter.updatedBefore ?? null, filter.limit, filter.sentBy ?? null],
   );
   return rows.map(orderFromRow);
 }

@@ -12,7 +12,7 @@ export function toIso(value: unknown): string {
 }
 
 export const orderColumns = [
-  'account_id', 'id', 'client_order_id', 'broker_order_id', 'position_id', 'role', 'origin', 'symbol', 'asset_class',
+  'account_id', 'id', 'client_order_id', 'broker_order_id', 'position_id', 'role', 'origin', 'sent_by', 'symbol', 'asset_class',
   'side', 'type', 'time_in_force', 'quantity', 'limit_price', 'stop_price', 'status', 'status_reason', 'qty_filled',
   'qty_remaining', 'filled_notional', 'avg_fill_price', 'fees', 'fee_currency', 'version', 'created_at',
   'submitted_at', 'accepted_at', 'first_fill_at', 'last_fill_at', 'completed_at', 'canceled_at',
@@ -26,7 +26,7 @@ const jsonOrNull = (value: unknown[] | null) => (value === null ? null : JSON.st
 /** Column values in `orderColumns` order. */
 export function orderValues(o: Order): unknown[] {
   return [
-    o.accountId, o.id, o.clientOrderId, o.brokerOrderId, o.positionId, o.role, o.origin, o.symbol, o.assetClass,
+    o.accountId, o.id, o.clientOrderId, o.brokerOrderId, o.positionId, o.role, o.origin, o.sentBy, o.symbol, o.assetClass,
     o.side, o.type, o.timeInForce, formatDecimal(o.quantity), sqlDecimal(o.limitPrice), sqlDecimal(o.stopPrice),
     o.status, o.statusReason, formatDecimal(o.qtyFilled), formatDecimal(o.qtyRemaining),
     formatDecimal(o.filledNotional), sqlDecimal(o.avgFillPrice), formatDecimal(o.fees), o.feeCurrency, o.version,
@@ -45,6 +45,7 @@ export function orderFromRow(r: Row): Order {
     positionId: (r.position_id as string | null) ?? null,
     role: r.role as Order['role'],
     origin: r.origin as Order['origin'],
+    sentBy: r.sent_by as Order['sentBy'],
     symbol: r.symbol as string,
     assetClass: r.asset_class as Order['assetClass'],
     side: r.side as Order['side'],

@@ -110,7 +110,7 @@ export function interner<T>(make: (text: string) => T, sizeMax = 10_000): (text:
   };
 }
 
-const slimColumns = `id, client_order_id, broker_order_id, symbol, status, qty_filled, ${isoTextSql('updated_at')} as updated_at`;
+const slimColumns = `id, client_order_id, broker_order_id, symbol, status, qty_filled, sent_by, ${isoTextSql('updated_at')} as updated_at`;
 const slimMapper = () => {
   const text = interner((s) => s);
   const decimal = interner<Decimal>(decimalFromSql);
@@ -122,6 +122,7 @@ const slimMapper = () => {
     status: text(r.status as string) as OrderStatus,
     qtyFilled: decimal(r.qty_filled as string),
     updatedAt: text(r.updated_at as string),
+    sentBy: text(r.sent_by as string) as LedgerOrderView['sentBy'],
   });
 };
 
@@ -189,5 +190,39 @@ export async function selectPositionProtection(sql: SqlClient, accountId: string
 /** Exec ids and the filled notional of one order, for planning a fill import. */
 export async function selectOrderFillKeys(sql: SqlClient, accountId: string, orderId: string) {
   const rows = await sql.query<{ exec_id: string }>('select exec_id from fills where account_id = $1 and order_id = $2', [accountId, orderId]);
+  return new Set(rows.map((r) => r.exec_id));
+}
+
+/** The account's watermark: how far back the next reconciliation reads the venue (null: never set). */
+export async function selectWatermark(sql: SqlClient, accountId: string): Promise<string | null> {
+  const rows = await sql.query('select venue_since from reconciliation_watermarks where account_id = $1', [accountId]);
+  return rows[0] === undefined ? null : toIso(rows[0].venue_since);
+}
+
+export async function upsertWatermark(sql: SqlClient, accountId: string, venueSince: string, runId: string, at: string): Promise<void> {
+  await sql.query(
+    `insert into reconciliation_watermarks (account_id, venue_since, run_id, updated_at) values ($1, $2, $3, $4)
+     on conflict (account_id) do update set venue_since = excluded.venue_since, run_id = excluded.run_id, updated_at = excluded.updated_at`,
+    [accountId, venueSince, runId, at],
+  );
+}
+
+/** Halts or releases the account's new entries after a completed run (no findings: released); `halted_at` is when the halt began. */
+export async function setAccountHalt(sql: SqlClient, accountId: string, runId: string, findings: Record<string, number>, at: string): Promise<void> {
+  if (Object.keys(findings).length === 0) {
+    await sql.query('delete from account_halts where account_id = $1', [accountId]);
+    return;
+  }
+  await sql.query(
+    `insert into account_halts (account_id, run_id, findings, halted_at) values ($1, $2, $3, $4)
+     on conflict (account_id) do update set run_id = excluded.run_id, findings = excluded.findings`,
+    [accountId, runId, JSON.stringify(findings), at],
+  );
+}
+
+/** Exec ids the ledger holds among the given ones (one account). */
+export async function selectKnownExecIds(sql: SqlClient, accountId: string, execIds: readonly string[]): Promise<Set<string>> {
+  if (execIds.length === 0) return new Set();
+  const rows = await sql.query<{ exec_id: string }>('select exec_id from fills where account_id = $1 and exec_id = any($2::text[])', [accountId, execIds]);
   return new Set(rows.map((r) => r.exec_id));
 }

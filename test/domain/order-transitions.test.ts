@@ -8,7 +8,7 @@ import {
   orderStatuses,
   orderTransitions,
 } from '../../src/domain/index.js';
-import { event, fillEvent, run } from '../support/orders.js';
+import { created, event, fillEvent, run } from '../support/orders.js';
 
 const submitted = event({ type: 'submitted', brokerOrderId: 'B-1' });
 const accepted = event({ type: 'accepted', brokerOrderId: null }, 2);
@@ -32,6 +32,36 @@ describe('the transition table', () => {
 });
 
 describe('real-world transitions', () => {
+  it('a venue that rejects an order whose cancel is pending (pending_cancel -> rejected) frees its room', () => {
+    const pending = run(submitted, accepted, cancelRequested);
+    const rejected = applyOrderEvent(pending, event({ type: 'rejected', reason: 'risk check failed' }, 4));
+    expect(rejected.status).toBe('rejected');
+    expect(rejected.statusReason).toBe('risk check failed');
+    expect(rejected.qtyRemaining.toFixed()).toBe('0');
+  });
+
+  it('a cancel the venue refused while the order was not pending cancel leaves it working', () => {
+    for (const before of [[submitted], [submitted, accepted], [submitted, accepted, fillEvent('e1', '2', '2.5', 3)]]) {
+      const order = run(...before);
+      const after = applyOrderEvent(order, event({ type: 'cancel_rejected', reason: 'too late' }, 5));
+      expect(after.status).toBe(order.status);
+    }
+  });
+
+  it('never retries an order the bot sends, whatever its status', () => {
+    const failed = run(event({ type: 'failed', reason: 'venue down' }));
+    expect(applyOrderEvent(failed, event({ type: 'retried' }, 2)).status).toBe('pending_submit');
+    const botFailed = applyOrderEvent(created({ sentBy: 'bot' }), event({ type: 'failed', reason: 'venue down' }));
+    expect(() => applyOrderEvent(botFailed, event({ type: 'retried' }, 2))).toThrow(expect.objectContaining({ code: 'FILLBOOK_ERR_NOT_SENT_BY_FILLBOOK' }));
+  });
+
+  it('learns the broker order id from a status check, once', () => {
+    const order = run(event({ type: 'submitted', brokerOrderId: null }));
+    const learned = applyOrderEvent(order, event({ type: 'status_checked', brokerOrderId: 'B-9' }, 2));
+    expect(learned.brokerOrderId).toBe('B-9');
+    expect(() => applyOrderEvent(learned, event({ type: 'status_checked', brokerOrderId: 'B-10' }, 3))).toThrow(expect.objectContaining({ code: 'FILLBOOK_ERR_BROKER_ORDER_ID_CONFLICT' }));
+  });
+
   it('the happy path: submitted, acknowledged, partially filled, filled', () => {
     const partly = run(submitted, accepted, fillEvent('e1', '4', '2.50', 3));
     expect(partly.status).toBe('partially_filled');

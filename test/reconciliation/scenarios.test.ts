@@ -34,7 +34,7 @@ describeEachEngine('reconciliation scenarios', (h) => {
 
   it('missing_at_broker: an order id the venue has never heard of is closed with not_found_at_broker', async () => {
     r = await reconciling(h().ledger);
-    const order = await r.place({ submit: false });
+    const order = await r.record();
     await h().ledger.applyEvent({ orderId: order.id }, { type: 'submitted', brokerOrderId: 'P-ghost' });
     expect(await r.summaryOf()).toEqual({ missing_at_broker: 1 });
     await r.run(['clear_invalid']);
@@ -68,7 +68,9 @@ describeEachEngine('reconciliation scenarios', (h) => {
     const external = await r.paper.placeExternal({ symbol: 'MSFT', side: 'buy', type: 'limit', quantity: '3', limitPrice: '300' }, { silent: true });
     await r.run(['cancel_orphaned']);
     expect((await r.paper.getOrder(external.venueOrderId))?.status).toBe('canceled');
-    expect(await h().ledger.listOrders(r.account.id)).toEqual([]);
+    // The ledger keeps what the venue held and what was done to it.
+    const [adopted] = await h().ledger.listOrders(r.account.id);
+    expect([adopted?.brokerOrderId, adopted?.status, adopted?.sentBy, adopted?.origin]).toEqual([external.venueOrderId, 'canceled', 'bot', 'reconciliation']);
     expect(await r.summaryOf()).toEqual({});
   });
 
@@ -104,8 +106,10 @@ describeEachEngine('reconciliation scenarios', (h) => {
 
   it('stuck_submission: a crash between write-ahead and submit is resolved by client order id, never resent', async () => {
     r = await reconciling(h().ledger, { now: () => new Date(Date.now() + 120_000) });
-    const lost = await r.place({ submit: false }); // recorded, never sent
-    const arrived = await r.place({ submit: false }); // recorded, sent, but the answer was lost
+    // Orders Fillbook sends, recorded (write-ahead) and then the process died: one before the send,
+    // one after the venue took it but before its answer was recorded.
+    const lost = await r.record();
+    const arrived = await r.record();
     // The venue took it, and its answer never reached the ledger: silent, or its stream event would
     // race the reconciliation and sometimes resolve the order first.
     await r.paper.placeExternal({ clientOrderId: arrived.clientOrderId, symbol: 'AAPL', side: 'buy', type: 'limit', timeInForce: 'day', quantity: '10', limitPrice: '100' }, { silent: true });
@@ -114,6 +118,23 @@ describeEachEngine('reconciliation scenarios', (h) => {
     expect((await h().ledger.getOrder({ orderId: lost.id })).status).toBe('failed');
     expect((await h().ledger.getOrder({ orderId: arrived.id })).status).toBe('open');
     expect(await r.paper.listOpenOrders()).toHaveLength(1);
+    expect(await r.summaryOf()).toEqual({});
+  });
+
+  it('stuck_submission of a bot order: looked up by client order id, closed as rejected when the venue never had it, never sent', async () => {
+    r = await reconciling(h().ledger, { now: () => new Date(Date.now() + 120_000) });
+    const never = await r.place({ submit: false }); // the bot never placed it
+    const placed = await r.place({ submit: false }); // the bot placed it, and never reported back
+    const atVenue = await r.paper.placeExternal({ clientOrderId: placed.clientOrderId, symbol: 'AAPL', side: 'buy', type: 'limit', timeInForce: 'day', quantity: '10', limitPrice: '100' }, { silent: true });
+    expect([never.sentBy, placed.sentBy]).toEqual(['bot', 'bot']);
+    expect(await r.summaryOf()).toEqual({ stuck_submission: 2 });
+    await r.run(['clear_invalid']);
+    const closed = await h().ledger.getOrder({ orderId: never.id });
+    expect([closed.status, closed.statusReason]).toEqual(['rejected', 'not_found_at_broker']);
+    const found = await h().ledger.getOrder({ orderId: placed.id });
+    expect([found.status, found.brokerOrderId]).toEqual(['open', atVenue.venueOrderId]);
+    // Nothing was sent for either: the venue holds the bot's one order and nothing else.
+    expect((await r.paper.listOpenOrders()).map((o) => o.venueOrderId)).toEqual([atVenue.venueOrderId]);
     expect(await r.summaryOf()).toEqual({});
   });
 

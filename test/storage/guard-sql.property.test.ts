@@ -65,7 +65,7 @@ describeEachEngine('the exposure guard in SQL and in the domain', (h) => {
               type: 'created', at, recordedAt: at, source: 'api',
               order: {
                 id: crypto.randomUUID(), accountId: account.id, clientOrderId: `twin-${crypto.randomUUID()}`, brokerOrderId: null,
-                positionId: position.id, role: o.role, origin: 'api', symbol: 'SPY', assetClass: 'equity', side: sideOf(o.role),
+                positionId: position.id, role: o.role, origin: 'api', sentBy: 'fillbook', symbol: 'SPY', assetClass: 'equity', side: sideOf(o.role),
                 type: 'market', timeInForce: 'day', quantity: o.quantity, limitPrice: null, stopPrice: null, legs: null,
               },
             };

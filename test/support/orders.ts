@@ -13,6 +13,7 @@ export function spec(overrides: Partial<OrderSpec> = {}): OrderSpec {
     positionId: null,
     role: 'entry',
     origin: 'api',
+    sentBy: 'fillbook',
     symbol: 'AAPL',
     assetClass: 'equity',
     side: 'buy',

@@ -19,5 +19,8 @@ export async function reconciling(ledger: Ledger, options: ReconcilerOptions = {
   const snapshot = async () => JSON.stringify(await Promise.all((await ledger.listOrders(account.id)).map((o) => ledger.getOrderDetail({ orderId: o.id }))));
   const place = (extra: Record<string, unknown> = {}) =>
     stack.router.placeOrder({ accountId: account.id, symbol: 'AAPL', side: 'buy', type: 'limit', quantity: '10', limitPrice: '100', ...extra });
-  return { stack, reconciler, account, paper, run, summaryOf, snapshot, place, close: () => stack.close() };
+  /** An order Fillbook sends, recorded write-ahead and never sent (the process died in between). */
+  const record = async (extra: Record<string, unknown> = {}) =>
+    (await ledger.recordOrder({ accountId: account.id, symbol: 'AAPL', side: 'buy', type: 'limit', quantity: '10', limitPrice: '100', ...extra })).order;
+  return { stack, reconciler, account, paper, run, summaryOf, snapshot, place, record, close: () => stack.close() };
 }

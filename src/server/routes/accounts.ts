@@ -10,8 +10,25 @@ export function registerAccountRoutes(app: TypedApp, { ledger, access }: RouteCo
     const user = access.user(request);
     const body = request.body;
     validateVenueConfig(body.venue, body.venue_config ?? {});
-    const account = await ledger.createAccount({ name: body.name, venue: body.venue, baseCurrency: body.base_currency, venueConfig: body.venue_config, userId: user.id });
+    const account = await ledger.createAccount({
+      name: body.name,
+      venue: body.venue,
+      baseCurrency: body.base_currency,
+      venueConfig: body.venue_config,
+      userId: user.id,
+      observeOnly: body.observe_only,
+      failClosed: body.fail_closed,
+    });
     return reply.code(201).send(accountView(account, true));
+  });
+
+  app.get('/v1/accounts/:id', { schema: { params: z.object({ id: z.uuid() }), response: { 200: s.account } } }, async (request) => {
+    return accountView(await access.account(access.user(request), request.params.id));
+  });
+
+  app.patch('/v1/accounts/:id', { schema: { params: z.object({ id: z.uuid() }), body: s.accountUpdate, response: { 200: s.account } } }, async (request) => {
+    const account = await access.account(access.user(request), request.params.id);
+    return accountView(await ledger.updateAccount(account.id, { observeOnly: request.body.observe_only, failClosed: request.body.fail_closed }));
   });
 
   app.get('/v1/accounts', { schema: { response: { 200: z.object({ data: z.array(s.account) }) } } }, async (request) => {

@@ -13,7 +13,7 @@ export function registerPaperRoutes(app: TypedApp, { service, access }: RouteCon
   async function paper(request: { user?: unknown }, accountId: string): Promise<PaperVenue> {
     const account = await access.account(access.user(request as never), accountId);
     if (account.venue !== 'paper') throw new FillbookError('FILLBOOK_ERR_INVALID_INPUT', `account ${accountId} trades on ${account.venue}, not the paper venue`, { field: 'account_id' });
-    return (await service.venues.forAccount(account.id)) as PaperVenue;
+    return (await service.venues.venueOf(account.id)) as PaperVenue;
   }
 
   app.post('/v1/paper/:account_id/orders/:broker_order_id/fill', { schema: { params: orderParams, body: s.paperFill, response: { 200: s.venueFill } } }, async (request) => {

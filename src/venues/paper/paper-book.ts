@@ -137,6 +137,17 @@ export async function selectOpenPaperOrders(sql: SqlClient, accountId: string): 
   return out;
 }
 
+/** Orders created or changed since a time, open and closed, paged by (updated_at, venue order id) as a broker's order history pages. */
+export async function selectPaperOrdersSince(sql: SqlClient, accountId: string, since: string, after: { at: string; id: string } | null, limit: number): Promise<VenueOrderReport[]> {
+  const rows = await sql.query(
+    `select * from paper_orders where account_id = $1 and updated_at >= $2
+       and ($3::timestamptz is null or (updated_at, venue_order_id) > ($3::timestamptz, $4::text))
+     order by updated_at, venue_order_id limit $5`,
+    [accountId, since, after?.at ?? null, after?.id ?? null, limit],
+  );
+  return rows.map(orderReport);
+}
+
 export async function updatePaperOrderStatus(sql: SqlClient, accountId: string, venueOrderId: string, status: PaperStatus, at: string, fill?: { quantity: string; price: string }) {
   const rows = await sql.query(
     `update paper_orders set status = $3, filled_quantity = filled_quantity + $4::numeric,

@@ -2,6 +2,7 @@ import { Decimal, type Order, type OrderSide, type OrderType, type AssetClass, t
 import type { Database } from '../../storage/index.js';
 import {
   type FillPage,
+  type OrderPage,
   type VenueAdapter,
   type VenueCapabilities,
   VenueError,
@@ -21,6 +22,7 @@ import {
   selectPaperFills,
   selectPaperOrder,
   selectPaperPositions,
+  selectPaperOrdersSince,
   updatePaperOrderStatus,
 } from './paper-book.js';
 import { type PaperConfig, parsePaperConfig } from './paper-config.js';
@@ -28,6 +30,7 @@ import { paperWebhookPayload } from './paper-webhook.js';
 import { signWebhookBody } from '../webhook-signature.js';
 
 export const fillPageSizeMax = 500;
+export const orderPageSizeMax = 500;
 export const webhookTimeoutMs = 10_000;
 export const webhookAttemptsMax = 5;
 export const webhookRetryDelayMs = 200;
@@ -72,7 +75,7 @@ export class PaperVenue implements VenueAdapter {
     getByClientOrderId: true,
     cancel: true,
     fillsSince: true,
-    ordersSince: false,
+    ordersSince: true,
     positions: true,
     stream: true,
     multiLeg: false,
@@ -152,6 +155,14 @@ export class PaperVenue implements VenueAdapter {
     const last = fills.at(-1);
     const next = fills.length === fillPageSizeMax && last !== undefined ? Buffer.from(JSON.stringify({ at: last.executedAt, execId: last.execId })).toString('base64url') : null;
     return { fills, cursor: next };
+  }
+
+  async listOrders(since: string, cursor: string | null = null): Promise<OrderPage> {
+    const after = cursor === null ? null : (JSON.parse(Buffer.from(cursor, 'base64url').toString()) as { at: string; id: string });
+    const orders = await selectPaperOrdersSince(this.db, this.accountId, since, after, orderPageSizeMax);
+    const last = orders.at(-1);
+    const next = orders.length === orderPageSizeMax && last !== undefined ? Buffer.from(JSON.stringify({ at: last.updatedAt, id: last.venueOrderId })).toString('base64url') : null;
+    return { orders, cursor: next };
   }
 
   listPositions(): Promise<VenuePositionReport[]> {

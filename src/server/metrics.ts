@@ -30,6 +30,17 @@ export class Metrics {
       },
     });
     new client.Gauge({
+      name: 'fillbook_account_halted',
+      help: 'Accounts whose new entries are refused (fail closed) until reconciliation comes back clean: 1 per halted account',
+      labelNames: ['account_id'],
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        const halted = await db.query<{ account_id: string }>('select h.account_id from account_halts h join accounts a on a.account_id = h.account_id where a.fail_closed');
+        for (const r of halted) this.set({ account_id: r.account_id }, 1);
+      },
+    });
+    new client.Gauge({
       name: 'fillbook_webhook_inbox_depth',
       help: 'Webhook deliveries not yet processed, by status',
       labelNames: ['status'],

@@ -8,6 +8,7 @@ export interface Client {
   userId: string;
   get(url: string): Promise<LightMyRequestResponse>;
   post(url: string, body?: unknown, headers?: Record<string, string>): Promise<LightMyRequestResponse>;
+  patch(url: string, body: unknown): Promise<LightMyRequestResponse>;
 }
 
 /** A server over the harness's ledger with two users, alice and bob, each with a key. */
@@ -23,6 +24,7 @@ export async function httpHarness(ledger: Ledger, options: ServiceOptions = {}, 
       get: (url) => server.app.inject({ method: 'GET', url, headers: auth }),
       post: (url, body, headers = {}) =>
         server.app.inject({ method: 'POST', url, headers: { ...auth, 'content-type': 'application/json', ...headers }, payload: typeof body === 'string' ? body : JSON.stringify(body ?? {}) }),
+      patch: (url, body) => server.app.inject({ method: 'PATCH', url, headers: { ...auth, 'content-type': 'application/json' }, payload: JSON.stringify(body) }),
     };
   };
   const alice = await client('alice');

@@ -20,6 +20,7 @@ import {
   type Holding,
   performanceMetrics,
   type PerformanceMetrics,
+  reportingCurrency,
   type Position,
   type PositionSide,
   positionSides,
@@ -76,6 +77,7 @@ import {
   selectGuardSnapshot,
   selectPosition,
   selectQuarantinedFills,
+  selectRecordedFees,
   type SqlClient,
   sqlState,
   sqlStateOf,
@@ -84,6 +86,7 @@ import {
 } from '../storage/index.js';
 import { accountNotFound, brokerOrderIdCharsMax, lockOrder, lockPosition, type OrderRef, orderNotFound, type PositionRef, positionNotFound, resolveOrder, resolvePosition } from './addressing.js';
 import { FillRecording, type RecordFillResult } from './fill-recording.js';
+import { orderFees, type OrderFees, recordFee, type RecordFeeInput, type RecordFeeResult } from './fee-recording.js';
 import { OrderPlacement, type RecordOrderResult } from './order-placement.js';
 import { recentOrders, recentPositions } from './recent-copies.js';
 
@@ -454,8 +457,9 @@ export class Ledger {
       createdAt: this.now(),
     };
     return this.db.transaction(async (tx) => {
-      if ((await selectAccount(tx, spec.accountId)) === undefined) throw accountNotFound(spec.accountId);
-      if (await insertPosition(tx, spec)) return { position: derivePosition(spec, [], []), created: true };
+      const account = await selectAccount(tx, spec.accountId);
+      if (account === undefined) throw accountNotFound(spec.accountId);
+      if (await insertPosition(tx, spec)) return { position: derivePosition(spec, [], [], { accountCurrency: account.baseCurrency, recordedFees: [] }), created: true };
       const existing = await selectPosition(tx, spec.accountId, { by: 'signal_id', value: spec.signalId });
       if (existing === undefined) throw new Error('signal id conflicted but no position holds it');
       const same = (['symbol', 'assetClass', 'side'] as const).every((k) => existing[k] === spec[k]) && existing.targetQuantity.eq(spec.targetQuantity) && existing.multiplier.eq(spec.multiplier);
@@ -499,20 +503,46 @@ export class Ledger {
     if (specs.length === 0) return [];
     const ids = specs.map((p) => p.id);
     const [orders, fills] = [await selectPositionOrders(tx, accountId, ids), await selectPositionFills(tx, accountId, ids)];
+    const recordedFees = orders.length === 0 ? [] : await selectRecordedFees(tx, accountId, orders.map((o) => o.id));
+    const accountCurrency = (await selectAccount(tx, accountId))?.baseCurrency ?? 'USD';
     return specs.map((spec) => {
       const own = orders.filter((o) => o.positionId === spec.id);
       const ownIds = new Set(own.map((o) => o.id));
-      return derivePosition(spec, own, fills.filter((f) => ownIds.has(f.orderId)));
+      return derivePosition(spec, own, fills.filter((f) => ownIds.has(f.orderId)), { accountCurrency, recordedFees: recordedFees.filter((f) => f.orderId !== null && ownIds.has(f.orderId)) });
     });
   }
 
   /** Net quantity and average cost per instrument, from every fill in the account. */
   async getHoldings(accountId: string): Promise<Holding[]> {
-    return deriveHoldings(await selectHoldingFills(this.db, requireUuid(accountId, 'account_id')));
+    const id = requireUuid(accountId, 'account_id');
+    return this.db.transaction(async (tx) => deriveHoldings(await selectHoldingFills(tx, id), await selectRecordedFees(tx, id)));
   }
 
-  async getPerformance(accountId: string): Promise<PerformanceMetrics> {
-    return performanceMetrics(await this.listPositions(accountId));
+  /**
+   * Performance over the closed positions quoted in `currency` (default: see `reportingCurrency`);
+   * realized P&L per quote currency and fees per currency beside.
+   */
+  async getPerformance(accountId: string, currency?: string): Promise<PerformanceMetrics> {
+    const account = await this.getAccount(accountId);
+    const positions = await this.listPositions(account.id);
+    return performanceMetrics(positions, currency ?? reportingCurrency(positions, account.baseCurrency));
+  }
+
+  // ---- fees reported apart from their fills --------------------------------------------------
+
+  /**
+   * Records a fee the venue reported apart from its fill (Alpaca's fee activities), exactly once per
+   * fee id: a redelivery is a `duplicate`, the same id with different data a
+   * `FILLBOOK_ERR_DUPLICATE_FEE_CONFLICT`. It counts in the order's, position's and holding's figures
+   * from then on (see src/domain/fees.ts).
+   */
+  async recordFee(input: RecordFeeInput): Promise<RecordFeeResult> {
+    return recordFee(this.db, this.now(), input);
+  }
+
+  /** Each order's fees per currency and in its quote currency (fills' and recorded fees). */
+  async orderFees(orders: readonly Order[]): Promise<Map<string, OrderFees>> {
+    return orderFees(this.db, orders);
   }
 
   /** A page of orders across the given accounts, newest first (the listing API). */

@@ -153,16 +153,33 @@ export async function selectOrdersByVenueKeys(sql: SqlClient, accountId: string,
 }
 
 /**
- * Net quantity per symbol from every fill of the account, summed in the database. A multi-leg
- * order's fill counts toward its leg's symbol with the leg's side (as in `selectHoldingFills`).
+ * The base asset of a spot pair in SQL, null for anything else: the rule of `instrumentCurrencies`
+ * in src/domain/fees.ts (`BASE/QUOTE` of a crypto or futures symbol; `BASE/QUOTE:SETTLE` delivers
+ * no asset). test/storage/fees.test.ts holds the two to the same answers.
+ */
+export const baseAssetSql = (symbol: string, assetClass: string) =>
+  `(case when ${assetClass} in ('crypto', 'future') and upper(${symbol}) ~ '^[A-Z0-9]{1,20}/[A-Z0-9]{1,20}$' then split_part(upper(${symbol}), '/', 1) end)`;
+
+/**
+ * Net quantity per symbol from every fill of the account, summed in the database: what the venue's
+ * balance should show. A multi-leg order's fill counts toward its leg's symbol with the leg's side
+ * (as in `selectHoldingFills`). A fee taken in the base asset of a spot pair, on the fill or
+ * reported later (`fill_fees`), takes that much away, as `deriveHoldings` does.
  */
 export async function selectNetBySymbol(sql: SqlClient, accountId: string): Promise<Map<string, ReturnType<typeof decimalFromSql>>> {
   const rows = await sql.query<{ symbol: string; net: string }>(
-    `select l.symbol, sum(case when l.side = 'buy' then f.quantity else -f.quantity end)::text as net
-     from fills f join orders o on o.account_id = f.account_id and o.id = f.order_id
-     cross join lateral (select coalesce(o.legs -> (f.leg - 1) ->> 'symbol', o.symbol) as symbol,
-                                coalesce(o.legs -> (f.leg - 1) ->> 'side', o.side) as side) l
-     where f.account_id = $1 group by l.symbol`,
+    `select symbol, sum(net)::text as net from (
+       select l.symbol, sum(case when l.side = 'buy' then f.quantity else -f.quantity end
+                            - case when upper(f.fee_currency) = ${baseAssetSql('l.symbol', 'l.asset_class')} then f.fee else 0 end) as net
+       from fills f join orders o on o.account_id = f.account_id and o.id = f.order_id
+       cross join lateral (select coalesce(o.legs -> (f.leg - 1) ->> 'symbol', o.symbol) as symbol,
+                                  coalesce(o.legs -> (f.leg - 1) ->> 'asset_class', o.asset_class) as asset_class,
+                                  coalesce(o.legs -> (f.leg - 1) ->> 'side', o.side) as side) l
+       where f.account_id = $1 group by l.symbol
+       union all
+       select symbol, -sum(amount) from fill_fees
+       where account_id = $1 and currency = ${baseAssetSql('symbol', 'asset_class')} group by symbol
+     ) parts group by symbol`,
     [accountId],
   );
   return new Map(rows.map((r) => [r.symbol, decimalFromSql(r.net)]));

@@ -29,6 +29,7 @@ import {
   positionExposure,
   type PositionRole,
   type PositionSpec,
+  type RecordedFee,
   type Order,
   type OrderEvent,
   orderFingerprint,
@@ -538,6 +539,11 @@ export class Ledger {
    */
   async recordFee(input: RecordFeeInput): Promise<RecordFeeResult> {
     return recordFee(this.db, this.now(), input);
+  }
+
+  /** The fees reported apart from their fills, of the given orders or of the whole account. */
+  async listRecordedFees(accountId: string, orderIds?: readonly string[]): Promise<RecordedFee[]> {
+    return selectRecordedFees(this.db, requireUuid(accountId, 'account_id'), orderIds);
   }
 
   /** Each order's fees per currency and in its quote currency (fills' and recorded fees). */

@@ -41,6 +41,29 @@ export interface RecordedFee {
   recordedAt: string;
 }
 
+/**
+ * A fee as a venue reports it apart from the fill, parsed at the adapter's edge (see
+ * src/venues/alpaca/alpaca-fees.ts); `Ledger.applyVenueFee` records it.
+ */
+export interface VenueFeeReport {
+  /** The venue's id for the fee, prefixed with the venue (`alpaca:<activity id>`): unique per account. */
+  feeId: string;
+  /** The venue's order id, when the venue ties the fee to an order. */
+  venueOrderId: string | null;
+  /** The fill's exec id, when the venue ties the fee to one execution. */
+  execId: string | null;
+  /** The instrument the fee is for (the pair in Fillbook's slash form); null when the venue names none. */
+  symbol: string | null;
+  assetClass: AssetClass | null;
+  /** Positive: paid; negative: a rebate or a refund. */
+  amount: Decimal;
+  currency: string;
+  kind: string;
+  chargedAt: string;
+  /** What the venue sent, kept whole. */
+  raw: unknown;
+}
+
 /** The currencies an instrument's money comes in. */
 export interface InstrumentCurrencies {
   /** What its prices and its P&L are in: the currency a fee must be in to count in realized P&L. */

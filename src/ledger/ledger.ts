@@ -45,6 +45,8 @@ import {
   requireUuid,
   validateFillRequest,
   type VenueOrderReport,
+  type VenueFeeReport,
+  formatDecimal,
 } from '../domain/index.js';
 import {
   type AccountRecord,
@@ -539,6 +541,29 @@ export class Ledger {
    */
   async recordFee(input: RecordFeeInput): Promise<RecordFeeResult> {
     return recordFee(this.db, this.now(), input);
+  }
+
+  /**
+   * Records a fee a venue adapter parsed (`VenueFeeReport`): on the order the venue names (by its
+   * venue order id; `FILLBOOK_ERR_ORDER_NOT_FOUND` while the ledger does not know that order yet,
+   * so the caller keeps it and tries again), else as the account's fee for its symbol. Once per
+   * fee id, as `recordFee`.
+   */
+  async applyVenueFee(accountId: string, report: VenueFeeReport, source: EventSource = 'broker_poll'): Promise<RecordFeeResult> {
+    return this.recordFee({
+      accountId,
+      feeId: report.feeId,
+      ...(report.venueOrderId === null ? {} : { order: { brokerOrderId: report.venueOrderId } }),
+      execId: report.execId,
+      ...(report.symbol === null ? {} : { symbol: report.symbol }),
+      ...(report.assetClass === null ? {} : { assetClass: report.assetClass }),
+      amount: formatDecimal(report.amount),
+      currency: report.currency,
+      kind: report.kind,
+      chargedAt: report.chargedAt,
+      source,
+      payload: report.raw,
+    });
   }
 
   /** The fees reported apart from their fills, of the given orders or of the whole account. */

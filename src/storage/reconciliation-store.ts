@@ -185,14 +185,24 @@ export async function selectNetBySymbol(sql: SqlClient, accountId: string): Prom
   return new Map(rows.map((r) => [r.symbol, decimalFromSql(r.net)]));
 }
 
-/** Each position's open quantity and the statuses of its protective orders. */
+/**
+ * Each position's open quantity and the statuses of its protective orders. The open quantity is
+ * what is held, as `derivePosition` has it: fees taken in the base asset of a spot pair (on the fills
+ * or reported later) leave the holding, so a long that sold all it received is not open.
+ */
 export async function selectPositionProtection(sql: SqlClient, accountId: string): Promise<PositionProtection[]> {
+  const base = baseAssetSql('p.symbol', 'p.asset_class');
   const rows = await sql.query(
     `select p.id, p.signal_id, p.symbol,
-       coalesce(sum(case when o.role = 'entry' then o.qty_filled when o.role in ('exit', 'stop_loss', 'take_profit') then -o.qty_filled else 0 end), 0)::text as qty_open,
+       (coalesce(sum(case when o.role = 'entry' then o.qty_filled when o.role in ('exit', 'stop_loss', 'take_profit') then -o.qty_filled else 0 end), 0)
+        - case when ${base} is null then 0 else (case when p.side = 'long' then 1 else -1 end) * (
+            coalesce((select sum(f.fee) from fills f join orders fo on fo.account_id = f.account_id and fo.id = f.order_id
+                      where fo.account_id = p.account_id and fo.position_id = p.id and upper(f.fee_currency) = ${base}), 0)
+          + coalesce((select sum(ff.amount) from fill_fees ff join orders fo on fo.account_id = ff.account_id and fo.id = ff.order_id
+                      where fo.account_id = p.account_id and fo.position_id = p.id and ff.currency = ${base}), 0)) end)::text as qty_open,
        coalesce(array_agg(o.status) filter (where o.role in ('stop_loss', 'take_profit')), '{}') as protective
      from positions p left join orders o on o.account_id = p.account_id and o.position_id = p.id
-     where p.account_id = $1 group by p.id, p.signal_id, p.symbol`,
+     where p.account_id = $1 group by p.account_id, p.id, p.signal_id, p.symbol, p.asset_class, p.side`,
     [accountId],
   );
   return rows.map((r) => ({

@@ -48,6 +48,33 @@ describeEachEngine('fees in every currency', (h) => {
     }
   });
 
+  it('a long that sold all it received after a base-asset fee is closed, and reconciliation finds it neither unprotected nor mismatched', async () => {
+    const { ledger } = h();
+    const factories: Record<string, VenueFactory> = {
+      ...builtInVenueFactories,
+      // Bought 1, 0.001 taken as the fee, sold the 0.999 received: the venue holds no BTC.
+      paper: async (account, database) => Object.assign(await builtInVenueFactories.paper!(account, database), { listPositions: async () => [] }),
+    };
+    const r = await reconciling(ledger, {}, factories);
+    try {
+      const accountId = r.account.id;
+      const { position } = await ledger.createPosition({ accountId, signalId: 'btc-round-trip', symbol: 'BTC/USDT', assetClass: 'crypto', side: 'long', targetQuantity: '1' });
+      const entry = await openOrder(ledger, accountId, { symbol: 'BTC/USDT', side: 'buy', quantity: '1', positionId: position.id, role: 'entry' });
+      await ledger.recordFill({ order: { orderId: entry.id }, execId: 'RT-1', quantity: '1', price: '30000', fee: '0.001', feeCurrency: 'BTC' });
+      const halfway = await r.run();
+      expect([halfway.summary.unprotected_position, halfway.summary.holding_mismatch]).toEqual([1, 1]);
+      const exit = await openOrder(ledger, accountId, { symbol: 'BTC/USDT', side: 'sell', quantity: '0.999', positionId: position.id, role: 'exit' });
+      await ledger.recordFill({ order: { orderId: exit.id }, execId: 'RT-2', quantity: '0.999', price: '31000', fee: '3', feeCurrency: 'USDT' });
+      const p = await ledger.getPosition({ positionId: position.id });
+      // (31000 - 30000) x 0.999 - 3 = 996 USDT; 0.001 BTC beside it.
+      expect([p.status, p.qtyOpen.toFixed(), p.realizedPnl.toFixed()]).toEqual(['closed', '0', '996']);
+      const run = await r.run();
+      expect([run.summary.unprotected_position, run.summary.holding_mismatch]).toEqual([0, 0]);
+    } finally {
+      await r.close();
+    }
+  });
+
   it('the SQL base-asset rule gives the domain answer for every kind of symbol', async () => {
     const { ledger, db } = h();
     const account = await ledger.createAccount({ name: 'symbols', venue: 'manual' });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   Decimal,
+  describesSameExecution,
   deriveHoldings,
   derivePosition,
   type Fill,
@@ -150,5 +151,15 @@ describe('performance in one currency at a time', () => {
     expect(text(m.feesByCurrency)).toEqual({ BNB: '0.01', USD: '2', USDT: '0.1' });
     const t = performanceMetrics([usdt, usd], 'usdt');
     expect([t.currency, t.realizedPnl.toFixed(), t.totalFees.toFixed(), t.maxDrawdown.toFixed()]).toEqual(['USDT', '-10.1', '0.1', '10.1']);
+  });
+});
+
+describe('a redelivered fill and its fee currency', () => {
+  it('the same fee in another currency is another execution; a delivery that names no currency is the same', () => {
+    const recordedFill = fill('o-1', 'E', '1', '100', 1, '0.001', 'BTC');
+    expect(describesSameExecution(recordedFill, { ...recordedFill, feeCurrency: 'btc' }, true)).toBe(true);
+    expect(describesSameExecution(recordedFill, { ...recordedFill, feeCurrency: null }, true)).toBe(true);
+    expect(describesSameExecution(recordedFill, { ...recordedFill, feeCurrency: 'BNB' }, true)).toBe(false);
+    expect(describesSameExecution(recordedFill, { ...recordedFill, fee: d('0'), feeCurrency: 'BNB' }, false)).toBe(true);
   });
 });

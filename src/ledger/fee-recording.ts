@@ -123,11 +123,16 @@ function differingFields(a: RecordedFee, b: RecordedFee): string[] {
 export async function orderFees(db: Database, orders: readonly Order[]): Promise<Map<string, OrderFees>> {
   const accountIds = [...new Set(orders.map((o) => o.accountId))];
   const currencyOf = new Map<string, string>();
-  for (const id of accountIds) currencyOf.set(id, (await selectAccount(db, id))?.baseCurrency ?? 'USD');
+  for (const id of accountIds) {
+    const account = await selectAccount(db, id);
+    // Orders reference their account (a foreign key): a missing one is a broken database.
+    if (account === undefined) throw new Error(`orders of account ${id} without the account`);
+    currencyOf.set(id, account.baseCurrency);
+  }
   const charges = await selectOrderFeeCharges(db, accountIds, orders.map((o) => o.id));
   return new Map(
     orders.map((o) => {
-      const currencies = instrumentCurrencies(o.symbol, o.assetClass, currencyOf.get(o.accountId) ?? 'USD');
+      const currencies = instrumentCurrencies(o.symbol, o.assetClass, currencyOf.get(o.accountId)!);
       const feesByCurrency = sumFeesByCurrency(charges.get(o.id) ?? [], currencies);
       return [o.id, { quoteCurrency: currencies.quote, fees: feesIn(feesByCurrency, currencies.quote), feesByCurrency }];
     }),

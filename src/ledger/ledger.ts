@@ -507,7 +507,10 @@ export class Ledger {
     const ids = specs.map((p) => p.id);
     const [orders, fills] = [await selectPositionOrders(tx, accountId, ids), await selectPositionFills(tx, accountId, ids)];
     const recordedFees = orders.length === 0 ? [] : await selectRecordedFees(tx, accountId, orders.map((o) => o.id));
-    const accountCurrency = (await selectAccount(tx, accountId))?.baseCurrency ?? 'USD';
+    const account = await selectAccount(tx, accountId);
+    // Positions reference their account (a foreign key): a missing one is a broken database.
+    if (account === undefined) throw new Error(`positions of account ${accountId} without the account`);
+    const accountCurrency = account.baseCurrency;
     return specs.map((spec) => {
       const own = orders.filter((o) => o.positionId === spec.id);
       const ownIds = new Set(own.map((o) => o.id));

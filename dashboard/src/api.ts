@@ -61,8 +61,12 @@ export interface Order {
   qty_filled: Decimal;
   qty_remaining: Decimal;
   avg_fill_price: Decimal | null;
+  /** On reads, the fees paid in quote_currency. */
   fees: Decimal;
   fee_currency: string | null;
+  quote_currency?: string;
+  /** On reads: every fee of the order, per currency (never summed across currencies). */
+  fees_by_currency?: Record<string, Decimal>;
   version: number;
   created_at: string;
   submitted_at: string | null;
@@ -116,9 +120,26 @@ export interface OrderEvent {
   payload: Record<string, unknown>;
 }
 
+/** A fee the venue reported apart from its fill (POST /v1/fees, Alpaca fee activities). */
+export interface RecordedFee {
+  fee_id: string;
+  account_id: string;
+  order_id: string | null;
+  exec_id: string | null;
+  symbol: string;
+  asset_class: string;
+  amount: Decimal;
+  currency: string;
+  kind: string | null;
+  source: string;
+  charged_at: string;
+  recorded_at: string;
+}
+
 export interface OrderDetail extends Order {
   fills: Fill[];
   events: OrderEvent[];
+  recorded_fees?: RecordedFee[];
 }
 
 export interface Page<T> {
@@ -141,8 +162,11 @@ export interface Position {
   qty_exited: Decimal;
   avg_entry_price: Decimal | null;
   avg_exit_price: Decimal | null;
+  /** In quote_currency, net of the fees paid in it only. */
   realized_pnl: Decimal;
   fees: Decimal;
+  quote_currency: string;
+  fees_by_currency: Record<string, Decimal>;
   opened_at: string | null;
   closed_at: string | null;
   created_at: string;
@@ -166,8 +190,12 @@ export interface Performance {
   avg_win: Decimal | null;
   avg_loss: Decimal | null;
   expectancy: Decimal | null;
+  /** The quote currency of the figures. */
+  currency: string;
   total_fees: Decimal;
   realized_pnl: Decimal;
+  realized_pnl_by_currency: Record<string, Decimal>;
+  fees_by_currency: Record<string, Decimal>;
   max_drawdown: Decimal;
   equity_curve: { at: string; equity: Decimal }[];
 }

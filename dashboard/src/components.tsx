@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import type { Order } from './api';
 import { useAccounts } from './data';
-import { fullTime, isNegative, isPositive, money, orderSentence, statusTone, when } from './format';
+import { fullTime, isNegative, isPositive, money, orderSentence, quantity, statusTone, when } from './format';
 
 /** A labelled account picker; `allLabel` adds an "all accounts" choice (value ""). */
 export function AccountSelect({ id, value, onChange, allLabel, filter }: { id: string; value: string; onChange(id: string): void; allLabel?: string; filter?: (venue: string) => boolean }) {
@@ -60,6 +60,25 @@ export function Time({ iso }: { iso: string | null | undefined }) {
 export function Money({ value, plain = false }: { value: string | null | undefined; plain?: boolean }) {
   const tone = plain ? '' : isNegative(value) ? 'loss' : isPositive(value) ? 'gain' : '';
   return <span className={`num ${tone}`}>{money(value)}</span>;
+}
+
+/**
+ * Fees per currency, each in its own currency ("15.2 USDT · 0.001 BTC · 0.5 BNB"): never one sum,
+ * since fees in different currencies do not add. Amounts keep their digits (a fee of 0.000195 ETH).
+ */
+export function FeesByCurrency({ fees }: { fees: Record<string, string> | undefined }) {
+  const entries = Object.entries(fees ?? {});
+  if (entries.length === 0) return <span className="muted">none</span>;
+  return (
+    <span className="fees-by-currency">
+      {entries.map(([currency, amount], i) => (
+        <span key={currency} className="num" data-currency={currency}>
+          {i > 0 && ' · '}
+          {quantity(amount)} {currency}
+        </span>
+      ))}
+    </span>
+  );
 }
 
 /** The order's state as a sentence, with a badge whose tone follows the status. */

@@ -23,14 +23,15 @@ export interface Fill {
  * Whether a second delivery of an `execId` describes the same execution. Venues redeliver the same
  * execution through different channels (stream, poll, webhook) with different receive times and
  * sometimes without the fee, so only the order, quantity, price and a fee both sides state are
- * compared.
+ * compared; a fee's currency too when both state one (0.001 BTC is not 0.001 BNB).
  */
 export function describesSameExecution(recorded: Fill, delivered: Fill, deliveredHasFee: boolean): boolean {
+  const sameCurrency = recorded.feeCurrency === null || delivered.feeCurrency === null || recorded.feeCurrency.toUpperCase() === delivered.feeCurrency.toUpperCase();
   return (
     recorded.orderId === delivered.orderId &&
     recorded.leg === delivered.leg &&
     recorded.quantity.eq(delivered.quantity) &&
     recorded.price.eq(delivered.price) &&
-    (!deliveredHasFee || recorded.fee.eq(delivered.fee))
+    (!deliveredHasFee || (recorded.fee.eq(delivered.fee) && sameCurrency))
   );
 }

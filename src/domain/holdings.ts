@@ -1,4 +1,5 @@
 import { Decimal, priceDecimalPlaces, zero } from './decimal.js';
+import { baseAssetFee, baseAssetOf, type FeeCharge, type RecordedFee } from './fees.js';
 import type { AssetClass, OrderSide } from './vocabulary.js';
 
 /** A fill with what the holding needs from its order. */
@@ -8,6 +9,9 @@ export interface HoldingFill {
   side: OrderSide;
   quantity: Decimal;
   price: Decimal;
+  /** The fill's own fee: taken in the base asset of a spot pair, it leaves the holding. */
+  fee: Decimal;
+  feeCurrency: string | null;
   executedAt: string;
   execId: string;
 }
@@ -16,32 +20,55 @@ export interface HoldingFill {
 export interface Holding {
   symbol: string;
   assetClass: AssetClass;
-  /** Signed: negative is short. */
+  /** Signed: negative is short. Net of fees taken in the base asset, so it is the venue's balance. */
   netQuantity: Decimal;
   /** Average cost of the net quantity (average-cost method); null when flat. */
   avgCost: Decimal | null;
 }
 
+type Step = { at: string; key: string; symbol: string; assetClass: AssetClass; fill: HoldingFill | null; baseFee: Decimal };
+
+/** Fees in the base asset, whatever the account's currency: only the pair decides. */
+const baseFeeOf = (fee: FeeCharge, symbol: string, assetClass: AssetClass) => baseAssetFee(fee, { quote: '', baseAsset: baseAssetOf(symbol, assetClass) });
+
 /**
  * Folds all fills of an account in execution order. Adding to the net position moves the average
  * cost; reducing it leaves the average; crossing through zero starts a new average at the fill price.
+ * A fee taken in the base asset of a spot pair (on the fill, or reported later: `recordedFees`)
+ * takes that much of the asset away and leaves the average; a fee reported later for a fill counts
+ * at that fill, any other at the time it was charged. Storage sums the same net quantity in SQL
+ * (`selectNetBySymbol`); a test holds the two together.
  */
-export function deriveHoldings(fills: readonly HoldingFill[]): Holding[] {
-  const sorted = [...fills].sort((a, b) => (a.executedAt < b.executedAt ? -1 : a.executedAt > b.executedAt ? 1 : a.execId < b.execId ? -1 : 1));
+export function deriveHoldings(fills: readonly HoldingFill[], recordedFees: readonly RecordedFee[]): Holding[] {
+  const fillAt = new Map(fills.map((f) => [f.execId, f.executedAt]));
+  const steps: Step[] = [
+    ...fills.map((fill) => ({ at: fill.executedAt, key: fill.execId, symbol: fill.symbol, assetClass: fill.assetClass, fill, baseFee: baseFeeOf({ amount: fill.fee, currency: fill.feeCurrency }, fill.symbol, fill.assetClass) })),
+    ...recordedFees.map((fee) => {
+      const at = fee.execId === null ? undefined : fillAt.get(fee.execId);
+      return { at: at ?? fee.chargedAt, key: at === undefined ? `~${fee.feeId}` : `${fee.execId}\u0000${fee.feeId}`, symbol: fee.symbol, assetClass: fee.assetClass, fill: null, baseFee: baseFeeOf(fee, fee.symbol, fee.assetClass) };
+    }),
+  ].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const book = new Map<string, { symbol: string; assetClass: AssetClass; net: Decimal; cost: Decimal | null }>();
-  for (const fill of sorted) {
-    const key = `${fill.assetClass}:${fill.symbol}`;
-    const h = book.get(key) ?? { symbol: fill.symbol, assetClass: fill.assetClass, net: zero, cost: null };
-    const signed = fill.side === 'buy' ? fill.quantity : fill.quantity.neg();
-    const next = h.net.plus(signed);
-    if (h.net.isZero() || h.net.isNegative() === signed.isNegative()) {
-      h.cost = (h.cost ?? zero).times(h.net.abs()).plus(fill.price.times(fill.quantity)).div(next.abs());
-    } else if (next.isZero()) {
-      h.cost = null;
-    } else if (next.isNegative() !== h.net.isNegative()) {
-      h.cost = fill.price;
+  for (const step of steps) {
+    const key = `${step.assetClass}:${step.symbol}`;
+    const h = book.get(key) ?? { symbol: step.symbol, assetClass: step.assetClass, net: zero, cost: null };
+    const fill = step.fill;
+    if (fill !== null) {
+      const signed = fill.side === 'buy' ? fill.quantity : fill.quantity.neg();
+      const next = h.net.plus(signed);
+      if (h.net.isZero() || h.net.isNegative() === signed.isNegative()) {
+        h.cost = (h.cost ?? zero).times(h.net.abs()).plus(fill.price.times(fill.quantity)).div(next.abs());
+      } else if (next.isZero()) {
+        h.cost = null;
+      } else if (next.isNegative() !== h.net.isNegative()) {
+        h.cost = fill.price;
+      }
+      h.net = next;
     }
-    h.net = next;
+    if (!step.baseFee.isZero()) {
+      h.net = h.net.minus(step.baseFee);
+      if (h.net.isZero()) h.cost = null;
+    }
     book.set(key, h);
   }
   return [...book.values()]

@@ -12,6 +12,7 @@ export * from './vocabulary.js';
 export * from './order-request.js';
 export * from './position.js';
 export * from './holdings.js';
+export * from './fees.js';
 export * from './performance.js';
 export * from './broker-reports.js';
 export * from './reconciliation.js';

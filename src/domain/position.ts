@@ -1,5 +1,6 @@
 import { averagePrice, Decimal, formatDecimal, priceDecimalPlaces, zero } from './decimal.js';
 import { FillbookError } from './errors.js';
+import { baseAssetFee, type FeeCharge, type FeesByCurrency, feesIn, instrumentCurrencies, type InstrumentCurrencies, type RecordedFee, sumFeesByCurrency } from './fees.js';
 import type { Fill } from './fill.js';
 import type { OrderLeg } from './order-legs.js';
 import { isWorking } from './order-status.js';
@@ -32,14 +33,28 @@ export interface PositionSpec {
 
 export interface Position extends PositionSpec {
   status: PositionStatus;
+  /** Filled quantity of the entry orders (the orders' own terms, which the guard counts). */
   qtyEntered: Decimal;
+  /** Filled quantity of the exit, stop-loss and take-profit orders. */
   qtyExited: Decimal;
+  /**
+   * The quantity held: entered less exited, less every fee taken in the base asset of a spot pair
+   * (buying 1 BTC with a 0.001 BTC fee holds 0.999), so that it is what the venue's balance shows.
+   */
   qtyOpen: Decimal;
   avgEntryPrice: Decimal | null;
   avgExitPrice: Decimal | null;
-  /** Realized P&L net of every fee paid on the position's orders so far. */
+  /** What P&L and `fees` are in (see `instrumentCurrencies`). */
+  quoteCurrency: string;
+  /**
+   * Realized P&L in the quote currency, net of the fees paid in the quote currency only. Fees in any
+   * other currency (BNB, or the base asset) are in `feesByCurrency`, never converted or subtracted.
+   */
   realizedPnl: Decimal;
+  /** The fees paid in the quote currency: the ones realized P&L is net of. */
   fees: Decimal;
+  /** Every fee paid on the position's orders, per currency: on the fills and reported later. */
+  feesByCurrency: FeesByCurrency;
   openedAt: string | null;
   closedAt: string | null;
   /**
@@ -78,16 +93,51 @@ export function sideForRole(side: PositionSide, role: PositionRole): OrderSide {
   return role === 'entry' ? opening : opening === 'buy' ? 'sell' : 'buy';
 }
 
+/** What a position's fees need besides its orders and fills. */
+export interface PositionFeeContext {
+  /** The account's base currency: the quote currency of anything that is not a currency pair. */
+  accountCurrency: string;
+  /** Fees reported apart from the fills (only those of the position's orders count). */
+  recordedFees: readonly RecordedFee[];
+}
+
+/** A step of a position's fold: a fill, or a fee reported later that takes base asset away. */
+type FoldStep = { at: string; key: string; fill: Fill; baseFee: Decimal } | { at: string; key: string; fill: null; baseFee: Decimal };
+
+const byTimeThenKey = (a: { at: string; key: string }, b: { at: string; key: string }) =>
+  a.at < b.at ? -1 : a.at > b.at ? 1 : a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
+
+/** The fees of a position's orders: those on its fills and those reported later for its orders. */
+function positionFees(orderIds: ReadonlySet<string>, fills: readonly Fill[], recorded: readonly RecordedFee[]): { charges: FeeCharge[]; late: RecordedFee[] } {
+  const late = recorded.filter((f) => f.orderId !== null && orderIds.has(f.orderId));
+  const charges: FeeCharge[] = [...fills.map((f) => ({ amount: f.fee, currency: f.feeCurrency })), ...late.map((f) => ({ amount: f.amount, currency: f.currency }))];
+  return { charges, late };
+}
+
 /**
  * Derives a position's figures from its orders and their fills, folding fills in execution order:
  * entries raise the open quantity and move the average entry price; exits (exit, stop-loss and
  * take-profit fills) lower it and realize (exit - entry) x quantity x multiplier, sign-flipped for a
- * short.
+ * short. A fee taken in the base asset of a spot pair lowers the open quantity (it is base asset the
+ * account no longer holds) without moving the average cost and without entering P&L: it is a fee in
+ * another currency than the quote, shown in `feesByCurrency`. A fee reported later for a fill counts
+ * at that fill's time, one for an order at the time it was charged.
  */
-export function derivePosition(spec: PositionSpec, orders: readonly Order[], fills: readonly Fill[]): Position {
-  if (orders.some((o) => o.legs !== null)) return deriveLegPosition(spec, orders, fills);
+export function derivePosition(spec: PositionSpec, orders: readonly Order[], fills: readonly Fill[], context: PositionFeeContext): Position {
+  const currencies = instrumentCurrencies(spec.symbol, spec.assetClass, context.accountCurrency);
+  if (orders.some((o) => o.legs !== null)) return deriveLegPosition(spec, orders, fills, context, currencies);
   const roleOf = new Map(orders.map((o) => [o.id, o.role]));
-  const ordered = [...fills].filter((f) => roleOf.has(f.orderId)).sort((a, b) => (a.executedAt < b.executedAt ? -1 : a.executedAt > b.executedAt ? 1 : a.execId < b.execId ? -1 : 1));
+  const own = fills.filter((f) => roleOf.has(f.orderId));
+  const { charges, late } = positionFees(new Set(roleOf.keys()), own, context.recordedFees);
+  const fillAt = new Map(own.map((f) => [f.execId, f.executedAt]));
+  const steps: FoldStep[] = [
+    ...own.map((fill) => ({ at: fill.executedAt, key: fill.execId, fill, baseFee: baseAssetFee({ amount: fill.fee, currency: fill.feeCurrency }, currencies) })),
+    ...late.map((fee) => {
+      const at = fee.execId === null ? undefined : fillAt.get(fee.execId);
+      // After its fill (the key sorts after the exec id), or at its own time.
+      return { at: at ?? fee.chargedAt, key: at === undefined ? `~${fee.feeId}` : `${fee.execId}\u0000${fee.feeId}`, fill: null, baseFee: baseAssetFee(fee, currencies) };
+    }),
+  ].sort(byTimeThenKey);
   const direction = spec.side === 'long' ? 1 : -1;
   let qtyOpen = zero;
   let qtyEntered = zero;
@@ -98,24 +148,31 @@ export function derivePosition(spec: PositionSpec, orders: readonly Order[], fil
   let gross = zero;
   let openedAt: string | null = null;
   let flatAt: string | null = null;
-  for (const fill of ordered) {
-    if (roleOf.get(fill.orderId) === 'entry') {
-      const cost = (avgCost ?? zero).times(qtyOpen).plus(fill.price.times(fill.quantity));
+  for (const { at, fill, baseFee } of steps) {
+    if (fill !== null && roleOf.get(fill.orderId) === 'entry') {
+      // The average is of the prices paid, weighted by what is held and what this fill adds.
+      const held = Decimal.max(qtyOpen, 0);
+      avgCost = (avgCost ?? zero).times(held).plus(fill.price.times(fill.quantity)).div(held.plus(fill.quantity));
       qtyOpen = qtyOpen.plus(fill.quantity);
-      avgCost = cost.div(qtyOpen);
       qtyEntered = qtyEntered.plus(fill.quantity);
       entryNotional = entryNotional.plus(fill.price.times(fill.quantity));
       openedAt ??= fill.executedAt;
       flatAt = null;
-    } else {
+    } else if (fill !== null) {
       gross = gross.plus(fill.price.minus(avgCost ?? fill.price).times(fill.quantity).times(spec.multiplier).times(direction));
       qtyOpen = qtyOpen.minus(fill.quantity);
       qtyExited = qtyExited.plus(fill.quantity);
       exitNotional = exitNotional.plus(fill.price.times(fill.quantity));
-      if (qtyOpen.lte(0)) flatAt = fill.executedAt;
     }
+    // Base asset paid as a fee leaves the holding: a long holds less, a short owes more.
+    qtyOpen = qtyOpen.minus(baseFee.times(direction));
+    const entry = fill !== null && roleOf.get(fill.orderId) === 'entry';
+    // Flat at the exit that made it so; a late fee moves that time only when the fee itself did.
+    if (qtyOpen.gt(0)) flatAt = null;
+    else if (!entry && qtyEntered.gt(0)) flatAt = fill !== null ? at : (flatAt ?? at);
   }
-  const fees = orders.reduce((sum, o) => sum.plus(o.fees), zero);
+  const feesByCurrency = sumFeesByCurrency(charges, currencies);
+  const fees = feesIn(feesByCurrency, currencies.quote);
   const working = (role: PositionRole) => orders.some((o) => o.role === role && isWorking(o.status));
   const entries = orders.filter((o) => o.role === 'entry');
   let status: PositionStatus;
@@ -130,9 +187,11 @@ export function derivePosition(spec: PositionSpec, orders: readonly Order[], fil
     qtyOpen,
     avgEntryPrice: qtyEntered.isZero() ? null : averagePrice(entryNotional, qtyEntered),
     avgExitPrice: qtyExited.isZero() ? null : averagePrice(exitNotional, qtyExited),
+    quoteCurrency: currencies.quote,
     // The average cost can be a repeating decimal; P&L is rounded once, here, half to even.
     realizedPnl: gross.minus(fees).toDecimalPlaces(priceDecimalPlaces, Decimal.ROUND_HALF_EVEN),
     fees,
+    feesByCurrency,
     openedAt,
     closedAt: status === 'closed' ? flatAt : null,
     legs: null,
@@ -160,9 +219,9 @@ function legsOf(order: Order): readonly OrderLeg[] {
  * for a leg opened with a sell. Averages are over all of a leg's opening and closing fills, so the
  * result does not depend on the order fills arrive in (a position that re-opens after closing is
  * then averaged across both openings, which is how a spread's trader reads it). The position's P&L
- * is the legs' sum less every fee, rounded once.
+ * is the legs' sum less the fees paid in the quote currency, rounded once.
  */
-function deriveLegPosition(spec: PositionSpec, orders: readonly Order[], fills: readonly Fill[]): Position {
+function deriveLegPosition(spec: PositionSpec, orders: readonly Order[], fills: readonly Fill[], context: PositionFeeContext, currencies: InstrumentCurrencies): Position {
   const orderOf = new Map(orders.map((o) => [o.id, o]));
   const book = new Map<string, { leg: OrderLeg; side: OrderSide | null; opened: Decimal; openNotional: Decimal; closed: Decimal; closeNotional: Decimal }>();
   const ordered = [...fills].filter((f) => orderOf.has(f.orderId)).sort((a, b) => (a.executedAt < b.executedAt ? -1 : a.executedAt > b.executedAt ? 1 : a.execId < b.execId ? -1 : 1));
@@ -218,7 +277,9 @@ function deriveLegPosition(spec: PositionSpec, orders: readonly Order[], fills: 
   const entered = units(true);
   const exited = units(false);
   const qtyOpen = entered.qty.minus(exited.qty);
-  const fees = orders.reduce((sum, o) => sum.plus(o.fees), zero);
+  const { charges } = positionFees(new Set(orderOf.keys()), fills.filter((f) => orderOf.has(f.orderId)), context.recordedFees);
+  const feesByCurrency = sumFeesByCurrency(charges, currencies);
+  const fees = feesIn(feesByCurrency, currencies.quote);
   const status = positionStatus(orders, entered.qty, qtyOpen);
   return {
     ...spec,
@@ -228,8 +289,10 @@ function deriveLegPosition(spec: PositionSpec, orders: readonly Order[], fills: 
     qtyOpen,
     avgEntryPrice: entered.avg,
     avgExitPrice: exited.avg,
+    quoteCurrency: currencies.quote,
     realizedPnl: gross.minus(fees).toDecimalPlaces(priceDecimalPlaces, Decimal.ROUND_HALF_EVEN),
     fees,
+    feesByCurrency,
     openedAt,
     closedAt: status === 'closed' ? lastFillAt : null,
     legs: legs.sort((a, b) => (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0)),

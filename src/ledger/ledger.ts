@@ -20,6 +20,7 @@ import {
   type Holding,
   performanceMetrics,
   type PerformanceMetrics,
+  reportingCurrency,
   type Position,
   type PositionSide,
   positionSides,
@@ -28,6 +29,7 @@ import {
   positionExposure,
   type PositionRole,
   type PositionSpec,
+  type RecordedFee,
   type Order,
   type OrderEvent,
   orderFingerprint,
@@ -43,6 +45,8 @@ import {
   requireUuid,
   validateFillRequest,
   type VenueOrderReport,
+  type VenueFeeReport,
+  formatDecimal,
 } from '../domain/index.js';
 import {
   type AccountRecord,
@@ -76,6 +80,7 @@ import {
   selectGuardSnapshot,
   selectPosition,
   selectQuarantinedFills,
+  selectRecordedFees,
   type SqlClient,
   sqlState,
   sqlStateOf,
@@ -84,6 +89,7 @@ import {
 } from '../storage/index.js';
 import { accountNotFound, brokerOrderIdCharsMax, lockOrder, lockPosition, type OrderRef, orderNotFound, type PositionRef, positionNotFound, resolveOrder, resolvePosition } from './addressing.js';
 import { FillRecording, type RecordFillResult } from './fill-recording.js';
+import { orderFees, type OrderFees, recordFee, type RecordFeeInput, type RecordFeeResult } from './fee-recording.js';
 import { OrderPlacement, type RecordOrderResult } from './order-placement.js';
 import { recentOrders, recentPositions } from './recent-copies.js';
 
@@ -454,8 +460,9 @@ export class Ledger {
       createdAt: this.now(),
     };
     return this.db.transaction(async (tx) => {
-      if ((await selectAccount(tx, spec.accountId)) === undefined) throw accountNotFound(spec.accountId);
-      if (await insertPosition(tx, spec)) return { position: derivePosition(spec, [], []), created: true };
+      const account = await selectAccount(tx, spec.accountId);
+      if (account === undefined) throw accountNotFound(spec.accountId);
+      if (await insertPosition(tx, spec)) return { position: derivePosition(spec, [], [], { accountCurrency: account.baseCurrency, recordedFees: [] }), created: true };
       const existing = await selectPosition(tx, spec.accountId, { by: 'signal_id', value: spec.signalId });
       if (existing === undefined) throw new Error('signal id conflicted but no position holds it');
       const same = (['symbol', 'assetClass', 'side'] as const).every((k) => existing[k] === spec[k]) && existing.targetQuantity.eq(spec.targetQuantity) && existing.multiplier.eq(spec.multiplier);
@@ -499,20 +506,77 @@ export class Ledger {
     if (specs.length === 0) return [];
     const ids = specs.map((p) => p.id);
     const [orders, fills] = [await selectPositionOrders(tx, accountId, ids), await selectPositionFills(tx, accountId, ids)];
+    const recordedFees = orders.length === 0 ? [] : await selectRecordedFees(tx, accountId, orders.map((o) => o.id));
+    const account = await selectAccount(tx, accountId);
+    // Positions reference their account (a foreign key): a missing one is a broken database.
+    if (account === undefined) throw new Error(`positions of account ${accountId} without the account`);
+    const accountCurrency = account.baseCurrency;
     return specs.map((spec) => {
       const own = orders.filter((o) => o.positionId === spec.id);
       const ownIds = new Set(own.map((o) => o.id));
-      return derivePosition(spec, own, fills.filter((f) => ownIds.has(f.orderId)));
+      return derivePosition(spec, own, fills.filter((f) => ownIds.has(f.orderId)), { accountCurrency, recordedFees: recordedFees.filter((f) => f.orderId !== null && ownIds.has(f.orderId)) });
     });
   }
 
   /** Net quantity and average cost per instrument, from every fill in the account. */
   async getHoldings(accountId: string): Promise<Holding[]> {
-    return deriveHoldings(await selectHoldingFills(this.db, requireUuid(accountId, 'account_id')));
+    const id = requireUuid(accountId, 'account_id');
+    return this.db.transaction(async (tx) => deriveHoldings(await selectHoldingFills(tx, id), await selectRecordedFees(tx, id)));
   }
 
-  async getPerformance(accountId: string): Promise<PerformanceMetrics> {
-    return performanceMetrics(await this.listPositions(accountId));
+  /**
+   * Performance over the closed positions quoted in `currency` (default: see `reportingCurrency`);
+   * realized P&L per quote currency and fees per currency beside.
+   */
+  async getPerformance(accountId: string, currency?: string): Promise<PerformanceMetrics> {
+    const account = await this.getAccount(accountId);
+    const positions = await this.listPositions(account.id);
+    return performanceMetrics(positions, currency ?? reportingCurrency(positions, account.baseCurrency));
+  }
+
+  // ---- fees reported apart from their fills --------------------------------------------------
+
+  /**
+   * Records a fee the venue reported apart from its fill (Alpaca's fee activities), exactly once per
+   * fee id: a redelivery is a `duplicate`, the same id with different data a
+   * `FILLBOOK_ERR_DUPLICATE_FEE_CONFLICT`. It counts in the order's, position's and holding's figures
+   * from then on (see src/domain/fees.ts).
+   */
+  async recordFee(input: RecordFeeInput): Promise<RecordFeeResult> {
+    return recordFee(this.db, this.now(), input);
+  }
+
+  /**
+   * Records a fee a venue adapter parsed (`VenueFeeReport`): on the order the venue names (by its
+   * venue order id; `FILLBOOK_ERR_ORDER_NOT_FOUND` while the ledger does not know that order yet,
+   * so the caller keeps it and tries again), else as the account's fee for its symbol. Once per
+   * fee id, as `recordFee`.
+   */
+  async applyVenueFee(accountId: string, report: VenueFeeReport, source: EventSource = 'broker_poll'): Promise<RecordFeeResult> {
+    return this.recordFee({
+      accountId,
+      feeId: report.feeId,
+      ...(report.venueOrderId === null ? {} : { order: { brokerOrderId: report.venueOrderId } }),
+      execId: report.execId,
+      ...(report.symbol === null ? {} : { symbol: report.symbol }),
+      ...(report.assetClass === null ? {} : { assetClass: report.assetClass }),
+      amount: formatDecimal(report.amount),
+      currency: report.currency,
+      kind: report.kind,
+      chargedAt: report.chargedAt,
+      source,
+      payload: report.raw,
+    });
+  }
+
+  /** The fees reported apart from their fills, of the given orders or of the whole account. */
+  async listRecordedFees(accountId: string, orderIds?: readonly string[]): Promise<RecordedFee[]> {
+    return selectRecordedFees(this.db, requireUuid(accountId, 'account_id'), orderIds);
+  }
+
+  /** Each order's fees per currency and in its quote currency (fills' and recorded fees). */
+  async orderFees(orders: readonly Order[]): Promise<Map<string, OrderFees>> {
+    return orderFees(this.db, orders);
   }
 
   /** A page of orders across the given accounts, newest first (the listing API). */

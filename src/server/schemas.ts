@@ -39,6 +39,9 @@ const timestamp = z.iso.datetime({ offset: true });
 const nullableDecimal = decimal.nullable();
 const nullableTimestamp = z.string().nullable();
 
+/** Fees per currency: each currency its own sum, never added across currencies. */
+const feesByCurrency = z.record(z.string(), decimal).describe('fees per currency (upper case), each summed in its own currency; never converted');
+
 export const errorResponse = z.object({
   error: z.object({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()) }),
 });
@@ -117,8 +120,10 @@ export const position = z.object({
   qty_exited: decimal,
   avg_entry_price: nullableDecimal,
   avg_exit_price: nullableDecimal,
-  realized_pnl: decimal,
-  fees: decimal,
+  realized_pnl: decimal.describe('in quote_currency, net of the fees paid in quote_currency only'),
+  fees: decimal.describe('the fees paid in quote_currency (those realized_pnl is net of)'),
+  quote_currency: z.string().describe('what prices, P&L and fees are in: the second currency of a pair (BTC/USDT: USDT), else the account base_currency'),
+  fees_by_currency: feesByCurrency,
   opened_at: nullableTimestamp,
   closed_at: nullableTimestamp,
   created_at: z.string(),
@@ -229,8 +234,10 @@ export const order = z.object({
   qty_filled: decimal,
   qty_remaining: decimal,
   avg_fill_price: nullableDecimal,
-  fees: decimal,
-  fee_currency: z.string().nullable(),
+  fees: decimal.describe('on reads, the fees paid in quote_currency (fills and fees reported later); on write answers, the running sum of the fills\' fees'),
+  fee_currency: z.string().nullable().describe('the first fill\'s fee currency (see fees_by_currency for all)'),
+  quote_currency: z.string().optional().describe('on reads: the currency of fees'),
+  fees_by_currency: feesByCurrency.optional().describe('on reads (GET): every fee of the order, per currency'),
   version: z.number().int(),
   created_at: z.string(),
   submitted_at: nullableTimestamp,
@@ -249,7 +256,26 @@ export const order = z.object({
   legs: z.array(orderLeg).nullable().describe('null for a single-instrument order; then qty_filled counts complete units and avg_fill_price is the net price per unit'),
 });
 
-export const orderDetail = order.extend({ fills: z.array(fill), events: z.array(orderEvent) });
+export const recordedFee = z.object({
+  fee_id: z.string(),
+  account_id: id,
+  order_id: id.nullable(),
+  exec_id: z.string().nullable(),
+  symbol: z.string(),
+  asset_class: z.enum(assetClasses),
+  amount: decimal,
+  currency: z.string(),
+  kind: z.string().nullable(),
+  source: z.string(),
+  charged_at: z.string(),
+  recorded_at: z.string(),
+});
+
+export const orderDetail = order.extend({
+  fills: z.array(fill),
+  events: z.array(orderEvent),
+  recorded_fees: z.array(recordedFee).optional().describe('fees the venue reported apart from the fills (POST /v1/fees), counted in fees_by_currency'),
+});
 
 const statusList = z
   .string()
@@ -296,9 +322,32 @@ export const fillCreate = z
 
 export const fillResult = z.object({ outcome: z.enum(['recorded', 'duplicate']), fill, order });
 
+// ---- fees reported apart from their fills -----------------------------------------------------
+
+export const feeCreate = z
+  .strictObject({
+    account_id: id,
+    fee_id: text().describe("the venue's id for the fee (an Alpaca activity id): the redelivery key"),
+    order_id: id.optional(),
+    client_order_id: text(128).optional(),
+    broker_order_id: text(128).optional(),
+    exec_id: text().optional().describe('the fill it belongs to (a fill of the order)'),
+    symbol: text(64).optional().describe('required without an order'),
+    asset_class: z.enum(assetClasses).optional(),
+    amount: decimal.describe('positive: paid; negative: a rebate'),
+    currency: z.string().regex(/^[A-Za-z0-9]{1,10}$/),
+    kind: text().optional().describe("the venue's word for it (CFEE, FEE, PTC)"),
+    charged_at: timestamp.optional(),
+  })
+  .refine((f) => [f.order_id, f.client_order_id, f.broker_order_id].filter((x) => x !== undefined).length <= 1, { message: 'address the order by one of order_id, client_order_id or broker_order_id' })
+  .refine((f) => f.symbol !== undefined || f.order_id !== undefined || f.client_order_id !== undefined || f.broker_order_id !== undefined, { message: 'a fee names its order, or its symbol when it belongs to none' });
+
+export const feeResult = z.object({ outcome: z.enum(['recorded', 'duplicate']), fee: recordedFee });
+
 // ---- holdings and metrics ---------------------------------------------------------------------
 
 export const accountQuery = z.strictObject({ account_id: id });
+export const performanceQuery = z.strictObject({ account_id: id, currency: z.string().regex(/^[A-Za-z0-9]{1,10}$/).optional() });
 
 export const holding = z.object({ account_id: id, symbol: z.string(), asset_class: z.enum(assetClasses), net_quantity: decimal, avg_cost: nullableDecimal });
 
@@ -312,8 +361,11 @@ export const performance = z.object({
   avg_win: nullableDecimal,
   avg_loss: nullableDecimal,
   expectancy: nullableDecimal,
-  total_fees: decimal,
-  realized_pnl: decimal,
+  currency: z.string().describe('the quote currency of the figures: over the closed positions quoted in it'),
+  total_fees: decimal.describe('fees paid in currency'),
+  realized_pnl: decimal.describe('in currency, net of the fees paid in currency'),
+  realized_pnl_by_currency: z.record(z.string(), decimal).describe('every closed position, per quote currency'),
+  fees_by_currency: feesByCurrency,
   max_drawdown: decimal,
   equity_curve: z.array(z.object({ at: z.string(), equity: decimal })),
 });

@@ -14,6 +14,7 @@ import { Access } from './auth.js';
 import { installErrorHandling } from './errors.js';
 import { Metrics } from './metrics.js';
 import { registerAccountRoutes } from './routes/accounts.js';
+import { registerFeeRoutes } from './routes/fees.js';
 import { registerOrderRoutes } from './routes/orders.js';
 import { registerPaperRoutes } from './routes/paper.js';
 import { registerPositionRoutes } from './routes/positions.js';
@@ -142,6 +143,7 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
   registerAccountRoutes(typed, context);
   registerPositionRoutes(typed, context);
   registerOrderRoutes(typed, context);
+  registerFeeRoutes(typed, context);
   registerWebhookRoutes(typed, context);
   registerPaperRoutes(typed, context);
   registerReconciliationRoutes(typed, context);

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
-import { type Decimal, type Fill, formatDecimal, type Holding, legAveragePrice, type Order, type PerformanceMetrics, type Position } from '../domain/index.js';
-import type { Account, OrderDetail } from '../ledger/index.js';
+import { type Decimal, type FeesByCurrency, type Fill, formatDecimal, type Holding, legAveragePrice, type Order, type PerformanceMetrics, type Position, type RecordedFee } from '../domain/index.js';
+import type { Account, OrderDetail, OrderFees } from '../ledger/index.js';
 import type { RunRecord, StoredFinding, StoredOrderEvent } from '../storage/index.js';
 import type { VenueFillReport, VenueOrderReport } from '../venues/index.js';
 import type * as s from './schemas.js';
@@ -8,6 +8,8 @@ import type * as s from './schemas.js';
 /** Domain values to their wire shapes: snake_case, decimals as strings. */
 const dec = (d: Decimal) => formatDecimal(d);
 const decOrNull = (d: Decimal | null) => (d === null ? null : formatDecimal(d));
+const decRecord = (m: Readonly<Record<string, Decimal>>): Record<string, string> => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, formatDecimal(v)]));
+const feesView = (m: FeesByCurrency) => decRecord(m);
 
 export function accountView(a: Account, withSecret = false): z.output<typeof s.account> {
   return {
@@ -24,7 +26,11 @@ export function accountView(a: Account, withSecret = false): z.output<typeof s.a
   };
 }
 
-export function orderView(o: Order): z.output<typeof s.order> {
+/**
+ * An order on the wire. With its fees (`Ledger.orderFees`, on reads), `fees` is the quote-currency
+ * total and `fees_by_currency` every fee; without (write answers), `fees` is the fold's running sum.
+ */
+export function orderView(o: Order, fees?: OrderFees): z.output<typeof s.order> {
   return {
     id: o.id,
     account_id: o.accountId,
@@ -47,8 +53,9 @@ export function orderView(o: Order): z.output<typeof s.order> {
     qty_filled: dec(o.qtyFilled),
     qty_remaining: dec(o.qtyRemaining),
     avg_fill_price: decOrNull(o.avgFillPrice),
-    fees: dec(o.fees),
+    fees: dec(fees?.fees ?? o.fees),
     fee_currency: o.feeCurrency,
+    ...(fees === undefined ? {} : { quote_currency: fees.quoteCurrency, fees_by_currency: feesView(fees.feesByCurrency) }),
     version: o.version,
     created_at: o.createdAt,
     submitted_at: o.submittedAt,
@@ -100,8 +107,30 @@ export function eventView(e: StoredOrderEvent): z.output<typeof s.orderEvent> {
   return { seq: e.seq, type: e.type, source: e.source, at: e.at, recorded_at: e.recordedAt, payload: e.payload };
 }
 
-export function orderDetailView(d: OrderDetail): z.output<typeof s.orderDetail> {
-  return { ...orderView(d.order), fills: d.fills.map(fillView), events: d.events.map(eventView) };
+export function recordedFeeView(f: RecordedFee): z.output<typeof s.recordedFee> {
+  return {
+    fee_id: f.feeId,
+    account_id: f.accountId,
+    order_id: f.orderId,
+    exec_id: f.execId,
+    symbol: f.symbol,
+    asset_class: f.assetClass,
+    amount: dec(f.amount),
+    currency: f.currency,
+    kind: f.kind,
+    source: f.source,
+    charged_at: f.chargedAt,
+    recorded_at: f.recordedAt,
+  };
+}
+
+export function orderDetailView(d: OrderDetail, fees?: OrderFees, recorded?: readonly RecordedFee[]): z.output<typeof s.orderDetail> {
+  return {
+    ...orderView(d.order, fees),
+    fills: d.fills.map(fillView),
+    events: d.events.map(eventView),
+    ...(recorded === undefined ? {} : { recorded_fees: recorded.map(recordedFeeView) }),
+  };
 }
 
 export function positionView(p: Position): z.output<typeof s.position> {
@@ -122,6 +151,8 @@ export function positionView(p: Position): z.output<typeof s.position> {
     avg_exit_price: decOrNull(p.avgExitPrice),
     realized_pnl: dec(p.realizedPnl),
     fees: dec(p.fees),
+    quote_currency: p.quoteCurrency,
+    fees_by_currency: feesView(p.feesByCurrency),
     opened_at: p.openedAt,
     closed_at: p.closedAt,
     created_at: p.createdAt,
@@ -157,8 +188,11 @@ export function performanceView(accountId: string, m: PerformanceMetrics): z.out
     avg_win: decOrNull(m.avgWin),
     avg_loss: decOrNull(m.avgLoss),
     expectancy: decOrNull(m.expectancy),
+    currency: m.currency,
     total_fees: dec(m.totalFees),
     realized_pnl: dec(m.realizedPnl),
+    realized_pnl_by_currency: decRecord(m.realizedPnlByCurrency),
+    fees_by_currency: feesView(m.feesByCurrency),
     max_drawdown: dec(m.maxDrawdown),
     equity_curve: m.equityCurve.map((p) => ({ at: p.at, equity: dec(p.equity) })),
   };

@@ -5,3 +5,4 @@ export * from './position-store.js';
 export * from './user-store.js';
 export * from './webhook-store.js';
 export * from './reconciliation-store.js';
+export * from './fee-store.js';

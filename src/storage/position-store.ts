@@ -141,7 +141,7 @@ export async function selectHoldingFills(sql: SqlClient, accountId: string): Pro
     `select coalesce(o.legs -> (f.leg - 1) ->> 'symbol', o.symbol) as symbol,
        coalesce(o.legs -> (f.leg - 1) ->> 'asset_class', o.asset_class) as asset_class,
        coalesce(o.legs -> (f.leg - 1) ->> 'side', o.side) as side,
-       f.quantity, f.price, f.executed_at, f.exec_id
+       f.quantity, f.price, f.fee, f.fee_currency, f.executed_at, f.exec_id
      from fills f join orders o on o.account_id = f.account_id and o.id = f.order_id
      where f.account_id = $1 order by f.executed_at, f.exec_id`,
     [accountId],
@@ -152,6 +152,8 @@ export async function selectHoldingFills(sql: SqlClient, accountId: string): Pro
     side: r.side as HoldingFill['side'],
     quantity: decimalFromSql(r.quantity as string),
     price: decimalFromSql(r.price as string),
+    fee: decimalFromSql(r.fee as string),
+    feeCurrency: (r.fee_currency as string | null) ?? null,
     executedAt: toIso(r.executed_at),
     execId: r.exec_id as string,
   }));

@@ -153,29 +153,56 @@ export async function selectOrdersByVenueKeys(sql: SqlClient, accountId: string,
 }
 
 /**
- * Net quantity per symbol from every fill of the account, summed in the database. A multi-leg
- * order's fill counts toward its leg's symbol with the leg's side (as in `selectHoldingFills`).
+ * The base asset of a spot pair in SQL, null for anything else: the rule of `instrumentCurrencies`
+ * in src/domain/fees.ts (`BASE/QUOTE` of a crypto or futures symbol; `BASE/QUOTE:SETTLE` delivers
+ * no asset). test/storage/fees.test.ts holds the two to the same answers.
+ */
+export const baseAssetSql = (symbol: string, assetClass: string) =>
+  `(case when ${assetClass} in ('crypto', 'future') and upper(${symbol}) ~ '^[A-Z0-9]{1,20}/[A-Z0-9]{1,20}$' then split_part(upper(${symbol}), '/', 1) end)`;
+
+/**
+ * Net quantity per symbol from every fill of the account, summed in the database: what the venue's
+ * balance should show. A multi-leg order's fill counts toward its leg's symbol with the leg's side
+ * (as in `selectHoldingFills`). A fee taken in the base asset of a spot pair, on the fill or
+ * reported later (`fill_fees`), takes that much away, as `deriveHoldings` does.
  */
 export async function selectNetBySymbol(sql: SqlClient, accountId: string): Promise<Map<string, ReturnType<typeof decimalFromSql>>> {
   const rows = await sql.query<{ symbol: string; net: string }>(
-    `select l.symbol, sum(case when l.side = 'buy' then f.quantity else -f.quantity end)::text as net
-     from fills f join orders o on o.account_id = f.account_id and o.id = f.order_id
-     cross join lateral (select coalesce(o.legs -> (f.leg - 1) ->> 'symbol', o.symbol) as symbol,
-                                coalesce(o.legs -> (f.leg - 1) ->> 'side', o.side) as side) l
-     where f.account_id = $1 group by l.symbol`,
+    `select symbol, sum(net)::text as net from (
+       select l.symbol, sum(case when l.side = 'buy' then f.quantity else -f.quantity end
+                            - case when upper(f.fee_currency) = ${baseAssetSql('l.symbol', 'l.asset_class')} then f.fee else 0 end) as net
+       from fills f join orders o on o.account_id = f.account_id and o.id = f.order_id
+       cross join lateral (select coalesce(o.legs -> (f.leg - 1) ->> 'symbol', o.symbol) as symbol,
+                                  coalesce(o.legs -> (f.leg - 1) ->> 'asset_class', o.asset_class) as asset_class,
+                                  coalesce(o.legs -> (f.leg - 1) ->> 'side', o.side) as side) l
+       where f.account_id = $1 group by l.symbol
+       union all
+       select symbol, -sum(amount) from fill_fees
+       where account_id = $1 and currency = ${baseAssetSql('symbol', 'asset_class')} group by symbol
+     ) parts group by symbol`,
     [accountId],
   );
   return new Map(rows.map((r) => [r.symbol, decimalFromSql(r.net)]));
 }
 
-/** Each position's open quantity and the statuses of its protective orders. */
+/**
+ * Each position's open quantity and the statuses of its protective orders. The open quantity is
+ * what is held, as `derivePosition` has it: fees taken in the base asset of a spot pair (on the fills
+ * or reported later) leave the holding, so a long that sold all it received is not open.
+ */
 export async function selectPositionProtection(sql: SqlClient, accountId: string): Promise<PositionProtection[]> {
+  const base = baseAssetSql('p.symbol', 'p.asset_class');
   const rows = await sql.query(
     `select p.id, p.signal_id, p.symbol,
-       coalesce(sum(case when o.role = 'entry' then o.qty_filled when o.role in ('exit', 'stop_loss', 'take_profit') then -o.qty_filled else 0 end), 0)::text as qty_open,
+       (coalesce(sum(case when o.role = 'entry' then o.qty_filled when o.role in ('exit', 'stop_loss', 'take_profit') then -o.qty_filled else 0 end), 0)
+        - case when ${base} is null then 0 else (case when p.side = 'long' then 1 else -1 end) * (
+            coalesce((select sum(f.fee) from fills f join orders fo on fo.account_id = f.account_id and fo.id = f.order_id
+                      where fo.account_id = p.account_id and fo.position_id = p.id and upper(f.fee_currency) = ${base}), 0)
+          + coalesce((select sum(ff.amount) from fill_fees ff join orders fo on fo.account_id = ff.account_id and fo.id = ff.order_id
+                      where fo.account_id = p.account_id and fo.position_id = p.id and ff.currency = ${base}), 0)) end)::text as qty_open,
        coalesce(array_agg(o.status) filter (where o.role in ('stop_loss', 'take_profit')), '{}') as protective
      from positions p left join orders o on o.account_id = p.account_id and o.position_id = p.id
-     where p.account_id = $1 group by p.id, p.signal_id, p.symbol`,
+     where p.account_id = $1 group by p.account_id, p.id, p.signal_id, p.symbol, p.asset_class, p.side`,
     [accountId],
   );
   return rows.map((r) => ({

@@ -213,6 +213,7 @@ describe.skipIf(!browserFound)('dashboard (browser)', () => {
     const fills = page.getByRole('region', { name: 'Fills (2)' }).locator('tbody tr');
     expect(await fills.count()).toBe(2);
     expect(await textOf(fills.nth(0))).toMatch(/4 2\.45 0\.50/);
+    expect(await textOf(page.locator('dl.fields > div', { hasText: 'Fees' }).locator('dd'))).toBe('1 USD');
     const timeline = page.locator('ol.timeline > li');
     expect(await timeline.count()).toBe(5);
     const steps = (await timeline.locator('.event-what').allInnerTexts()).map((s) => s.trim());
@@ -324,9 +325,10 @@ describe.skipIf(!browserFound)('dashboard (browser)', () => {
     await go('Positions');
     const position = (signal: string) => page.locator('table.positions tbody tr', { hasText: signal });
     await position('sig-open-naked').waitFor();
-    expect(await textOf(position('sig-open-naked'))).toMatch(/AMD long open 8 \/ 8 150\.00 .*-0\.50 0\.50 .*Unprotected/);
+    // P&L in its quote currency; fees per currency, each in its own.
+    expect(await textOf(position('sig-open-naked'))).toMatch(/AMD long open 8 \/ 8 150\.00 .*-0\.50 USD 0\.5 USD .*Unprotected/);
     expect(await textOf(position('sig-open-guarded'))).toContain('✓ stop loss');
-    expect(await textOf(position('sig-win-1'))).toMatch(/closed 0 \/ 10 100\.00 110\.00 99\.00 1\.00/);
+    expect(await textOf(position('sig-win-1'))).toMatch(/closed 0 \/ 10 100\.00 110\.00 99\.00 USD 1 USD/);
     expect(await textOf(page.locator('.warning-banner'))).toContain('1 open position has no working stop-loss or take-profit order.');
     await shot('positions');
 

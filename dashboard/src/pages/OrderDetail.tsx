@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { ApiError, api, isWorking, type OrderDetail } from '../api';
-import { Loading, Money, OrderStatusText, Problem, Time } from '../components';
+import { FeesByCurrency, Loading, OrderStatusText, Problem, Time } from '../components';
 import { useAccounts, useResource } from '../data';
 import { clock, eventSentence, lag, money, orderTitle, price, quantity, sourceName, words } from '../format';
 import { Link } from '../router';
@@ -42,7 +42,21 @@ function Detail({ o, reload }: { o: OrderDetail; reload(): void }) {
     ['Filled', quantity(o.qty_filled)],
     ['Remaining', quantity(o.qty_remaining)],
     ['Average fill price', price(o.avg_fill_price)],
-    ['Fees', <Money key="fees" value={o.fees} plain />],
+    ['Fees', <FeesByCurrency key="fees" fees={o.fees_by_currency ?? (o.fees === '0' ? {} : { [o.fee_currency ?? o.quote_currency ?? '']: o.fees })} />],
+    ...(o.recorded_fees !== undefined && o.recorded_fees.length > 0
+      ? ([
+          [
+            'Fees reported later',
+            <ul key="late" className="plain-list">
+              {o.recorded_fees.map((f) => (
+                <li key={f.fee_id} data-fee-id={f.fee_id}>
+                  {quantity(f.amount)} {f.currency} {f.kind ?? ''} {f.exec_id === null ? '' : `(fill ${f.exec_id})`} <Time iso={f.charged_at} />
+                </li>
+              ))}
+            </ul>,
+          ],
+        ] as Array<[string, React.ReactNode]>)
+      : []),
     ['Role', words(o.role)],
     ['Origin', o.origin],
     [

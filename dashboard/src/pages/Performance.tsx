@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { CartesianGrid, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { api, type Performance } from '../api';
-import { AccountSelect, Loading, Money, PageHeader, Problem, Time } from '../components';
+import { AccountSelect, FeesByCurrency, Loading, Money, PageHeader, Problem, Time } from '../components';
 import { useAccounts, useResource } from '../data';
 import { fullTime, money, percent, ratio } from '../format';
 
@@ -44,10 +44,14 @@ function Metrics({ m }: { m: Performance }) {
     ['Average win', <Money key="aw" value={m.avg_win} />],
     ['Average loss', <Money key="al" value={m.avg_loss} />],
     ['Expectancy', <Money key="ex" value={m.expectancy} />, 'mean P&L per closed position'],
-    ['Total fees', <Money key="tf" value={m.total_fees} plain />],
-    ['Realized P&L', <Money key="pnl" value={m.realized_pnl} />, 'net of fees'],
+    ['Total fees', <Money key="tf" value={m.total_fees} plain />, `in ${m.currency}`],
+    ['Realized P&L', <Money key="pnl" value={m.realized_pnl} />, `${m.currency}, net of the fees paid in ${m.currency}`],
+    ['Fees by currency', <FeesByCurrency key="fbc" fees={m.fees_by_currency} />, 'each in its own currency, never added'],
     ['Max drawdown', <Money key="dd" value={m.max_drawdown} plain />, 'largest fall from a peak'],
   ];
+  // Positions quoted in other currencies are not in the figures above; their P&L is shown apart.
+  const others = Object.entries(m.realized_pnl_by_currency).filter(([c]) => c !== m.currency);
+  if (others.length > 0) items.push(['Realized P&L in other currencies', <FeesByCurrency key="pbc" fees={Object.fromEntries(others)} />, 'per quote currency']);
   return (
     <dl className="metrics">
       {items.map(([label, value, hint]) => (

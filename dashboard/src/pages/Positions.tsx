@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { api, type Order, type Position } from '../api';
-import { AccountSelect, Loading, Money, PageHeader, Problem, Time } from '../components';
+import { AccountSelect, FeesByCurrency, Loading, Money, PageHeader, Problem, Time } from '../components';
 import { useAccounts, useResource } from '../data';
 import { price, quantity, words } from '../format';
 import { Link } from '../router';
@@ -95,10 +95,10 @@ export function PositionsPage() {
                       <td className="num">{price(p.avg_entry_price)}</td>
                       <td className="num">{price(p.avg_exit_price)}</td>
                       <td className="num">
-                        <Money value={p.realized_pnl} />
+                        <Money value={p.realized_pnl} /> <span className="muted small">{p.quote_currency}</span>
                       </td>
                       <td className="num">
-                        <Money value={p.fees} plain />
+                        <FeesByCurrency fees={p.fees_by_currency} />
                       </td>
                       <td>
                         <Time iso={p.opened_at} />

@@ -40,8 +40,8 @@ export function registerAccountRoutes(app: TypedApp, { ledger, access }: RouteCo
     return { data: (await ledger.getHoldings(account.id)).map((h) => holdingView(account.id, h)) };
   });
 
-  app.get('/v1/metrics/performance', { schema: { querystring: s.accountQuery, response: { 200: s.performance } } }, async (request) => {
+  app.get('/v1/metrics/performance', { schema: { querystring: s.performanceQuery, response: { 200: s.performance } } }, async (request) => {
     const account = await access.account(access.user(request), request.query.account_id);
-    return performanceView(account.id, await ledger.getPerformance(account.id));
+    return performanceView(account.id, await ledger.getPerformance(account.id, request.query.currency));
   });
 }

@@ -62,13 +62,16 @@ export function registerOrderRoutes(app: TypedApp, { ledger, service, access }: 
       limit: q.limit,
     });
     const last = orders.at(-1);
-    return { data: orders.map(orderView), next_cursor: orders.length === q.limit && last !== undefined ? encodeCursor(last.createdAt, last.id) : null };
+    const fees = await ledger.orderFees(orders);
+    return { data: orders.map((o) => orderView(o, fees.get(o.id))), next_cursor: orders.length === q.limit && last !== undefined ? encodeCursor(last.createdAt, last.id) : null };
   });
 
   app.get('/v1/orders/:id', { schema: { params: orderParams, response: { 200: s.orderDetail } } }, async (request) => {
     const ref: OrderRef = { orderId: request.params.id };
     const accountId = await access.orderAccount(access.user(request), ref);
-    return orderDetailView(await ledger.getOrderDetail({ orderId: request.params.id, accountId }));
+    const detail = await ledger.getOrderDetail({ orderId: request.params.id, accountId });
+    const [fees, recorded] = [await ledger.orderFees([detail.order]), await ledger.listRecordedFees(detail.order.accountId, [detail.order.id])];
+    return orderDetailView(detail, fees.get(detail.order.id), recorded);
   });
 
   app.post('/v1/orders/:id/cancel', { schema: { params: orderParams, response: { 200: s.order } } }, async (request) => {

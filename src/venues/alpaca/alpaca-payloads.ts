@@ -210,7 +210,7 @@ export type AlpacaCryptoQuote = (typeof alpacaCryptoQuotes)[number];
 const cryptoQuotesLongestFirst: readonly AlpacaCryptoQuote[] = [...alpacaCryptoQuotes].sort((a, b) => b.length - a.length);
 
 /** A crypto position's symbol in the slash form the orders use: "ETHUSDT" is "ETH/USDT". */
-function cryptoPairSymbol(symbol: string): string {
+export function cryptoPairSymbol(symbol: string): string {
   if (symbol.includes('/')) return symbol;
   const quote = cryptoQuotesLongestFirst.find((q) => symbol.length > q.length && symbol.endsWith(q));
   if (quote === undefined) {

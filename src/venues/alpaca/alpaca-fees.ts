@@ -1,0 +1,96 @@
+import { z } from 'zod';
+import { type AssetClass, instrumentCurrencies, type VenueFeeReport } from '../../domain/index.js';
+import { describeIssues, isoMillis, wireDecimal, wireTimestamp } from '../wire.js';
+import { cryptoPairSymbol } from './alpaca-payloads.js';
+
+/**
+ * Alpaca's fee activities (`GET /v2/account/activities?activity_types=FEE,CFEE,PTC`), parsed into
+ * fee reports. Alpaca charges no commission on a fill: regulatory fees (`FEE`), pass-through charges
+ * (`PTC`) and crypto fees (`CFEE`) arrive later as non-trade activities, crypto fees at the end of
+ * the day. A crypto fee is taken in the asset credited (buying ETH/USD: ETH; selling it: USD).
+ *
+ * Alpaca documents a crypto fee as (docs.alpaca.markets/docs/crypto-fees; its own example):
+ *   {"id":"20220812000000000::53be51ba-46f9-43de-b81f-576f241dc680","activity_type":"CFEE","date":"2022-08-12",
+ *    "net_amount":"0","description":"Coin Pair Transaction Fee (Non USD)","symbol":"ETHUSD","qty":"-0.000195",
+ *    "price":"1884.5","status":"executed"}
+ * and one in USD carries it in `net_amount` ("Coin Pair Transaction Fee (USD)", `"net_amount":"-0.25"`).
+ * A made-up regulatory fee of an equity sale, in the non-trade activity shape:
+ *   {"id":"20261120000000000::0f9e7a52-2d0c-4c55-9d6b-7a3c1b2e4f60","activity_type":"FEE","date":"2026-11-20",
+ *    "net_amount":"-0.02","description":"REG fee","symbol":"AAPL","status":"executed"}
+ * A non-trade activity carries no order id in the documented shape, so such a fee is the account's,
+ * for its symbol (it moves holdings, no position); an `order_id`, when present, ties it to the order.
+ */
+
+export const alpacaFeeActivityTypes = ['FEE', 'CFEE', 'PTC'] as const;
+export type AlpacaFeeActivityType = (typeof alpacaFeeActivityTypes)[number];
+
+const feeActivityPayload = z.object({
+  id: z.string().min(1).max(180),
+  activity_type: z.enum(alpacaFeeActivityTypes),
+  date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+  transaction_time: wireTimestamp.optional(),
+  created_at: wireTimestamp.optional(),
+  net_amount: wireDecimal.optional(),
+  qty: wireDecimal.optional(),
+  symbol: z.string().min(1).max(64).optional(),
+  currency: z.string().regex(/^[A-Za-z0-9]{1,10}$/).optional(),
+  order_id: z.string().min(1).max(128).optional(),
+  description: z.string().max(500).optional(),
+  status: z.string().optional(),
+});
+
+/**
+ * A fee activity read; one that charged nothing (zero amounts); or why it cannot be applied (kept
+ * raw by the caller, never guessed).
+ */
+export type AlpacaFeeParse =
+  | { kind: 'fee'; report: VenueFeeReport }
+  | { kind: 'nothing'; id: string }
+  | { kind: 'unreadable'; id: string | null; reason: string; raw: unknown };
+
+/** An OCC option symbol (`AAPL261218C00190000`); other symbols without a slash are equities. */
+const occSymbol = /^[A-Z]{1,6}\d{6}[CP]\d{8}$/;
+
+function instrumentOf(type: AlpacaFeeActivityType, symbol: string): { symbol: string; assetClass: AssetClass } {
+  if (type === 'CFEE' || symbol.includes('/')) return { symbol: cryptoPairSymbol(symbol), assetClass: 'crypto' };
+  return { symbol, assetClass: occSymbol.test(symbol) ? 'option' : 'equity' };
+}
+
+/**
+ * One fee activity as a fee report. Cash (`net_amount`, USD) is paid when negative; a fee taken in
+ * an asset is a negative `qty` of it. Which asset is certain only for a USD pair (its only other
+ * side, USD, is cash) or when the activity names its `currency`; a fee in an asset of a pair quoted
+ * in crypto (ETH/BTC) without one is unreadable rather than guessed. A pending or canceled activity
+ * is unreadable too: only an executed one moved money.
+ */
+export function parseAlpacaFeeActivity(raw: unknown): AlpacaFeeParse {
+  const parsed = feeActivityPayload.safeParse(raw);
+  const id = typeof raw === 'object' && raw !== null && typeof (raw as { id?: unknown }).id === 'string' ? (raw as { id: string }).id : null;
+  if (!parsed.success) return { kind: 'unreadable', id, reason: `alpaca: not a fee activity: ${describeIssues(parsed.error)}`, raw };
+  const a = parsed.data;
+  const unreadable = (reason: string): AlpacaFeeParse => ({ kind: 'unreadable', id: a.id, reason: `alpaca: fee activity ${a.id}: ${reason}`, raw });
+  if (a.status !== undefined && a.status !== 'executed') return unreadable(`status ${JSON.stringify(a.status)}: only an executed fee is applied`);
+  const at = a.transaction_time ?? a.created_at ?? (a.date === undefined ? undefined : `${a.date}T00:00:00Z`);
+  if (at === undefined) return unreadable('has no date');
+  let instrument: { symbol: string; assetClass: AssetClass } | null;
+  try {
+    instrument = a.symbol === undefined ? null : instrumentOf(a.activity_type, a.symbol);
+  } catch (e) {
+    return unreadable((e as Error).message);
+  }
+  const base = { feeId: `alpaca:${a.id}`, venueOrderId: a.order_id ?? null, execId: null, symbol: instrument?.symbol ?? null, assetClass: instrument?.assetClass ?? null, kind: a.activity_type, chargedAt: isoMillis(at), raw };
+  if (a.net_amount !== undefined && !a.net_amount.isZero()) return { kind: 'fee', report: { ...base, amount: a.net_amount.neg(), currency: 'USD' } };
+  if (a.qty !== undefined && !a.qty.isZero()) {
+    if (instrument === null) return unreadable('charges a quantity but names no symbol');
+    const pair = instrumentCurrencies(instrument.symbol, instrument.assetClass, 'USD');
+    const currency = a.currency?.toUpperCase() ?? (pair.quote === 'USD' ? pair.baseAsset : null);
+    if (currency === null) return unreadable(`charges ${a.qty.toFixed()} of ${instrument.symbol} without saying in which of its assets`);
+    return { kind: 'fee', report: { ...base, amount: a.qty.neg(), currency } };
+  }
+  return { kind: 'nothing', id: a.id };
+}
+
+export function parseAlpacaFeeActivities(raw: unknown): AlpacaFeeParse[] {
+  if (!Array.isArray(raw)) return [{ kind: 'unreadable', id: null, reason: 'alpaca: not a list of fee activities', raw }];
+  return raw.map(parseAlpacaFeeActivity);
+}

@@ -16,6 +16,7 @@ import { eventually } from '../support/eventually.js';
 import { trading } from '../support/trading.js';
 import { venueContract } from './contract.js';
 import { FakeBybit } from './fakes/bybit-server.js';
+import { payloadOf } from './samples/samples.js';
 
 const credentials = { apiKey: 'fake-api-key', secret: 'fake-api-secret' };
 
@@ -93,6 +94,7 @@ describe('ccxt:bybit adapter specifics', () => {
   });
   const unique = (label: string) => `${label}-${crypto.randomUUID().slice(0, 8)}`;
   const fillsOf = (id: string) => events.flatMap((e) => (e.kind === 'fill' && e.fill.venueOrderId === id ? [e.fill] : []));
+  const unparsedOf = (id: string) => events.flatMap((e) => (e.kind === 'unparsed' && JSON.stringify(e.item.payload).includes(id) ? [e.item] : []));
   const ordersOf = (id: string) => events.flatMap((e) => (e.kind === 'order' && e.order.venueOrderId === id ? [e.order] : []));
 
   it('sends exact decimal strings, reads them back exactly, and derives partially_filled from cumExecQty', async () => {
@@ -219,17 +221,81 @@ describe('ccxt:bybit adapter specifics', () => {
     expect(isVenueError(day, 'rejected')).toBe(true);
   });
 
-  it('treats an unknown status as an error, on a read and on the stream, never as a default', async () => {
+  it('treats an unknown status as an error on a read, and as an unparsed item in a list and on the stream, never as a default', async () => {
     await open();
     const placed = await adapter.placeOrder(request(unique('weird')));
+    const other = await adapter.placeOrder(request(unique('weird-neighbour')));
     await eventually(async () => expect(ordersOf(placed.venueOrderId)).toHaveLength(1));
     fake.setRawStatus(placed.venueOrderId, 'Frozen');
     await expect(adapter.getOrder(placed.venueOrderId)).rejects.toThrow(/unknown order status "Frozen"/);
-    await eventually(async () => expect(errors.some((e) => /unknown order status "Frozen"/.test(String(e)))).toBe(true));
+    await eventually(async () => expect(unparsedOf(placed.venueOrderId).map((i) => [i.kind, i.reason])).toEqual([['order', expect.stringMatching(/unknown order status "Frozen"/)]]));
     expect(ordersOf(placed.venueOrderId)).toHaveLength(1);
+    // In a list, the one order is kept raw and the others are read.
+    const openIds = (await adapter.listOpenOrders()).map((o) => o.venueOrderId);
+    expect([openIds.includes(other.venueOrderId), openIds.includes(placed.venueOrderId)]).toEqual([true, false]);
+    await eventually(async () => expect(unparsedOf(placed.venueOrderId)).toHaveLength(2));
+    expect((unparsedOf(placed.venueOrderId)[1]!.payload as { orderStatus: string }).orderStatus).toBe('Frozen');
+    expect(errors).toEqual([]);
     fake.setRawStatus(placed.venueOrderId, 'Cancelled', { silent: true }); // out of the other tests' way
     for (const status of bybitOrderStatuses) expect(typeof mapBybitStatus({ orderId: '1', orderStatus: status, cumExecQty: new Decimal(0) })).toBe('string');
   });
+
+  it('reads an execution/list page item by item: real payloads of every execType, the unreadable ones kept raw', async () => {
+    await open();
+    const placed = await adapter.placeOrder(request(unique('exec-types'), '0.01'));
+    const since = new Date(Date.now() - 1_000).toISOString();
+    const time = String(Date.now());
+    // Real Bybit executions from the sample corpus, stamped now and tied to this order.
+    const raw = (name: string) => ({ ...payloadOf('bybit', name), execTime: time, orderId: placed.venueOrderId, category: 'linear' });
+    const samples = ['execution-futurespread', 'execution-unknown', 'execution-dividend', 'execution-forwardsplitsettle', 'execution-funding', 'execution-unheard-of', 'execution-stream-trade'];
+    for (const name of samples) fake.addRawExecution(raw(name), { silent: true });
+    const page = await adapter.listFills(since);
+    const mine = page.fills.filter((f) => f.venueOrderId === placed.venueOrderId);
+    expect(mine.map((f) => [f.execId, f.feeCurrency]).sort()).toEqual([
+      [payloadOf<{ execId: string }>('bybit', 'execution-stream-trade').execId, 'USDT'],
+      [payloadOf<{ execId: string }>('bybit', 'execution-futurespread').execId, 'USDT'],
+    ].sort());
+    // UNKNOWN and a type Bybit adds later are kept raw; dividends, splits and funding are not fills.
+    const kept = events.flatMap((e) => (e.kind === 'unparsed' ? [e.item] : []));
+    expect(kept.map((i) => [i.kind, i.venueItemId]).sort()).toEqual([
+      ['fill', payloadOf<{ execId: string }>('bybit', 'execution-unknown').execId],
+      ['fill', payloadOf<{ execId: string }>('bybit', 'execution-unheard-of').execId],
+    ].sort());
+  });
+
+  it('keeps an unreadable streamed execution raw and streams the next fill', async () => {
+    await open();
+    const placed = await adapter.placeOrder(request(unique('stream-unknown'), '0.002'));
+    fake.addRawExecution({ ...payloadOf('bybit', 'execution-unknown'), execId: `unk-${placed.venueOrderId}`, orderId: placed.venueOrderId, category: 'linear' });
+    fake.fill(placed.venueOrderId, '0.001', '20000');
+    await eventually(async () => expect(fillsOf(placed.venueOrderId)).toHaveLength(1));
+    expect(unparsedOf(placed.venueOrderId).map((i) => [i.kind, i.venueItemId])).toEqual([['fill', `unk-${placed.venueOrderId}`]]);
+  });
+
+  it('reads the fee coin from feeCoin, and a time in force of RPI as a resting order', async () => {
+    await open();
+    const placed = await adapter.placeOrder(request(unique('rpi'), '0.002'));
+    fake.setRaw(placed.venueOrderId, { timeInForce: 'RPI' });
+    expect((await adapter.listOpenOrders()).find((o) => o.venueOrderId === placed.venueOrderId)?.timeInForce).toBe('gtc');
+    fake.addRawExecution({ ...payloadOf('bybit', 'execution-stream-trade'), execId: `btc-fee-${placed.venueOrderId}`, orderId: placed.venueOrderId, feeCoin: 'BTC', feeCurrency: undefined });
+    await eventually(async () => expect(fillsOf(placed.venueOrderId).map((f) => f.feeCurrency)).toEqual(['BTC']));
+  });
+
+  for (const code of [12141, 170141]) {
+    it(`answers a repeated client order id refused with ${code} with the first order`, async () => {
+      await open();
+      fake.duplicateRetCode = code;
+      try {
+        const clientOrderId = unique(`twice-${code}`);
+        const first = await adapter.placeOrder(request(clientOrderId));
+        const second = await adapter.placeOrder(request(clientOrderId));
+        expect(second.venueOrderId).toBe(first.venueOrderId);
+        expect(fake.ordersWithLinkId(clientOrderId)).toHaveLength(1);
+      } finally {
+        fake.duplicateRetCode = 110072;
+      }
+    });
+  }
 
   it('lists fills page by page across Bybit cursors and 7-day windows', async () => {
     await open();

@@ -67,10 +67,11 @@ export const bybitExecutionSchema = z.object({
   execQty: bybitDecimal,
   execPrice: bybitDecimal,
   execFee: bybitDecimal,
-  execType: z.string().min(1).max(40),
+  execType: z.string().max(40), // "" on a classic account's spot executions
   execTime: bybitMillis,
   isMaker: z.boolean(),
   feeCurrency: z.string().max(20).nullish(),
+  feeCoin: z.string().max(20).nullish(),
   category: z.string().max(20).nullish(),
 });
 export type BybitExecution = z.infer<typeof bybitExecutionSchema>;
@@ -95,6 +96,8 @@ export const bybitPositionSchema = z.object({
  */
 export const bybitListEnvelope = <T extends z.ZodType>(item: T) =>
   z.object({ retCode: z.literal(0), result: z.object({ list: z.array(item).max(1_000), nextPageCursor: z.string().max(2_000).nullish() }) });
+/** A list whose items are read one by one (an unreadable one is kept raw, the others go on). */
+export const bybitRawListEnvelope = bybitListEnvelope(z.unknown());
 export const bybitOrderIdsEnvelope = z.object({ retCode: z.literal(0), result: z.object({ orderId: z.string().min(1).max(64), orderLinkId: z.string().max(64) }) });
 
 /*
@@ -107,3 +110,12 @@ export const bybitOrderIdsEnvelope = z.object({ retCode: z.literal(0), result: z
  */
 export const bybitWsReplySchema = z.object({ op: z.string().max(40), success: z.boolean().nullish(), ret_msg: z.string().max(2_000).nullish() });
 export const bybitWsTopicSchema = z.object({ topic: z.string().min(1).max(60), data: z.array(z.unknown()).max(1_000) });
+
+export function parseBybit<T extends z.ZodType>(schema: T, json: unknown, what: string): z.infer<T> {
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`bybit sent an unexpected payload for ${what}: ${issues}`);
+  }
+  return parsed.data;
+}

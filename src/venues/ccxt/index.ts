@@ -4,10 +4,10 @@ import { CcxtVenue } from './ccxt-adapter.js';
 import { type CcxtCredentials, ccxtCredentialsFromEnv, parseCcxtConfig } from './ccxt-config.js';
 
 export { CcxtVenue, type CcxtVenueOptions } from './ccxt-adapter.js';
-export { BybitDialect } from './bybit-dialect.js';
+export { BybitDialect, bybitDuplicateIdCodes, isBybitDuplicateIdError } from './bybit-dialect.js';
 export type { CcxtDialect, DialectStreamHandlers } from './ccxt-dialect.js';
 export { bybitUrls, ccxtCredentialsFromEnv, ccxtDialects, ccxtExchangeOf, parseCcxtConfig, type CcxtConfig, type CcxtCredentials } from './ccxt-config.js';
-export { bybitOrderStatuses, clientOrderIdOf, mapBybitStatus, orderLinkIdFor, type BybitOrderStatus } from './bybit-mapping.js';
+export { bybitOrderStatuses, clientOrderIdOf, mapBybitStatus, orderLinkIdFor, readBybitExecution, readBybitOrder, type BybitOrderStatus } from './bybit-mapping.js';
 
 export interface CreateCcxtVenueOptions {
   /** Where credentials are read from; `process.env` by default. */

@@ -1,6 +1,6 @@
 import ccxt from 'ccxt';
 import { describe, expect, it } from 'vitest';
-import { isBybitDuplicateIdError, parseCcxtConfig, readBybitExecution, readBybitOrder } from '../../src/venues/ccxt/index.js';
+import { isBinanceDuplicateIdError, isBybitDuplicateIdError, parseCcxtConfig, readBinanceOrder, readBinanceTrade, readBybitExecution, readBybitOrder } from '../../src/venues/ccxt/index.js';
 import type { VenueFillReport, VenueOrderReport } from '../../src/venues/index.js';
 import { samplesOf, type VenueSample } from './samples/samples.js';
 
@@ -56,6 +56,38 @@ describe('venue sample corpus: bybit', () => {
         }
         expect(thrown, s.file).toBeInstanceOf(ccxt.BaseError);
         expect(isBybitDuplicateIdError(thrown), s.file).toBe(s.expect.outcome === 'duplicate_client_order_id');
+        return;
+      }
+      throw new Error(`${s.file}: no parser for kind ${s.kind}`);
+    });
+  }
+});
+
+describe('venue sample corpus: binance', () => {
+  const samples = samplesOf('binance');
+  const binance = new ccxt.binance({});
+
+  it('has samples of every kind, each naming its source', () => {
+    expect(samples.length).toBeGreaterThanOrEqual(10);
+    for (const s of samples) expect(s.source, s.file).toMatch(/ccxt|developers\.binance\.com/);
+  });
+
+  for (const s of samples) {
+    it(`${s.file}: ${s.expect.outcome}`, () => {
+      const market = s.market === 'usdm' ? 'usdm' : 'spot';
+      if (s.kind === 'order') return checkRead(s, () => readBinanceOrder(s.payload, market, new Map()));
+      if (s.kind === 'trade') return checkRead(s, () => readBinanceTrade(s.payload, market));
+      if (s.kind === 'error') {
+        // Through ccxt's own error handling, with the production URL so that ccxt picks the market's error table.
+        const url = market === 'spot' ? 'https://api.binance.com/api/v3/order' : 'https://fapi.binance.com/fapi/v1/order';
+        let thrown: unknown;
+        try {
+          binance.handleErrors(400, 'Bad Request', url, 'POST', {}, JSON.stringify(s.payload), s.payload, {}, {});
+        } catch (error) {
+          thrown = error;
+        }
+        expect(thrown, s.file).toBeInstanceOf(ccxt.BaseError);
+        expect(isBinanceDuplicateIdError(thrown), s.file).toBe(s.expect.outcome === 'duplicate_client_order_id');
         return;
       }
       throw new Error(`${s.file}: no parser for kind ${s.kind}`);

@@ -4,15 +4,23 @@ import { FillbookError } from '../../domain/index.js';
  * Exchanges reached through ccxt for which Fillbook has a dialect (what the unified ccxt API
  * cannot say exactly enough for a ledger: exact decimals, fill cursors, client order ids).
  */
-export const ccxtDialects = ['bybit'] as const;
+export const ccxtDialects = ['bybit', 'binance', 'binanceusdm'] as const;
 export type CcxtDialectName = (typeof ccxtDialects)[number];
 
 /** How a `ccxt:<exchange>` account reaches its exchange; stored per account in `venue_config`. */
 export interface CcxtConfig {
   /** From the account's venue, `ccxt:<exchange>`. */
   exchange: CcxtDialectName;
-  /** Bybit: `production` (api.bybit.com), `testnet` or `demo`; no default, so live trading is always a choice. */
+  /**
+   * `production`, `testnet` or `demo` (Binance USDⓈ-M: `production` or `demo`, its testnet is gone);
+   * no default, so live trading is always a choice.
+   */
   environment: 'production' | 'testnet' | 'demo';
+  /**
+   * Binance: the symbols the account trades (`BTCUSDT`), 1 to `symbolsMax`. Binance lists trades
+   * and order history per symbol only and finds an order by client id only within a symbol.
+   */
+  symbols: string[];
   /** The Bybit product the account trades: `linear` (USDT/USDC perpetuals and futures), `inverse` or `spot`. */
   category: 'linear' | 'inverse' | 'spot';
   /** The settle coin listed for linear contracts when no symbol is given, and the fee currency when a fill names none. */
@@ -45,6 +53,13 @@ export interface CcxtConfig {
   dayTimeInForce: 'GTC' | 'reject';
 }
 
+export const binanceUrls = {
+  binance: { production: 'https://api.binance.com', testnet: 'https://testnet.binance.vision', demo: 'https://demo-api.binance.com' },
+  binanceusdm: { production: 'https://fapi.binance.com', testnet: null, demo: 'https://demo-fapi.binance.com' },
+} as const;
+
+export const symbolsMax = 20;
+
 export const bybitUrls = {
   production: { rest: 'https://api.bybit.com', wsPrivate: 'wss://stream.bybit.com/v5/private' },
   testnet: { rest: 'https://api-testnet.bybit.com', wsPrivate: 'wss://stream-testnet.bybit.com/v5/private' },
@@ -68,6 +83,10 @@ const defaults = {
 } as const;
 
 const knownKeys = new Set<string>(['environment', 'credentialsEnvPrefix', ...Object.keys(defaults)]);
+/** Settings of Bybit only; Binance has `symbols` instead and no private stream in Fillbook yet. */
+const bybitOnlyKeys = new Set(['category', 'settleCoin', 'wsPrivateUrl', 'pingIntervalMs', 'reconnectDelayMs']);
+const keysOf = (exchange: CcxtDialectName) =>
+  exchange === 'bybit' ? knownKeys : new Set([...[...knownKeys].filter((k) => !bybitOnlyKeys.has(k)), 'symbols']);
 const secretLikeKey = /secret|password|token|credential|apikey|api_key/i;
 
 const fail = (field: string, message: string) =>
@@ -90,10 +109,19 @@ export function parseCcxtConfig(venue: string, raw: Record<string, unknown> = {}
     if (secretLikeKey.test(key) && key !== 'credentialsEnvPrefix') {
       throw fail(key, 'looks like a credential; venue_config is stored and shown in plain text, so set credentials in the environment (<credentialsEnvPrefix>_API_KEY and _API_SECRET)');
     }
-    if (!knownKeys.has(key)) throw fail(key, `is not a ${venue} setting; known settings: ${[...knownKeys].join(', ')}`);
+    const known = keysOf(exchange);
+    if (!known.has(key)) throw fail(key, `is not a ${venue} setting; known settings: ${[...known].join(', ')}`);
   }
-  const config = { exchange, credentialsEnvPrefix: exchange.toUpperCase(), ...defaults, ...raw } as CcxtConfig;
+  const prefix = exchange === 'bybit' ? 'BYBIT' : 'BINANCE';
+  const config = { exchange, credentialsEnvPrefix: prefix, symbols: [], ...defaults, ...raw } as unknown as CcxtConfig;
   if (!['production', 'testnet', 'demo'].includes(config.environment)) throw fail('environment', 'must be production, testnet or demo');
+  if (exchange === 'binanceusdm' && config.environment === 'testnet') throw fail('environment', 'must be production or demo for ccxt:binanceusdm (Binance retired its futures testnet for demo trading)');
+  if (exchange !== 'bybit') {
+    const symbols = config.symbols as unknown;
+    if (!Array.isArray(symbols) || symbols.length < 1 || symbols.length > symbolsMax || !symbols.every((s) => typeof s === 'string' && /^[A-Z0-9]{2,30}$/.test(s)) || new Set(symbols).size !== symbols.length) {
+      throw fail('symbols', `must list the 1 to ${symbolsMax} symbols the account trades, as Binance spells them (["BTCUSDT"]), each once`);
+    }
+  }
   if (!['linear', 'inverse', 'spot'].includes(config.category)) throw fail('category', 'must be linear, inverse or spot');
   if (typeof config.settleCoin !== 'string' || !/^[A-Z0-9]{2,10}$/.test(config.settleCoin)) throw fail('settleCoin', 'must be an upper-case coin such as USDT');
   const url = (field: 'restBaseUrl' | 'wsPrivateUrl', schemes: RegExp) => {

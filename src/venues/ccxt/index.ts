@@ -1,12 +1,15 @@
 import type { VenueAdapter } from '../venue.js';
+import { BinanceDialect } from './binance-dialect.js';
 import { BybitDialect } from './bybit-dialect.js';
 import { CcxtVenue } from './ccxt-adapter.js';
 import { type CcxtCredentials, ccxtCredentialsFromEnv, parseCcxtConfig } from './ccxt-config.js';
 
 export { CcxtVenue, type CcxtVenueOptions } from './ccxt-adapter.js';
+export { BinanceDialect, isBinanceDuplicateIdError } from './binance-dialect.js';
+export { readBinanceOrder, readBinanceTrade, splitBinanceOrderId } from './binance-mapping.js';
 export { BybitDialect, bybitDuplicateIdCodes, isBybitDuplicateIdError } from './bybit-dialect.js';
 export type { CcxtDialect, DialectStreamHandlers } from './ccxt-dialect.js';
-export { bybitUrls, ccxtCredentialsFromEnv, ccxtDialects, ccxtExchangeOf, parseCcxtConfig, type CcxtConfig, type CcxtCredentials } from './ccxt-config.js';
+export { binanceUrls, bybitUrls, ccxtCredentialsFromEnv, ccxtDialects, ccxtExchangeOf, parseCcxtConfig, type CcxtConfig, type CcxtCredentials } from './ccxt-config.js';
 export { bybitOrderStatuses, clientOrderIdOf, mapBybitStatus, orderLinkIdFor, readBybitExecution, readBybitOrder, type BybitOrderStatus } from './bybit-mapping.js';
 
 export interface CreateCcxtVenueOptions {
@@ -18,7 +21,7 @@ export interface CreateCcxtVenueOptions {
 }
 
 /**
- * The adapter of a `ccxt:<exchange>` account (today `ccxt:bybit`): settings from
+ * The adapter of a `ccxt:<exchange>` account (`ccxt:bybit`, `ccxt:binance`, `ccxt:binanceusdm`): settings from
  * `account.venueConfig`, credentials from the environment (`BYBIT_API_KEY`, `BYBIT_API_SECRET`;
  * the prefix is `venue_config.credentialsEnvPrefix`). ccxt is loaded on first use, not at start-up.
  * Fits `VenueFactory`.
@@ -27,6 +30,6 @@ export async function createCcxtVenue(account: { venue: string; venueConfig: Rec
   const config = parseCcxtConfig(account.venue, account.venueConfig);
   const credentials = options.credentials ?? ccxtCredentialsFromEnv(config.credentialsEnvPrefix, options.env ?? process.env);
   const ccxt = await import('ccxt');
-  const dialect = BybitDialect.create(ccxt, config, credentials);
+  const dialect = config.exchange === 'bybit' ? BybitDialect.create(ccxt, config, credentials) : BinanceDialect.create(ccxt, config, credentials);
   return new CcxtVenue(account.venue, dialect, ccxt, config, { redact: [credentials.apiKey, credentials.secret], ...(options.onError === undefined ? {} : { onError: options.onError }) });
 }

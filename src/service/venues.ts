@@ -15,6 +15,7 @@ export const builtInVenueFactories: Record<string, VenueFactory> = {
   'ccxt:bybit': (account) => createCcxtVenue(account),
   'ccxt:binance': (account) => createCcxtVenue(account),
   'ccxt:binanceusdm': (account) => createCcxtVenue(account),
+  'ccxt:okx': (account) => createCcxtVenue(account),
   alpaca: (account) => createAlpacaVenue(account),
   tradier: (account) => createTradierVenue(account),
 };

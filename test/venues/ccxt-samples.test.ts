@@ -1,6 +1,17 @@
 import ccxt from 'ccxt';
 import { describe, expect, it } from 'vitest';
-import { isBinanceDuplicateIdError, isBybitDuplicateIdError, parseCcxtConfig, readBinanceOrder, readBinanceTrade, readBybitExecution, readBybitOrder } from '../../src/venues/ccxt/index.js';
+import {
+  isBinanceDuplicateIdError,
+  isBybitDuplicateIdError,
+  isOkxDuplicateIdError,
+  parseCcxtConfig,
+  readBinanceOrder,
+  readBinanceTrade,
+  readBybitExecution,
+  readBybitOrder,
+  readOkxFill,
+  readOkxOrder,
+} from '../../src/venues/ccxt/index.js';
 import type { VenueFillReport, VenueOrderReport } from '../../src/venues/index.js';
 import { samplesOf, type VenueSample } from './samples/samples.js';
 
@@ -88,6 +99,36 @@ describe('venue sample corpus: binance', () => {
         }
         expect(thrown, s.file).toBeInstanceOf(ccxt.BaseError);
         expect(isBinanceDuplicateIdError(thrown), s.file).toBe(s.expect.outcome === 'duplicate_client_order_id');
+        return;
+      }
+      throw new Error(`${s.file}: no parser for kind ${s.kind}`);
+    });
+  }
+});
+
+describe('venue sample corpus: okx', () => {
+  const samples = samplesOf('okx');
+  const okx = new ccxt.okx({});
+
+  it('has samples of every kind, each naming its source', () => {
+    expect(samples.length).toBeGreaterThanOrEqual(8);
+    for (const s of samples) expect(s.source, s.file).toMatch(/ccxt|okx\.com/);
+  });
+
+  for (const s of samples) {
+    it(`${s.file}: ${s.expect.outcome}`, () => {
+      const instType = s.instType === 'SWAP' ? 'SWAP' : 'SPOT';
+      if (s.kind === 'order') return checkRead(s, () => readOkxOrder(s.payload, instType, new Map()));
+      if (s.kind === 'fill') return checkRead(s, () => readOkxFill(s.payload, new Map()));
+      if (s.kind === 'error') {
+        let thrown: unknown;
+        try {
+          okx.handleErrors(200, 'OK', 'https://www.okx.com/api/v5/trade/order', 'POST', {}, JSON.stringify(s.payload), s.payload, {}, {});
+        } catch (error) {
+          thrown = error;
+        }
+        expect(thrown, s.file).toBeInstanceOf(ccxt.BaseError);
+        expect(isOkxDuplicateIdError(thrown), s.file).toBe(s.expect.outcome === 'duplicate_client_order_id');
         return;
       }
       throw new Error(`${s.file}: no parser for kind ${s.kind}`);

@@ -4,7 +4,7 @@ import { FillbookError } from '../../domain/index.js';
  * Exchanges reached through ccxt for which Fillbook has a dialect (what the unified ccxt API
  * cannot say exactly enough for a ledger: exact decimals, fill cursors, client order ids).
  */
-export const ccxtDialects = ['bybit', 'binance', 'binanceusdm'] as const;
+export const ccxtDialects = ['bybit', 'binance', 'binanceusdm', 'okx'] as const;
 export type CcxtDialectName = (typeof ccxtDialects)[number];
 
 /** How a `ccxt:<exchange>` account reaches its exchange; stored per account in `venue_config`. */
@@ -21,6 +21,9 @@ export interface CcxtConfig {
    * and order history per symbol only and finds an order by client id only within a symbol.
    */
   symbols: string[];
+  /** OKX: the instruments the account trades, `SPOT` or `SWAP` (perpetuals), and a swap's margin mode. */
+  instType: 'SPOT' | 'SWAP';
+  tdMode: 'cross' | 'isolated';
   /** The Bybit product the account trades: `linear` (USDT/USDC perpetuals and futures), `inverse` or `spot`. */
   category: 'linear' | 'inverse' | 'spot';
   /** The settle coin listed for linear contracts when no symbol is given, and the fee currency when a fill names none. */
@@ -60,6 +63,9 @@ export const binanceUrls = {
 
 export const symbolsMax = 20;
 
+/** OKX has one host; its demo trading is the same host with the `x-simulated-trading: 1` header. */
+export const okxUrls = { production: 'https://www.okx.com', demo: 'https://www.okx.com', testnet: null } as const;
+
 export const bybitUrls = {
   production: { rest: 'https://api.bybit.com', wsPrivate: 'wss://stream.bybit.com/v5/private' },
   testnet: { rest: 'https://api-testnet.bybit.com', wsPrivate: 'wss://stream-testnet.bybit.com/v5/private' },
@@ -86,7 +92,7 @@ const knownKeys = new Set<string>(['environment', 'credentialsEnvPrefix', ...Obj
 /** Settings of Bybit only; Binance has `symbols` instead and no private stream in Fillbook yet. */
 const bybitOnlyKeys = new Set(['category', 'settleCoin', 'wsPrivateUrl', 'pingIntervalMs', 'reconnectDelayMs']);
 const keysOf = (exchange: CcxtDialectName) =>
-  exchange === 'bybit' ? knownKeys : new Set([...[...knownKeys].filter((k) => !bybitOnlyKeys.has(k)), 'symbols']);
+  exchange === 'bybit' ? knownKeys : new Set([...[...knownKeys].filter((k) => !bybitOnlyKeys.has(k)), 'symbols', ...(exchange === 'okx' ? ['instType', 'tdMode'] : [])]);
 const secretLikeKey = /secret|password|token|credential|apikey|api_key/i;
 
 const fail = (field: string, message: string) =>
@@ -112,14 +118,17 @@ export function parseCcxtConfig(venue: string, raw: Record<string, unknown> = {}
     const known = keysOf(exchange);
     if (!known.has(key)) throw fail(key, `is not a ${venue} setting; known settings: ${[...known].join(', ')}`);
   }
-  const prefix = exchange === 'bybit' ? 'BYBIT' : 'BINANCE';
-  const config = { exchange, credentialsEnvPrefix: prefix, symbols: [], ...defaults, ...raw } as unknown as CcxtConfig;
+  const prefix = exchange === 'bybit' ? 'BYBIT' : exchange === 'okx' ? 'OKX' : 'BINANCE';
+  const config = { exchange, credentialsEnvPrefix: prefix, symbols: [], instType: 'SPOT', tdMode: 'cross', ...defaults, ...raw } as unknown as CcxtConfig;
   if (!['production', 'testnet', 'demo'].includes(config.environment)) throw fail('environment', 'must be production, testnet or demo');
+  if (exchange === 'okx' && config.environment === 'testnet') throw fail('environment', 'must be production or demo for ccxt:okx (its demo trading is the testnet)');
+  if (exchange === 'okx' && config.instType !== 'SPOT' && config.instType !== 'SWAP') throw fail('instType', 'must be SPOT or SWAP');
+  if (exchange === 'okx' && config.tdMode !== 'cross' && config.tdMode !== 'isolated') throw fail('tdMode', 'must be cross or isolated');
   if (exchange === 'binanceusdm' && config.environment === 'testnet') throw fail('environment', 'must be production or demo for ccxt:binanceusdm (Binance retired its futures testnet for demo trading)');
   if (exchange !== 'bybit') {
     const symbols = config.symbols as unknown;
-    if (!Array.isArray(symbols) || symbols.length < 1 || symbols.length > symbolsMax || !symbols.every((s) => typeof s === 'string' && /^[A-Z0-9]{2,30}$/.test(s)) || new Set(symbols).size !== symbols.length) {
-      throw fail('symbols', `must list the 1 to ${symbolsMax} symbols the account trades, as Binance spells them (["BTCUSDT"]), each once`);
+    if (!Array.isArray(symbols) || symbols.length < 1 || symbols.length > symbolsMax || !symbols.every((s) => typeof s === 'string' && (exchange === 'okx' ? /^[A-Z0-9]{1,20}(-[A-Z0-9]{1,20}){1,4}$/ : /^[A-Z0-9]{2,30}$/).test(s)) || new Set(symbols).size !== symbols.length) {
+      throw fail('symbols', `must list the 1 to ${symbolsMax} symbols the account trades, as the exchange spells them (Binance "BTCUSDT", OKX "BTC-USDT-SWAP"), each once`);
     }
   }
   if (!['linear', 'inverse', 'spot'].includes(config.category)) throw fail('category', 'must be linear, inverse or spot');
@@ -152,11 +161,20 @@ export function parseCcxtConfig(venue: string, raw: Record<string, unknown> = {}
 export interface CcxtCredentials {
   apiKey: string;
   secret: string;
+  /** OKX's API passphrase (ccxt's `password`). */
+  password?: string;
 }
 
-export function ccxtCredentialsFromEnv(prefix: string, env: Record<string, string | undefined>): CcxtCredentials {
+export function ccxtCredentialsFromEnv(prefix: string, env: Record<string, string | undefined>, needsPassphrase = false): CcxtCredentials {
   const apiKey = env[`${prefix}_API_KEY`];
   const secret = env[`${prefix}_API_SECRET`];
+  if (needsPassphrase) {
+    const password = env[`${prefix}_API_PASSPHRASE`];
+    if (apiKey === undefined || apiKey.trim() === '' || secret === undefined || secret.trim() === '' || password === undefined || password.trim() === '') {
+      throw new FillbookError('FILLBOOK_ERR_VENUE_UNAVAILABLE', `exchange credentials are not set: set ${prefix}_API_KEY, ${prefix}_API_SECRET and ${prefix}_API_PASSPHRASE in the environment of the Fillbook process`, { env_prefix: prefix });
+    }
+    return { apiKey, secret, password };
+  }
   if (apiKey === undefined || apiKey.trim() === '' || secret === undefined || secret.trim() === '') {
     throw new FillbookError('FILLBOOK_ERR_VENUE_UNAVAILABLE', `exchange credentials are not set: set ${prefix}_API_KEY and ${prefix}_API_SECRET in the environment of the Fillbook process`, { env_prefix: prefix });
   }

@@ -333,6 +333,13 @@ describe('ccxt configuration', () => {
     expect(codeOf('ccxt:bybit', { environment: 'testnet', apiSecret: 'x' })).toBe('FILLBOOK_ERR_INVALID_INPUT venue_config.apiSecret');
     expect(codeOf('ccxt:bybit', { environment: 'testnet', category: 'option' })).toBe('FILLBOOK_ERR_INVALID_INPUT venue_config.category');
     expect(codeOf('ccxt:bybit', { environment: 'production' })).toBe('accepted');
+    // Binance and OKX: the symbols are required (their lists and client-id lookups are per symbol).
+    expect(codeOf('ccxt:binance', { environment: 'testnet' })).toBe('FILLBOOK_ERR_INVALID_INPUT venue_config.symbols');
+    expect(codeOf('ccxt:binance', { environment: 'testnet', symbols: ['BTCUSDT'], category: 'spot' })).toBe('FILLBOOK_ERR_INVALID_INPUT venue_config.category');
+    expect(codeOf('ccxt:binance', { environment: 'production', symbols: ['BTCUSDT', 'ETHUSDT'] })).toBe('accepted');
+    expect(codeOf('ccxt:binanceusdm', { environment: 'testnet', symbols: ['BTCUSDT'] })).toBe('FILLBOOK_ERR_INVALID_INPUT venue_config.environment');
+    expect(codeOf('ccxt:okx', { environment: 'demo', symbols: ['BTC-USDT-SWAP'], instType: 'FUTURES' })).toBe('FILLBOOK_ERR_INVALID_INPUT venue_config.instType');
+    expect(codeOf('ccxt:okx', { environment: 'demo', symbols: ['BTC-USDT-SWAP'], instType: 'SWAP', tdMode: 'isolated' })).toBe('accepted');
   });
 
   it('reads credentials from the environment and says which variables are missing', async () => {
@@ -341,6 +348,11 @@ describe('ccxt configuration', () => {
     const adapter = await createCcxtVenue(account, { env: { BYBIT_API_KEY: 'k', BYBIT_API_SECRET: 's' } });
     expect([adapter.venue, adapter.capabilities.idempotentSubmit]).toEqual(['ccxt:bybit', true]);
     await adapter.close();
+    const okx = { venue: 'ccxt:okx', venueConfig: { environment: 'demo', symbols: ['BTC-USDT'] } };
+    await expect(createCcxtVenue(okx, { env: { OKX_API_KEY: 'k', OKX_API_SECRET: 's' } })).rejects.toThrow(/OKX_API_PASSPHRASE/);
+    const okxAdapter = await createCcxtVenue(okx, { env: { OKX_API_KEY: 'k', OKX_API_SECRET: 's', OKX_API_PASSPHRASE: 'p' } });
+    expect([okxAdapter.capabilities.idempotentSubmit, okxAdapter.capabilities.ordersSince, okxAdapter.capabilities.stream]).toEqual([false, true, false]);
+    await okxAdapter.close();
   });
 
   it('refuses wrong credentials as unavailable without quoting the secret', async () => {
@@ -384,6 +396,52 @@ describe('ccxt:bybit reconciliation through the fake', () => {
         [[dropped.execId, 'reconciliation', '0.0159996']],
       ]);
       expect(await summary()).toEqual({});
+      expect(stack.errors).toEqual([]);
+    } finally {
+      await stack.close();
+      await fresh.drop();
+      await fake.close();
+    }
+  });
+
+  it('reconciles everything else while the account holds one of each formerly unreadable item', async () => {
+    const fake = await FakeBybit.start();
+    const fresh = await freshDatabase(engines.includes('postgres') ? 'postgres' : 'pglite');
+    const ledger = await Ledger.open({ database: fresh.db });
+    const unparsed: VenueEvent[] = [];
+    const stack = trading(ledger, {}, {
+      'ccxt:bybit': async (account) => {
+        const adapter = await createCcxtVenue(account, { credentials, onError: () => {} });
+        adapter.subscribe((e) => e.kind === 'unparsed' && unparsed.push(e));
+        return adapter;
+      },
+    });
+    try {
+      const reconciler = new Reconciler(ledger, stack.venues, stack.sync, { quietPeriodMs: 0 });
+      const account = await ledger.createAccount({ name: 'bybit', venue: 'ccxt:bybit', venueConfig: fastConfig(fake) });
+      await stack.venues.forAccount(account.id);
+      await eventually(async () => expect(fake.subscriberCount).toBe(1));
+      const order = await stack.router.placeOrder({ accountId: account.id, symbol: 'BTCUSDT', assetClass: 'future', side: 'buy', type: 'limit', quantity: '0.01', limitPrice: '20000' });
+      await eventually(async () => expect((await ledger.getOrder({ orderId: order.id })).status).toBe('open'));
+      const brokerOrderId = (await ledger.getOrder({ orderId: order.id })).brokerOrderId!;
+      fake.fill(brokerOrderId, '0.004', '20000');
+      await eventually(async () => expect((await ledger.getOrder({ orderId: order.id })).qtyFilled.toFixed()).toBe('0.004'));
+
+      // What a real account can hold (real payloads from the corpus): an order in a status Bybit
+      // may add, executions of types that are not fills or cannot be read, all placed silently.
+      const now = String(Date.now());
+      fake.addRawOrder({ ...payloadOf('bybit', 'order-unknown-status'), orderId: 'frozen-1', symbol: 'ETHUSDT', createdTime: now, updatedTime: now, category: 'linear' }, { silent: true });
+      for (const name of ['execution-unknown', 'execution-unheard-of', 'execution-dividend', 'execution-forwardsplitsettle', 'execution-funding']) {
+        fake.addRawExecution({ ...payloadOf('bybit', name), orderId: 'not-ours', symbol: 'ETHUSDT', execTime: now, category: 'linear' }, { silent: true });
+      }
+      const run = await reconciler.run({ accountId: account.id, actions: [], startedBy: 'test' });
+      const notable = Object.fromEntries(Object.entries(run.summary).filter(([k, v]) => v !== 0 && !['matched', 'deferred', 'repaired'].includes(k)));
+      expect(notable).toEqual({});
+      expect(run.summary.matched).toBeGreaterThanOrEqual(1);
+      // The unreadable ones were kept raw and reported, not defaulted: the order and the two executions.
+      expect(unparsed.map((e) => (e.kind === 'unparsed' ? e.item.venueItemId : null)).filter((id, i, all) => all.indexOf(id) === i).sort()).toEqual(
+        ['frozen-1', payloadOf<{ execId: string }>('bybit', 'execution-unheard-of').execId, payloadOf<{ execId: string }>('bybit', 'execution-unknown').execId].sort(),
+      );
       expect(stack.errors).toEqual([]);
     } finally {
       await stack.close();

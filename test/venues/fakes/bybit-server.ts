@@ -349,7 +349,8 @@ export class FakeBybit {
   private listPositions(p: Json): Json {
     if (this.category === 'linear' && p.symbol === undefined && p.settleCoin === undefined) return envelope(10001, 'symbol or settleCoin is required', {});
     const net = new Map<string, Decimal>();
-    for (const e of this.executions) {
+    // Positions move by the fake's own trades; raw executions a test adds (funding, splits, unknown types) leave them alone.
+    for (const e of this.executions.filter((x) => x.execType === 'Trade')) {
       const signed = new Decimal(e.execQty as string).times(e.side === 'Buy' ? 1 : -1);
       net.set(e.symbol as string, (net.get(e.symbol as string) ?? new Decimal(0)).plus(signed));
     }

@@ -56,7 +56,7 @@ export type BybitOrder = z.infer<typeof bybitOrderSchema>;
  *   {"symbol":"BTCUSDT","orderId":"1795185000000000001","orderLinkId":"fb_3b1f0c2e9a8d4c7fb2d5e6a1c0f9b8e7","side":"Buy",
  *    "orderPrice":"20000","orderQty":"0.004","leavesQty":"0.003","orderType":"Limit","execFee":"0.011","execId":
  *    "0e3a2b6c-4d5f-4e71-9a2b-7c1d0e9f8a6b","execPrice":"20000","execQty":"0.001","execType":"Trade","execValue":"20",
- *    "execTime":"1795185001250","isMaker":true,"feeRate":"0.00055","feeCurrency":"USDT","seq":4688002127,"category":"linear"}
+ *    "execTime":"1795185001250","isMaker":true,"feeRate":"0.00055","feeCurrency":"USDT","feeCoin":"USDT","seq":4688002127,"category":"linear"}
  */
 export const bybitExecutionSchema = z.object({
   execId: z.string().min(1).max(100),

@@ -31,7 +31,7 @@ export interface CcxtConfig {
   /** Overrides of the REST base URL and the private WebSocket URL (tests point these at a local fake). */
   restBaseUrl: string | null;
   wsPrivateUrl: string | null;
-  /** Environment variables are read as `<prefix>_API_KEY` and `<prefix>_API_SECRET`; default the exchange upper-cased (`BYBIT`). */
+  /** Environment variables are read as `<prefix>_API_KEY`, `<prefix>_API_SECRET` (and OKX `<prefix>_API_PASSPHRASE`); default `BYBIT`, `BINANCE` (spot and USDⓈ-M alike) or `OKX`. */
   credentialsEnvPrefix: string;
   /** Bybit refuses a signed request older than this (X-BAPI-RECV-WINDOW). */
   recvWindowMs: number;

@@ -17,7 +17,7 @@ import { orderLinkIdFor } from './bybit-mapping.js';
 import { binanceUrls, type CcxtConfig, type CcxtCredentials } from './ccxt-config.js';
 import type { CcxtDialect, DialectStreamHandlers, WithUnparsed } from './ccxt-dialect.js';
 import { type CcxtModule, DuplicateClientOrderId } from './ccxt-errors.js';
-import { type ReadItems, readEach } from './ccxt-items.js';
+import { decodeCursor, encodeCursor as encode, type ReadItems, readEach } from './ccxt-items.js';
 
 type Binance = InstanceType<CcxtModule['binance']>;
 
@@ -162,7 +162,7 @@ export class BinanceDialect implements CcxtDialect {
    * one page per call. Every item there is a trade of the account: a fill.
    */
   async listFills(since: string, cursor: string | null): Promise<WithUnparsed<FillPage>> {
-    let at = cursor === null ? this.firstWindow(since, 'listFills') : decode<WindowCursor>(cursor, 'fill');
+    let at = cursor === null ? this.firstWindow(since, 'listFills') : decodeCursor<WindowCursor>('binance', cursor, 'fill', isWindowCursor);
     for (let request = 1; at !== null; request++) {
       const { list, next } = await this.windowPage(at, 'id', (params) => (this.market === 'spot' ? this.exchange.privateGetMyTrades(params) : this.exchange.fapiPrivateGetUserTrades(params)));
       const read = readEach(list, 'fill', ['id'], (raw) => readBinanceTrade(raw, this.market, this.clientIds));
@@ -174,7 +174,7 @@ export class BinanceDialect implements CcxtDialect {
 
   /** Every order since `since`: the open ones first (any age), then allOrders per symbol and window (Binance filters it on creation time). */
   async listOrders(since: string, cursor: string | null): Promise<WithUnparsed<OrderPage>> {
-    const at: OrderCursor = cursor === null ? { phase: 'open' } : decode<OrderCursor>(cursor, 'order');
+    const at: OrderCursor = cursor === null ? { phase: 'open' } : decodeCursor<OrderCursor>('binance', cursor, 'order', (c) => c.phase === 'open' || (c.phase === 'history' && isWindowCursor(c)));
     if (at.phase === 'open') {
       const open = await this.listOpenOrders();
       const first = this.firstWindow(since, 'listOrders');
@@ -273,16 +273,6 @@ export class BinanceDialect implements CcxtDialect {
   }
 }
 
-function encode(cursor: object | null): string | null {
-  return cursor === null ? null : Buffer.from(JSON.stringify(cursor)).toString('base64url');
-}
-
-function decode<T>(text: string, what: string): T {
-  try {
-    const c = JSON.parse(Buffer.from(text, 'base64url').toString()) as unknown;
-    if (typeof c === 'object' && c !== null) return c as T;
-  } catch {
-    // falls through to the error below
-  }
-  throw new VenueError('rejected', `not a binance ${what} cursor; pass back the cursor that was returned`);
+function isWindowCursor(c: Record<string, unknown>): boolean {
+  return ['s', 'since', 'start', 'end', 'until', 'pages'].every((k) => Number.isInteger(c[k])) && (c.afterId === null || (typeof c.afterId === 'string' && /^\d{1,20}$/.test(c.afterId)));
 }

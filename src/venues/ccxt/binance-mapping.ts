@@ -3,6 +3,7 @@ import { type AssetClass, Decimal, type OrderSide, type OrderStatus, type OrderT
 import { type VenueFillReport, type VenueOrderReport, type VenuePlaceRequest, type VenuePositionReport, VenueError } from '../venue.js';
 import { clientOrderIdOf } from './bybit-mapping.js';
 import type { CcxtConfig } from './ccxt-config.js';
+import { parsePayload } from './ccxt-items.js';
 
 /**
  * Binance spot (api/v3) and USDⓈ-M futures (fapi/v1) payloads, read at the edge. Binance sends
@@ -79,14 +80,7 @@ export const binancePositionSchema = z.object({ symbol: z.string().min(1).max(40
 /* POST order with newOrderRespType ACK: {"symbol":"BTCUSDT","orderId":28,"orderListId":-1,"clientOrderId":"…","transactTime":1795185000250} */
 export const binanceAckSchema = z.object({ symbol: z.string().min(1).max(40), orderId: id });
 
-export function parseBinance<T extends z.ZodType>(schema: T, json: unknown, what: string): z.infer<T> {
-  const parsed = schema.safeParse(json);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new Error(`binance sent an unexpected payload for ${what}: ${issues}`);
-  }
-  return parsed.data;
-}
+export const parseBinance = <T extends z.ZodType>(schema: T, json: unknown, what: string): z.infer<T> => parsePayload('binance', schema, json, what);
 
 // ---- ids ----------------------------------------------------------------------------------------
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Decimal } from '../../domain/index.js';
+import { parsePayload } from './ccxt-items.js';
 
 /**
  * Bybit v5's raw payloads, parsed at the edge. Bybit sends every decimal as a string ("0.001",
@@ -111,11 +112,4 @@ export const bybitOrderIdsEnvelope = z.object({ retCode: z.literal(0), result: z
 export const bybitWsReplySchema = z.object({ op: z.string().max(40), success: z.boolean().nullish(), ret_msg: z.string().max(2_000).nullish() });
 export const bybitWsTopicSchema = z.object({ topic: z.string().min(1).max(60), data: z.array(z.unknown()).max(1_000) });
 
-export function parseBybit<T extends z.ZodType>(schema: T, json: unknown, what: string): z.infer<T> {
-  const parsed = schema.safeParse(json);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new Error(`bybit sent an unexpected payload for ${what}: ${issues}`);
-  }
-  return parsed.data;
-}
+export const parseBybit = <T extends z.ZodType>(schema: T, json: unknown, what: string): z.infer<T> => parsePayload('bybit', schema, json, what);

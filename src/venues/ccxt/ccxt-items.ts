@@ -1,4 +1,5 @@
-import type { UnparsedItemKind, UnparsedVenueItem } from '../venue.js';
+import type { z } from 'zod';
+import { type UnparsedItemKind, type UnparsedVenueItem, VenueError } from '../venue.js';
 
 /**
  * What a list read of an exchange gives: the items that could be read, and those that could not,
@@ -34,4 +35,30 @@ export function unparsedItem(kind: UnparsedItemKind, raw: unknown, idKeys: reado
   const record = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {};
   const id = idKeys.map((k) => record[k]).find((v) => (typeof v === 'string' && v !== '') || typeof v === 'number');
   return { kind, venueItemId: id === undefined ? null : String(id), payload: raw, reason: error instanceof Error ? error.message.slice(0, 500) : String(error).slice(0, 500) };
+}
+
+/** One exchange payload through its schema; what does not fit is an error naming the exchange, the payload and the first fields at fault. */
+export function parsePayload<T extends z.ZodType>(exchange: string, schema: T, json: unknown, what: string): z.infer<T> {
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`${exchange} sent an unexpected payload for ${what}: ${issues}`);
+  }
+  return parsed.data;
+}
+
+/** A dialect's paging state, opaque to the caller: base64url JSON. */
+export function encodeCursor(cursor: object | null): string | null {
+  return cursor === null ? null : Buffer.from(JSON.stringify(cursor)).toString('base64url');
+}
+
+/** The state `encodeCursor` wrote, checked by `valid`; anything else is refused as not this dialect's cursor. */
+export function decodeCursor<T>(exchange: string, text: string, what: string, valid: (c: Record<string, unknown>) => boolean): T {
+  try {
+    const c = JSON.parse(Buffer.from(text, 'base64url').toString()) as unknown;
+    if (typeof c === 'object' && c !== null && valid(c as Record<string, unknown>)) return c as T;
+  } catch {
+    // falls through to the error below
+  }
+  throw new VenueError('rejected', `not a ${exchange} ${what} cursor; pass back the cursor that was returned`);
 }

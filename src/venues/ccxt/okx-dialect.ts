@@ -4,7 +4,7 @@ import { VenueError } from '../venue.js';
 import { type CcxtConfig, type CcxtCredentials, okxUrls } from './ccxt-config.js';
 import type { CcxtDialect, DialectStreamHandlers, WithUnparsed } from './ccxt-dialect.js';
 import { type CcxtModule, DuplicateClientOrderId } from './ccxt-errors.js';
-import { type ReadItems, readEach } from './ccxt-items.js';
+import { decodeCursor, encodeCursor as encode, type ReadItems, readEach } from './ccxt-items.js';
 import {
   type OkxInstType,
   okxClOrdIdFor,
@@ -164,7 +164,7 @@ export class OkxDialect implements CcxtDialect {
 
   /** fills-history (3 months) from `since`, newest first, paged back by billId. */
   async listFills(since: string, cursor: string | null): Promise<WithUnparsed<FillPage>> {
-    const at: FillCursor = cursor === null ? { ...span(since, 'listFills'), after: null } : decode<FillCursor>(cursor, 'fill');
+    const at: FillCursor = cursor === null ? { ...span(since, 'listFills'), after: null } : decodeCursor<FillCursor>('okx', cursor, 'fill', isSpan);
     const raw = await this.exchange.privateGetTradeFillsHistory({ instType: this.instType, begin: String(at.begin), end: String(at.end), limit: String(pageSize), ...(at.after ? { after: at.after } : {}) });
     const list = parse(okxEnvelope, raw, 'GET /api/v5/trade/fills-history').data;
     const read = readEach(list, 'fill', ['tradeId', 'billId'], (item) => readOkxFill(item, this.known));
@@ -174,7 +174,7 @@ export class OkxDialect implements CcxtDialect {
 
   /** The pending orders (any age), then orders-history (the last 7 days) from `since`, each newest first. */
   async listOrders(since: string, cursor: string | null): Promise<WithUnparsed<OrderPage>> {
-    const at: OrderCursor = cursor === null ? { phase: 'open', after: null, ...span(since, 'listOrders') } : decode<OrderCursor>(cursor, 'order');
+    const at: OrderCursor = cursor === null ? { phase: 'open', after: null, ...span(since, 'listOrders') } : decodeCursor<OrderCursor>('okx', cursor, 'order', (c) => (c.phase === 'open' || c.phase === 'history') && isSpan(c));
     if (at.phase === 'open') {
       const page = await this.pendingPage(at.after);
       const next: OrderCursor = page.after !== null ? { ...at, after: page.after } : { phase: 'history', begin: at.begin, end: at.end, after: null };
@@ -226,16 +226,6 @@ function lastOf(list: readonly unknown[], key: string): string | null {
   return typeof value === 'string' && /^\d+$/.test(value) ? value : null;
 }
 
-function encode(cursor: object | null): string | null {
-  return cursor === null ? null : Buffer.from(JSON.stringify(cursor)).toString('base64url');
-}
-
-function decode<T>(text: string, what: string): T {
-  try {
-    const c = JSON.parse(Buffer.from(text, 'base64url').toString()) as unknown;
-    if (typeof c === 'object' && c !== null) return c as T;
-  } catch {
-    // falls through to the error below
-  }
-  throw new VenueError('rejected', `not an okx ${what} cursor; pass back the cursor that was returned`);
+function isSpan(c: Record<string, unknown>): boolean {
+  return Number.isInteger(c.begin) && Number.isInteger(c.end) && (c.after === null || (typeof c.after === 'string' && /^\d{1,30}$/.test(c.after)));
 }

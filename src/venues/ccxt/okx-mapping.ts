@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { type AssetClass, Decimal, type OrderSide, type OrderStatus, type OrderType, type TimeInForce } from '../../domain/index.js';
 import { type VenueFillReport, type VenueOrderReport, type VenuePlaceRequest, type VenuePositionReport, VenueError } from '../venue.js';
 import type { CcxtConfig } from './ccxt-config.js';
+import { parsePayload } from './ccxt-items.js';
 
 /**
  * OKX v5 payloads, read at the edge. OKX sends every number as a string ("0.001",
@@ -69,14 +70,7 @@ export const okxPositionSchema = z.object({ instId: z.string().min(1).max(60), p
 export const okxEnvelope = z.object({ code: z.literal('0'), data: z.array(z.unknown()).max(1_000) });
 export const okxPlacedSchema = z.object({ ordId: z.string().regex(/^\d{1,30}$/), sCode: z.literal('0') });
 
-export function parseOkx<T extends z.ZodType>(schema: T, json: unknown, what: string): z.infer<T> {
-  const parsed = schema.safeParse(json);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new Error(`okx sent an unexpected payload for ${what}: ${issues}`);
-  }
-  return parsed.data;
-}
+export const parseOkx = <T extends z.ZodType>(schema: T, json: unknown, what: string): z.infer<T> => parsePayload('okx', schema, json, what);
 
 // ---- ids ----------------------------------------------------------------------------------------
 

@@ -8,7 +8,7 @@ import { BybitStream } from './bybit-stream.js';
 import { bybitUrls, type CcxtConfig, type CcxtCredentials } from './ccxt-config.js';
 import type { CcxtDialect, DialectStreamHandlers, WithUnparsed } from './ccxt-dialect.js';
 import { type CcxtModule, DuplicateClientOrderId } from './ccxt-errors.js';
-import { type ReadItems, readEach, unparsedItem } from './ccxt-items.js';
+import { decodeCursor, encodeCursor, type ReadItems, readEach, unparsedItem } from './ccxt-items.js';
 
 /** Bybit's page limits: order lists 50, executions 100, positions 200. */
 const orderPageSize = 50;
@@ -159,8 +159,8 @@ export class BybitDialect implements CcxtDialect {
   async listOrders(since: string, cursor: string | null): Promise<WithUnparsed<OrderPage>> {
     const sinceMs = Date.parse(since);
     if (Number.isNaN(sinceMs)) throw new VenueError('rejected', `listOrders needs an ISO time; got ${JSON.stringify(since)}`);
-    const at: OrderCursor = cursor === null ? { phase: 'open', cursor: null, since: sinceMs, until: Date.now() } : decodeOrderCursor(cursor);
-    const encode = (next: OrderCursor | null) => (next === null ? null : Buffer.from(JSON.stringify(next)).toString('base64url'));
+    const at: OrderCursor = cursor === null ? { phase: 'open', cursor: null, since: sinceMs, until: Date.now() } : decodeCursor<OrderCursor>('bybit', cursor, 'order', isOrderCursor);
+    const encode = encodeCursor;
     if (at.phase === 'open') {
       const page = await this.openOrdersPage(at.cursor ?? undefined);
       const next: OrderCursor | null = page.cursor !== undefined ? { ...at, cursor: page.cursor } : at.since > at.until ? null : { phase: 'history', pages: 0, ...this.window(at.since, at.until) };
@@ -187,15 +187,16 @@ export class BybitDialect implements CcxtDialect {
 
   /**
    * Executions from `since`, one page per call. Bybit answers windows of at most 7 days, so the
-   * cursor carries the window as well as Bybit's `nextPageCursor`. Funding and settlement
-   * executions are not fills of an order and are left out.
+   * cursor carries the window as well as Bybit's `nextPageCursor`. Executions that are not fills
+   * (funding, settlements, dividends, splits) are left out; those that cannot be read come back
+   * as unparsed items (see `isOrderFill`).
    */
   async listFills(since: string, cursor: string | null): Promise<WithUnparsed<FillPage>> {
     const sinceMs = Date.parse(since);
     if (Number.isNaN(sinceMs)) throw new VenueError('rejected', `listFills needs an ISO time; got ${JSON.stringify(since)}`);
     const until = Date.now();
     if (cursor === null && sinceMs > until) return { fills: [], unparsed: [], cursor: null };
-    const at = cursor === null ? this.window(sinceMs, until) : decodeCursor(cursor);
+    const at = cursor === null ? this.window(sinceMs, until) : decodeCursor<FillCursor>('bybit', cursor, 'fill', isFillCursor);
     const raw = await this.exchange.privateGetV5ExecutionList({
       category: this.config.category,
       startTime: at.start,
@@ -207,7 +208,7 @@ export class BybitDialect implements CcxtDialect {
     const result = parse(bybitRawListEnvelope, raw, 'GET /v5/execution/list').result;
     const { items: fills, unparsed } = readEach(result.list, 'fill', ['execId'], (e) => readBybitExecution(e, this.config, this.known));
     const next: FillCursor | null = result.nextPageCursor ? { ...at, cursor: result.nextPageCursor } : at.end < at.until ? this.window(at.end + 1, at.until) : null;
-    return { fills, unparsed, cursor: next === null ? null : Buffer.from(JSON.stringify(next)).toString('base64url') };
+    return { fills, unparsed, cursor: encodeCursor(next) };
   }
 
   async listPositions(): Promise<VenuePositionReport[]> {
@@ -277,23 +278,7 @@ export class BybitDialect implements CcxtDialect {
   }
 }
 
-function decodeCursor(text: string): FillCursor {
-  try {
-    const c = JSON.parse(Buffer.from(text, 'base64url').toString()) as FillCursor;
-    if (Number.isInteger(c.start) && Number.isInteger(c.end) && Number.isInteger(c.until) && (c.cursor === null || typeof c.cursor === 'string')) return c;
-  } catch {
-    // falls through to the error below
-  }
-  throw new VenueError('rejected', 'not a bybit fill cursor; pass back the cursor listFills returned');
-}
-
-function decodeOrderCursor(text: string): OrderCursor {
-  try {
-    const c = JSON.parse(Buffer.from(text, 'base64url').toString()) as OrderCursor;
-    if (c.phase === 'open' && Number.isInteger(c.since) && Number.isInteger(c.until) && (c.cursor === null || typeof c.cursor === 'string')) return c;
-    if (c.phase === 'history' && Number.isInteger(c.pages) && Number.isInteger(c.start) && Number.isInteger(c.end) && Number.isInteger(c.until) && (c.cursor === null || typeof c.cursor === 'string')) return c;
-  } catch {
-    // falls through to the error below
-  }
-  throw new VenueError('rejected', 'not a bybit order cursor; pass back the cursor listOrders returned');
-}
+const isFillCursor = (c: Record<string, unknown>) => Number.isInteger(c.start) && Number.isInteger(c.end) && Number.isInteger(c.until) && (c.cursor === null || typeof c.cursor === 'string');
+const isOrderCursor = (c: Record<string, unknown>) =>
+  (c.phase === 'open' && Number.isInteger(c.since) && Number.isInteger(c.until) && (c.cursor === null || typeof c.cursor === 'string')) ||
+  (c.phase === 'history' && Number.isInteger(c.pages) && isFillCursor(c));

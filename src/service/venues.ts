@@ -13,6 +13,9 @@ export const builtInVenueFactories: Record<string, VenueFactory> = {
   },
   tastytrade: (account) => createTastytradeVenue(account),
   'ccxt:bybit': (account) => createCcxtVenue(account),
+  'ccxt:binance': (account) => createCcxtVenue(account),
+  'ccxt:binanceusdm': (account) => createCcxtVenue(account),
+  'ccxt:okx': (account) => createCcxtVenue(account),
   alpaca: (account) => createAlpacaVenue(account),
   tradier: (account) => createTradierVenue(account),
 };

@@ -16,6 +16,7 @@ import { eventually } from '../support/eventually.js';
 import { trading } from '../support/trading.js';
 import { venueContract } from './contract.js';
 import { FakeBybit } from './fakes/bybit-server.js';
+import { payloadOf } from './samples/samples.js';
 
 const credentials = { apiKey: 'fake-api-key', secret: 'fake-api-secret' };
 
@@ -93,6 +94,7 @@ describe('ccxt:bybit adapter specifics', () => {
   });
   const unique = (label: string) => `${label}-${crypto.randomUUID().slice(0, 8)}`;
   const fillsOf = (id: string) => events.flatMap((e) => (e.kind === 'fill' && e.fill.venueOrderId === id ? [e.fill] : []));
+  const unparsedOf = (id: string) => events.flatMap((e) => (e.kind === 'unparsed' && JSON.stringify(e.item.payload).includes(id) ? [e.item] : []));
   const ordersOf = (id: string) => events.flatMap((e) => (e.kind === 'order' && e.order.venueOrderId === id ? [e.order] : []));
 
   it('sends exact decimal strings, reads them back exactly, and derives partially_filled from cumExecQty', async () => {
@@ -219,17 +221,81 @@ describe('ccxt:bybit adapter specifics', () => {
     expect(isVenueError(day, 'rejected')).toBe(true);
   });
 
-  it('treats an unknown status as an error, on a read and on the stream, never as a default', async () => {
+  it('treats an unknown status as an error on a read, and as an unparsed item in a list and on the stream, never as a default', async () => {
     await open();
     const placed = await adapter.placeOrder(request(unique('weird')));
+    const other = await adapter.placeOrder(request(unique('weird-neighbour')));
     await eventually(async () => expect(ordersOf(placed.venueOrderId)).toHaveLength(1));
     fake.setRawStatus(placed.venueOrderId, 'Frozen');
     await expect(adapter.getOrder(placed.venueOrderId)).rejects.toThrow(/unknown order status "Frozen"/);
-    await eventually(async () => expect(errors.some((e) => /unknown order status "Frozen"/.test(String(e)))).toBe(true));
+    await eventually(async () => expect(unparsedOf(placed.venueOrderId).map((i) => [i.kind, i.reason])).toEqual([['order', expect.stringMatching(/unknown order status "Frozen"/)]]));
     expect(ordersOf(placed.venueOrderId)).toHaveLength(1);
+    // In a list, the one order is kept raw and the others are read.
+    const openIds = (await adapter.listOpenOrders()).map((o) => o.venueOrderId);
+    expect([openIds.includes(other.venueOrderId), openIds.includes(placed.venueOrderId)]).toEqual([true, false]);
+    await eventually(async () => expect(unparsedOf(placed.venueOrderId)).toHaveLength(2));
+    expect((unparsedOf(placed.venueOrderId)[1]!.payload as { orderStatus: string }).orderStatus).toBe('Frozen');
+    expect(errors).toEqual([]);
     fake.setRawStatus(placed.venueOrderId, 'Cancelled', { silent: true }); // out of the other tests' way
     for (const status of bybitOrderStatuses) expect(typeof mapBybitStatus({ orderId: '1', orderStatus: status, cumExecQty: new Decimal(0) })).toBe('string');
   });
+
+  it('reads an execution/list page item by item: real payloads of every execType, the unreadable ones kept raw', async () => {
+    await open();
+    const placed = await adapter.placeOrder(request(unique('exec-types'), '0.01'));
+    const since = new Date(Date.now() - 1_000).toISOString();
+    const time = String(Date.now());
+    // Real Bybit executions from the sample corpus, stamped now and tied to this order.
+    const raw = (name: string) => ({ ...payloadOf('bybit', name), execTime: time, orderId: placed.venueOrderId, category: 'linear' });
+    const samples = ['execution-futurespread', 'execution-unknown', 'execution-dividend', 'execution-forwardsplitsettle', 'execution-funding', 'execution-unheard-of', 'execution-stream-trade'];
+    for (const name of samples) fake.addRawExecution(raw(name), { silent: true });
+    const page = await adapter.listFills(since);
+    const mine = page.fills.filter((f) => f.venueOrderId === placed.venueOrderId);
+    expect(mine.map((f) => [f.execId, f.feeCurrency]).sort()).toEqual([
+      [payloadOf<{ execId: string }>('bybit', 'execution-stream-trade').execId, 'USDT'],
+      [payloadOf<{ execId: string }>('bybit', 'execution-futurespread').execId, 'USDT'],
+    ].sort());
+    // UNKNOWN and a type Bybit adds later are kept raw; dividends, splits and funding are not fills.
+    const kept = events.flatMap((e) => (e.kind === 'unparsed' ? [e.item] : []));
+    expect(kept.map((i) => [i.kind, i.venueItemId]).sort()).toEqual([
+      ['fill', payloadOf<{ execId: string }>('bybit', 'execution-unknown').execId],
+      ['fill', payloadOf<{ execId: string }>('bybit', 'execution-unheard-of').execId],
+    ].sort());
+  });
+
+  it('keeps an unreadable streamed execution raw and streams the next fill', async () => {
+    await open();
+    const placed = await adapter.placeOrder(request(unique('stream-unknown'), '0.002'));
+    fake.addRawExecution({ ...payloadOf('bybit', 'execution-unknown'), execId: `unk-${placed.venueOrderId}`, orderId: placed.venueOrderId, category: 'linear' });
+    fake.fill(placed.venueOrderId, '0.001', '20000');
+    await eventually(async () => expect(fillsOf(placed.venueOrderId)).toHaveLength(1));
+    expect(unparsedOf(placed.venueOrderId).map((i) => [i.kind, i.venueItemId])).toEqual([['fill', `unk-${placed.venueOrderId}`]]);
+  });
+
+  it('reads the fee coin from feeCoin, and a time in force of RPI as a resting order', async () => {
+    await open();
+    const placed = await adapter.placeOrder(request(unique('rpi'), '0.002'));
+    fake.setRaw(placed.venueOrderId, { timeInForce: 'RPI' });
+    expect((await adapter.listOpenOrders()).find((o) => o.venueOrderId === placed.venueOrderId)?.timeInForce).toBe('gtc');
+    fake.addRawExecution({ ...payloadOf('bybit', 'execution-stream-trade'), execId: `btc-fee-${placed.venueOrderId}`, orderId: placed.venueOrderId, feeCoin: 'BTC', feeCurrency: undefined });
+    await eventually(async () => expect(fillsOf(placed.venueOrderId).map((f) => f.feeCurrency)).toEqual(['BTC']));
+  });
+
+  for (const code of [12141, 170141]) {
+    it(`answers a repeated client order id refused with ${code} with the first order`, async () => {
+      await open();
+      fake.duplicateRetCode = code;
+      try {
+        const clientOrderId = unique(`twice-${code}`);
+        const first = await adapter.placeOrder(request(clientOrderId));
+        const second = await adapter.placeOrder(request(clientOrderId));
+        expect(second.venueOrderId).toBe(first.venueOrderId);
+        expect(fake.ordersWithLinkId(clientOrderId)).toHaveLength(1);
+      } finally {
+        fake.duplicateRetCode = 110072;
+      }
+    });
+  }
 
   it('lists fills page by page across Bybit cursors and 7-day windows', async () => {
     await open();
@@ -267,6 +333,13 @@ describe('ccxt configuration', () => {
     expect(codeOf('ccxt:bybit', { environment: 'testnet', apiSecret: 'x' })).toBe('FILLBOOK_ERR_INVALID_INPUT venue_config.apiSecret');
     expect(codeOf('ccxt:bybit', { environment: 'testnet', category: 'option' })).toBe('FILLBOOK_ERR_INVALID_INPUT venue_config.category');
     expect(codeOf('ccxt:bybit', { environment: 'production' })).toBe('accepted');
+    // Binance and OKX: the symbols are required (their lists and client-id lookups are per symbol).
+    expect(codeOf('ccxt:binance', { environment: 'testnet' })).toBe('FILLBOOK_ERR_INVALID_INPUT venue_config.symbols');
+    expect(codeOf('ccxt:binance', { environment: 'testnet', symbols: ['BTCUSDT'], category: 'spot' })).toBe('FILLBOOK_ERR_INVALID_INPUT venue_config.category');
+    expect(codeOf('ccxt:binance', { environment: 'production', symbols: ['BTCUSDT', 'ETHUSDT'] })).toBe('accepted');
+    expect(codeOf('ccxt:binanceusdm', { environment: 'testnet', symbols: ['BTCUSDT'] })).toBe('FILLBOOK_ERR_INVALID_INPUT venue_config.environment');
+    expect(codeOf('ccxt:okx', { environment: 'demo', symbols: ['BTC-USDT-SWAP'], instType: 'FUTURES' })).toBe('FILLBOOK_ERR_INVALID_INPUT venue_config.instType');
+    expect(codeOf('ccxt:okx', { environment: 'demo', symbols: ['BTC-USDT-SWAP'], instType: 'SWAP', tdMode: 'isolated' })).toBe('accepted');
   });
 
   it('reads credentials from the environment and says which variables are missing', async () => {
@@ -275,6 +348,11 @@ describe('ccxt configuration', () => {
     const adapter = await createCcxtVenue(account, { env: { BYBIT_API_KEY: 'k', BYBIT_API_SECRET: 's' } });
     expect([adapter.venue, adapter.capabilities.idempotentSubmit]).toEqual(['ccxt:bybit', true]);
     await adapter.close();
+    const okx = { venue: 'ccxt:okx', venueConfig: { environment: 'demo', symbols: ['BTC-USDT'] } };
+    await expect(createCcxtVenue(okx, { env: { OKX_API_KEY: 'k', OKX_API_SECRET: 's' } })).rejects.toThrow(/OKX_API_PASSPHRASE/);
+    const okxAdapter = await createCcxtVenue(okx, { env: { OKX_API_KEY: 'k', OKX_API_SECRET: 's', OKX_API_PASSPHRASE: 'p' } });
+    expect([okxAdapter.capabilities.idempotentSubmit, okxAdapter.capabilities.ordersSince, okxAdapter.capabilities.stream]).toEqual([false, true, false]);
+    await okxAdapter.close();
   });
 
   it('refuses wrong credentials as unavailable without quoting the secret', async () => {
@@ -318,6 +396,52 @@ describe('ccxt:bybit reconciliation through the fake', () => {
         [[dropped.execId, 'reconciliation', '0.0159996']],
       ]);
       expect(await summary()).toEqual({});
+      expect(stack.errors).toEqual([]);
+    } finally {
+      await stack.close();
+      await fresh.drop();
+      await fake.close();
+    }
+  });
+
+  it('reconciles everything else while the account holds one of each formerly unreadable item', async () => {
+    const fake = await FakeBybit.start();
+    const fresh = await freshDatabase(engines.includes('postgres') ? 'postgres' : 'pglite');
+    const ledger = await Ledger.open({ database: fresh.db });
+    const unparsed: VenueEvent[] = [];
+    const stack = trading(ledger, {}, {
+      'ccxt:bybit': async (account) => {
+        const adapter = await createCcxtVenue(account, { credentials, onError: () => {} });
+        adapter.subscribe((e) => e.kind === 'unparsed' && unparsed.push(e));
+        return adapter;
+      },
+    });
+    try {
+      const reconciler = new Reconciler(ledger, stack.venues, stack.sync, { quietPeriodMs: 0 });
+      const account = await ledger.createAccount({ name: 'bybit', venue: 'ccxt:bybit', venueConfig: fastConfig(fake) });
+      await stack.venues.forAccount(account.id);
+      await eventually(async () => expect(fake.subscriberCount).toBe(1));
+      const order = await stack.router.placeOrder({ accountId: account.id, symbol: 'BTCUSDT', assetClass: 'future', side: 'buy', type: 'limit', quantity: '0.01', limitPrice: '20000' });
+      await eventually(async () => expect((await ledger.getOrder({ orderId: order.id })).status).toBe('open'));
+      const brokerOrderId = (await ledger.getOrder({ orderId: order.id })).brokerOrderId!;
+      fake.fill(brokerOrderId, '0.004', '20000');
+      await eventually(async () => expect((await ledger.getOrder({ orderId: order.id })).qtyFilled.toFixed()).toBe('0.004'));
+
+      // What a real account can hold (real payloads from the corpus): an order in a status Bybit
+      // may add, executions of types that are not fills or cannot be read, all placed silently.
+      const now = String(Date.now());
+      fake.addRawOrder({ ...payloadOf('bybit', 'order-unknown-status'), orderId: 'frozen-1', symbol: 'ETHUSDT', createdTime: now, updatedTime: now, category: 'linear' }, { silent: true });
+      for (const name of ['execution-unknown', 'execution-unheard-of', 'execution-dividend', 'execution-forwardsplitsettle', 'execution-funding']) {
+        fake.addRawExecution({ ...payloadOf('bybit', name), orderId: 'not-ours', symbol: 'ETHUSDT', execTime: now, category: 'linear' }, { silent: true });
+      }
+      const run = await reconciler.run({ accountId: account.id, actions: [], startedBy: 'test' });
+      const notable = Object.fromEntries(Object.entries(run.summary).filter(([k, v]) => v !== 0 && !['matched', 'deferred', 'repaired'].includes(k)));
+      expect(notable).toEqual({});
+      expect(run.summary.matched).toBeGreaterThanOrEqual(1);
+      // The unreadable ones were kept raw and reported, not defaulted: the order and the two executions.
+      expect(unparsed.map((e) => (e.kind === 'unparsed' ? e.item.venueItemId : null)).filter((id, i, all) => all.indexOf(id) === i).sort()).toEqual(
+        ['frozen-1', payloadOf<{ execId: string }>('bybit', 'execution-unheard-of').execId, payloadOf<{ execId: string }>('bybit', 'execution-unknown').execId].sort(),
+      );
       expect(stack.errors).toEqual([]);
     } finally {
       await stack.close();

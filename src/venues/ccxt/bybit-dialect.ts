@@ -1,13 +1,14 @@
 import type { z } from 'zod';
 import { isWorking } from '../../domain/index.js';
-import type { FillPage, VenueCapabilities, VenueOrderReport, VenuePlaceRequest, VenuePositionReport } from '../venue.js';
+import type { FillPage, OrderPage, UnparsedVenueItem, VenueCapabilities, VenueOrderReport, VenuePlaceRequest, VenuePositionReport } from '../venue.js';
 import { VenueError } from '../venue.js';
-import { bybitCreateBody, bybitFillReport, bybitOrderReport, bybitPositionReports, isOrderFill, orderLinkIdFor } from './bybit-mapping.js';
-import { bybitExecutionSchema, bybitListEnvelope, bybitOrderIdsEnvelope, bybitOrderSchema, bybitPositionSchema } from './bybit-schemas.js';
+import { bybitCreateBody, bybitPositionReports, orderLinkIdFor, readBybitExecution, readBybitOrder } from './bybit-mapping.js';
+import { bybitListEnvelope, bybitOrderIdsEnvelope, bybitPositionSchema, bybitRawListEnvelope, parseBybit as parse } from './bybit-schemas.js';
 import { BybitStream } from './bybit-stream.js';
 import { bybitUrls, type CcxtConfig, type CcxtCredentials } from './ccxt-config.js';
-import type { CcxtDialect, DialectStreamHandlers } from './ccxt-dialect.js';
+import type { CcxtDialect, DialectStreamHandlers, WithUnparsed } from './ccxt-dialect.js';
 import { type CcxtModule, DuplicateClientOrderId } from './ccxt-errors.js';
+import { decodeCursor, encodeCursor, type ReadItems, readEach, unparsedItem } from './ccxt-items.js';
 
 /** Bybit's page limits: order lists 50, executions 100, positions 200. */
 const orderPageSize = 50;
@@ -17,12 +18,27 @@ const positionPageSize = 200;
 const openOrderPagesMax = 40;
 /** execution/list answers a window of at most 7 days. */
 const executionWindowMs = 7 * 24 * 60 * 60 * 1000;
+/** Order history read at most this many pages (x50) per 7-day window before moving to the next. */
+const historyPagesPerWindowMax = 200;
+/**
+ * Codes Bybit answers a reused orderLinkId with, from ccxt's bybit `exceptions.exact`: 110072
+ * "OrderLinkedID is duplicate" (contracts, unified spot), 170141 "Duplicate clientOrderId" (spot)
+ * and 12141 "Duplicate clientOrderId." (spot, v3 codes still answered).
+ */
+export const bybitDuplicateIdCodes = ['110072', '170141', '12141'] as const;
+const duplicateIdPattern = new RegExp(`"retCode":\\s*"?(${bybitDuplicateIdCodes.join('|')})\\b`);
+/** ccxt's exception for a Bybit answer carries the answer's body: `bybit {"retCode":170141,...}`. */
+export function isBybitDuplicateIdError(error: unknown): boolean {
+  return error instanceof Error && duplicateIdPattern.test(error.message);
+}
 /** Derived order link ids remembered, to report a hashed id as the client order id it came from. */
 const knownLinkIdsMax = 50_000;
 
 type Bybit = InstanceType<CcxtModule['bybit']>;
 /** A window of execution/list, Bybit's cursor inside it, and the end of the whole listing (fixed at the first page). */
 type FillCursor = { start: number; end: number; until: number; cursor: string | null };
+/** listOrders: first the open orders (order/realtime, Bybit's cursor), then order/history window by window. */
+type OrderCursor = { phase: 'open'; cursor: string | null; since: number; until: number } | ({ phase: 'history'; pages: number } & FillCursor);
 
 /**
  * Bybit v5 through ccxt's implicit API (`privatePostV5OrderCreate`, `privateGetV5ExecutionList`...):
@@ -49,7 +65,7 @@ export class BybitDialect implements CcxtDialect {
       getByClientOrderId: true,
       cancel: true,
       fillsSince: true,
-      ordersSince: false,
+      ordersSince: true, // open orders from order/realtime, then order/history in 7-day windows
       positions: config.category !== 'spot', // spot holdings are wallet balances, not positions
       stream: true,
       multiLeg: false,
@@ -79,7 +95,7 @@ export class BybitDialect implements CcxtDialect {
     try {
       raw = await this.exchange.privatePostV5OrderCreate(body);
     } catch (error) {
-      if (error instanceof Error && /"retCode":\s*110072\b/.test(error.message)) throw new DuplicateClientOrderId(request.clientOrderId);
+      if (isBybitDuplicateIdError(error)) throw new DuplicateClientOrderId(request.clientOrderId);
       throw error;
     }
     return { venueOrderId: parse(bybitOrderIdsEnvelope, raw, 'POST /v5/order/create').result.orderId };
@@ -104,36 +120,83 @@ export class BybitDialect implements CcxtDialect {
     for (const path of ['realtime', 'history'] as const) {
       const params = { category: this.config.category, ...this.scope(), ...key };
       const raw = path === 'realtime' ? await this.exchange.privateGetV5OrderRealtime(params) : await this.exchange.privateGetV5OrderHistory(params);
-      const order = parse(bybitListEnvelope(bybitOrderSchema), raw, `GET /v5/order/${path}`).result.list[0];
-      if (order !== undefined) return bybitOrderReport(order, this.config, this.known);
+      const order = parse(bybitRawListEnvelope, raw, `GET /v5/order/${path}`).result.list[0];
+      if (order !== undefined) return readBybitOrder(order, this.config, this.known);
     }
     return undefined;
   }
 
-  async listOpenOrders(): Promise<VenueOrderReport[]> {
-    const open: VenueOrderReport[] = [];
+  async listOpenOrders(): Promise<ReadItems<VenueOrderReport>> {
+    const open: ReadItems<VenueOrderReport> = { items: [], unparsed: [] };
     let cursor: string | undefined;
     for (let page = 0; page < openOrderPagesMax; page++) {
-      const raw = await this.exchange.privateGetV5OrderRealtime({ category: this.config.category, ...this.scope(), openOnly: 0, limit: orderPageSize, ...(cursor ? { cursor } : {}) });
-      const result = parse(bybitListEnvelope(bybitOrderSchema), raw, 'GET /v5/order/realtime').result;
-      open.push(...result.list.map((o) => bybitOrderReport(o, this.config, this.known)).filter((r) => isWorking(r.status)));
-      cursor = result.nextPageCursor || undefined;
-      if (cursor === undefined || result.list.length === 0) return open;
+      const result = await this.openOrdersPage(cursor);
+      open.items.push(...result.items.filter((r) => isWorking(r.status)));
+      open.unparsed.push(...result.unparsed);
+      cursor = result.cursor;
+      if (cursor === undefined) return open;
     }
     throw new VenueError('unavailable', `bybit lists more than ${openOrderPagesMax * orderPageSize} open orders; Fillbook reads at most that many`);
   }
 
+  private async openOrdersPage(cursor: string | undefined): Promise<ReadItems<VenueOrderReport> & { cursor: string | undefined }> {
+    const raw = await this.exchange.privateGetV5OrderRealtime({ category: this.config.category, ...this.scope(), openOnly: 0, limit: orderPageSize, ...(cursor ? { cursor } : {}) });
+    const result = parse(bybitRawListEnvelope, raw, 'GET /v5/order/realtime').result;
+    const read = this.readOrders(result.list);
+    return { ...read, cursor: result.list.length === 0 ? undefined : result.nextPageCursor || undefined };
+  }
+
+  private readOrders(list: readonly unknown[]): ReadItems<VenueOrderReport> {
+    return readEach(list, 'order', ['orderId'], (raw) => readBybitOrder(raw, this.config, this.known));
+  }
+
+  /**
+   * Every order since `since`: the open ones (order/realtime, whenever they were created), then
+   * order/history from `since` in 7-day windows (Bybit answers at most 7 days a request and filters
+   * history on creation time: an order created before `since` and closed after it is not listed).
+   * An order may appear in both phases; the caller keys by venue order id.
+   */
+  async listOrders(since: string, cursor: string | null): Promise<WithUnparsed<OrderPage>> {
+    const sinceMs = Date.parse(since);
+    if (Number.isNaN(sinceMs)) throw new VenueError('rejected', `listOrders needs an ISO time; got ${JSON.stringify(since)}`);
+    const at: OrderCursor = cursor === null ? { phase: 'open', cursor: null, since: sinceMs, until: Date.now() } : decodeCursor<OrderCursor>('bybit', cursor, 'order', isOrderCursor);
+    const encode = encodeCursor;
+    if (at.phase === 'open') {
+      const page = await this.openOrdersPage(at.cursor ?? undefined);
+      const next: OrderCursor | null = page.cursor !== undefined ? { ...at, cursor: page.cursor } : at.since > at.until ? null : { phase: 'history', pages: 0, ...this.window(at.since, at.until) };
+      return { orders: page.items, unparsed: page.unparsed, cursor: encode(next) };
+    }
+    const raw = await this.exchange.privateGetV5OrderHistory({
+      category: this.config.category,
+      ...this.scope(),
+      startTime: at.start,
+      ...(at.end < at.until ? { endTime: at.end } : {}),
+      limit: orderPageSize,
+      ...(at.cursor ? { cursor: at.cursor } : {}),
+    });
+    const result = parse(bybitRawListEnvelope, raw, 'GET /v5/order/history').result;
+    const read = this.readOrders(result.list);
+    const more = Boolean(result.nextPageCursor) && result.list.length > 0 && at.pages + 1 < historyPagesPerWindowMax;
+    const next: OrderCursor | null = more
+      ? { ...at, pages: at.pages + 1, cursor: result.nextPageCursor! }
+      : at.end < at.until
+        ? { phase: 'history', pages: 0, ...this.window(at.end + 1, at.until) }
+        : null;
+    return { orders: read.items, unparsed: read.unparsed, cursor: encode(next) };
+  }
+
   /**
    * Executions from `since`, one page per call. Bybit answers windows of at most 7 days, so the
-   * cursor carries the window as well as Bybit's `nextPageCursor`. Funding and settlement
-   * executions are not fills of an order and are left out.
+   * cursor carries the window as well as Bybit's `nextPageCursor`. Executions that are not fills
+   * (funding, settlements, dividends, splits) are left out; those that cannot be read come back
+   * as unparsed items (see `isOrderFill`).
    */
-  async listFills(since: string, cursor: string | null): Promise<FillPage> {
+  async listFills(since: string, cursor: string | null): Promise<WithUnparsed<FillPage>> {
     const sinceMs = Date.parse(since);
     if (Number.isNaN(sinceMs)) throw new VenueError('rejected', `listFills needs an ISO time; got ${JSON.stringify(since)}`);
     const until = Date.now();
-    if (cursor === null && sinceMs > until) return { fills: [], cursor: null };
-    const at = cursor === null ? this.window(sinceMs, until) : decodeCursor(cursor);
+    if (cursor === null && sinceMs > until) return { fills: [], unparsed: [], cursor: null };
+    const at = cursor === null ? this.window(sinceMs, until) : decodeCursor<FillCursor>('bybit', cursor, 'fill', isFillCursor);
     const raw = await this.exchange.privateGetV5ExecutionList({
       category: this.config.category,
       startTime: at.start,
@@ -142,10 +205,10 @@ export class BybitDialect implements CcxtDialect {
       limit: executionPageSize,
       ...(at.cursor ? { cursor: at.cursor } : {}),
     });
-    const result = parse(bybitListEnvelope(bybitExecutionSchema), raw, 'GET /v5/execution/list').result;
-    const fills = result.list.filter(isOrderFill).map((e) => bybitFillReport(e, this.config, this.known));
+    const result = parse(bybitRawListEnvelope, raw, 'GET /v5/execution/list').result;
+    const { items: fills, unparsed } = readEach(result.list, 'fill', ['execId'], (e) => readBybitExecution(e, this.config, this.known));
     const next: FillCursor | null = result.nextPageCursor ? { ...at, cursor: result.nextPageCursor } : at.end < at.until ? this.window(at.end + 1, at.until) : null;
-    return { fills, cursor: next === null ? null : Buffer.from(JSON.stringify(next)).toString('base64url') };
+    return { fills, unparsed, cursor: encodeCursor(next) };
   }
 
   async listPositions(): Promise<VenuePositionReport[]> {
@@ -169,19 +232,20 @@ export class BybitDialect implements CcxtDialect {
       const category = (raw as { category?: unknown } | null)?.category;
       return category === undefined || category === this.config.category;
     };
-    // A payload that cannot be read is reported, and the stream goes on.
-    const guarded = (read: (raw: unknown) => void) => (raw: unknown) => {
+    // A payload that cannot be read is kept raw (unparsed), and the stream goes on.
+    const guarded = (kind: UnparsedVenueItem['kind'], idKey: string, read: (raw: unknown) => void) => (raw: unknown) => {
+      if (!mine(raw)) return;
       try {
-        if (mine(raw)) read(raw);
+        read(raw);
       } catch (error) {
-        handlers.onError(error);
+        handlers.onUnparsed(unparsedItem(kind, raw, [idKey], error));
       }
     };
     const stream = new BybitStream(url, this.credentials, this.config, {
-      onOrder: guarded((raw) => handlers.onOrder(bybitOrderReport(parse(bybitOrderSchema, raw, 'an order message'), this.config, this.known))),
-      onExecution: guarded((raw) => {
-        const execution = parse(bybitExecutionSchema, raw, 'an execution message');
-        if (isOrderFill(execution)) handlers.onFill(bybitFillReport(execution, this.config, this.known));
+      onOrder: guarded('order', 'orderId', (raw) => handlers.onOrder(readBybitOrder(raw, this.config, this.known))),
+      onExecution: guarded('fill', 'execId', (raw) => {
+        const fill = readBybitExecution(raw, this.config, this.known);
+        if (typeof fill !== 'symbol') handlers.onFill(fill);
       }),
       onReconnected: handlers.onReconnected,
       onError: handlers.onError,
@@ -214,21 +278,7 @@ export class BybitDialect implements CcxtDialect {
   }
 }
 
-function parse<T extends z.ZodType>(schema: T, json: unknown, what: string): z.infer<T> {
-  const parsed = schema.safeParse(json);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new Error(`bybit sent an unexpected payload for ${what}: ${issues}`);
-  }
-  return parsed.data;
-}
-
-function decodeCursor(text: string): FillCursor {
-  try {
-    const c = JSON.parse(Buffer.from(text, 'base64url').toString()) as FillCursor;
-    if (Number.isInteger(c.start) && Number.isInteger(c.end) && Number.isInteger(c.until) && (c.cursor === null || typeof c.cursor === 'string')) return c;
-  } catch {
-    // falls through to the error below
-  }
-  throw new VenueError('rejected', 'not a bybit fill cursor; pass back the cursor listFills returned');
-}
+const isFillCursor = (c: Record<string, unknown>) => Number.isInteger(c.start) && Number.isInteger(c.end) && Number.isInteger(c.until) && (c.cursor === null || typeof c.cursor === 'string');
+const isOrderCursor = (c: Record<string, unknown>) =>
+  (c.phase === 'open' && Number.isInteger(c.since) && Number.isInteger(c.until) && (c.cursor === null || typeof c.cursor === 'string')) ||
+  (c.phase === 'history' && Number.isInteger(c.pages) && isFillCursor(c));

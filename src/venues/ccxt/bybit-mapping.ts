@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { type AssetClass, type OrderSide, type OrderStatus, type OrderType, type TimeInForce, zero } from '../../domain/index.js';
 import { type VenueFillReport, type VenueOrderReport, type VenuePlaceRequest, type VenuePositionReport, VenueError } from '../venue.js';
-import type { BybitExecution, BybitOrder, bybitPositionSchema } from './bybit-schemas.js';
+import { type BybitExecution, type BybitOrder, bybitExecutionSchema, bybitOrderSchema, type bybitPositionSchema, parseBybit } from './bybit-schemas.js';
+import { notWanted } from './ccxt-items.js';
 import type { CcxtConfig } from './ccxt-config.js';
 import type { z } from 'zod';
 
@@ -35,18 +36,39 @@ export function mapBybitStatus(order: Pick<BybitOrder, 'orderId' | 'orderStatus'
   return mapped;
 }
 
-/** Executions that are fills of an order, and those that are not (funding, settlement, delivery move no order). */
-const fillExecTypes = new Set(['Trade', 'AdlTrade', 'BustTrade', 'BlockTrade', 'MovePosition']);
-const otherExecTypes = new Set(['Funding', 'Settle', 'Delivery']);
+/**
+ * Which executions are fills of an order, decided per execType from Bybit's enum
+ * (https://bybit-exchange.github.io/docs/v5/enum#exectype). A fill is a trade: quantity changed
+ * hands at a price against an order.
+ * - Trade, BlockTrade: trades of the account's own order. AdlTrade (auto-deleveraging) and
+ *   BustTrade (liquidation takeover): trades the venue made of the account's position, under an
+ *   order id of their own, so they reach the ledger as orders it does not know (reconciliation).
+ *   MovePosition: a position moved between accounts at a price, an execution of its own order.
+ *   FutureSpread: one leg's execution of a spread order, a trade of that leg's order.
+ * - Funding (a payment between longs and shorts), Settle (inverse futures settlement), Delivery
+ *   (USDC futures delivery), Dividend (a tokenised stock's dividend), ForwardSplitSettle,
+ *   ReverseSplitSettle and the earlier CorporateAction (a split restating a position): cash or
+ *   quantity the venue moved without any trade. Not fills; a holding they change is for
+ *   reconciliation to see.
+ * - "" is what a classic account's spot executions carry (ccxt's "private trades classic spot"
+ *   sample): that list holds spot trades only, so on a spot account it is a fill. Anywhere else it
+ *   says nothing and is not guessed.
+ * - UNKNOWN: Bybit says only that a classic account may return it; it does not say whether a trade
+ *   happened, so it is kept raw (unparsed), as is any type Bybit adds later.
+ */
+const fillExecTypes = new Set(['Trade', 'AdlTrade', 'BustTrade', 'BlockTrade', 'MovePosition', 'FutureSpread']);
+const otherExecTypes = new Set(['Funding', 'Settle', 'Delivery', 'Dividend', 'ForwardSplitSettle', 'ReverseSplitSettle', 'CorporateAction']);
 
-export function isOrderFill(execution: Pick<BybitExecution, 'execId' | 'execType'>): boolean {
+export function isOrderFill(execution: Pick<BybitExecution, 'execId' | 'execType'>, category: CcxtConfig['category']): boolean {
   if (fillExecTypes.has(execution.execType)) return true;
   if (otherExecTypes.has(execution.execType)) return false;
+  if (execution.execType === '' && category === 'spot') return true;
+  if (execution.execType === 'UNKNOWN') throw new Error(`bybit execution ${execution.execId}: execType "UNKNOWN" does not say whether a trade happened (Bybit: a classic account may return it); kept raw rather than guessed`);
   throw new Error(`bybit execution ${execution.execId}: unknown execType ${JSON.stringify(execution.execType)}`);
 }
 
 const sides: Record<string, OrderSide> = { Buy: 'buy', Sell: 'sell' };
-const timesInForce: Record<string, TimeInForce> = { GTC: 'gtc', IOC: 'ioc', FOK: 'fok', PostOnly: 'gtc' /* a GTC that only rests */ };
+const timesInForce: Record<string, TimeInForce> = { GTC: 'gtc', IOC: 'ioc', FOK: 'fok', PostOnly: 'gtc' /* a GTC that only rests */, RPI: 'gtc' /* retail price improvement: a post-only limit order matched against retail flow only */ };
 const bybitTimesInForce: Partial<Record<TimeInForce, string>> = { gtc: 'GTC', ioc: 'IOC', fok: 'FOK' };
 const categoryClasses: Record<CcxtConfig['category'], AssetClass> = { spot: 'crypto', linear: 'future', inverse: 'future' };
 
@@ -125,9 +147,11 @@ export function bybitFillReport(e: BybitExecution, config: CcxtConfig, known: Re
     side: lookup(sides, e.side, 'side', `execution ${e.execId}`),
     quantity: e.execQty,
     price: e.execPrice,
-    // A negative fee is a maker rebate. Older payloads name no fee currency: linear contracts pay in the settle coin.
+    // A negative fee is a maker rebate. The coin is `feeCoin` (ccxt's parseTrade reads it first), else
+    // `feeCurrency`; payloads naming neither: linear contracts pay in the settle coin, and a spot or
+    // inverse fee's coin is not guessed (ccxt derives it from the market, which Fillbook does not load).
     fee: e.execFee,
-    feeCurrency: e.feeCurrency || (config.category === 'linear' ? config.settleCoin : null),
+    feeCurrency: e.feeCoin || e.feeCurrency || (config.category === 'linear' ? config.settleCoin : null),
     liquidity: e.isMaker ? 'maker' : 'taker',
     executedAt: e.execTime,
   };
@@ -143,6 +167,17 @@ export function bybitPositionReports(list: readonly z.infer<typeof bybitPosition
     net.set(p.symbol, { ...held, netQuantity: held.netQuantity.plus(p.size.abs().times(sign)) });
   }
   return [...net.values()];
+}
+
+/** One raw order (a list item or a stream message) read into a report; throws on anything it cannot read. */
+export function readBybitOrder(raw: unknown, config: CcxtConfig, known: ReadonlyMap<string, string>): VenueOrderReport {
+  return bybitOrderReport(parseBybit(bybitOrderSchema, raw, 'an order'), config, known);
+}
+
+/** One raw execution read into a fill, `notWanted` when it is not a fill of an order; throws on anything it cannot read. */
+export function readBybitExecution(raw: unknown, config: CcxtConfig, known: ReadonlyMap<string, string>): VenueFillReport | typeof notWanted {
+  const execution = parseBybit(bybitExecutionSchema, raw, 'an execution');
+  return isOrderFill(execution, config.category) ? bybitFillReport(execution, config, known) : notWanted;
 }
 
 // ---- requests ------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Decimal } from '../../domain/index.js';
+import { parsePayload } from './ccxt-items.js';
 
 /**
  * Bybit v5's raw payloads, parsed at the edge. Bybit sends every decimal as a string ("0.001",
@@ -56,7 +57,7 @@ export type BybitOrder = z.infer<typeof bybitOrderSchema>;
  *   {"symbol":"BTCUSDT","orderId":"1795185000000000001","orderLinkId":"fb_3b1f0c2e9a8d4c7fb2d5e6a1c0f9b8e7","side":"Buy",
  *    "orderPrice":"20000","orderQty":"0.004","leavesQty":"0.003","orderType":"Limit","execFee":"0.011","execId":
  *    "0e3a2b6c-4d5f-4e71-9a2b-7c1d0e9f8a6b","execPrice":"20000","execQty":"0.001","execType":"Trade","execValue":"20",
- *    "execTime":"1795185001250","isMaker":true,"feeRate":"0.00055","feeCurrency":"USDT","seq":4688002127,"category":"linear"}
+ *    "execTime":"1795185001250","isMaker":true,"feeRate":"0.00055","feeCurrency":"USDT","feeCoin":"USDT","seq":4688002127,"category":"linear"}
  */
 export const bybitExecutionSchema = z.object({
   execId: z.string().min(1).max(100),
@@ -67,10 +68,11 @@ export const bybitExecutionSchema = z.object({
   execQty: bybitDecimal,
   execPrice: bybitDecimal,
   execFee: bybitDecimal,
-  execType: z.string().min(1).max(40),
+  execType: z.string().max(40), // "" on a classic account's spot executions
   execTime: bybitMillis,
   isMaker: z.boolean(),
   feeCurrency: z.string().max(20).nullish(),
+  feeCoin: z.string().max(20).nullish(),
   category: z.string().max(20).nullish(),
 });
 export type BybitExecution = z.infer<typeof bybitExecutionSchema>;
@@ -95,6 +97,8 @@ export const bybitPositionSchema = z.object({
  */
 export const bybitListEnvelope = <T extends z.ZodType>(item: T) =>
   z.object({ retCode: z.literal(0), result: z.object({ list: z.array(item).max(1_000), nextPageCursor: z.string().max(2_000).nullish() }) });
+/** A list whose items are read one by one (an unreadable one is kept raw, the others go on). */
+export const bybitRawListEnvelope = bybitListEnvelope(z.unknown());
 export const bybitOrderIdsEnvelope = z.object({ retCode: z.literal(0), result: z.object({ orderId: z.string().min(1).max(64), orderLinkId: z.string().max(64) }) });
 
 /*
@@ -107,3 +111,5 @@ export const bybitOrderIdsEnvelope = z.object({ retCode: z.literal(0), result: z
  */
 export const bybitWsReplySchema = z.object({ op: z.string().max(40), success: z.boolean().nullish(), ret_msg: z.string().max(2_000).nullish() });
 export const bybitWsTopicSchema = z.object({ topic: z.string().min(1).max(60), data: z.array(z.unknown()).max(1_000) });
+
+export const parseBybit = <T extends z.ZodType>(schema: T, json: unknown, what: string): z.infer<T> => parsePayload('bybit', schema, json, what);

@@ -1,6 +1,8 @@
 import { isWorking, zero } from '../../domain/index.js';
 import {
   type FillPage,
+  type OrderPage,
+  type UnparsedVenueItem,
   type VenueAdapter,
   type VenueCapabilities,
   VenueError,
@@ -50,6 +52,8 @@ export class CcxtVenue implements VenueAdapter {
   private readonly onError: (error: unknown) => void;
   private readonly clock: () => Date;
   private readonly redact: readonly string[];
+  /** Present when the dialect can list every order since a time (`capabilities.ordersSince`). */
+  readonly listOrders?: (since: string, cursor?: string | null) => Promise<OrderPage>;
 
   constructor(
     readonly venue: string,
@@ -62,6 +66,14 @@ export class CcxtVenue implements VenueAdapter {
     this.onError = options.onError ?? ((error) => console.error(`${venue} venue:`, error instanceof Error ? error.message : error));
     this.clock = options.clock ?? (() => new Date());
     this.redact = (options.redact ?? []).filter((secret) => secret.length >= 4);
+    const listOrders = dialect.listOrders?.bind(dialect);
+    if (listOrders !== undefined) {
+      this.listOrders = async (since, cursor = null) => {
+        const { unparsed, ...page } = await this.read('list orders', () => listOrders(since, cursor));
+        this.emitUnparsed(unparsed);
+        return page;
+      };
+    }
   }
 
   async placeOrder(request: VenuePlaceRequest): Promise<VenueOrderReport> {
@@ -136,12 +148,16 @@ export class CcxtVenue implements VenueAdapter {
     return this.read('look up a client order id', () => this.dialect.getOrderByClientId(clientOrderId));
   }
 
-  listOpenOrders(): Promise<VenueOrderReport[]> {
-    return this.read('list open orders', () => this.dialect.listOpenOrders());
+  async listOpenOrders(): Promise<VenueOrderReport[]> {
+    const { items, unparsed } = await this.read('list open orders', () => this.dialect.listOpenOrders());
+    this.emitUnparsed(unparsed);
+    return items;
   }
 
-  listFills(since: string, cursor: string | null = null): Promise<FillPage> {
-    return this.read('list fills', () => this.dialect.listFills(since, cursor));
+  async listFills(since: string, cursor: string | null = null): Promise<FillPage> {
+    const { unparsed, ...page } = await this.read('list fills', () => this.dialect.listFills(since, cursor));
+    this.emitUnparsed(unparsed);
+    return page;
   }
 
   listPositions(): Promise<VenuePositionReport[]> {
@@ -154,6 +170,7 @@ export class CcxtVenue implements VenueAdapter {
     this.streamHandle ??= this.dialect.stream({
       onOrder: (order) => this.streamedOrder(order),
       onFill: (fill) => this.streamedFill(fill),
+      onUnparsed: (item) => this.emitUnparsed([item]),
       onReconnected: () => this.emit({ kind: 'reconnected' }),
       onError: (error) => this.onError(error),
     });
@@ -193,6 +210,11 @@ export class CcxtVenue implements VenueAdapter {
     this.seenOrders.set(order.venueOrderId, state);
     if (this.seenOrders.size > seenOrdersMax) this.seenOrders.delete(this.seenOrders.keys().next().value!);
     this.emit({ kind: 'order', order });
+  }
+
+  /** Items a read could not understand go to the listeners, kept raw; the read itself went on without them. */
+  private emitUnparsed(items: readonly UnparsedVenueItem[]): void {
+    for (const item of items) this.emit({ kind: 'unparsed', item });
   }
 
   private emit(event: VenueEvent): void {

@@ -3,6 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Decimal } from 'decimal.js';
 import { WebSocket, WebSocketServer } from 'ws';
+import { payloadOf } from '../samples/samples.js';
 
 /**
  * An in-memory Bybit v5 on 127.0.0.1 speaking the documented wire format: signed requests
@@ -28,7 +29,16 @@ export interface BybitFailRule {
   path?: RegExp;
 }
 
+/**
+ * Orders and executions are built on real payloads from the sample corpus (ccxt's own samples of
+ * Bybit v5 answers), so every field Bybit sends is there, with the fake's values over them.
+ */
+const orderTemplate = payloadOf('bybit', 'order-filled-market');
+const executionTemplate = payloadOf('bybit', 'execution-stream-trade');
+
 const workingStatuses = new Set(['Created', 'New', 'PartiallyFilled', 'Untriggered', 'Triggered', 'Active']);
+/** order/realtime lists every order not closed: a status the fake does not know (a test's "Frozen") is listed as working. */
+const closedStatuses = new Set(['Filled', 'Cancelled', 'PartiallyFilledCanceled', 'Rejected', 'Deactivated']);
 const weekMs = 7 * 24 * 60 * 60 * 1000;
 
 export class FakeBybit {
@@ -49,6 +59,9 @@ export class FakeBybit {
   private held: string[] | null = null;
   private nextOrderId = 1_795_000_000_000_000_001n;
   private lastTime = 0;
+
+  /** The retCode a reused orderLinkId is answered with: 110072 (contracts), 170141 or 12141 (spot). */
+  duplicateRetCode = 110072;
 
   private constructor(options: { apiKey?: string; secret?: string; category?: string }) {
     this.apiKey = options.apiKey ?? 'fake-api-key';
@@ -95,6 +108,7 @@ export class FakeBybit {
     const value = new Decimal(quantity).times(price);
     const time = this.tick();
     const execution: Json = {
+      ...structuredClone(executionTemplate),
       category: this.category,
       symbol: order.symbol,
       orderId,
@@ -136,6 +150,23 @@ export class FakeBybit {
       this.push('order', [order]);
     }
     return execution;
+  }
+
+  /** Puts a raw execution (a sample payload) into execution/list and, unless silent, on the stream. */
+  addRawExecution(execution: Json, options: { silent?: boolean } = {}): void {
+    this.executions.push(execution);
+    if (!options.silent) this.push('execution', [execution]);
+  }
+
+  /** Puts a raw order (a sample payload) into the order lists and, unless silent, on the stream. */
+  addRawOrder(order: Json, options: { silent?: boolean } = {}): void {
+    this.orders.set(String(order.orderId), order);
+    if (!options.silent) this.push('order', [order]);
+  }
+
+  /** Overwrites raw fields of an order (a value Bybit sends that the adapter must read), silently. */
+  setRaw(orderId: string, fields: Json): void {
+    Object.assign(this.mustGet(orderId), fields);
   }
 
   /** Sets a raw order status, known to Bybit or not. */
@@ -232,14 +263,15 @@ export class FakeBybit {
   private create(p: Json): Json {
     const linkId = String(p.orderLinkId ?? '');
     if (linkId.length > 36 || !/^[A-Za-z0-9_-]*$/.test(linkId)) return envelope(10001, 'orderLinkId is invalid', {});
-    if (linkId !== '' && this.ordersWithLinkId(linkId).length > 0) return envelope(110072, 'OrderLinkedID is duplicate', {});
+    if (linkId !== '' && this.ordersWithLinkId(linkId).length > 0) return envelope(this.duplicateRetCode, this.duplicateRetCode === 110072 ? 'OrderLinkedID is duplicate' : 'Duplicate clientOrderId.', {});
     if (typeof p.symbol !== 'string' || !['Buy', 'Sell'].includes(p.side as string) || !['Limit', 'Market'].includes(p.orderType as string)) return envelope(10001, 'params error: symbol, side or orderType', {});
     if (typeof p.qty !== 'string' || !/^\d+(\.\d+)?$/.test(p.qty) || new Decimal(p.qty).lte(0)) return envelope(10001, 'params error: qty must be a positive decimal string', {});
     if (p.orderType === 'Limit' && (typeof p.price !== 'string' || !/^\d+(\.\d+)?$/.test(p.price))) return envelope(10001, 'params error: price is required for a limit order', {});
-    if (!['GTC', 'IOC', 'FOK', 'PostOnly'].includes(p.timeInForce as string)) return envelope(10001, 'params error: timeInForce', {});
+    if (!['GTC', 'IOC', 'FOK', 'PostOnly', 'RPI'].includes(p.timeInForce as string)) return envelope(10001, 'params error: timeInForce', {});
     const orderId = String(this.nextOrderId++);
     const time = String(this.tick());
     const order: Json = {
+      ...structuredClone(orderTemplate),
       orderId,
       orderLinkId: linkId,
       blockTradeId: '',
@@ -268,6 +300,7 @@ export class FakeBybit {
       createdTime: time,
       updatedTime: time,
       category: this.category,
+      cumFeeDetail: {},
     };
     this.orders.set(orderId, order);
     this.push('order', [order]);
@@ -288,7 +321,15 @@ export class FakeBybit {
     let orders = [...this.orders.values()].sort((a, b) => Number(b.createdTime) - Number(a.createdTime));
     if (p.orderId !== undefined) orders = orders.filter((o) => o.orderId === p.orderId);
     else if (p.orderLinkId !== undefined) orders = orders.filter((o) => o.orderLinkId === p.orderLinkId);
-    else if (realtime) orders = orders.filter((o) => (String(p.openOnly ?? '0') === '0' ? workingStatuses.has(o.orderStatus as string) : !workingStatuses.has(o.orderStatus as string)));
+    else if (!realtime) {
+      // order/history: at most 7 days a request, on creation time; the last 7 days when no time is given.
+      const start = p.startTime === undefined ? undefined : Number(p.startTime);
+      const end = p.endTime === undefined ? undefined : Number(p.endTime);
+      if (start !== undefined && end !== undefined && end - start > weekMs) return envelope(10001, 'The time range between startTime and endTime cannot exceed 7 days', {});
+      const from = start ?? (end ?? Date.now()) - weekMs;
+      const to = end ?? from + weekMs;
+      orders = orders.filter((o) => Number(o.createdTime) >= from && Number(o.createdTime) <= to);
+    } else orders = orders.filter((o) => (String(p.openOnly ?? '0') === '0' ? !closedStatuses.has(o.orderStatus as string) : closedStatuses.has(o.orderStatus as string)));
     if (p.symbol !== undefined) orders = orders.filter((o) => o.symbol === p.symbol);
     return this.page(orders, p, 50, 20);
   }
@@ -308,7 +349,8 @@ export class FakeBybit {
   private listPositions(p: Json): Json {
     if (this.category === 'linear' && p.symbol === undefined && p.settleCoin === undefined) return envelope(10001, 'symbol or settleCoin is required', {});
     const net = new Map<string, Decimal>();
-    for (const e of this.executions) {
+    // Positions move by the fake's own trades; raw executions a test adds (funding, splits, unknown types) leave them alone.
+    for (const e of this.executions.filter((x) => x.execType === 'Trade')) {
       const signed = new Decimal(e.execQty as string).times(e.side === 'Buy' ? 1 : -1);
       net.set(e.symbol as string, (net.get(e.symbol as string) ?? new Decimal(0)).plus(signed));
     }

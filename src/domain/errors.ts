@@ -36,6 +36,8 @@ export const errorCodes = {
   FILLBOOK_ERR_ACCOUNT_OBSERVE_ONLY: 422,
   /** Fail closed: the account's latest reconciliation says the ledger may be wrong; entries wait. */
   FILLBOOK_ERR_ACCOUNT_UNRECONCILED: 409,
+  /** Many writers changed the same rows at once; sending the same request again is safe. */
+  FILLBOOK_ERR_BUSY: 503,
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;

@@ -2,6 +2,7 @@
 export * from './decimal.js';
 export * from './errors.js';
 export * from './fill.js';
+export * from './fill-batch.js';
 export * from './order.js';
 export * from './order-legs.js';
 export * from './order-event-codec.js';

@@ -11,18 +11,24 @@ export type OrderRef =
 export type PositionRef = { positionId: string; accountId?: string } | { accountId: string; signalId: string };
 
 export const brokerOrderIdCharsMax = 128;
+export const clientOrderIdCharsMax = 128;
+
+/** The key an order reference names, checked, and its account when the reference says it (an id alone does not). */
+export function orderKeyOf(ref: OrderRef): { accountId: string | undefined; key: OrderKey } {
+  if ('orderId' in ref) {
+    return { accountId: ref.accountId === undefined ? undefined : requireUuid(ref.accountId, 'account_id'), key: { by: 'id', value: requireUuid(ref.orderId, 'order_id') } };
+  }
+  const accountId = requireUuid(ref.accountId, 'account_id');
+  if ('clientOrderId' in ref) return { accountId, key: { by: 'client_order_id', value: requireText(ref.clientOrderId, 'client_order_id', clientOrderIdCharsMax) } };
+  return { accountId, key: { by: 'broker_order_id', value: requireText(ref.brokerOrderId, 'broker_order_id', brokerOrderIdCharsMax) } };
+}
 
 /** The account and the key an order reference names; an id alone costs a query for its account. */
 export async function resolveOrder(sql: SqlClient, ref: OrderRef): Promise<{ accountId: string; key: OrderKey }> {
-  if ('orderId' in ref) {
-    const orderId = requireUuid(ref.orderId, 'order_id');
-    const accountId = ref.accountId === undefined ? await selectOrderAccount(sql, orderId) : requireUuid(ref.accountId, 'account_id');
-    if (accountId === undefined) throw orderNotFound(ref);
-    return { accountId, key: { by: 'id', value: orderId } };
-  }
-  const accountId = requireUuid(ref.accountId, 'account_id');
-  if ('clientOrderId' in ref) return { accountId, key: { by: 'client_order_id', value: requireText(ref.clientOrderId, 'client_order_id', 128) } };
-  return { accountId, key: { by: 'broker_order_id', value: requireText(ref.brokerOrderId, 'broker_order_id', brokerOrderIdCharsMax) } };
+  const { accountId, key } = orderKeyOf(ref);
+  const account = accountId ?? (await selectOrderAccount(sql, key.value));
+  if (account === undefined) throw orderNotFound(ref);
+  return { accountId: account, key };
 }
 
 /** The account and the key a position reference names; an id alone costs a query for its account. */

@@ -1,52 +1,75 @@
 import {
-  applyOrderEvent,
-  describesSameExecution,
+  decideFillBatch,
   encodeFill,
   encodeOrderEvent,
   type EventSource,
+  eventSources,
   type Fill,
   FillbookError,
+  type FillRequest,
   isFillbookError,
   type Order,
-  type OrderEvent,
-  requireUuid,
+  type QuarantineKind,
+  requireOneOf,
+  validateFillRequest,
   type ValidFillRequest,
   zero,
 } from '../domain/index.js';
 import {
   type Database,
-  type FillWrite,
-  insertFillApplied,
-  insertQuarantinedFill,
+  insertFillBatch,
   isExecIdTaken,
   type OrderKey,
-  type QuarantineKind,
-  selectFillByExecId,
-  selectOrder,
-  selectOrderById,
-  type SqlClient,
+  selectFillsByExecIds,
+  selectOrdersByIds,
+  selectOrdersByKeys,
 } from '../storage/index.js';
-import { lockOrder, type OrderRef, orderNotFound, resolveOrder } from './addressing.js';
+import { type OrderRef, orderKeyOf, orderNotFound } from './addressing.js';
 import type { RecentCopies } from './recent-copies.js';
 
-export interface RecordFillResult {
-  /** `duplicate`: the exec id was already recorded with the same data; nothing changed. */
-  outcome: 'recorded' | 'duplicate';
-  order: Order;
-  fill: Fill;
+export interface RecordFillInput extends FillRequest {
+  order: OrderRef;
+  source?: EventSource;
 }
 
-/** A fill's result, or the error to raise once the quarantine that goes with it committed. */
-export type FillOutcome = RecordFillResult | { error: FillbookError; kind: QuarantineKind };
+/**
+ * What became of one fill of a batch (see `FillDecision`): `recorded` and `duplicate` carry the fill
+ * and its order; `conflict`, `overfill` and `refused` the error, and the quarantine that keeps the
+ * fill when it was kept (a fill refused for bad input or an unknown order is not).
+ */
+export type FillResult =
+  | { execId: string; outcome: 'recorded' | 'duplicate'; fill: Fill; order: Order }
+  | { execId: string; outcome: 'conflict' | 'overfill' | 'refused'; error: FillbookError; quarantine: QuarantineKind | null };
+
+/** The most fills one batch may hold; the HTTP route refuses more. */
+export const fillBatchMax = 1000;
 
 /**
- * The same for a fill as `guardAttemptsOptimisticMax` for a guarded order: attempts to write against
- * the order as last seen (the first may use this process's recent copy, the next reads it), then the
- * order's row lock.
+ * Attempts to write one account's batch against the orders as read: each attempt reads (the first
+ * may use this process's recent copies), decides and writes once with a version check. A stale
+ * attempt only happens when another writer changed one of the batch's orders between this read and
+ * this write, and each such race has a winner, so this bound is reached only by many writers on one
+ * order at once: 40 concurrent fills of one order (test/storage/concurrency.test.ts) need fewer than
+ * ten with the backoff below.
  */
-const fillAttemptsOptimisticMax = 2;
+const fillAttemptsMax = 24;
+/** The backoff before attempt n is a random wait up to min(cap, base x 2^n): full jitter. */
+const fillRetryDelayBaseMs = 1;
+const fillRetryDelayCapMs = 100;
 
-/** Recording a fill exactly once: see `Ledger.recordFill`. Keeps the recent copies of orders up to date. */
+interface Entry {
+  index: number;
+  ref: OrderRef;
+  accountId: string | undefined;
+  key: OrderKey;
+  request: ValidFillRequest;
+  source: EventSource;
+}
+
+/**
+ * Recording fills exactly once, a batch at a time: see `Ledger.recordFills`. Keeps the recent
+ * copies of orders up to date.
+ */
 export class FillRecording {
   constructor(
     private readonly db: Database,
@@ -54,149 +77,173 @@ export class FillRecording {
     private readonly recentOrders: RecentCopies<Order>,
   ) {}
 
-  async record(ref: OrderRef, request: ValidFillRequest, source: EventSource, authorize?: (accountId: string) => Promise<void>): Promise<FillOutcome> {
+  async record(inputs: readonly RecordFillInput[], authorize?: (accountId: string) => Promise<void>): Promise<FillResult[]> {
     const receivedAt = this.now();
-    const fillOf = (order: Order): Fill => ({
-      id: crypto.randomUUID(),
-      accountId: order.accountId,
-      orderId: order.id,
-      execId: request.execId,
-      leg: request.leg,
-      quantity: request.quantity,
-      price: request.price,
-      fee: request.fee ?? zero,
-      feeCurrency: request.feeCurrency,
-      liquidity: request.liquidity,
-      executedAt: request.executedAt ?? receivedAt,
-      receivedAt,
-      source,
-    });
-    const filled = (fill: Fill): OrderEvent => ({ type: 'filled', at: fill.executedAt, recordedAt: receivedAt, source, fill });
+    const results: FillResult[] = new Array<FillResult>(inputs.length);
+    const refuse = (index: number, error: FillbookError) => {
+      results[index] = { execId: String(inputs[index]!.execId ?? ''), outcome: 'refused', error, quarantine: null };
+    };
 
-    let located: { accountId: string; key: OrderKey } | undefined;
-    for (let attempt = 0; attempt < fillAttemptsOptimisticMax; attempt++) {
-      // The first attempt may use this process's recent copy; a read also finds the account of an
-      // order addressed by its id alone.
-      const recent = attempt === 0 ? this.recentOrder(ref) : undefined;
-      const order = recent ?? (located === undefined ? await this.readOrderRef(ref) : (await selectOrder(this.db, located.accountId, located.key))?.order);
-      if (order === undefined) throw orderNotFound(ref);
-      if (located === undefined) {
-        await authorize?.(order.accountId);
-        located = { accountId: order.accountId, key: { by: 'id', value: order.id } };
-      }
-      const fill = fillOf(order);
-      const event = filled(fill);
-      let next: Order;
+    const entries: Entry[] = [];
+    for (const [index, input] of inputs.entries()) {
       try {
-        next = applyOrderEvent(order, event);
-      } catch {
-        break; // refusals (overfill, status) are decided under the lock, on the order as it is then
-      }
-      let written: FillWrite;
-      try {
-        written = await insertFillApplied(this.db, fill, next, encodeOrderEvent(event));
+        const request = validateFillRequest(input);
+        const source = requireOneOf(eventSources, input.source ?? 'api', 'source');
+        entries.push({ index, ref: input.order, ...orderKeyOf(input.order), request, source });
       } catch (error) {
-        if (isExecIdTaken(error)) return this.redeliveryOf(this.db, order, fill, request.fee !== null);
-        throw error;
+        if (!isFillbookError(error)) throw error;
+        refuse(index, error);
       }
+    }
+
+    // The account of an order addressed by its id alone: this process's recent copy, else one read
+    // for all such orders, whose rows then serve the first attempt.
+    const read = new Map<string, Order>();
+    const unknown = entries.filter((e) => e.accountId === undefined && this.recentOrders.get(e.key.value) === undefined).map((e) => e.key.value);
+    if (unknown.length > 0) for (const order of await selectOrdersByIds(this.db, [...new Set(unknown)])) read.set(order.id, order);
+    const byAccount = new Map<string, Entry[]>();
+    for (const entry of entries) {
+      const accountId = entry.accountId ?? (this.recentOrders.get(entry.key.value) ?? read.get(entry.key.value))?.accountId;
+      if (accountId === undefined) {
+        refuse(entry.index, orderNotFound(entry.ref));
+        continue;
+      }
+      byAccount.set(accountId, [...(byAccount.get(accountId) ?? []), { ...entry, accountId }]);
+    }
+
+    // One statement per account: no transaction spans two.
+    for (const [accountId, group] of byAccount) {
+      try {
+        await authorize?.(accountId);
+      } catch (error) {
+        if (!isFillbookError(error)) throw error;
+        for (const entry of group) refuse(entry.index, error);
+        continue;
+      }
+      const decided = await this.recordAccount(accountId, group, read, receivedAt);
+      for (const [i, entry] of group.entries()) results[entry.index] = decided[i]!;
+    }
+    return results;
+  }
+
+  /** One account's fills: read, let the domain decide, write once with a version check; again when stale. */
+  private async recordAccount(accountId: string, entries: readonly Entry[], read: ReadonlyMap<string, Order>, receivedAt: string): Promise<FillResult[]> {
+    // Exec ids are assumed new until a write says one is taken: a redelivery costs a failed
+    // statement and a read of the recorded fills, a new fill nothing.
+    let readRecorded = false;
+    for (let attempt = 0; attempt < fillAttemptsMax; attempt++) {
+      if (attempt > 0) await sleep(Math.random() * Math.min(fillRetryDelayCapMs, fillRetryDelayBaseMs * 2 ** attempt));
+      const orders = await this.readOrders(accountId, entries, attempt === 0 ? read : undefined);
+      const recorded = async () => new Map((await selectFillsByExecIds(this.db, accountId, [...new Set(entries.map((e) => e.request.execId))])).map((f) => [f.execId, f]));
+
+      const located = entries.map((entry) => ({ entry, order: orders.find(entry.key) }));
+      const deliveries = located.flatMap(({ entry, order }) =>
+        order === undefined ? [] : [{ fill: fillOf(order, entry.request, entry.source, receivedAt), hasFee: entry.request.fee !== null }],
+      );
+      let plan = decideFillBatch(orders.byId, readRecorded ? await recorded() : new Map(), deliveries);
+      // A fill refused as if new may be a redelivery, whose answer is duplicate or conflict.
+      if (!readRecorded && plan.decisions.some((d) => !('fill' in d))) {
+        readRecorded = true;
+        plan = decideFillBatch(orders.byId, await recorded(), deliveries);
+      }
+      const decisions = plan.decisions.values();
+      const outcome = located.map(({ entry, order }): FillResult => {
+        const execId = entry.request.execId;
+        if (order === undefined) return { execId, outcome: 'refused', error: orderNotFound(entry.ref), quarantine: null };
+        return { execId, ...decisions.next().value! };
+      });
+      if (plan.orders.length === 0 && plan.quarantined.length === 0) return outcome;
+
+      const written = await insertFillBatch(this.db, {
+        accountId,
+        orders: plan.orders,
+        fills: plan.applied.map((a) => a.fill),
+        events: plan.applied.map((a) => ({ orderId: a.fill.orderId, seq: a.seq, event: encodeOrderEvent(a.event) })),
+        quarantined: plan.quarantined.map((q) => ({
+          id: crypto.randomUUID(),
+          accountId,
+          kind: q.kind,
+          execId: q.fill.execId,
+          orderId: q.fill.orderId,
+          reason: q.error.message,
+          payload: encodeFill(q.fill),
+          receivedAt: q.fill.receivedAt,
+        })),
+      }).catch((error: unknown) => {
+        if (isExecIdTaken(error)) return 'taken' as const;
+        throw error;
+      });
       if (written === 'applied') {
-        this.recentOrders.remember(next);
-        return { outcome: 'recorded', order: next, fill };
+        for (const { order } of plan.orders) this.recentOrders.remember(order);
+        return outcome;
       }
-      this.recentOrders.forget(order.id);
+      for (const { order } of plan.orders) this.recentOrders.forget(order.id);
+      if (written === 'taken') readRecorded = true;
     }
-
-    const { accountId, key } = located ?? (await resolveOrder(this.db, ref));
-    if (located === undefined) await authorize?.(accountId);
-    return this.recordFillLocked(accountId, key, fillOf, filled, request.fee !== null).catch(async (error: unknown) => {
-      // The exec id was taken by a fill on another order that committed after the lookup under
-      // the lock: the transaction is rolled back, and the redelivery is judged outside it.
-      if (!isExecIdTaken(error)) throw error;
-      const order = (await selectOrder(this.db, accountId, key))?.order;
-      if (order === undefined) throw orderNotFound(ref);
-      return this.redeliveryOf(this.db, order, fillOf(order), request.fee !== null);
+    throw new FillbookError('FILLBOOK_ERR_BUSY', `the orders of these fills changed under ${fillAttemptsMax} attempts in a row; send them again (a redelivery is recorded once)`, {
+      account_id: accountId,
     });
   }
 
-  /** A fill decided under the order's row lock: refusals, quarantine and redeliveries included. */
-  private async recordFillLocked(accountId: string, key: OrderKey, fillOf: (order: Order) => Fill, filled: (fill: Fill) => OrderEvent, deliveredHasFee: boolean): Promise<FillOutcome> {
-    return this.db.transaction(async (tx): Promise<FillOutcome> => {
-      const order = await lockOrder(tx, accountId, key);
-      const fill = fillOf(order);
-      const event = filled(fill);
-      let next: Order;
-      try {
-        next = applyOrderEvent(order, event);
-      } catch (error) {
-        const redelivered = await this.ifRedelivered(tx, order, fill, deliveredHasFee);
-        if (redelivered !== undefined) return redelivered;
-        if (isFillbookError(error, 'FILLBOOK_ERR_OVERFILL')) return this.quarantine(tx, 'overfill', fill, error);
-        if (isFillbookError(error, 'FILLBOOK_ERR_INVALID_TRANSITION')) return this.quarantine(tx, 'refused_transition', fill, error);
-        throw error;
+  /**
+   * The batch's orders: on a first attempt from the rows just read and this process's recent
+   * copies (guesses: the write checks their versions), the others in one read.
+   */
+  private async readOrders(accountId: string, entries: readonly Entry[], read: ReadonlyMap<string, Order> | undefined): Promise<OrderIndex> {
+    const index = new OrderIndex();
+    if (read !== undefined) {
+      for (const entry of entries) {
+        if (entry.key.by !== 'id') continue;
+        const known = read.get(entry.key.value) ?? this.recentOrders.get(entry.key.value);
+        if (known !== undefined && known.accountId === accountId) index.add(known);
       }
-      // Looked up first, as a failed statement would abort the transaction.
-      const redelivered = await this.ifRedelivered(tx, order, fill, deliveredHasFee);
-      if (redelivered !== undefined) return redelivered;
-      if ((await insertFillApplied(tx, fill, next, encodeOrderEvent(event))) === 'stale') throw new Error(`order ${order.id} changed under its row lock`);
-      return { outcome: 'recorded', order: next, fill };
-    }).then((outcome) => {
-      if (!('error' in outcome)) this.recentOrders.remember(outcome.order);
-      return outcome;
-    });
-  }
-
-  /** This process's recent copy of an order addressed by id, if it has one (a guess: see `RecentCopies`). */
-  private recentOrder(ref: OrderRef): Order | undefined {
-    if (!('orderId' in ref)) return undefined;
-    const order = this.recentOrders.get(ref.orderId);
-    return order !== undefined && (ref.accountId === undefined || ref.accountId === order.accountId) ? order : undefined;
-  }
-
-  /** An order read without a lock, by any reference; an id alone is looked up with its account in one query. */
-  private async readOrderRef(ref: OrderRef): Promise<Order | undefined> {
-    if ('orderId' in ref && ref.accountId === undefined) return selectOrderById(this.db, requireUuid(ref.orderId, 'order_id'));
-    const { accountId, key } = await resolveOrder(this.db, ref);
-    return (await selectOrder(this.db, accountId, key))?.order;
-  }
-
-  /** A fill whose exec id is already recorded: a duplicate or a conflicting redelivery. */
-  private async redeliveryOf(sql: SqlClient, order: Order, delivered: Fill, deliveredHasFee: boolean): Promise<FillOutcome> {
-    const outcome = await this.ifRedelivered(sql, order, delivered, deliveredHasFee);
-    if (outcome === undefined) throw new Error(`exec id ${delivered.execId} conflicted but is not recorded`);
-    return outcome;
-  }
-
-  /** The outcome for a fill whose exec id is already recorded (see `redelivery`), or undefined when it is new. */
-  private async ifRedelivered(sql: SqlClient, order: Order, delivered: Fill, deliveredHasFee: boolean): Promise<FillOutcome | undefined> {
-    const recorded = await selectFillByExecId(sql, order.accountId, delivered.execId);
-    return recorded === undefined ? undefined : this.redelivery(sql, order, recorded, delivered, deliveredHasFee);
-  }
-
-  private async redelivery(tx: SqlClient, order: Order, recorded: Fill, delivered: Fill, deliveredHasFee: boolean): Promise<FillOutcome> {
-    if (describesSameExecution(recorded, delivered, deliveredHasFee)) {
-      const current = recorded.orderId === order.id ? order : ((await selectOrder(tx, order.accountId, { by: 'id', value: recorded.orderId }))?.order ?? order);
-      return { outcome: 'duplicate', order: current, fill: recorded };
     }
-    const error = new FillbookError(
-      'FILLBOOK_ERR_DUPLICATE_FILL_CONFLICT',
-      `exec_id ${delivered.execId} is already recorded for order ${recorded.orderId} with different data; the new delivery is quarantined for review`,
-      { exec_id: delivered.execId, order_id: recorded.orderId },
-    );
-    return this.quarantine(tx, 'conflicting_duplicate', delivered, error);
+    const missing = entries.filter((e) => index.find(e.key) === undefined);
+    if (missing.length === 0) return index;
+    const values = (by: OrderKey['by']) => [...new Set(missing.filter((e) => e.key.by === by).map((e) => e.key.value))];
+    const rows = await selectOrdersByKeys(this.db, accountId, { ids: values('id'), clientOrderIds: values('client_order_id'), brokerOrderIds: values('broker_order_id') });
+    for (const order of rows) index.add(order);
+    return index;
+  }
+}
+
+/** The orders a batch read, by each key a fill may address them by. */
+class OrderIndex {
+  readonly byId = new Map<string, Order>();
+  private readonly byClientOrderId = new Map<string, Order>();
+  private readonly byBrokerOrderId = new Map<string, Order>();
+
+  add(order: Order): void {
+    this.byId.set(order.id, order);
+    this.byClientOrderId.set(order.clientOrderId, order);
+    if (order.brokerOrderId !== null) this.byBrokerOrderId.set(order.brokerOrderId, order);
   }
 
-  /** Keeps a fill that cannot be applied; it commits with the transaction, then the error is raised. */
-  private async quarantine(tx: SqlClient, kind: QuarantineKind, fill: Fill, error: FillbookError): Promise<FillOutcome> {
-    await insertQuarantinedFill(tx, {
-      id: crypto.randomUUID(),
-      accountId: fill.accountId,
-      kind,
-      execId: fill.execId,
-      orderId: fill.orderId,
-      reason: error.message,
-      payload: encodeFill(fill),
-      receivedAt: fill.receivedAt,
-    });
-    return { error, kind };
+  find(key: OrderKey): Order | undefined {
+    if (key.by === 'id') return this.byId.get(key.value);
+    return key.by === 'client_order_id' ? this.byClientOrderId.get(key.value) : this.byBrokerOrderId.get(key.value);
   }
+}
+
+/** The fill a request describes, for the order it addresses. */
+function fillOf(order: Order, request: ValidFillRequest, source: EventSource, receivedAt: string): Fill {
+  return {
+    id: crypto.randomUUID(),
+    accountId: order.accountId,
+    orderId: order.id,
+    execId: request.execId,
+    leg: request.leg,
+    quantity: request.quantity,
+    price: request.price,
+    fee: request.fee ?? zero,
+    feeCurrency: request.feeCurrency,
+    liquidity: request.liquidity,
+    executedAt: request.executedAt ?? receivedAt,
+    receivedAt,
+    source,
+  };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }

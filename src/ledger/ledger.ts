@@ -8,7 +8,6 @@ import {
   eventSources,
   type Fill,
   FillbookError,
-  type FillRequest,
   isFillbookError,
   isVenueName,
   invalid,
@@ -43,7 +42,7 @@ import {
   requireText,
   requireTimestamp,
   requireUuid,
-  validateFillRequest,
+  type QuarantineKind,
   type VenueOrderReport,
   type VenueFeeReport,
   formatDecimal,
@@ -59,7 +58,6 @@ import {
   migrate,
   openDatabase,
   type QuarantinedFill,
-  type QuarantineKind,
   selectAccount,
   selectAccounts,
   updateAccountSwitches,
@@ -88,7 +86,7 @@ import {
   updateOrder,
 } from '../storage/index.js';
 import { accountNotFound, brokerOrderIdCharsMax, lockOrder, lockPosition, type OrderRef, orderNotFound, type PositionRef, positionNotFound, resolveOrder, resolvePosition } from './addressing.js';
-import { FillRecording, type RecordFillResult } from './fill-recording.js';
+import { fillBatchMax, type FillResult, FillRecording, type RecordFillInput } from './fill-recording.js';
 import { orderFees, type OrderFees, recordFee, type RecordFeeInput, type RecordFeeResult } from './fee-recording.js';
 import { OrderPlacement, type RecordOrderResult } from './order-placement.js';
 import { recentOrders, recentPositions } from './recent-copies.js';
@@ -141,10 +139,8 @@ export interface LifecycleEventInput {
   source?: EventSource;
 }
 
-export interface RecordFillInput extends FillRequest {
-  order: OrderRef;
-  source?: EventSource;
-}
+/** One recorded or duplicate fill with its order (see `recordFill`). */
+export type RecordFillResult = Extract<FillResult, { fill: Fill }>;
 
 export interface RecordFillOptions {
   /**
@@ -592,24 +588,32 @@ export class Ledger {
   // ---- fills ---------------------------------------------------------------------------------
 
   /**
-   * Records one execution exactly once. The fill is written in one statement that checks the order
-   * is still as read (its version), so concurrent fills of one order serialize and none is lost;
-   * after `fillAttemptsOptimisticMax` stale attempts, or when the domain refuses the fill, the order
-   * row is locked and the decision is taken again under the lock. The exec id is unique per account,
-   * so a redelivery is seen. A redelivery with the same data changes nothing; one with different
-   * data, an overfill, or a fill the order's status refuses is quarantined (kept, not applied) and
-   * reported as an error. `authorize` sees the order's account before anything is written.
+   * Records executions exactly once, a batch at a time (at most `fillBatchMax`), each fill's outcome
+   * on its own (see `FillResult`), in input order. The fills of one account are decided together
+   * from one read (several fills of one order fold in sequence) and written by one statement that
+   * checks every order it changes is still as read (its version); when one moved, the account's
+   * fills are read and decided again, a bounded number of times. The exec id is unique per account,
+   * so a redelivery is seen: with the same data it changes nothing (`duplicate`); with different data
+   * (`conflict`), an overfill, or a fill the order's status refuses, it is quarantined (kept, not
+   * applied) in the same statement. Once this resolves, every `recorded` fill is committed.
+   * `authorize` sees each account before anything of it is written; throwing refuses its fills.
    */
-  async recordFill(input: RecordFillInput, options: RecordFillOptions = {}): Promise<RecordFillResult> {
-    const request = validateFillRequest(input);
-    const source = requireOneOf(eventSources, input.source ?? 'api', 'source');
-    const outcome = await this.fills.record(input.order, request, source, options.authorize);
-    if ('error' in outcome) {
-      for (const o of this.observers) o.fillIngested?.(outcome.kind);
-      throw outcome.error;
+  async recordFills(inputs: readonly RecordFillInput[], options: RecordFillOptions = {}): Promise<FillResult[]> {
+    if (inputs.length > fillBatchMax) throw invalid('fills', `at most ${fillBatchMax} fills a batch; got ${inputs.length}`);
+    const results = await this.fills.record(inputs, options.authorize);
+    for (const result of results) {
+      const counted = 'fill' in result ? result.outcome : result.quarantine;
+      if (counted !== null) for (const o of this.observers) o.fillIngested?.(counted);
     }
-    for (const o of this.observers) o.fillIngested?.(outcome.outcome);
-    return outcome;
+    return results;
+  }
+
+  /** Records one execution: a batch of one (see `recordFills`); a fill not recorded is thrown as its error. */
+  async recordFill(input: RecordFillInput, options: RecordFillOptions = {}): Promise<RecordFillResult> {
+    const [result] = await this.recordFills([input], options);
+    if (result === undefined) throw new Error('a batch of one fill returned no result');
+    if (!('fill' in result)) throw result.error;
+    return result;
   }
 
   async listQuarantinedFills(accountId: string): Promise<QuarantinedFill[]> {

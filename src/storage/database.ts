@@ -47,6 +47,8 @@ export const sqlState = {
   checkViolation: '23514',
   serializationFailure: '40001',
   deadlockDetected: '40P01',
+  /** Raised by `fillbook_stale_write` (migration 013): an order moved since it was read; nothing was written. */
+  staleWrite: 'FB002',
 } as const;
 
 export function sqlStateOf(error: unknown): string | undefined {

@@ -1,4 +1,4 @@
-import { type Fill, type Order, positionRoles, type StoredEventFields } from '../domain/index.js';
+import { type Fill, type Order, positionRoles, type QuarantineKind, type StoredEventFields } from '../domain/index.js';
 import { constraintOf, type SqlClient, sqlState, sqlStateOf } from './database.js';
 import { fillColumns, fillFromRow, fillValues, orderColumns, orderFromRow, orderValues, placeholders, type Row, toIso } from './order-rows.js';
 
@@ -330,52 +330,118 @@ export async function selectOrderEvents(sql: SqlClient, accountId: string, order
   }));
 }
 
-/** The order columns a fill changes. */
+/** The order columns a fill changes, with their SQL types (the batch statement's arrays). */
 const fillChangedColumns = [
-  'status', 'qty_filled', 'qty_remaining', 'filled_notional', 'avg_fill_price', 'fees', 'fee_currency',
-  'first_fill_at', 'last_fill_at', 'completed_at', 'version', 'updated_at', 'leg_fills',
+  ['status', 'text'], ['qty_filled', 'numeric'], ['qty_remaining', 'numeric'], ['filled_notional', 'numeric'],
+  ['avg_fill_price', 'numeric'], ['fees', 'numeric'], ['fee_currency', 'text'], ['first_fill_at', 'timestamptz'],
+  ['last_fill_at', 'timestamptz'], ['completed_at', 'timestamptz'], ['version', 'integer'], ['updated_at', 'timestamptz'],
+  ['leg_fills', 'jsonb'],
 ] as const;
+const fillColumnTypes = {
+  account_id: 'uuid', id: 'uuid', order_id: 'uuid', exec_id: 'text', quantity: 'numeric', price: 'numeric', fee: 'numeric',
+  fee_currency: 'text', liquidity: 'text', executed_at: 'timestamptz', received_at: 'timestamptz', source: 'text', leg: 'integer',
+} as const satisfies Record<(typeof fillColumns)[number], string>;
+const batchFillColumns = fillColumns.filter((c) => c !== 'account_id');
+const batchEventColumns = [['order_id', 'uuid'], ['seq', 'integer'], ['type', 'text'], ['source', 'text'], ['occurred_at', 'timestamptz'], ['recorded_at', 'timestamptz'], ['payload', 'jsonb']] as const;
+const batchQuarantineColumns = [['id', 'uuid'], ['kind', 'text'], ['exec_id', 'text'], ['order_id', 'uuid'], ['reason', 'text'], ['payload', 'jsonb'], ['received_at', 'timestamptz']] as const;
 
-const recordFillSql = (() => {
-  const fillParams = placeholders(fillColumns.length);
-  let n = fillColumns.length;
-  const account = `$${fillColumns.indexOf('account_id') + 1}`;
-  const orderId = `$${fillColumns.indexOf('order_id') + 1}`;
-  const sets = fillChangedColumns.map((c) => `${c} = $${++n}`).join(', ');
-  const event = `$${++n}, $${++n}, $${++n}, $${++n}, $${++n}, $${++n}`;
-  const readVersion = `$${++n}`;
-  // No ON CONFLICT on the fill: a taken exec id fails the whole statement, order update included.
+const insertFillBatchSql = (() => {
+  let n = 1; // $1 is the account
+  const unnest = (columns: readonly (readonly [string, string])[], alias: string) =>
+    `unnest(${columns.map(([, type]) => `$${++n}::${type}[]`).join(', ')}) as ${alias}(${columns.map(([c]) => c).join(', ')})`;
+  const orders = unnest([['id', 'uuid'], ['read_version', 'integer'], ...fillChangedColumns], 'u');
+  const orderIds = '$2::uuid[]';
+  const fills = unnest(batchFillColumns.map((c) => [c, fillColumnTypes[c]] as const), 'f');
+  const events = unnest(batchEventColumns, 'e');
+  const quarantined = unnest(batchQuarantineColumns, 'q');
+  const claimed = '(select count(*) from changed)';
+  // No ON CONFLICT on the fills: a taken exec id fails the whole statement (see `isExecIdTaken`).
   return `with changed as (
-      update orders set ${sets} where account_id = ${account} and id = ${orderId} and version = ${readVersion} returning account_id, id
+      update orders o set ${fillChangedColumns.map(([c]) => `${c} = u.${c}`).join(', ')}
+      from ${orders}
+      where o.account_id = $1 and o.id = u.id and o.version = u.read_version
+      returning o.id
     ), fill as (
-      insert into fills (${fillColumns.join(', ')}) select ${fillParams} from changed returning account_id, order_id
+      insert into fills (${fillColumns.join(', ')})
+      select $1, ${batchFillColumns.map((c) => `f.${c}`).join(', ')} from ${fills} where f.order_id in (select id from changed)
+      returning 1
     ), event as (
-      insert into order_events (account_id, order_id, seq, type, source, occurred_at, recorded_at, payload)
-      select account_id, order_id, ${event} from fill returning seq
+      insert into order_events (account_id, ${batchEventColumns.map(([c]) => c).join(', ')})
+      select $1, ${batchEventColumns.map(([c]) => `e.${c}`).join(', ')} from ${events} where e.order_id in (select id from changed)
+      returning 1
+    ), quarantined as (
+      insert into fill_quarantine (account_id, ${batchQuarantineColumns.map(([c]) => c).join(', ')})
+      select $1, ${batchQuarantineColumns.map(([c]) => `q.${c}`).join(', ')} from ${quarantined}
+      returning 1
     )
-    select count(*)::int as applied from event`;
+    select case when ${claimed} = cardinality(${orderIds}) then (select count(*) from fill)::int
+             else fillbook_stale_write(cardinality(${orderIds}), ${claimed}) end as fills,
+           (select count(*) from event)::int as events, (select count(*) from quarantined)::int as quarantined`;
 })();
 
-/** What writing a fill did: `applied` (fill, order and event written) or `stale` (the order changed since it was read; nothing written: read it again). */
+/** An order a batch writes: as the ledger read it (`readVersion`) and as the batch leaves it. */
+export interface OrderWrite {
+  readVersion: number;
+  order: Order;
+}
+
+/** Everything one account's batch of fills writes, in one statement. */
+export interface FillBatchWrite {
+  accountId: string;
+  /** Each order the batch applied fills to, or whose status or quantity refused a fill (then unchanged). */
+  orders: readonly OrderWrite[];
+  fills: readonly Fill[];
+  /** The `filled` event of each fill, with its sequence number on its order. */
+  events: readonly { orderId: string; seq: number; event: StoredEventFields }[];
+  quarantined: readonly QuarantinedFill[];
+}
+
+/** What writing a batch did: `applied` (all of it) or `stale` (an order changed since it was read; nothing written: read again). */
 export type FillWrite = 'applied' | 'stale';
 
 /**
- * Records a fill, the order it changes and the order's event in one statement, if the order is
- * still at the version the caller read (`order.version - 1`): a compare-and-set, so a caller needs
- * no transaction around its read and this write. When the exec id is already recorded the
- * statement fails as a whole and changes nothing (see `isExecIdTaken`); in a transaction, that
- * aborts the transaction.
+ * Writes one account's batch of fills in one statement: each order as the batch leaves it, if it is
+ * still at the version the caller read (compare-and-set, so the caller needs no transaction around
+ * its read and this write), its fills and `filled` events, and the quarantined fills. Every order
+ * is checked, also one left unchanged because it refused a fill: the refusal was decided on the
+ * version read. All or nothing: when one order moved, or an exec id is already recorded (see
+ * `isExecIdTaken`), the statement fails as a whole and changes nothing.
  */
-export async function insertFillApplied(sql: SqlClient, fill: Fill, order: Order, event: StoredEventFields): Promise<FillWrite> {
-  const values = orderValues(order);
-  const byColumn = new Map(orderColumns.map((c, i) => [c, values[i]]));
-  const rows = await sql.query<{ applied: number }>(recordFillSql, [
-    ...fillValues(fill),
-    ...fillChangedColumns.map((c) => byColumn.get(c)),
-    order.version, event.type, event.source, event.at, event.recordedAt, JSON.stringify(event.payload),
-    order.version - 1,
-  ]);
-  return rows[0]?.applied === 1 ? 'applied' : 'stale';
+export async function insertFillBatch(sql: SqlClient, batch: FillBatchWrite): Promise<FillWrite> {
+  const column = <T>(rows: readonly T[], value: (row: T) => unknown) => rows.map(value);
+  const changed = batch.orders.map(({ order }) => {
+    const values = orderValues(order);
+    return new Map(orderColumns.map((c, i) => [c as string, values[i]]));
+  });
+  const fillRows = batch.fills.map((f) => fillValues(f));
+  const params: unknown[] = [
+    batch.accountId,
+    column(batch.orders, (o) => o.order.id),
+    column(batch.orders, (o) => o.readVersion),
+    ...fillChangedColumns.map(([c]) => column(changed, (values) => values.get(c))),
+    ...batchFillColumns.map((c) => column(fillRows, (values) => values[fillColumns.indexOf(c)])),
+    column(batch.events, (e) => e.orderId),
+    column(batch.events, (e) => e.seq),
+    column(batch.events, (e) => e.event.type),
+    column(batch.events, (e) => e.event.source),
+    column(batch.events, (e) => e.event.at),
+    column(batch.events, (e) => e.event.recordedAt),
+    column(batch.events, (e) => JSON.stringify(e.event.payload)),
+    column(batch.quarantined, (q) => q.id),
+    column(batch.quarantined, (q) => q.kind),
+    column(batch.quarantined, (q) => q.execId),
+    column(batch.quarantined, (q) => q.orderId),
+    column(batch.quarantined, (q) => q.reason),
+    column(batch.quarantined, (q) => JSON.stringify(q.payload)),
+    column(batch.quarantined, (q) => q.receivedAt),
+  ];
+  try {
+    await sql.query(insertFillBatchSql, params);
+    return 'applied';
+  } catch (error) {
+    if (sqlStateOf(error) === sqlState.staleWrite) return 'stale';
+    throw error;
+  }
 }
 
 /** Whether an error is the fills' unique exec id refusing a second fill with the same exec id. */
@@ -383,18 +449,32 @@ export function isExecIdTaken(error: unknown): boolean {
   return sqlStateOf(error) === sqlState.uniqueViolation && (constraintOf(error)?.includes('exec_id') ?? false);
 }
 
-export async function selectFillByExecId(sql: SqlClient, accountId: string, execId: string): Promise<Fill | undefined> {
-  const rows = await sql.query('select * from fills where account_id = $1 and exec_id = $2', [accountId, execId]);
-  return rows[0] === undefined ? undefined : fillFromRow(rows[0]);
+/** The orders of one account that any of these ids, client order ids or broker order ids name. */
+export async function selectOrdersByKeys(sql: SqlClient, accountId: string, keys: { ids: readonly string[]; clientOrderIds: readonly string[]; brokerOrderIds: readonly string[] }): Promise<Order[]> {
+  const rows = await sql.query(
+    `select * from orders where account_id = $1
+       and (id = any($2::uuid[]) or client_order_id = any($3::text[]) or broker_order_id = any($4::text[]))`,
+    [accountId, keys.ids, keys.clientOrderIds, keys.brokerOrderIds],
+  );
+  return rows.map(orderFromRow);
+}
+
+/** Orders by their ids alone (each found with its account), for fills that address an order by id. */
+export async function selectOrdersByIds(sql: SqlClient, orderIds: readonly string[]): Promise<Order[]> {
+  const rows = await sql.query('select * from orders where id = any($1::uuid[])', [orderIds]);
+  return rows.map(orderFromRow);
+}
+
+/** The fills of one account recorded under any of these exec ids. */
+export async function selectFillsByExecIds(sql: SqlClient, accountId: string, execIds: readonly string[]): Promise<Fill[]> {
+  const rows = await sql.query('select * from fills where account_id = $1 and exec_id = any($2::text[])', [accountId, execIds]);
+  return rows.map(fillFromRow);
 }
 
 export async function selectOrderFills(sql: SqlClient, accountId: string, orderId: string): Promise<Fill[]> {
   const rows = await sql.query('select * from fills where account_id = $1 and order_id = $2 order by executed_at, exec_id', [accountId, orderId]);
   return rows.map(fillFromRow);
 }
-
-export const quarantineKinds = ['conflicting_duplicate', 'overfill', 'refused_transition'] as const;
-export type QuarantineKind = (typeof quarantineKinds)[number];
 
 export interface QuarantinedFill {
   id: string;
@@ -405,14 +485,6 @@ export interface QuarantinedFill {
   reason: string;
   payload: Record<string, unknown>;
   receivedAt: string;
-}
-
-export async function insertQuarantinedFill(sql: SqlClient, q: QuarantinedFill): Promise<void> {
-  await sql.query(
-    `insert into fill_quarantine (account_id, id, kind, exec_id, order_id, reason, payload, received_at)
-     values ($1, $2, $3, $4, $5, $6, $7, $8)`,
-    [q.accountId, q.id, q.kind, q.execId, q.orderId, q.reason, JSON.stringify(q.payload), q.receivedAt],
-  );
 }
 
 export async function selectQuarantinedFills(sql: SqlClient, accountId: string): Promise<QuarantinedFill[]> {

@@ -17,7 +17,7 @@ import {
   positionStatuses,
   timesInForce,
 } from '../domain/index.js';
-import { lifecycleEventTypes } from '../ledger/index.js';
+import { fillBatchMax, lifecycleEventTypes } from '../ledger/index.js';
 
 /**
  * One schema per wire shape: it validates the request, types the handler and writes the OpenAPI
@@ -343,6 +343,31 @@ export const feeCreate = z
   .refine((f) => f.symbol !== undefined || f.order_id !== undefined || f.client_order_id !== undefined || f.broker_order_id !== undefined, { message: 'a fee names its order, or its symbol when it belongs to none' });
 
 export const feeResult = z.object({ outcome: z.enum(['recorded', 'duplicate']), fee: recordedFee });
+
+export const fillOutcomes = ['recorded', 'duplicate', 'conflict', 'overfill', 'refused'] as const;
+
+/**
+ * Each fill of a batch is checked on its own (against `fillCreate`), so that a malformed fill is
+ * refused alone and never fails its neighbours.
+ */
+export const fillBatchCreate = z.strictObject({
+  fills: z
+    .array(z.unknown().describe('a fill, as the body of POST /v1/fills'))
+    .min(1)
+    .max(fillBatchMax)
+    .describe(`at most ${fillBatchMax} fills, answered in this order`),
+});
+
+export const fillBatchResult = z.object({
+  results: z.array(
+    z.object({
+      exec_id: z.string(),
+      outcome: z.enum(fillOutcomes).describe('conflict and overfill are quarantined, as is a fill the order\'s status refuses'),
+      fill: fill.optional().describe('the fill as recorded: for recorded and duplicate'),
+      error: errorResponse.shape.error.optional().describe('why the fill was not recorded: for conflict, overfill and refused'),
+    }),
+  ),
+});
 
 // ---- holdings and metrics ---------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ import { installErrorHandling } from './errors.js';
 import { Metrics } from './metrics.js';
 import { registerAccountRoutes } from './routes/accounts.js';
 import { registerFeeRoutes } from './routes/fees.js';
+import { registerFillRoutes } from './routes/fills.js';
 import { registerOrderRoutes } from './routes/orders.js';
 import { registerPaperRoutes } from './routes/paper.js';
 import { registerPositionRoutes } from './routes/positions.js';
@@ -144,6 +145,7 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
   registerPositionRoutes(typed, context);
   registerOrderRoutes(typed, context);
   registerFeeRoutes(typed, context);
+  registerFillRoutes(typed, context);
   registerWebhookRoutes(typed, context);
   registerPaperRoutes(typed, context);
   registerReconciliationRoutes(typed, context);

@@ -338,16 +338,25 @@ export class Reconciler {
   private async importFills(accountId: string, orderId: string, venueOrder: VenueOrderReport, fills: Map<string, VenueFillReport[]>): Promise<string> {
     const order = await this.ledger.getOrder({ orderId, accountId });
     const plan = planFillImport(order.qtyFilled, order.filledNotional, await selectOrderFillKeys(this.ledger.db, accountId, orderId), venueOrder, fills.get(venueOrder.venueOrderId) ?? []);
-    for (const fill of plan.missing) await this.sync.applyFill(accountId, fill, 'reconciliation');
-    if (plan.inferred !== null) {
-      await this.ledger.recordFill({
-        order: { orderId, accountId },
-        execId: plan.inferred.execId,
-        quantity: plan.inferred.quantity.toFixed(),
-        price: plan.inferred.price.toFixed(),
-        source: 'reconciliation',
-      });
-    }
+    // One batch, so one statement for the order's missing fills; a quarantined venue fill is kept, not applied.
+    const order_ = { orderId, accountId };
+    const results = await this.ledger.recordFills([
+      ...plan.missing.map((fill) => ({
+        order: order_,
+        execId: fill.execId,
+        leg: fill.leg,
+        quantity: fill.quantity.toFixed(),
+        price: fill.price.toFixed(),
+        fee: fill.fee.toFixed(),
+        feeCurrency: fill.feeCurrency,
+        liquidity: fill.liquidity,
+        executedAt: fill.executedAt,
+        source: 'reconciliation' as const,
+      })),
+      ...(plan.inferred === null ? [] : [{ order: order_, execId: plan.inferred.execId, quantity: plan.inferred.quantity.toFixed(), price: plan.inferred.price.toFixed(), source: 'reconciliation' as const }]),
+    ]);
+    // As before: a venue fill refused outright fails the action, and so does an inferred fill not recorded.
+    for (const [i, r] of results.entries()) if ('error' in r && (r.quarantine === null || i === plan.missing.length)) throw r.error;
     const parts = [plan.missing.length > 0 ? `${plan.missing.length} fill(s)` : '', plan.inferred !== null ? `an inferred fill of ${plan.inferred.quantity.toFixed()} (${plan.inferred.priceSource})` : ''].filter(Boolean);
     return parts.length === 0 ? '' : `; imported ${parts.join(' and ')}`;
   }

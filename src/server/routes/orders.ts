@@ -3,7 +3,7 @@ import { FillbookError, isFillbookError } from '../../domain/index.js';
 import type { OrderRef } from '../../ledger/index.js';
 import * as s from '../schemas.js';
 import type { RouteContext } from '../server.js';
-import { fillView, orderDetailView, orderView } from '../views.js';
+import { orderDetailView, orderView } from '../views.js';
 import type { TypedApp } from './typed.js';
 
 const orderParams = z.object({ id: z.uuid() });
@@ -87,38 +87,5 @@ export function registerOrderRoutes(app: TypedApp, { ledger, service, access }: 
       { type: b.type, brokerOrderId: b.broker_order_id, reason: b.reason, quantity: b.quantity, limitPrice: b.limit_price, stopPrice: b.stop_price, at: b.at, source: 'api' },
     );
     return orderView(order);
-  });
-
-  app.post('/v1/fills', { schema: { body: s.fillCreate, response: { 200: s.fillResult, 201: s.fillResult } } }, async (request, reply) => {
-    const b = request.body;
-    const ref: OrderRef =
-      b.order_id !== undefined
-        ? { orderId: b.order_id, ...(b.account_id === undefined ? {} : { accountId: b.account_id }) }
-        : b.client_order_id !== undefined
-          ? { accountId: b.account_id!, clientOrderId: b.client_order_id }
-          : { accountId: b.account_id!, brokerOrderId: b.broker_order_id! };
-    const user = access.user(request);
-    // An order addressed by its id alone: the ledger finds its account with the order itself and
-    // asks here whether it is the caller's before writing anything (one query fewer per fill).
-    const byIdAlone = 'orderId' in ref && ref.accountId === undefined;
-    if (!byIdAlone) await access.orderAccount(user, ref);
-    const authorize = byIdAlone ? async (accountId: string) => void (await access.orderAccount(user, { orderId: b.order_id!, accountId })) : undefined;
-    const result = await ledger
-      .recordFill({
-        order: ref,
-        execId: b.exec_id,
-        leg: b.leg,
-        quantity: b.quantity,
-        price: b.price,
-        fee: b.fee,
-        feeCurrency: b.fee_currency,
-        liquidity: b.liquidity,
-        executedAt: b.executed_at,
-        source: 'api',
-      }, { authorize })
-      .catch((e: unknown) => {
-        throw isFillbookError(e, 'FILLBOOK_ERR_ORDER_NOT_FOUND') ? new FillbookError('FILLBOOK_ERR_NOT_FOUND', e.message, e.details) : e;
-      });
-    return reply.code(result.outcome === 'recorded' ? 201 : 200).send({ outcome: result.outcome, fill: fillView(result.fill), order: orderView(result.order) });
   });
 }

@@ -1,0 +1,193 @@
+import { expect, it } from 'vitest';
+import { FillbookError, isFillbookError } from '../../src/domain/index.js';
+import { type FillResult, Ledger, type RecordFillInput } from '../../src/ledger/index.js';
+import type { Database, SqlClient } from '../../src/storage/index.js';
+import { describeEachEngine } from '../support/backends.js';
+
+/** The database, counting the statements that start with `marker`, and running `before` ahead of the first of them. */
+function watched(db: Database, marker: string, before?: () => Promise<void>): { db: Database; count: () => number } {
+  let count = 0;
+  const intercept = (sql: SqlClient): SqlClient['query'] =>
+    async function query<Row>(text: string, params?: readonly unknown[]): Promise<Row[]> {
+      if (text.trimStart().startsWith(marker)) {
+        count++;
+        if (count === 1) await before?.();
+      }
+      return sql.query<Row>(text, params);
+    };
+  return {
+    db: {
+      engine: db.engine,
+      query: intercept(db),
+      exec: (script) => db.exec(script),
+      transaction: (work) => db.transaction((tx) => work({ query: intercept(tx), exec: (s) => tx.exec(s) })),
+      withAdvisoryLock: (name, work) => db.withAdvisoryLock(name, work),
+      close: async () => {},
+    },
+    count: () => count,
+  };
+}
+
+const outcomes = (results: readonly FillResult[]) => results.map((r) => [r.execId, r.outcome]);
+const json = (value: unknown) => JSON.parse(JSON.stringify(value)) as unknown;
+const buy = (accountId: string, quantity = '10') => ({ accountId, symbol: 'AAPL', side: 'buy' as const, type: 'limit' as const, quantity, limitPrice: '100' });
+
+describeEachEngine('fill batches', (h) => {
+  it('folds several fills of one order, in orders of several statuses and two accounts, with one write per account', async () => {
+    const { ledger, db } = h();
+    const a = await ledger.createAccount({ name: 'batch a', venue: 'manual' });
+    const b = await ledger.createAccount({ name: 'batch b', venue: 'manual' });
+    const pending = (await ledger.recordOrder(buy(a.id))).order;
+    const open = (await ledger.recordOrder(buy(a.id))).order;
+    await ledger.applyEvent({ orderId: open.id }, { type: 'open', brokerOrderId: 'BRK-1' });
+    const partly = (await ledger.recordOrder(buy(b.id))).order;
+    await ledger.recordFill({ order: { orderId: partly.id }, execId: 'b-0', quantity: '4', price: '99' });
+
+    const counted = watched(db, 'with changed as');
+    const batching = await Ledger.open({ database: counted.db });
+    const fills: RecordFillInput[] = [
+      { order: { orderId: pending.id }, execId: 'a-1', quantity: '3', price: '100', executedAt: '2026-12-01T10:00:02.000Z' },
+      { order: { accountId: b.id, clientOrderId: partly.clientOrderId }, execId: 'b-1', quantity: '6', price: '101' },
+      { order: { orderId: pending.id }, execId: 'a-2', quantity: '7', price: '101', fee: '0.5', executedAt: '2026-12-01T10:00:01.000Z' },
+      { order: { accountId: a.id, brokerOrderId: 'BRK-1' }, execId: 'a-3', quantity: '2', price: '102.5' },
+      { order: { orderId: open.id }, execId: 'a-4', quantity: '1', price: '102.5' },
+    ];
+    const results = await batching.recordFills(fills);
+
+    expect(outcomes(results)).toEqual([['a-1', 'recorded'], ['b-1', 'recorded'], ['a-2', 'recorded'], ['a-3', 'recorded'], ['a-4', 'recorded']]);
+    expect(counted.count()).toBe(2); // one statement per account
+    // Each result carries its order as that fill left it.
+    expect(results.map((r) => ('order' in r ? [r.order.status, r.order.qtyFilled.toFixed()] : null))).toEqual([
+      ['partially_filled', '3'], ['filled', '10'], ['filled', '10'], ['partially_filled', '2'], ['partially_filled', '3'],
+    ]);
+
+    const first = await ledger.getOrderDetail({ orderId: pending.id });
+    expect([first.order.status, first.order.qtyFilled.toFixed(), first.order.avgFillPrice?.toFixed(), first.order.fees.toFixed(), first.order.version]).toEqual(['filled', '10', '100.7', '0.5', 3]);
+    expect([first.order.firstFillAt, first.order.lastFillAt]).toEqual(['2026-12-01T10:00:01.000Z', '2026-12-01T10:00:02.000Z']);
+    expect(first.events.map((e) => [e.seq, e.type])).toEqual([[1, 'created'], [2, 'filled'], [3, 'filled']]);
+    expect(json(await ledger.replayOrder({ orderId: pending.id }))).toEqual(json(first.order));
+    for (const order of [open, partly]) {
+      const detail = await ledger.getOrderDetail({ orderId: order.id });
+      expect(json(await ledger.replayOrder({ orderId: order.id }))).toEqual(json(detail.order));
+    }
+    expect((await ledger.getOrder({ orderId: partly.id })).avgFillPrice?.toFixed()).toBe('100.2');
+  });
+
+  it('gives each fill its own outcome, in request order: a bad fill never fails its neighbours', async () => {
+    const { ledger } = h();
+    const account = await ledger.createAccount({ name: 'mixed', venue: 'manual' });
+    const order = (await ledger.recordOrder(buy(account.id))).order;
+    const rejected = (await ledger.recordOrder(buy(account.id))).order;
+    await ledger.applyEvent({ orderId: rejected.id }, { type: 'rejected', reason: 'insufficient buying power' });
+    await ledger.recordFill({ order: { orderId: order.id }, execId: 'old', quantity: '2', price: '100' });
+
+    const results = await ledger.recordFills([
+      { order: { orderId: order.id }, execId: 'new-1', quantity: '3', price: '100' },
+      { order: { orderId: order.id }, execId: 'old', quantity: '2', price: '100' }, // redelivered, same data
+      { order: { orderId: order.id }, execId: 'old', quantity: '2', price: '100.5', fee: '1' }, // redelivered, different data
+      { order: { orderId: order.id }, execId: 'bad', quantity: 'ten', price: '100' },
+      { order: { orderId: crypto.randomUUID() }, execId: 'nowhere', quantity: '1', price: '100' },
+      { order: { orderId: rejected.id }, execId: 'late', quantity: '1', price: '100' },
+      { order: { orderId: order.id }, execId: 'new-2', quantity: '4', price: '100' },
+      { order: { orderId: order.id }, execId: 'new-2', quantity: '4', price: '100' }, // twice in the batch
+      { order: { orderId: order.id }, execId: 'too-much', quantity: '2', price: '100' }, // 9 filled: overfills
+      { order: { orderId: order.id }, execId: 'last', quantity: '1', price: '100' },
+    ]);
+
+    expect(outcomes(results)).toEqual([
+      ['new-1', 'recorded'], ['old', 'duplicate'], ['old', 'conflict'], ['bad', 'refused'], ['nowhere', 'refused'],
+      ['late', 'refused'], ['new-2', 'recorded'], ['new-2', 'duplicate'], ['too-much', 'overfill'], ['last', 'recorded'],
+    ]);
+    const errors = results.map((r) => ('error' in r ? [r.error.code, r.quarantine] : null));
+    expect(errors).toEqual([
+      null, null, ['FILLBOOK_ERR_DUPLICATE_FILL_CONFLICT', 'conflicting_duplicate'], ['FILLBOOK_ERR_INVALID_DECIMAL', null],
+      ['FILLBOOK_ERR_ORDER_NOT_FOUND', null], ['FILLBOOK_ERR_INVALID_TRANSITION', 'refused_transition'], null, null,
+      ['FILLBOOK_ERR_OVERFILL', 'overfill'], null,
+    ]);
+    const conflict = results[2]!;
+    expect('error' in conflict && conflict.error.details.differs).toEqual(['price', 'fee']);
+
+    const detail = await ledger.getOrderDetail({ orderId: order.id });
+    expect([detail.order.status, detail.order.qtyFilled.toFixed()]).toEqual(['filled', '10']);
+    expect(detail.fills.map((f) => f.execId).sort()).toEqual(['last', 'new-1', 'new-2', 'old']);
+    expect(detail.events.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
+    expect(json(await ledger.replayOrder({ orderId: order.id }))).toEqual(json(detail.order));
+    expect((await ledger.getOrder({ orderId: rejected.id })).version).toBe(2);
+    expect((await ledger.listQuarantinedFills(account.id)).map((q) => [q.execId, q.kind]).sort()).toEqual([
+      ['late', 'refused_transition'], ['old', 'conflicting_duplicate'], ['too-much', 'overfill'],
+    ]);
+  });
+
+  it('loses nothing when another writer fills one of the batch orders between its read and its write', async () => {
+    const { ledger, db } = h();
+    const account = await ledger.createAccount({ name: 'race', venue: 'manual' });
+    const a = (await ledger.recordOrder(buy(account.id))).order;
+    const b = (await ledger.recordOrder(buy(account.id))).order;
+    const race = watched(db, 'with changed as', async () => {
+      await ledger.recordFill({ order: { orderId: b.id }, execId: 'other', quantity: '8', price: '100' });
+    });
+    const racing = await Ledger.open({ database: race.db });
+    const results = await racing.recordFills([
+      { order: { orderId: a.id }, execId: 'a-1', quantity: '5', price: '100' },
+      { order: { orderId: b.id }, execId: 'b-1', quantity: '1', price: '100' },
+      { order: { orderId: b.id }, execId: 'b-2', quantity: '2', price: '100' }, // fits before the race, overfills after it
+      { order: { orderId: b.id }, execId: 'other', quantity: '8', price: '100' }, // the racing writer's fill, redelivered
+    ]);
+
+    expect(race.count()).toBe(2); // the stale write changed nothing, the second applied all
+    expect(outcomes(results)).toEqual([['a-1', 'recorded'], ['b-1', 'recorded'], ['b-2', 'overfill'], ['other', 'duplicate']]);
+    expect((await ledger.getOrder({ orderId: a.id })).qtyFilled.toFixed()).toBe('5');
+    const detail = await ledger.getOrderDetail({ orderId: b.id });
+    expect([detail.order.qtyFilled.toFixed(), detail.events.map((e) => e.seq)]).toEqual(['9', [1, 2, 3]]);
+    expect((await ledger.listQuarantinedFills(account.id)).map((q) => q.execId)).toEqual(['b-2']);
+  });
+
+  it('folds leg fills of a spread in one batch, and quarantines a leg overfill alone', async () => {
+    const { ledger } = h();
+    const account = await ledger.createAccount({ name: 'legs', venue: 'manual' });
+    const leg = (symbol: string, side: 'buy' | 'sell') => ({ symbol, assetClass: 'option' as const, side, ratio: '1', positionEffect: 'open' as const });
+    const { order } = await ledger.recordOrder({
+      accountId: account.id, symbol: 'SPY', side: 'buy', type: 'limit', quantity: '2', limitPrice: '3.00',
+      legs: [leg('SPY   261218C00100000', 'buy'), leg('SPY   261218C00110000', 'sell')],
+    });
+    const results = await ledger.recordFills([
+      { order: { orderId: order.id }, execId: 'L1', leg: 1, quantity: '2', price: '5.00' },
+      { order: { orderId: order.id }, execId: 'L2', leg: 2, quantity: '1', price: '2.00' },
+      { order: { orderId: order.id }, execId: 'nolegs', quantity: '1', price: '2.00' },
+      { order: { orderId: order.id }, execId: 'L1b', leg: 1, quantity: '1', price: '5.00' },
+      { order: { orderId: order.id }, execId: 'L2b', leg: 2, quantity: '1', price: '2.00' },
+    ]);
+    expect(outcomes(results)).toEqual([['L1', 'recorded'], ['L2', 'recorded'], ['nolegs', 'refused'], ['L1b', 'overfill'], ['L2b', 'recorded']]);
+    const refused = results[2]!;
+    expect('error' in refused && refused.error.code).toBe('FILLBOOK_ERR_INVALID_INPUT');
+    const stored = await ledger.getOrder({ orderId: order.id });
+    expect([stored.status, stored.qtyFilled.toFixed(), stored.avgFillPrice?.toFixed()]).toEqual(['filled', '2', '3']);
+    expect(json(await ledger.replayOrder({ orderId: order.id }))).toEqual(json(stored));
+  });
+
+  it('refuses a batch over the limit before anything is written, and the fills of an account the caller may not write', async () => {
+    const { ledger } = h();
+    const mine = await ledger.createAccount({ name: 'mine', venue: 'manual' });
+    const theirs = await ledger.createAccount({ name: 'theirs', venue: 'manual' });
+    const own = (await ledger.recordOrder(buy(mine.id))).order;
+    const other = (await ledger.recordOrder(buy(theirs.id))).order;
+    const tooMany = Array.from({ length: 1001 }, (_, i) => ({ order: { orderId: own.id }, execId: `x${i}`, quantity: '0.001', price: '1' }));
+    const error = await ledger.recordFills(tooMany).catch((e: unknown) => e);
+    expect(isFillbookError(error, 'FILLBOOK_ERR_INVALID_INPUT')).toBe(true);
+
+    const results = await ledger.recordFills(
+      [
+        { order: { orderId: other.id }, execId: 'theirs', quantity: '1', price: '1' },
+        { order: { orderId: own.id }, execId: 'mine', quantity: '1', price: '1' },
+      ],
+      {
+        authorize: async (accountId) => {
+          if (accountId !== mine.id) throw new FillbookError('FILLBOOK_ERR_NOT_FOUND', 'not yours');
+        },
+      },
+    );
+    expect(outcomes(results)).toEqual([['theirs', 'refused'], ['mine', 'recorded']]);
+    expect((await ledger.getOrder({ orderId: other.id })).version).toBe(1);
+    expect((await ledger.getOrder({ orderId: own.id })).qtyFilled.toFixed()).toBe('1');
+  });
+});

@@ -89,7 +89,7 @@ import { accountNotFound, brokerOrderIdCharsMax, lockOrder, lockPosition, type O
 import { fillBatchMax, type FillResult, FillRecording, type RecordFillInput } from './fill-recording.js';
 import { orderFees, type OrderFees, recordFee, type RecordFeeInput, type RecordFeeResult } from './fee-recording.js';
 import { OrderPlacement, type RecordOrderResult } from './order-placement.js';
-import { recentOrders, recentPositions } from './recent-copies.js';
+import { recentOrders } from './recent-copies.js';
 
 export type Account = AccountRecord;
 
@@ -184,7 +184,7 @@ export interface LedgerOptions extends DatabaseOptions {
   now?: () => Date;
 }
 
-/** Orders, and positions, kept as recent copies for the fill and guard paths (a few KiB each). */
+/** Orders kept as recent copies for the fill path (a few KiB each). */
 export const recentCopiesMax = 10_000;
 
 /**
@@ -207,7 +207,7 @@ export class Ledger {
     this.clock = clock;
     const now = () => this.now();
     // The recent copies of orders are shared: lifecycle events here update them as fills do.
-    this.placement = new OrderPlacement(db, now, recentPositions(recentCopiesMax));
+    this.placement = new OrderPlacement(db, now);
     this.fills = new FillRecording(db, now, this.recentOrders);
   }
 
@@ -278,8 +278,9 @@ export class Ledger {
   /**
    * Records an order as `pending_submit`, before any venue sees it (write-ahead). Idempotent on the
    * client order id: the same body returns the original order, a different body is a conflict.
-   * An order for a position passes the exposure guard in the statement that records it, which
-   * compares-and-sets the position's guard version, so concurrent requests and several instances
+   * An order for a position passes the exposure guard, decided by the domain from a read of the
+   * position's orders, and is written only if the position's guard version is still the one read
+   * (compare-and-set), so concurrent requests and several instances
    * see one another's orders (see order-placement.ts).
    */
   async recordOrder(request: OrderRequest, source: EventSource = 'api'): Promise<RecordOrderResult> {
@@ -336,8 +337,9 @@ export class Ledger {
     const { accountId, key } = await resolveOrder(this.db, ref);
     try {
       return await this.db.transaction(async (tx) => {
-        // Locks are always taken position first, then order (a guarded order's statement, and its
-        // locked fallback, take the position's row first too).
+        // Locks are always taken position first, then order (a guarded placement's statement
+        // updates the position's row first too). Taking the position's row bumps its guard version,
+        // so a placement that read before this commits reads again.
         const positionId = addsExposure(event) ? (await selectOrder(tx, accountId, key))?.order.positionId : null;
         const position = positionId ? await lockPosition(tx, accountId, positionId) : undefined;
         const order = await lockOrder(tx, accountId, key);

@@ -2,8 +2,6 @@ import {
   applyOrderEvent,
   type AssetClass,
   checkExposure,
-  checkFitsPosition,
-  decimalFromSql,
   encodeOrderEvent,
   type EventSource,
   FillbookError,
@@ -14,14 +12,12 @@ import {
   orderFingerprint,
   type OrderRequest,
   type OrderSpec,
-  type PositionExposure,
   positionExposure,
   positionRoles,
   type PositionRole,
   type OrderRole,
   validateOrderRequest,
   type ValidOrderRequest,
-  workingStatuses,
 } from '../domain/index.js';
 import {
   constraintOf,
@@ -35,10 +31,8 @@ import {
   type SqlClient,
   sqlState,
   sqlStateOf,
-  type StoredExposure,
 } from '../storage/index.js';
-import { accountNotFound, lockPosition, positionNotFound } from './addressing.js';
-import type { KnownPosition, RecentCopies } from './recent-copies.js';
+import { accountNotFound, positionNotFound } from './addressing.js';
 
 export interface RecordOrderResult {
   order: Order;
@@ -47,12 +41,16 @@ export interface RecordOrderResult {
 }
 
 /**
- * Compare-and-set attempts of a guarded placement after the first one, made from this process's
- * recent copy of the position, went stale: one, from a fresh read. On a busy position a further
- * attempt mostly fails again after waiting behind the lock holders' commits (measured:
- * bench/order-guard.ts, one shared position), so the next stale attempt queues on the row lock.
+ * Attempts of a guarded placement: each reads the position's orders, lets the domain decide and
+ * writes once with a check of the position's guard version. An attempt is stale only when another
+ * guarded write on the position committed between its read and its write; each such race has a
+ * winner, and after it the others mostly find no room left and are refused by the domain (50
+ * concurrent entries of a position: test/storage/guard-concurrency.test.ts).
  */
-const guardAttemptsOptimisticMax = 1;
+const guardAttemptsMax = 16;
+/** The backoff before attempt n is a random wait up to min(cap, base x 2^n): full jitter. */
+const guardRetryDelayBaseMs = 1;
+const guardRetryDelayCapMs = 50;
 
 /**
  * Recording a new order: standalone, or guarded by its position's exposure. Keeps the recent copies
@@ -62,7 +60,6 @@ export class OrderPlacement {
   constructor(
     private readonly db: Database,
     private readonly now: () => string,
-    private readonly recentPositions: RecentCopies<KnownPosition>,
   ) {}
 
   async record(request: OrderRequest, source: EventSource): Promise<RecordOrderResult> {
@@ -110,61 +107,23 @@ export class OrderPlacement {
   }
 
   /**
-   * The guard without a lock held across round trips. The order is written by one statement that
-   * checks the position's guard version (compare-and-set) and the exposure guard together (see
-   * `insertGuardedOrder`). The version comes from this process's recent copy of the position when it
-   * has one (one round trip), else from a read that also lets the domain refuse early and name the
-   * replay (two). A stale version is read again once; a second stale one, or a first read, queues on
-   * the position's row lock instead: on a busy position a retry mostly fails again.
+   * The guard without a lock held across round trips: read the position and its orders (one
+   * statement), let the domain decide (`checkExposure`), and write the order with a check that the
+   * position's guard version is still the one read (compare-and-set, `insertGuardedOrder`); when
+   * it moved, read and decide again, a bounded number of times.
    */
   private async placeGuarded(valid: ValidOrderRequest, positionId: string, source: EventSource): Promise<RecordOrderResult> {
-    const recent = this.recentPositions.get(positionId);
-    let known = recent?.position.accountId === valid.accountId ? recent : undefined;
-    const attempts = known === undefined ? 1 : guardAttemptsOptimisticMax + 1;
-    for (let attempt = 0; attempt < attempts; attempt++) {
-      if (known === undefined) {
-        const read = await this.guardRead(this.db, valid, positionId);
-        if ('order' in read) return read;
-        known = { position: read.position, guardVersion: BigInt(read.guardVersion) };
-        this.recentPositions.remember(known);
-      }
-      const placed = await this.insertGuarded(valid, known, source);
-      if (placed !== 'stale') return placed;
-      this.recentPositions.forget(positionId);
-      known = undefined;
-    }
-    return this.placeGuardedLocked(valid, positionId, source);
-  }
-
-  /** One guarded insert against a known position version: placed, refused with the domain's numbers, or stale. */
-  private async insertGuarded(valid: ValidOrderRequest, known: KnownPosition, source: EventSource): Promise<RecordOrderResult | 'stale'> {
-    const { position } = known;
-    const fields = { ...valid, assetClass: valid.assetClass ?? position.assetClass };
-    checkFitsPosition(position, { role: positionRole(fields.role), side: fields.side, symbol: fields.symbol });
-    const { order, fingerprint, created } = this.newOrder(fields, source);
-    const written = await insertGuardedOrder(this.db, order, fingerprint, encodeOrderEvent(created), known.guardVersion.toString(), workingStatuses);
-    if (written.outcome === 'stale') return 'stale';
-    this.recentPositions.remember({ position, guardVersion: known.guardVersion + 1n });
-    if (written.outcome === 'created') return { order, created: true };
-    if (written.outcome === 'client_order_id_taken') return { order: await this.replayed(this.db, order.accountId, order.clientOrderId, fingerprint), created: false };
-    // No room: a replay of an order recorded before is still answered with the original.
-    if (valid.clientOrderId !== null) {
-      const existing = await selectOrder(this.db, valid.accountId, { by: 'client_order_id', value: valid.clientOrderId });
-      if (existing !== undefined) return { order: sameRequest(existing, valid.clientOrderId, fingerprint), created: false };
-    }
-    checkExposure(position, exposureOf(written.exposure), { role: positionRole(fields.role), side: fields.side, symbol: fields.symbol, quantity: fields.quantity });
-    throw new Error(`the exposure guard in SQL refused order ${order.clientOrderId} for position ${position.id}, which the domain's guard accepts`);
-  }
-
-  /** The guard under the position's row lock, held from the read to the commit. */
-  private async placeGuardedLocked(valid: ValidOrderRequest, positionId: string, source: EventSource): Promise<RecordOrderResult> {
-    return this.db.transaction(async (tx) => {
-      await lockPosition(tx, valid.accountId, positionId);
-      const read = await this.guardRead(tx, valid, positionId);
+    for (let attempt = 0; attempt < guardAttemptsMax; attempt++) {
+      if (attempt > 0) await sleep(Math.random() * Math.min(guardRetryDelayCapMs, guardRetryDelayBaseMs * 2 ** attempt));
+      const read = await this.guardRead(this.db, valid, positionId);
       if ('order' in read) return read;
       const { order, fingerprint, created } = this.newOrder({ ...valid, assetClass: valid.assetClass ?? read.position.assetClass }, source);
-      if (await insertOrderCreated(tx, order, fingerprint, encodeOrderEvent(created))) return { order, created: true };
-      return { order: await this.replayed(tx, order.accountId, order.clientOrderId, fingerprint), created: false };
+      const written = await insertGuardedOrder(this.db, order, fingerprint, encodeOrderEvent(created), read.guardVersion);
+      if (written === 'created') return { order, created: true };
+      if (written === 'client_order_id_taken') return { order: await this.replayed(this.db, order.accountId, order.clientOrderId, fingerprint), created: false };
+    }
+    throw new FillbookError('FILLBOOK_ERR_BUSY', `position ${positionId} changed under ${guardAttemptsMax} attempts in a row to place an order; send it again (the same client_order_id is recorded once)`, {
+      position_id: positionId,
     });
   }
 
@@ -203,21 +162,6 @@ export class OrderPlacement {
   }
 }
 
-/** The exposure the guarded insert saw, in the domain's terms. */
-function exposureOf(stored: StoredExposure): PositionExposure {
-  const entered = decimalFromSql(stored.entered);
-  return {
-    qtyEntered: entered,
-    qtyOpen: entered.minus(decimalFromSql(stored.exited)),
-    working: {
-      entry: decimalFromSql(stored.working.entry),
-      exit: decimalFromSql(stored.working.exit),
-      stop_loss: decimalFromSql(stored.working.stop_loss),
-      take_profit: decimalFromSql(stored.working.take_profit),
-    },
-  };
-}
-
 /** An order of a position has a position's role: entry, exit, stop_loss or take_profit. */
 function positionRole(role: OrderRole): PositionRole {
   if (!isOneOf(positionRoles, role)) throw invalid('role', `must be one of ${positionRoles.join(', ')} for an order of a position`);
@@ -234,4 +178,8 @@ function sameRequest(existing: { order: Order; fingerprint: string }, clientOrde
     );
   }
   return existing.order;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -1,10 +1,9 @@
-import type { Order, PositionSpec } from '../domain/index.js';
+import type { Order } from '../domain/index.js';
 
 /**
  * What this process last read or wrote of some rows, by id: a guess at their current state that
  * saves a read before a write. A guess is never trusted alone: the write it feeds is a
- * compare-and-set on the row's version (an order's `version` for a fill, a position's
- * `guard_version` for a guarded order), so a guess made stale by another process or instance fails
+ * compare-and-set on the order's `version`, so a guess made stale by another process or instance fails
  * that write, is forgotten, and the row is read again. The database stays the only place where
  * writers coordinate; these maps only make the common case (this instance made the row's last
  * change) one round trip instead of two. Bounded, least recently used out first.
@@ -45,11 +44,4 @@ export class RecentCopies<T> {
   }
 }
 
-/** A position's fixed fields and its guard version as last seen (see `insertGuardedOrder`). */
-export interface KnownPosition {
-  position: PositionSpec;
-  guardVersion: bigint;
-}
-
 export const recentOrders = (entriesMax: number) => new RecentCopies<Order>(entriesMax, (o) => o.id, (o) => BigInt(o.version));
-export const recentPositions = (entriesMax: number) => new RecentCopies<KnownPosition>(entriesMax, (p) => p.position.id, (p) => p.guardVersion);

@@ -1,4 +1,4 @@
-import { type Fill, type Order, positionRoles, type QuarantineKind, type StoredEventFields } from '../domain/index.js';
+import { type Fill, type Order, type QuarantineKind, type StoredEventFields } from '../domain/index.js';
 import { constraintOf, type SqlClient, sqlState, sqlStateOf } from './database.js';
 import { fillColumns, fillFromRow, fillValues, orderColumns, orderFromRow, orderValues, placeholders, type Row, toIso } from './order-rows.js';
 
@@ -127,90 +127,40 @@ export async function insertOrderCreated(sql: SqlClient, order: Order, fingerpri
 
 const insertGuardedOrderSql = (() => {
   const param = (column: (typeof orderColumns)[number]) => `$${orderColumns.indexOf(column) + 1}`;
-  const [account, position, role, quantity] = [param('account_id'), param('position_id'), param('role'), param('quantity')];
+  const [account, position] = [param('account_id'), param('position_id')];
   const guardVersion = `$${fingerprintParam + 6}`;
-  const working = `$${fingerprintParam + 7}::text[]`;
-  const workingSums = positionRoles
-    .map((r) => `coalesce(sum(quantity - qty_filled) filter (where role = '${r}' and status = any(${working})), 0) as working_${r}`)
-    .join(',\n             ');
   return `with claim as (
       update positions set guard_version = guard_version + 1
-      where account_id = ${account} and id = ${position} and guard_version = ${guardVersion} returning target_quantity
-    ), exposure as (
-      select coalesce(sum(qty_filled) filter (where role = 'entry'), 0) as entered,
-             coalesce(sum(qty_filled) filter (where role <> 'entry'), 0) as exited,
-             ${workingSums}
-      from orders where account_id = ${account} and position_id = ${position}
-    ), room as (
-      select case ${role}
-               when 'entry' then c.target_quantity - e.entered - e.working_entry
-               when 'exit' then greatest(e.entered - e.exited, 0) - e.working_exit
-               when 'stop_loss' then greatest(e.entered - e.exited, 0) - e.working_stop_loss
-               when 'take_profit' then greatest(e.entered - e.exited, 0) - e.working_take_profit
-             end as room
-      from claim c, exposure e
+      where account_id = ${account} and id = ${position} and guard_version = ${guardVersion} returning id
     ), created as (
       ${orderInsertInto}
-      select ${placeholders(fingerprintParam)} from room where ${quantity} <= room.room
+      select ${placeholders(fingerprintParam)} from claim
       on conflict (account_id, client_order_id) do nothing returning account_id, id
     ), event as (
       ${createdEventFrom('created')}
       returning order_id
     )
-    select (select count(*) from claim)::int as claimed, (select count(*) from room where ${quantity} <= room.room)::int as fits,
-      (select count(*) from event)::int as created, e.entered::text as entered, e.exited::text as exited,
-      ${positionRoles.map((r) => `e.working_${r}::text as working_${r}`).join(', ')}
-    from exposure e`;
+    select (select count(*) from claim)::int as claimed, (select count(*) from event)::int as created`;
 })();
 
-/** The position's exposure as the guarded insert saw it: decimal strings. */
-export interface StoredExposure {
-  entered: string;
-  exited: string;
-  working: Record<(typeof positionRoles)[number], string>;
-}
-
 /**
- * What a guarded insert did: `created`; `client_order_id_taken` (it fitted, nothing inserted);
- * `no_room` (the order does not fit the position's exposure as the statement saw it; nothing
- * inserted); or `stale` (the position's guard version moved since the caller saw it; nothing
- * inserted: read again).
+ * What a guarded insert did: `created`; `client_order_id_taken` (nothing inserted); or `stale`
+ * (the position's guard version moved since the caller read it; nothing inserted: read again).
  */
-export type GuardedOrderWrite =
-  | { outcome: 'created' | 'client_order_id_taken' | 'no_room'; exposure: StoredExposure }
-  | { outcome: 'stale' };
+export type GuardedOrderWrite = 'created' | 'client_order_id_taken' | 'stale';
 
 /**
  * Inserts an order of a position and its created event in one statement, if the position's guard
- * version is still `guardVersion` and the order fits the position's exposure, and bumps the version.
- * The version is a compare-and-set: when it holds, no guarded write (a new order, a retry, an
- * amendment) touched the position since the caller saw it, and the statement's own read of the
- * position's orders saw every one that did. The room is the duplicate-exposure guard of
- * `checkExposure` (src/domain/position.ts) written as SQL so that placement is one round trip; the
- * caller checks the exposure returned with the domain's function, and a property test holds the
- * two to the same decisions (test/storage/guard-sql.property.test.ts).
+ * version is still `guardVersion`, and bumps the version: a compare-and-set. When it holds, no
+ * guarded write (a new order, a retry, an amendment) touched the position since the caller read its
+ * orders and the domain decided that this one fits (`checkExposure`): the rule lives there only.
  */
-export async function insertGuardedOrder(
-  sql: SqlClient,
-  order: Order,
-  fingerprint: string,
-  event: StoredEventFields,
-  guardVersion: string,
-  workingStatuses: readonly string[],
-): Promise<GuardedOrderWrite> {
+export async function insertGuardedOrder(sql: SqlClient, order: Order, fingerprint: string, event: StoredEventFields, guardVersion: string): Promise<GuardedOrderWrite> {
   if (order.positionId === null) throw new Error(`order ${order.id} has no position to guard`);
-  const rows = await sql.query<Record<string, unknown>>(insertGuardedOrderSql, [
-    ...createdParams(order, fingerprint, event), guardVersion, workingStatuses,
-  ]);
+  const rows = await sql.query<{ claimed: number; created: number }>(insertGuardedOrderSql, [...createdParams(order, fingerprint, event), guardVersion]);
   const row = rows[0];
-  if (row === undefined || row.claimed === 0) return { outcome: 'stale' };
-  const exposure: StoredExposure = {
-    entered: row.entered as string,
-    exited: row.exited as string,
-    working: { entry: row.working_entry as string, exit: row.working_exit as string, stop_loss: row.working_stop_loss as string, take_profit: row.working_take_profit as string },
-  };
-  if (row.fits === 0) return { outcome: 'no_room', exposure };
-  return { outcome: row.created === 1 ? 'created' : 'client_order_id_taken', exposure };
+  if (row === undefined || row.claimed === 0) return 'stale';
+  return row.created === 1 ? 'created' : 'client_order_id_taken';
 }
 
 const mutableOrderColumns = orderColumns.filter((c) => c !== 'account_id' && c !== 'id');

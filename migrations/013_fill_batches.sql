@@ -11,3 +11,8 @@ begin
     using errcode = 'FB002';
 end;
 $$;
+
+-- The order list pages newest first by (created_at, id) within the caller's accounts. Another branch
+-- adds this index under the same name (its migration runs first on a new database, so this one is
+-- then a no-op); here so that the list bench (bench/write-path.ts) measures it now.
+create index if not exists orders_by_account_created on orders (account_id, created_at, id);

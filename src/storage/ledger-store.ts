@@ -225,19 +225,28 @@ export interface OrderPageFilter {
   limit: number;
 }
 
-/** A page of orders across accounts, newest first, for listing. */
+/**
+ * A page of orders across accounts, newest first, for listing. Each account's orders are read
+ * newest first through `orders_by_account_created` (account_id, created_at, id), at most a page of
+ * them, and the pages merged: one index range per account instead of a sort of all its orders
+ * (an `account_id = any(...)` condition gives the index no order to follow on PostgreSQL 15).
+ */
 export async function selectOrderPage(sql: SqlClient, f: OrderPageFilter): Promise<Order[]> {
   if (f.accountIds.length === 0) return [];
   const rows = await sql.query(
-    `select o.* from orders o
-     left join positions p on p.account_id = o.account_id and p.id = o.position_id
-     where o.account_id = any($1::uuid[])
-       and ($2::text[] is null or o.status = any($2::text[]))
-       and ($3::text is null or o.symbol = $3)
-       and ($4::uuid is null or o.position_id = $4)
-       and ($5::text is null or p.signal_id = $5)
-       and ($6::timestamptz is null or o.created_at >= $6)
-       and ($7::timestamptz is null or (o.created_at, o.id) < ($7::timestamptz, $8::uuid))
+    `select o.* from unnest($1::uuid[]) as a(account_id)
+     cross join lateral (
+       select o.* from orders o
+       left join positions p on p.account_id = o.account_id and p.id = o.position_id
+       where o.account_id = a.account_id
+         and ($2::text[] is null or o.status = any($2::text[]))
+         and ($3::text is null or o.symbol = $3)
+         and ($4::uuid is null or o.position_id = $4)
+         and ($5::text is null or p.signal_id = $5)
+         and ($6::timestamptz is null or o.created_at >= $6)
+         and ($7::timestamptz is null or (o.created_at, o.id) < ($7::timestamptz, $8::uuid))
+       order by o.created_at desc, o.id desc limit $9
+     ) o
      order by o.created_at desc, o.id desc limit $9`,
     [f.accountIds, f.statuses, f.symbol, f.positionId, f.signalId, f.since, f.after?.createdAt ?? null, f.after?.id ?? null, f.limit],
   );

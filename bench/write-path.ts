@@ -1,0 +1,348 @@
+/**
+ * The write path against the machine's limit, in one run on the PostgreSQL server: a raw-SQL
+ * baseline through `pg` (one statement per fill, and 100 fills per statement, 8 clients), then
+ * Fillbook's single fills, batched library ingest and batched HTTP ingest, each reported as a ratio
+ * to the baseline measured minutes before it; then a page of the order list with 1,000,000 orders in
+ * the account.
+ *
+ *   npx tsx bench/write-path.ts        (or `npm run bench:write`)
+ *
+ * `FILLBOOK_BENCH_DURATION_MS` shortens or lengthens each measured case (default 4,000);
+ * `FILLBOOK_BENCH_LIST_ORDERS` sets the order-list book (default 1,000,000; 0 skips it). The last
+ * line printed is one JSON object for machines. See bench/README.md.
+ */
+import nodeHttp from 'node:http';
+import type { AddressInfo } from 'node:net';
+import pg from 'pg';
+import { Ledger, type RecordFillInput } from '../src/ledger/index.js';
+import { buildServer } from '../src/server/index.js';
+import { FillbookService } from '../src/service/index.js';
+import { createServerDatabase, fmt, loadAverage, percentile, round, serverUnreachableReason } from './support.js';
+
+// ---- configuration (names end with their unit) -------------------------------------------------
+
+const durationOverrideMs = Number.parseInt(process.env.FILLBOOK_BENCH_DURATION_MS ?? '', 10);
+const caseDurationMs = Number.isFinite(durationOverrideMs) && durationOverrideMs > 0 ? durationOverrideMs : 4_000;
+const warmupDurationMs = 1_000;
+const clientCount = 8;
+const batchFills = 100;
+/** Each client fills its own orders in its own account, round robin: one statement per batch. */
+const ordersPerClient = 4;
+/** Large enough that no order completes during the bench: every fill is a partial fill. */
+const orderQuantityShares = '1000000000';
+const listOrdersOverride = Number.parseInt(process.env.FILLBOOK_BENCH_LIST_ORDERS ?? '', 10);
+const listOrders = Number.isFinite(listOrdersOverride) && listOrdersOverride >= 0 ? listOrdersOverride : 1_000_000;
+const listPageSize = 100;
+const listSamples = 50;
+
+/** Targets (issue 15). */
+const libraryBatchRatioMin = 0.5;
+const httpBatchFillsPerSecondMin = 20_000;
+const singleRatioMin = 0.7;
+const singleP99MsMax = 10;
+const listPageMsMax = 20;
+
+const serverUrl = process.env.FILLBOOK_BENCH_DATABASE_URL ?? process.env.FILLBOOK_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+// ---- fixtures -----------------------------------------------------------------------------------
+
+interface Client {
+  accountId: string;
+  orderIds: string[];
+}
+
+let execSeq = 0;
+const nextExecId = () => `wp-${process.pid}-${++execSeq}`;
+const priceOf = (n: number) => (100 + (n % 200) / 100).toFixed(2);
+
+async function createClients(ledger: Ledger, userId: string | null, label: string): Promise<Client[]> {
+  const clients: Client[] = [];
+  for (let c = 0; c < clientCount; c++) {
+    const account = await ledger.createAccount({ name: `${label}-${c}`, venue: 'manual', userId });
+    const orderIds: string[] = [];
+    for (let o = 0; o < ordersPerClient; o++) {
+      const { order } = await ledger.recordOrder({ accountId: account.id, symbol: 'AAPL', side: 'buy', type: 'limit', quantity: orderQuantityShares, limitPrice: '200' });
+      orderIds.push(order.id);
+    }
+    clients.push({ accountId: account.id, orderIds });
+  }
+  return clients;
+}
+
+// ---- the raw-SQL baseline -----------------------------------------------------------------------
+
+/** One fill by hand, one statement: the order's running totals in SQL, the fill, its event. */
+const rawFillSql = `with o as (
+    update orders set qty_filled = qty_filled + $3::numeric, qty_remaining = qty_remaining - $3::numeric,
+      filled_notional = filled_notional + $3::numeric * $4::numeric,
+      avg_fill_price = trim_scale(round((filled_notional + $3::numeric * $4::numeric) / (qty_filled + $3::numeric), 12)),
+      fees = fees + 0.01, status = 'partially_filled', version = version + 1, updated_at = $6, last_fill_at = $6,
+      first_fill_at = coalesce(first_fill_at, $6)
+    where account_id = $1 and id = $2 returning version
+  ), f as (
+    insert into fills (account_id, id, order_id, exec_id, quantity, price, fee, executed_at, received_at, source)
+    values ($1, gen_random_uuid(), $2, $5, $3, $4, 0.01, $6, $6, 'api')
+  )
+  insert into order_events (account_id, order_id, seq, type, source, occurred_at, recorded_at, payload)
+  select $1, $2, o.version, 'filled', 'api', $6, $6, jsonb_build_object('exec_id', $5::text, 'quantity', $3::text, 'price', $4::text) from o`;
+
+/** 100 fills by hand, one statement: the same work set-based, totals per order summed in SQL. */
+const rawBatchSql = `with f as (
+    select * from unnest($2::uuid[], $3::text[], $4::numeric[], $5::numeric[]) with ordinality as f(order_id, exec_id, quantity, price, n)
+  ), agg as (
+    select order_id, sum(quantity) as q, sum(quantity * price) as notional, count(*)::int as c from f group by order_id
+  ), o as (
+    update orders set qty_filled = qty_filled + agg.q, qty_remaining = qty_remaining - agg.q,
+      filled_notional = filled_notional + agg.notional,
+      avg_fill_price = trim_scale(round((filled_notional + agg.notional) / (qty_filled + agg.q), 12)),
+      fees = fees + 0.01 * agg.c, status = 'partially_filled', version = version + agg.c, updated_at = $6, last_fill_at = $6,
+      first_fill_at = coalesce(first_fill_at, $6)
+    from agg where account_id = $1 and id = agg.order_id returning id, version - agg.c as read_version
+  ), ins as (
+    insert into fills (account_id, id, order_id, exec_id, quantity, price, fee, executed_at, received_at, source)
+    select $1, gen_random_uuid(), order_id, exec_id, quantity, price, 0.01, $6, $6, 'api' from f
+  )
+  insert into order_events (account_id, order_id, seq, type, source, occurred_at, recorded_at, payload)
+  select $1, f.order_id, o.read_version + row_number() over (partition by f.order_id order by f.n), 'filled', 'api', $6, $6,
+    jsonb_build_object('exec_id', f.exec_id, 'quantity', f.quantity::text, 'price', f.price::text)
+  from f join o on o.id = f.order_id`;
+
+// ---- driving and measuring ----------------------------------------------------------------------
+
+interface CaseResult {
+  name: string;
+  fills: number;
+  seconds: number;
+  fillsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  errors: number;
+  firstError?: string;
+}
+
+/** Every client sends back to back (each awaits its answer) until the deadline; `send` returns the fills it carried. */
+async function drive(name: string, clients: Client[], durationMs: number, send: (client: Client, n: number) => Promise<number>): Promise<CaseResult> {
+  const latencies: number[] = [];
+  let fills = 0;
+  let errors = 0;
+  let firstError: string | undefined;
+  const started = process.hrtime.bigint();
+  const deadline = Date.now() + durationMs;
+  await Promise.all(
+    clients.map(async (client) => {
+      for (let n = 0; Date.now() < deadline; n++) {
+        const t0 = process.hrtime.bigint();
+        try {
+          fills += await send(client, n);
+          latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
+        } catch (error) {
+          errors++;
+          firstError ??= error instanceof Error ? error.message : String(error);
+        }
+      }
+    }),
+  );
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const sorted = Float64Array.from(latencies).sort();
+  return { name, fills, seconds, fillsPerSecond: fills / seconds, p50Ms: percentile(sorted, 0.5), p99Ms: percentile(sorted, 0.99), errors, ...(firstError === undefined ? {} : { firstError }) };
+}
+
+async function measure(name: string, clients: Client[], send: (client: Client, n: number) => Promise<number>): Promise<CaseResult> {
+  await drive(`${name} (warm-up)`, clients, warmupDurationMs, send);
+  const result = await drive(name, clients, caseDurationMs, send);
+  console.log(`  ${name.padEnd(34)} ${fmt(result.fillsPerSecond, 0).padStart(8)} fills/s   p50 ${fmt(result.p50Ms, 2)} ms   p99 ${fmt(result.p99Ms, 2)} ms   errors ${result.errors}`);
+  return result;
+}
+
+function rawPool(url: string): pg.Pool {
+  return new pg.Pool({ connectionString: url, max: clientCount + 2 });
+}
+
+const libraryFill = (client: Client, n: number): RecordFillInput => ({
+  order: { orderId: client.orderIds[n % client.orderIds.length]!, accountId: client.accountId },
+  execId: nextExecId(),
+  quantity: '1',
+  price: priceOf(n),
+  fee: '0.01',
+});
+
+// ---- HTTP ---------------------------------------------------------------------------------------
+
+const agent = new nodeHttp.Agent({ keepAlive: true, maxSockets: clientCount });
+
+function postJson(port: number, path: string, key: string, body: string): Promise<{ status: number; json: unknown }> {
+  return new Promise((resolve, reject) => {
+    const request = nodeHttp.request(
+      { host: '127.0.0.1', port, path, method: 'POST', agent, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (c: Buffer) => chunks.push(c));
+        response.on('end', () => {
+          try {
+            resolve({ status: response.statusCode ?? 0, json: JSON.parse(Buffer.concat(chunks).toString()) });
+          } catch (error) {
+            reject(error instanceof Error ? error : new Error(String(error)));
+          }
+        });
+      },
+    );
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
+// ---- the order list at scale -------------------------------------------------------------------
+
+async function orderListPage(ledger: Ledger, url: string): Promise<{ orders: number; firstPageMs: number; cursorPageMs: number; indexed: boolean }> {
+  const account = await ledger.createAccount({ name: 'list', venue: 'manual' });
+  const { order } = await ledger.recordOrder({ accountId: account.id, symbol: 'AAPL', side: 'buy', type: 'limit', quantity: '10', limitPrice: '100' });
+  const raw = new pg.Client({ connectionString: url });
+  await raw.connect();
+  try {
+    // A copy of one real order, a million times, a second apart: made by the server in one statement.
+    await raw.query(
+      `insert into orders select o.account_id, gen_random_uuid(), 'list-' || g, null, o.position_id, o.role, o.origin, o.symbol, o.asset_class,
+         o.side, o.type, o.time_in_force, o.quantity, o.limit_price, o.stop_price, o.status, o.status_reason, o.qty_filled,
+         o.qty_remaining, o.filled_notional, o.avg_fill_price, o.fees, o.fee_currency, o.request_fingerprint, o.version,
+         o.created_at - make_interval(secs => g), o.submitted_at, o.accepted_at, o.first_fill_at, o.last_fill_at, o.completed_at,
+         o.canceled_at, o.last_status_check_at, o.updated_at, o.first_failed_at, o.last_retry_at, o.retry_count, o.amended_at,
+         o.detected_at, o.legs, o.leg_fills
+       from orders o, generate_series(1, $2::int - 1) g where o.account_id = $1 and o.id = $3`,
+      [account.id, listOrders, order.id],
+    );
+    await raw.query('analyze orders');
+    const { rows } = await raw.query<{ n: number }>(`select count(*)::int as n from pg_indexes where tablename = 'orders' and indexdef like '%(account_id, created_at, id)%'`);
+    const indexed = (rows[0]?.n ?? 0) > 0;
+    const time = async (after: { createdAt: string; id: string } | null) => {
+      const samples: number[] = [];
+      for (let i = 0; i < listSamples; i++) {
+        const t0 = process.hrtime.bigint();
+        const page = await ledger.pageOrders({ accountIds: [account.id], statuses: null, symbol: null, positionId: null, signalId: null, since: null, after, limit: listPageSize });
+        samples.push(Number(process.hrtime.bigint() - t0) / 1e6);
+        if (page.length !== listPageSize) throw new Error(`a page of ${page.length} orders, expected ${listPageSize}`);
+      }
+      return percentile(Float64Array.from(samples).sort(), 0.5);
+    };
+    const first = await ledger.pageOrders({ accountIds: [account.id], statuses: null, symbol: null, positionId: null, signalId: null, since: null, after: null, limit: 5_000 });
+    const last = first.at(-1)!;
+    return { orders: listOrders, indexed, firstPageMs: await time(null), cursorPageMs: await time({ createdAt: last.createdAt, id: last.id }) };
+  } finally {
+    await raw.end();
+  }
+}
+
+// ---- main ---------------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  const unreachable = await serverUnreachableReason(serverUrl);
+  if (unreachable !== undefined) throw new Error(`the PostgreSQL server at ${serverUrl} is not reachable: ${unreachable}`);
+  const bench = await createServerDatabase(serverUrl, clientCount + 2);
+  const startedLoad = loadAverage();
+  console.log(`write path on the PostgreSQL server, ${clientCount} clients, ${caseDurationMs} ms a case; load average ${startedLoad}`);
+  try {
+    const ledger = await Ledger.open({ database: bench.db });
+    const pool = rawPool(bench.url);
+    const results: CaseResult[] = [];
+    try {
+      // The baseline, then Fillbook, each on fresh orders of its own.
+      const rawClients = await createClients(ledger, null, 'raw');
+      results.push(
+        await measure('raw SQL, one statement per fill', rawClients, async (c, n) => {
+          const at = new Date().toISOString();
+          await pool.query({ name: 'raw-fill', text: rawFillSql, values: [c.accountId, c.orderIds[n % ordersPerClient], '1', priceOf(n), nextExecId(), at] });
+          return 1;
+        }),
+      );
+      results.push(
+        await measure(`raw SQL, ${batchFills} fills per statement`, rawClients, async (c, n) => {
+          const at = new Date().toISOString();
+          const orderIds = Array.from({ length: batchFills }, (_, i) => c.orderIds[i % ordersPerClient]!);
+          await pool.query({
+            name: 'raw-batch',
+            text: rawBatchSql,
+            values: [c.accountId, orderIds, orderIds.map(() => nextExecId()), orderIds.map(() => '1'), orderIds.map((_, i) => priceOf(n + i)), at],
+          });
+          return batchFills;
+        }),
+      );
+      const libClients = await createClients(ledger, null, 'library');
+      results.push(await measure('library, recordFill', libClients, async (c, n) => (await ledger.recordFill(libraryFill(c, n)), 1)));
+      results.push(
+        await measure(`library, recordFills x ${batchFills}`, libClients, async (c, n) => {
+          const outcomes = await ledger.recordFills(Array.from({ length: batchFills }, (_, i) => libraryFill(c, n * batchFills + i)));
+          if (!outcomes.every((o) => o.outcome === 'recorded')) throw new Error('a batch fill was not recorded');
+          return batchFills;
+        }),
+      );
+
+      // HTTP: the service in this process (the load generator shares the 2 cores with it).
+      const service = new FillbookService(ledger);
+      const server = await buildServer({ ledger, service });
+      await server.app.listen({ host: '127.0.0.1', port: 0 });
+      const port = (server.app.server.address() as AddressInfo).port;
+      const { user, apiKey } = await server.users.create(`bench-${process.pid}`);
+      const httpClients = await createClients(ledger, user.id, 'http');
+      const acknowledged = new Map<string, number>(); // exec id -> times answered recorded
+      let duplicatesAnswered = 0;
+      const sentBatches: string[][] = [];
+      try {
+        results.push(
+          await measure(`HTTP, POST /v1/fills/batch x ${batchFills}`, httpClients, async (c, n) => {
+            const fills = Array.from({ length: batchFills }, (_, i) => {
+              const k = n * batchFills + i;
+              return { order_id: c.orderIds[k % ordersPerClient]!, exec_id: nextExecId(), quantity: '1', price: priceOf(k), fee: '0.01' };
+            });
+            const { status, json } = await postJson(port, '/v1/fills/batch', apiKey, JSON.stringify({ fills }));
+            if (status !== 200) throw new Error(`HTTP ${status}: ${JSON.stringify(json).slice(0, 200)}`);
+            const results_ = (json as { results: { exec_id: string; outcome: string }[] }).results;
+            for (const r of results_) if (r.outcome === 'recorded') acknowledged.set(r.exec_id, (acknowledged.get(r.exec_id) ?? 0) + 1);
+            sentBatches.push(fills.map((f) => f.exec_id));
+            return results_.filter((r) => r.outcome === 'recorded').length;
+          }),
+        );
+        // Every 10th batch sent again: each of its fills must come back as a duplicate.
+        for (const execIds of sentBatches.filter((_, i) => i % 10 === 0).slice(0, 20)) {
+          const { rows } = await pool.query<{ order_id: string; exec_id: string; quantity: string; price: string; fee: string }>(
+            'select order_id, exec_id, quantity::text, price::text, fee::text from fills where exec_id = any($1::text[])',
+            [execIds],
+          );
+          const { json } = await postJson(port, '/v1/fills/batch', apiKey, JSON.stringify({ fills: rows.map((r) => ({ order_id: r.order_id, exec_id: r.exec_id, quantity: r.quantity, price: r.price, fee: r.fee })) }));
+          duplicatesAnswered += (json as { results: { outcome: string }[] }).results.filter((r) => r.outcome === 'duplicate').length;
+        }
+      } finally {
+        await server.app.close();
+        await service.stop();
+      }
+      const httpAccounts = httpClients.map((c) => c.accountId);
+      const stored = await pool.query<{ exec_id: string; n: number }>('select exec_id, count(*)::int as n from fills where account_id = any($1::uuid[]) group by exec_id', [httpAccounts]);
+      const storedCount = new Map(stored.rows.map((r) => [r.exec_id, r.n]));
+      const everyAckStoredOnce = [...acknowledged].every(([execId, times]) => times === 1 && storedCount.get(execId) === 1);
+      const nothingUnacknowledgedStored = stored.rows.every((r) => acknowledged.has(r.exec_id));
+      const resent = Math.min(20, Math.ceil(sentBatches.length / 10)) * batchFills;
+      console.log(`  HTTP exactly once: ${acknowledged.size} acknowledged, ${stored.rows.length} stored, every acknowledged fill stored once: ${everyAckStoredOnce}; nothing unacknowledged stored: ${nothingUnacknowledgedStored}; ${duplicatesAnswered}/${resent} re-sent answered duplicate`);
+
+      const [rawSingle, rawBatch, libSingle, libBatch, httpBatch] = results as [CaseResult, CaseResult, CaseResult, CaseResult, CaseResult];
+      const ratio = (a: CaseResult, b: CaseResult) => a.fillsPerSecond / b.fillsPerSecond;
+      const list = listOrders > 0 ? await orderListPage(ledger, bench.url) : undefined;
+      const targets = [
+        { target: `library batched >= ${libraryBatchRatioMin * 100}% of raw batched`, value: `${fmt(ratio(libBatch, rawBatch) * 100, 0)}%`, pass: ratio(libBatch, rawBatch) >= libraryBatchRatioMin },
+        { target: `HTTP batched >= ${httpBatchFillsPerSecondMin} fills/s, each acknowledged fill stored once`, value: `${fmt(httpBatch.fillsPerSecond, 0)} fills/s (${fmt(ratio(httpBatch, rawBatch) * 100, 0)}% of raw batched)`, pass: httpBatch.fillsPerSecond >= httpBatchFillsPerSecondMin && everyAckStoredOnce && nothingUnacknowledgedStored && duplicatesAnswered === resent },
+        { target: `single fills >= ${singleRatioMin * 100}% of raw per-fill`, value: `${fmt(ratio(libSingle, rawSingle) * 100, 0)}%`, pass: ratio(libSingle, rawSingle) >= singleRatioMin },
+        { target: `single fills p99 < ${singleP99MsMax} ms`, value: `${fmt(libSingle.p99Ms, 2)} ms`, pass: libSingle.p99Ms < singleP99MsMax },
+        ...(list === undefined ? [] : [{ target: `order list page at ${list.orders} orders < ${listPageMsMax} ms`, value: `first ${fmt(list.firstPageMs, 1)} ms, by cursor ${fmt(list.cursorPageMs, 1)} ms (index on (account_id, created_at, id): ${list.indexed ? 'yes' : 'no'})`, pass: Math.max(list.firstPageMs, list.cursorPageMs) < listPageMsMax }]),
+      ];
+      console.log('\ntargets (ratios to the raw-SQL baseline of this run):');
+      for (const t of targets) console.log(`  ${t.pass ? 'PASS' : 'FAIL'}  ${t.target}: ${t.value}`);
+      console.log(`load average at the end ${loadAverage()} (at the start ${startedLoad})`);
+      console.log(JSON.stringify({ bench: 'write-path', cases: results.map((r) => ({ ...r, fillsPerSecond: round(r.fillsPerSecond, 0), p50Ms: round(r.p50Ms, 2), p99Ms: round(r.p99Ms, 2) })), list, targets, load: { start: startedLoad, end: loadAverage() } }));
+    } finally {
+      await pool.end();
+      await ledger.close();
+    }
+  } finally {
+    await bench.drop();
+    agent.destroy();
+  }
+}
+
+await main();

@@ -53,8 +53,8 @@ const guardRetryDelayBaseMs = 1;
 const guardRetryDelayCapMs = 50;
 
 /**
- * Recording a new order: standalone, or guarded by its position's exposure. Keeps the recent copies
- * of positions up to date; the caller remembers the order.
+ * Recording a new order: standalone, or guarded by its position's exposure; the caller remembers
+ * the order.
  */
 export class OrderPlacement {
   constructor(

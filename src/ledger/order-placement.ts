@@ -20,6 +20,7 @@ import {
   type ValidOrderRequest,
 } from '../domain/index.js';
 import {
+  type AccountHalt,
   constraintOf,
   type Database,
   type GuardSnapshot,
@@ -65,11 +66,13 @@ export class OrderPlacement {
   async record(request: OrderRequest, source: EventSource): Promise<RecordOrderResult> {
     const valid = validateOrderRequest(request);
     try {
-      if (valid.role === 'entry') {
-        const replay = await this.refuseWhileHalted(valid);
-        if (replay !== undefined) return replay;
+      if (valid.positionId === null) {
+        if (valid.role === 'entry') {
+          const replay = await this.refuseWhileHalted(valid);
+          if (replay !== undefined) return replay;
+        }
+        return await this.recordStandaloneOrder(valid, source);
       }
-      if (valid.positionId === null) return await this.recordStandaloneOrder(valid, source);
       return await this.placeGuarded(valid, valid.positionId, source);
     } catch (error) {
       if (sqlStateOf(error) === sqlState.foreignKeyViolation && constraintOf(error)?.includes('account')) throw accountNotFound(valid.accountId);
@@ -81,8 +84,8 @@ export class OrderPlacement {
    * Fail closed: while the account's latest reconciliation left findings that say the ledger may be
    * wrong (see `haltingCategories`), a new entry is refused; exits and protective orders still pass,
    * since they reduce risk. A replay of an entry recorded before is answered with the original.
-   * One read before the write: an entry racing the run that halts the account may still pass, as
-   * it would have a moment earlier.
+   * The halt is read before the write (for an entry of a position, by the guard's own read): an
+   * entry racing the run that halts the account may still pass, as it would have a moment earlier.
    */
   private async refuseWhileHalted(valid: ValidOrderRequest): Promise<RecordOrderResult | undefined> {
     const halt = await selectEntryHalt(this.db, valid.accountId);
@@ -91,12 +94,7 @@ export class OrderPlacement {
       const existing = await selectOrder(this.db, valid.accountId, { by: 'client_order_id', value: valid.clientOrderId });
       if (existing !== undefined) return { order: existing.order, created: false };
     }
-    const named = Object.entries(halt.findings).map(([category, count]) => `${count} ${category}`).join(', ');
-    throw new FillbookError(
-      'FILLBOOK_ERR_ACCOUNT_UNRECONCILED',
-      `account ${valid.accountId} is halted for new entries: its latest reconciliation (${halt.runId}) left ${named} unresolved, so the ledger may be wrong; repair them and reconcile again (exits, stop-losses and take-profits still pass), or turn fail_closed off for the account`,
-      { account_id: valid.accountId, run_id: halt.runId, findings: halt.findings },
-    );
+    throw unreconciled(valid.accountId, halt);
   }
 
   /** An order without a position has no guard: one statement, and a replay lookup when its client order id is taken. */
@@ -136,6 +134,7 @@ export class OrderPlacement {
     if (snapshot === undefined) throw positionNotFound(positionId);
     const fields = { ...valid, assetClass: valid.assetClass ?? snapshot.position.assetClass };
     if (snapshot.replay && valid.clientOrderId !== null) return { order: await this.replayed(sql, valid.accountId, valid.clientOrderId, orderFingerprint(fields)), created: false };
+    if (snapshot.halt !== null && fields.role === 'entry') throw unreconciled(valid.accountId, snapshot.halt);
     checkExposure(snapshot.position, positionExposure(snapshot.orders), { role: positionRole(fields.role), side: fields.side, symbol: fields.symbol, quantity: fields.quantity });
     return snapshot;
   }
@@ -160,6 +159,16 @@ export class OrderPlacement {
     if (existing === undefined) throw new Error(`client order id ${clientOrderId} conflicted but no order holds it`);
     return sameRequest(existing, clientOrderId, fingerprint);
   }
+}
+
+/** Fail closed: the refusal of a new entry, naming the run and its unresolved findings. */
+function unreconciled(accountId: string, halt: AccountHalt): FillbookError {
+  const named = Object.entries(halt.findings).map(([category, count]) => `${count} ${category}`).join(', ');
+  return new FillbookError(
+    'FILLBOOK_ERR_ACCOUNT_UNRECONCILED',
+    `account ${accountId} is halted for new entries: its latest reconciliation (${halt.runId}) left ${named} unresolved, so the ledger may be wrong; repair them and reconcile again (exits, stop-losses and take-profits still pass), or turn fail_closed off for the account`,
+    { account_id: accountId, run_id: halt.runId, findings: halt.findings },
+  );
 }
 
 /** An order of a position has a position's role: entry, exit, stop_loss or take_profit. */

@@ -1,5 +1,6 @@
 import { decimalFromSql, formatDecimal, type GuardOrder, type HoldingFill, type Order, type PositionSpec } from '../domain/index.js';
 import type { SqlClient } from './database.js';
+import type { AccountHalt } from './ledger-store.js';
 import { fillFromRow, orderFromRow, type Row, toIso } from './order-rows.js';
 import type { Fill } from '../domain/index.js';
 
@@ -84,6 +85,8 @@ export interface GuardSnapshot {
   orders: (GuardOrder & { id: string })[];
   /** Whether an order already holds the request's client order id (wherever it belongs): an idempotent replay. */
   replay: boolean;
+  /** The account's fail-closed halt, when it has one and fail_closed is on (read in the same statement). */
+  halt: AccountHalt | null;
 }
 
 /**
@@ -100,7 +103,9 @@ export async function selectGuardSnapshot(
     `select p.*, p.guard_version::text as guard_version_text,
        coalesce((select json_agg(json_build_array(o.id, o.role, o.status, o.quantity::text, o.qty_filled::text))
                  from orders o where o.account_id = p.account_id and o.position_id = p.id), '[]'::json) as guard_orders,
-       ($3::text is not null and exists (select 1 from orders o where o.account_id = p.account_id and o.client_order_id = $3)) as replay
+       ($3::text is not null and exists (select 1 from orders o where o.account_id = p.account_id and o.client_order_id = $3)) as replay,
+       (select json_build_array(h.run_id, h.findings, h.halted_at) from account_halts h join accounts a on a.account_id = h.account_id
+         where h.account_id = p.account_id and a.fail_closed) as entry_halt
      from positions p where p.account_id = $1 and p.id = $2`,
     [accountId, positionId, clientOrderId],
   );
@@ -118,7 +123,14 @@ export async function selectGuardSnapshot(
       qtyFilled: decimalFromSql(qtyFilled),
     })),
     replay: row.replay === true,
+    halt: haltFromJson(row.entry_halt),
   };
+}
+
+function haltFromJson(value: unknown): AccountHalt | null {
+  if (value === null || value === undefined) return null;
+  const [runId, findings, haltedAt] = (typeof value === 'string' ? JSON.parse(value) : value) as [string, Record<string, number>, string];
+  return { runId, findings, haltedAt: toIso(haltedAt) };
 }
 
 export async function selectPositionOrders(sql: SqlClient, accountId: string, positionIds: readonly string[]): Promise<Order[]> {

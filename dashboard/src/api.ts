@@ -51,7 +51,7 @@ export interface Order {
   symbol: string;
   asset_class: string;
   side: 'buy' | 'sell';
-  type: 'market' | 'limit' | 'stop' | 'stop_limit';
+  type: 'market' | 'limit' | 'stop' | 'stop_limit' | 'trailing_stop';
   time_in_force: string;
   quantity: Decimal;
   limit_price: Decimal | null;

@@ -96,7 +96,7 @@ const orderTypes: Record<string, OrderType> = {
   Stop: 'stop',
   'Stop Limit': 'stop_limit',
 };
-const tastyOrderTypes: Record<OrderType, string> = { market: 'Market', limit: 'Limit', stop: 'Stop', stop_limit: 'Stop Limit' };
+const tastyOrderTypes: Partial<Record<OrderType, string>> = { market: 'Market', limit: 'Limit', stop: 'Stop', stop_limit: 'Stop Limit' };
 
 /** What an action does to the holding: plain `Buy`/`Sell` (futures) say nothing. */
 const positionEffectsOf: Record<string, PositionEffect | null> = {
@@ -232,9 +232,11 @@ export function tastyOrderBody(r: VenuePlaceRequest, heldNet: (symbol: string) =
   const tif = tastyTimesInForce[r.timeInForce];
   if (tif === undefined) throw new VenueError('rejected', `tastytrade has no time in force ${r.timeInForce}; use day, gtc or ioc`);
   const legs: OrderLeg[] = r.legs ? [...r.legs] : [{ symbol: r.symbol, assetClass: r.assetClass, side: r.side, ratio: new Decimal(1), positionEffect: null }];
+  const orderType = tastyOrderTypes[r.type];
+  if (orderType === undefined) throw new VenueError('rejected', `tastytrade orders of type ${r.type} are not placed through Fillbook`);
   const body: Record<string, unknown> = {
     'time-in-force': tif,
-    'order-type': tastyOrderTypes[r.type],
+    'order-type': orderType,
     source: 'fillbook',
     'external-identifier': r.clientOrderId,
     legs: legs.map((leg) => ({

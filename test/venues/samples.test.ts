@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import type { UnparsedVenueItem } from '../../src/venues/index.js';
+import { parseAlpacaFillActivities, parseAlpacaOrder, parseAlpacaOrders } from '../../src/venues/alpaca/alpaca-payloads.js';
+import { sample, sampleNames, sourcesOf } from './samples/load.js';
+
+/**
+ * Every sample of the corpus goes through the parsers; each formerly failing row of issue 12 has
+ * its real payload here. A file the venue's SOURCES.md does not name is refused: no sample without
+ * its source.
+ */
+const venues = ['alpaca'] as const;
+
+describe('sample corpus', () => {
+  for (const venue of venues) {
+    it(`names the source of every ${venue} sample`, () => {
+      const sources = sourcesOf(venue);
+      const names = sampleNames(venue);
+      expect(names.length).toBeGreaterThan(0);
+      for (const name of names) expect(sources, `${venue}/${name} has no source in SOURCES.md`).toContain(`\`${name}\``);
+    });
+  }
+});
+
+describe('alpaca samples', () => {
+  const skipped: UnparsedVenueItem[] = [];
+  const skip = (item: UnparsedVenueItem) => skipped.push(item);
+
+  it('reads the SDK order list (a stop order without a stop price, numbers as JSON numbers, a placeholder hwm)', () => {
+    const [order] = parseAlpacaOrders(sample('alpaca', 'orders-list-sdk.json'), skip);
+    expect(skipped).toEqual([]);
+    expect([order!.report.symbol, order!.report.type, order!.report.status, order!.report.quantity.toFixed(), order!.report.trail]).toEqual(['SPY', 'stop', 'open', '1', undefined]);
+  });
+
+  it('reads a notional order (qty null): quantity is what has filled, the notional is kept', () => {
+    const { report } = parseAlpacaOrder(sample('alpaca', 'order-notional.json'));
+    expect([report.quantity.toFixed(), report.notional?.toFixed(), report.status, report.type]).toEqual(['0', '500', 'submitted', 'market']);
+  });
+
+  it('reads a trailing stop as an order of its own type, with its trail', () => {
+    const { report } = parseAlpacaOrder(sample('alpaca', 'order-trailing-stop.json'));
+    expect([report.type, report.side, report.quantity.toFixed(), report.stopPrice?.toFixed(), report.limitPrice]).toEqual(['trailing_stop', 'sell', '10', '178.2', null]);
+    expect([report.trail?.percent?.toFixed(), report.trail?.price, report.trail?.highWaterMark?.toFixed()]).toEqual(['1', null, '180']);
+  });
+
+  it('reads an mleg order as a multi-leg order: units, legs with ratios and intents, the underlying as symbol', () => {
+    const { report } = parseAlpacaOrder(sample('alpaca', 'order-mleg.json'));
+    expect([report.symbol, report.assetClass, report.side, report.quantity.toFixed(), report.limitPrice?.toFixed(), report.type]).toEqual(['AAPL', 'option', 'buy', '2', '1.25', 'limit']);
+    expect(report.legs?.map((l) => [l.symbol, l.side, l.ratio.toFixed(), l.positionEffect])).toEqual([
+      ['AAPL250620C00200000', 'buy', '1', 'open'],
+      ['AAPL250620C00210000', 'sell', '1', 'open'],
+    ]);
+  });
+
+  it('reads the SDK FILL activities, fractional cumulative quantities exactly', () => {
+    const { activities, rawIds } = parseAlpacaFillActivities(sample('alpaca', 'fill-activities.json'), skip);
+    expect(skipped).toEqual([]);
+    expect(rawIds).toHaveLength(activities.length);
+    expect(activities[0]!.fill.execId).toBe('alpaca:cddf433b-1a41-497d-ae31-50b1fee56fff:1.792161878');
+    expect(activities[0]!.fill.quantity.toFixed()).toBe('1.792161878');
+  });
+
+  it('keeps an unknown order class raw and reads the rest of the page', () => {
+    const mleg = sample('alpaca', 'order-mleg.json') as Record<string, unknown>;
+    const unknownStatus = { ...(sample('alpaca', 'order-trailing-stop.json') as Record<string, unknown>), id: 'c6a4a1a9-3b9e-4f8a-9d3e-2f1b7d6e5a42', status: 'teleported' };
+    const mine: UnparsedVenueItem[] = [];
+    const orders = parseAlpacaOrders([mleg, unknownStatus, sample('alpaca', 'order-notional.json')], (i) => mine.push(i));
+    expect(orders.map((o) => o.report.venueOrderId)).toEqual([mleg.id, '61e69015-8549-4bfd-b9c3-01e75843f47d']);
+    expect(mine.map((i) => [i.kind, i.venueItemId])).toEqual([['order', 'c6a4a1a9-3b9e-4f8a-9d3e-2f1b7d6e5a42']]);
+    expect(mine[0]!.reason).toMatch(/unknown order status "teleported"/);
+    expect(mine[0]!.payload).toBe(unknownStatus);
+  });
+});

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { UnparsedVenueItem } from '../../src/venues/index.js';
 import { parseAlpacaFillActivities, parseAlpacaOrder, parseAlpacaOrders } from '../../src/venues/alpaca/alpaca-payloads.js';
+import { parseTradierOrders } from '../../src/venues/tradier/tradier-payloads.js';
 import { sample, sampleNames, sourcesOf } from './samples/load.js';
 
 /**
@@ -8,7 +9,7 @@ import { sample, sampleNames, sourcesOf } from './samples/load.js';
  * its real payload here. A file the venue's SOURCES.md does not name is refused: no sample without
  * its source.
  */
-const venues = ['alpaca'] as const;
+const venues = ['alpaca', 'tradier'] as const;
 
 describe('sample corpus', () => {
   for (const venue of venues) {
@@ -68,5 +69,30 @@ describe('alpaca samples', () => {
     expect(mine.map((i) => [i.kind, i.venueItemId])).toEqual([['order', 'c6a4a1a9-3b9e-4f8a-9d3e-2f1b7d6e5a42']]);
     expect(mine[0]!.reason).toMatch(/unknown order status "teleported"/);
     expect(mine[0]!.payload).toBe(unknownStatus);
+  });
+});
+
+describe('tradier samples', () => {
+  it('reads combo and multileg orders in the account\'s order list (the page used to throw)', () => {
+    const skipped: UnparsedVenueItem[] = [];
+    const { snapshots, count } = parseTradierOrders(sample('tradier', 'orders-multileg-combo.json'), (i) => skipped.push(i));
+    expect([skipped, count]).toEqual([[], 3]);
+    const [equity, combo, multileg] = snapshots;
+    expect([equity!.details?.legs, combo!.details?.type, combo!.details?.side, combo!.details?.limitPrice?.toFixed()]).toEqual([null, 'limit', 'buy', '42']);
+    expect(combo!.details?.legs?.map((l) => [l.symbol, l.side, l.ratio.toFixed(), l.positionEffect])).toEqual([
+      ['SPY', 'buy', '100', null],
+      ['SPY180720C00274000', 'sell', '1', 'open'],
+    ]);
+    expect([multileg!.details?.side, multileg!.legs?.map((l) => [l.legId, l.executed.toFixed(), l.lastFillPrice?.toFixed()])]).toEqual(['sell', [['229124', '1', '1.15'], ['229125', '1', '1.95']]]);
+  });
+
+  it('keeps an order of a class it does not know raw and reads the rest of the page', () => {
+    const page = sample('tradier', 'orders-multileg-combo.json') as { orders: { order: Record<string, unknown>[] } };
+    const odd = { ...page.orders.order[0]!, id: '999001', class: 'oto' };
+    const skipped: UnparsedVenueItem[] = [];
+    const { snapshots } = parseTradierOrders({ orders: { order: [odd, ...page.orders.order] } }, (i) => skipped.push(i));
+    expect(snapshots.map((o) => o.orderId)).toEqual(['228175', '229063', '229123']);
+    expect(skipped.map((i) => [i.kind, i.venueItemId, i.payload === odd])).toEqual([['order', '999001', true]]);
+    expect(skipped[0]!.reason).toMatch(/class "oto"/);
   });
 });

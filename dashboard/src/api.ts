@@ -208,6 +208,7 @@ export const findingCategories = [
   'stuck_submission',
   'holding_mismatch',
   'unprotected_position',
+  'unparsed_venue_item',
 ] as const;
 export type FindingCategory = (typeof findingCategories)[number] | 'matched';
 

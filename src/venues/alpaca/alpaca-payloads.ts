@@ -58,6 +58,8 @@ function fromTable<T>(table: Record<string, T>, value: string, what: string): T 
 const assetClassOf: Record<string, AssetClass> = { us_equity: 'equity', us_option: 'option', crypto: 'crypto' };
 const sideOf: Record<string, OrderSide> = { buy: 'buy', sell: 'sell', sell_short: 'sell' };
 const typeOf: Record<string, OrderType> = { market: 'market', limit: 'limit', stop: 'stop', stop_limit: 'stop_limit', trailing_stop: 'trailing_stop' };
+/** Alpaca's order classes: `mleg` is read as a multi-leg order; the others' legs are orders of their own. */
+const orderClasses = new Set(['simple', 'bracket', 'oco', 'oto', 'mleg', '']);
 /** A multi-leg order's leg says what it does to the holding in its `position_intent`. */
 const positionEffectOf: Record<string, PositionEffect> = { buy_to_open: 'open', buy_to_close: 'close', sell_to_open: 'open', sell_to_close: 'close' };
 const timeInForceOf: Record<string, TimeInForce> = { day: 'day', gtc: 'gtc', opg: 'opg', cls: 'cls', ioc: 'ioc', fok: 'fok' };
@@ -128,6 +130,7 @@ function orderFrom(o: OrderPayload): AlpacaOrder {
   const type = o.type || o.order_type;
   if (type === null || type === undefined || type === '') throw new Error(`alpaca: order ${o.id} has no type`);
   const orderType = fromTable(typeOf, type, 'order type');
+  if (o.order_class !== null && o.order_class !== undefined && !orderClasses.has(o.order_class)) throw new Error(`alpaca: order ${o.id} is of an unknown order class ${JSON.stringify(o.order_class)}`);
   const legs = o.order_class === 'mleg' ? mlegLegs(o) : null;
   if (legs === null && o.symbol === '') throw new Error(`alpaca: order ${o.id} has no symbol`);
   const notional = o.qty === null || o.qty === undefined ? (o.notional ?? null) : null;

@@ -83,6 +83,8 @@ export class FakeTradierServer {
    * and looked up by id. Never filled or canceled.
    */
   readonly rawOrders = new Map<string, string>();
+  /** Positions reported besides those the fake's own orders make (e.g. the legs of a sample's filled spread). */
+  readonly extraPositions: { symbol: string; quantity: string }[] = [];
   /** Every REST request, as `METHOD /path?query` (no headers: they hold the token). */
   readonly requests: string[] = [];
   /** Symbols whose orders the back office rejects after accepting them. */
@@ -380,6 +382,7 @@ export class FakeTradierServer {
       const signed = o.side.startsWith('buy') ? o.executed : o.executed.neg();
       net.set(o.symbol, (net.get(o.symbol) ?? new Decimal(0)).plus(signed));
     }
+    for (const p of this.extraPositions) net.set(p.symbol, (net.get(p.symbol) ?? new Decimal(0)).plus(p.quantity));
     const list = [...net.entries()].filter(([, q]) => !q.isZero()).map(([symbol, q], i) => ({ cost_basis: new Num('0.0'), date_acquired: new Date().toISOString(), id: new Num(String(130000 + i)), quantity: num(q), symbol }));
     if (list.length === 0) return { positions: 'null' };
     return { positions: { position: list.length === 1 ? list[0] : list } };

@@ -8,6 +8,7 @@ import {
   mapTastytradeStatus,
   parseTastytradeConfig,
   type TastytradeCredentials,
+  tastytradeCredentialsFromEnv,
   tastytradeStatuses,
   TastytradeVenue,
 } from '../../src/venues/tastytrade/index.js';
@@ -285,9 +286,11 @@ describe('tastytrade adapter specifics', () => {
     expect([placed.side, placed.quantity.toFixed(), placed.legs?.map((l) => l.ratio.toFixed())]).toEqual(['sell', '3', ['1', '2']]);
   });
 
-  it('logs in with a username and password when no OAuth token is configured, and refuses wrong credentials', async () => {
-    await open({}, { kind: 'session', username: 'fake-user', password: 'fake-password' });
+  it('authenticates with OAuth2 only: never the decommissioned password login, and refuses a wrong refresh token without quoting it', async () => {
+    await open();
     expect(await adapter.listOpenOrders()).toEqual(expect.any(Array));
+    expect(fake.requests.some((r) => r.path.includes('/sessions'))).toBe(false);
+    expect(() => tastytradeCredentialsFromEnv('TASTYTRADE', { TASTYTRADE_USERNAME: 'bot', TASTYTRADE_PASSWORD: 'hunter2' })).toThrow(/CLIENT_SECRET and TASTYTRADE_REFRESH_TOKEN \(OAuth2\).*decommissioned/);
     const wrong = new TastytradeVenue(fastConfig(fake), { credentials: { kind: 'oauth', clientSecret: 'nope', refreshToken: 'nope' }, onError: () => {} });
     const error = await wrong.listPositions().catch((e: unknown) => e);
     expect(isVenueError(error, 'unavailable')).toBe(true);

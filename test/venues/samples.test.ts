@@ -2,14 +2,16 @@ import { describe, expect, it } from 'vitest';
 import type { UnparsedVenueItem } from '../../src/venues/index.js';
 import { parseAlpacaFillActivities, parseAlpacaOrder, parseAlpacaOrders } from '../../src/venues/alpaca/alpaca-payloads.js';
 import { parseTradierOrders } from '../../src/venues/tradier/tradier-payloads.js';
-import { sample, sampleNames, sourcesOf } from './samples/load.js';
+import { tastyOrderReport } from '../../src/venues/tastytrade/tastytrade-mapping.js';
+import { tastyList, tastyOrderSchema } from '../../src/venues/tastytrade/tastytrade-schemas.js';
+import { sample, sampleNames, samplePlain, sourcesOf } from './samples/load.js';
 
 /**
  * Every sample of the corpus goes through the parsers; each formerly failing row of issue 12 has
  * its real payload here. A file the venue's SOURCES.md does not name is refused: no sample without
  * its source.
  */
-const venues = ['alpaca', 'tradier'] as const;
+const venues = ['alpaca', 'tradier', 'tastytrade'] as const;
 
 describe('sample corpus', () => {
   for (const venue of venues) {
@@ -94,5 +96,25 @@ describe('tradier samples', () => {
     expect(snapshots.map((o) => o.orderId)).toEqual(['228175', '229063', '229123']);
     expect(skipped.map((i) => [i.kind, i.venueItemId, i.payload === odd])).toEqual([['order', '999001', true]]);
     expect(skipped[0]!.reason).toMatch(/class "oto"/);
+  });
+});
+
+describe('tastytrade samples', () => {
+  it('reads orders/live items that carry no instant, with the time of the message that carried them, never the local clock', () => {
+    // tastytrade's JSON is read with JSON.parse (its numbers are checked for exactness), as the adapter does.
+    const page = tastyList(tastyOrderSchema).parse(samplePlain('tastytrade', 'orders-live-doc.json'));
+    const carriedAt = '2019-10-01T14:00:00.000Z';
+    const reports = page.data.items.map((o) => tastyOrderReport(o, carriedAt));
+    expect(reports.map((r) => [r.venueOrderId, r.status, r.legs?.length ?? null, r.createdAt, r.updatedAt])).toEqual([
+      ['54758826', 'open', null, carriedAt, carriedAt],
+      ['53959020', 'canceled', 2, carriedAt, carriedAt],
+    ]);
+    expect(() => tastyOrderReport(page.data.items[0]!, null)).toThrow(/no instant in the order and none on the message/);
+  });
+
+  it('prefers the order\'s own instants when it has any (a fill\'s time over the message\'s)', () => {
+    const page = tastyList(tastyOrderSchema).parse(samplePlain('tastytrade', 'orders-live-doc.json'));
+    const order = { ...page.data.items[0]!, legs: [{ ...page.data.items[0]!.legs[0]!, fills: [{ 'fill-id': 'f1', quantity: page.data.items[0]!.legs[0]!.quantity, 'fill-price': page.data.items[0]!.price!, 'filled-at': '2019-10-01T13:30:00.000Z' }] }] };
+    expect(tastyOrderReport(order, '2019-10-01T14:00:00.000Z').updatedAt).toBe('2019-10-01T13:30:00.000Z');
   });
 });

@@ -38,6 +38,8 @@ export type RequestKind =
 export interface TastyResponse {
   status: number;
   json: unknown;
+  /** tastytrade's own time of the answer (its `Date` header, ISO), the instant of last resort for an order without one. */
+  date: string | null;
 }
 
 type Attempt =
@@ -172,7 +174,9 @@ export class TastytradeHttp {
     }
     if (response.status === 429) return { kind: 'refused', message: 'HTTP 429 (rate limited)' };
     if (response.status >= 500) return { kind: 'ambiguous', message: `HTTP ${response.status}: ${errorMessage(json)}` };
-    return { kind: 'answered', response: { status: response.status, json } };
+    const dateHeader = response.headers.get('date');
+    const date = dateHeader === null || Number.isNaN(Date.parse(dateHeader)) ? null : new Date(dateHeader).toISOString();
+    return { kind: 'answered', response: { status: response.status, json, date } };
   }
 
   /** Spaces requests at most `requestsPerSecondMax` per second, in call order. */

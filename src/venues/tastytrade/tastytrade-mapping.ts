@@ -151,12 +151,29 @@ function legProgress(leg: TastyLeg): LegProgress {
   };
 }
 
-export function tastyOrderReport(order: TastyOrder, now: string): VenueOrderReport {
+/**
+ * When an order last changed and when it was received, from what the payload has, never the local
+ * clock. `orders/live` items may carry neither `received-at` nor `updated-at` (the documentation's
+ * own example has no instant at all): the order's other instants are used (`terminal-at`,
+ * `cancelled-at`, `live-at`, `in-flight-at`, its latest fill's `filled-at`), and failing all of them
+ * the time tastytrade stamped on the message that carried it (the REST answer's `Date` header, the
+ * streamer notification's `timestamp`), given as `carriedAt`. With none of these it is an error.
+ */
+export function tastyOrderTimes(order: TastyOrder, carriedAt: string | null): { createdAt: string; updatedAt: string } {
+  const fills = order.legs.flatMap((l) => l.fills ?? []).map((f) => f['filled-at']).sort();
+  const changed = [order['updated-at'], order['terminal-at'], order['cancelled-at'], order['live-at'], order['in-flight-at'], order['received-at'], fills.at(-1)].filter((t): t is string => typeof t === 'string');
+  const updatedAt = changed[0] ?? carriedAt;
+  if (updatedAt === null) throw new Error(`tastytrade order ${order.id}: no instant in the order and none on the message that carried it`);
+  const created = [order['received-at'], order['in-flight-at'], order['live-at'], fills[0]].filter((t): t is string => typeof t === 'string');
+  return { updatedAt, createdAt: created[0] ?? updatedAt };
+}
+
+export function tastyOrderReport(order: TastyOrder, carriedAt: string | null): VenueOrderReport {
   const first = order.legs[0]!;
   const legs = tastyLegs(order);
   const progress = order.legs.map(legProgress);
   const type = lookup(orderTypes, order['order-type'], 'order type', order.id);
-  const updatedAt = order['updated-at'] ?? order['received-at'] ?? now;
+  const { createdAt, updatedAt } = tastyOrderTimes(order, carriedAt);
   // A spread with one leg filled and no complete unit is still partly filled (as in the ledger).
   const anyFilled = progress.reduce((sum, p) => sum.plus(p.qtyFilled), zero);
   const filled = legs === null ? progress[0]!.qtyFilled : completeUnits(legs, progress);
@@ -177,7 +194,7 @@ export function tastyOrderReport(order: TastyOrder, now: string): VenueOrderRepo
     filledQuantity: filled,
     avgFillPrice: legs === null ? (single.qtyFilled.isZero() ? null : averagePrice(single.filledNotional, single.qtyFilled)) : netUnitPrice(legs, progress),
     reason: order['reject-reason'] ?? null,
-    createdAt: order['received-at'] ?? updatedAt,
+    createdAt,
     updatedAt,
   };
 }
@@ -190,9 +207,11 @@ function spreadSide(order: TastyOrder, legs: readonly OrderLeg[]): OrderSide {
 
 /**
  * The order's fills as Fillbook fills: every leg's, with `leg` set for a multi-leg order.
- * tastytrade puts no fee on a fill (fees arrive later as transactions), so the fee is zero with no
- * currency: the ledger's fees for tastytrade are not complete until transactions are imported,
- * which this adapter does not do yet.
+ * tastytrade puts no fee on a fill: an order's `fills` carry fill-id, quantity, fill-price,
+ * filled-at, destination-venue, ext-group-fill-id and ext-exec-id only (tastyware/tastytrade
+ * `FillInfo`, the developer docs' order examples). Fees arrive as Trade transactions
+ * (`commission`, `clearing-fees`, `regulatory-fees`, each with an `-effect`, and `currency`), so the
+ * fee here is zero with no currency until transactions are imported, which this adapter does not do yet.
  */
 export function tastyFillReports(order: TastyOrder): VenueFillReport[] {
   const multi = order.legs.length > 1;

@@ -100,6 +100,9 @@ export const tastyOrderSchema = z.object({
   'received-at': tastyInstant.nullish(),
   'updated-at': tastyInstant.nullish(),
   'terminal-at': tastyInstant.nullish(),
+  'cancelled-at': tastyInstant.nullish(),
+  'live-at': tastyInstant.nullish(),
+  'in-flight-at': tastyInstant.nullish(),
   'replacing-order-id': tastyId.nullish(),
   'replaces-order-id': tastyId.nullish(),
   legs: z.array(tastyLegSchema).min(1).max(10),
@@ -163,4 +166,4 @@ export const tastyStreamerReplySchema = z.object({
   message: z.string().max(2000).nullish(),
   'request-id': z.union([z.number(), z.string()]).nullish(),
 });
-export const tastyStreamerNotificationSchema = z.object({ type: z.string().min(1).max(60), data: z.unknown() });
+export const tastyStreamerNotificationSchema = z.object({ type: z.string().min(1).max(60), data: z.unknown(), timestamp: tastyInstant.nullish() });

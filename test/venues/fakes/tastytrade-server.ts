@@ -45,6 +45,8 @@ export class FakeTastytrade {
   streamerUrl = '';
   /** Every HTTP request received, for assertions. */
   readonly requests: { method: string; path: string }[] = [];
+  /** Items `orders/live` serves verbatim beside the fake's own orders: the sample corpus's payloads (test/venues/samples/tastytrade). */
+  readonly rawLiveItems: unknown[] = [];
   /** Every streamer message pushed, as sent. */
   readonly pushed: string[] = [];
   readonly orders = new Map<string, FakeOrder>();
@@ -196,7 +198,7 @@ export class FakeTastytrade {
     const rest = account[2]!;
     const context = path;
     if (method === 'POST' && rest === '/orders') return this.placeOrder(JSON.parse(body) as Json, context);
-    if (method === 'GET' && rest === '/orders/live') return [200, { data: { items: [...this.orders.values()].map((o) => o.json) }, context }];
+    if (method === 'GET' && rest === '/orders/live') return [200, { data: { items: [...[...this.orders.values()].map((o) => o.json), ...this.rawLiveItems] }, context }];
     if (method === 'GET' && rest === '/orders') return this.searchOrders(url, context);
     if (method === 'GET' && rest === '/positions') return [200, { data: { items: this.positions() }, context }];
     const one = rest.match(/^\/orders\/(\d+)$/);

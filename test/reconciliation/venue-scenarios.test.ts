@@ -36,7 +36,7 @@ describeEachEngine('reconciliation with a venue item the adapter cannot read', (
   }
 
   /** The item is stored by the stream consumer as the adapter emits it: wait for it, then the run reports it. */
-  async function runUntilReported(run: () => Promise<{ summary: Record<string, number>; findings: { category: string }[] }>) {
+  async function runUntilReported<R extends { summary: Record<string, number> }>(run: () => Promise<R>): Promise<R> {
     return eventually(async () => {
       const r = await run();
       expect(r.summary.unparsed_venue_item).toBe(1);

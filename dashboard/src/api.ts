@@ -51,7 +51,7 @@ export interface Order {
   symbol: string;
   asset_class: string;
   side: 'buy' | 'sell';
-  type: 'market' | 'limit' | 'stop' | 'stop_limit';
+  type: 'market' | 'limit' | 'stop' | 'stop_limit' | 'trailing_stop';
   time_in_force: string;
   quantity: Decimal;
   limit_price: Decimal | null;
@@ -208,6 +208,7 @@ export const findingCategories = [
   'stuck_submission',
   'holding_mismatch',
   'unprotected_position',
+  'unparsed_venue_item',
 ] as const;
 export type FindingCategory = (typeof findingCategories)[number] | 'matched';
 

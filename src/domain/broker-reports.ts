@@ -28,6 +28,22 @@ export interface VenueOrderReport {
   reason: string | null;
   createdAt: string;
   updatedAt: string;
+  /**
+   * A trailing stop's trail, as the venue reports it: a percent or an amount away from the high
+   * (low) water mark, and that mark. `stopPrice` is the trigger the venue computes from them.
+   */
+  trail?: TrailReport | null;
+  /**
+   * An order for an amount of money (Alpaca's notional orders): `quantity` is then what has filled
+   * so far, since the quantity is known only once it has traded.
+   */
+  notional?: Decimal | null;
+}
+
+export interface TrailReport {
+  percent: Decimal | null;
+  price: Decimal | null;
+  highWaterMark: Decimal | null;
 }
 
 export interface VenueFillReport {

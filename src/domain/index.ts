@@ -17,3 +17,4 @@ export * from './fees.js';
 export * from './performance.js';
 export * from './broker-reports.js';
 export * from './reconciliation.js';
+export * from './unparsed-findings.js';

@@ -97,6 +97,8 @@ export function requireUuid(value: unknown, field: string): string {
 /** Validates an order request: bad input gets a coded error naming the field. */
 export function validateOrderRequest(r: OrderRequest): ValidOrderRequest {
   const type = requireOneOf(orderTypes, r.type, 'type');
+  // Read from venues so that one is understood, never placed: the request has no trail to give.
+  if (type === 'trailing_stop') throw invalid('type', 'trailing_stop orders are read from venues, not placed through Fillbook; use stop or stop_limit');
   const limitPrice = optionalPrice(r.limitPrice, 'limit_price');
   const stopPrice = optionalPrice(r.stopPrice, 'stop_price');
   const needsLimit = type === 'limit' || type === 'stop_limit';

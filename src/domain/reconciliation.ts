@@ -19,6 +19,8 @@ export const findingCategories = [
   'stuck_submission',
   'holding_mismatch',
   'unprotected_position',
+  // A venue item its adapter could not read, kept raw (unparsed-findings.ts): reported, never repaired.
+  'unparsed_venue_item',
 ] as const;
 export type FindingCategory = (typeof findingCategories)[number];
 

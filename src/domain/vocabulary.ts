@@ -3,7 +3,11 @@
 export const orderSides = ['buy', 'sell'] as const;
 export type OrderSide = (typeof orderSides)[number];
 
-export const orderTypes = ['market', 'limit', 'stop', 'stop_limit'] as const;
+/**
+ * `trailing_stop` is read from venues (Alpaca) so that such an order is understood rather than
+ * refused; Fillbook does not place one (validateOrderRequest says so): its trail lives in the report.
+ */
+export const orderTypes = ['market', 'limit', 'stop', 'stop_limit', 'trailing_stop'] as const;
 export type OrderType = (typeof orderTypes)[number];
 
 export const timesInForce = ['day', 'gtc', 'ioc', 'fok', 'opg', 'cls'] as const;

@@ -1,6 +1,6 @@
 import client from 'prom-client';
 import type { LedgerObserver } from '../ledger/index.js';
-import { countInbox, type Database } from '../storage/index.js';
+import { countInbox, countUnparsedItems, type Database } from '../storage/index.js';
 
 /**
  * Prometheus metrics, one registry per server (so tests can run several). Counters count what this
@@ -48,6 +48,16 @@ export class Metrics {
       async collect() {
         const counts = await countInbox(db);
         for (const status of ['pending', 'waiting']) this.set({ status }, counts[status] ?? 0);
+      },
+    });
+    new client.Gauge({
+      name: 'fillbook_venue_unparsed_items',
+      help: 'Distinct venue items kept raw because their adapter could not read them, by venue and kind',
+      labelNames: ['venue', 'kind'],
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        for (const r of await countUnparsedItems(db)) this.set({ venue: r.venue, kind: r.kind }, r.n);
       },
     });
   }

@@ -18,6 +18,7 @@ import {
   timesInForce,
 } from '../domain/index.js';
 import { fillBatchMax, lifecycleEventTypes } from '../ledger/index.js';
+import { unparsedItemKinds } from '../venues/index.js';
 
 /**
  * One schema per wire shape: it validates the request, types the handler and writes the OpenAPI
@@ -456,4 +457,23 @@ export const reconciliationRun = z.object({
   summary: z.record(z.string(), z.number()),
   error: z.string().nullable(),
   findings: z.array(finding).optional(),
+});
+
+/** `GET /v1/venue-items`: the venue items an adapter could not read, kept raw (src/service/unparsed-items.ts). */
+export const venueItemQuery = z.strictObject({
+  account_id: id,
+  limit: z.coerce.number().int().min(1).max(pageLimitMax).default(pageLimitDefault),
+  cursor: z.string().max(stringCharsMax).optional(),
+});
+
+export const venueItem = z.object({
+  account_id: id,
+  venue: z.string(),
+  kind: z.enum(unparsedItemKinds),
+  venue_item_id: z.string().nullable().describe("the venue's id for the item when one could be read"),
+  payload: z.unknown().describe('the item as the venue sent it (numbers as their digits, in strings)'),
+  reason: z.string().describe('what could not be read'),
+  first_seen_at: z.string(),
+  last_seen_at: z.string(),
+  times_seen: z.number().int(),
 });

@@ -20,6 +20,7 @@ import { registerOrderRoutes } from './routes/orders.js';
 import { registerPaperRoutes } from './routes/paper.js';
 import { registerPositionRoutes } from './routes/positions.js';
 import { registerReconciliationRoutes } from './routes/reconciliations.js';
+import { registerVenueItemRoutes } from './routes/venue-items.js';
 import { registerWebhookRoutes } from './routes/webhooks.js';
 
 /** Request bodies above this are refused with 413. */
@@ -149,6 +150,7 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
   registerWebhookRoutes(typed, context);
   registerPaperRoutes(typed, context);
   registerReconciliationRoutes(typed, context);
+  registerVenueItemRoutes(typed, context);
   registerSessionRoutes(typed, { sessions, secureCookies: options.secureCookies ?? false });
   registerStreamRoute(typed, context);
   await registerDashboard(app);

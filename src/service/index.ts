@@ -4,3 +4,4 @@ export * from './venues.js';
 export * from './fillbook-service.js';
 export * from './webhook-inbox.js';
 export * from './reconciler.js';
+export * from './unparsed-items.js';

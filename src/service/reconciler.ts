@@ -40,6 +40,7 @@ import {
 } from '../storage/index.js';
 import type { VenueAdapter } from '../venues/index.js';
 import type { VenueSync } from './venue-sync.js';
+import { unparsedItemFindings } from './unparsed-items.js';
 import { observeOnly, type Venues } from './venues.js';
 
 /** Orders changed this recently are left for the next run. */
@@ -218,8 +219,9 @@ export class Reconciler {
     // A venue that reports no positions (spot exchanges) cannot be compared on holdings.
     const holdings = adapter.capabilities.positions ? reconcileHoldings(await selectNetBySymbol(db, accountId), await adapter.listPositions()) : [];
     const unprotected = findUnprotected(await selectPositionProtection(db, accountId));
+    const unparsed = await unparsedItemFindings(db, accountId, this.now());
     return {
-      findings: [...orders.findings, ...closedFindings.findings, ...holdings, ...unprotected],
+      findings: [...orders.findings, ...closedFindings.findings, ...holdings, ...unprotected, ...unparsed],
       matched: orders.matched + closedFindings.matched,
       deferred: orders.deferred + closedFindings.deferred,
       venueCreatedAt: new Map(closed.map((v) => [v.venueOrderId, v.createdAt])),

@@ -1,6 +1,7 @@
 import { type EventSource, isFillbookError, type Order, type OrderStatus } from '../domain/index.js';
 import type { LifecycleEventType, Ledger, OrderRef } from '../ledger/index.js';
-import type { VenueAdapter, VenueEvent, VenueFillReport, VenueOrderReport } from '../venues/index.js';
+import type { UnparsedVenueItem, VenueAdapter, VenueEvent, VenueFillReport, VenueOrderReport } from '../venues/index.js';
+import { keepUnparsedItem } from './unparsed-items.js';
 
 /** The lifecycle report that brings the ledger to a venue status; fills arrive separately. */
 const reportFor: Record<OrderStatus, LifecycleEventType | null> = {
@@ -36,8 +37,13 @@ export class VenueSync {
     // Events are applied one at a time per account, in arrival order.
     let queue: Promise<unknown> = Promise.resolve();
     return adapter.subscribe((event) => {
-      queue = queue.then(() => this.apply(accountId, event, 'broker_stream')).catch(onError);
+      queue = queue.then((): Promise<unknown> => (event.kind === 'unparsed' ? this.keepUnparsed(accountId, adapter.venue, event.item) : this.apply(accountId, event, 'broker_stream'))).catch(onError);
     });
+  }
+
+  /** An item the adapter could not read (on its stream or in a list it read): kept raw, see unparsed-items.ts. */
+  keepUnparsed(accountId: string, venue: string, item: UnparsedVenueItem): Promise<void> {
+    return keepUnparsedItem(this.ledger.db, accountId, venue, item, new Date().toISOString());
   }
 
   async apply(accountId: string, event: VenueEvent, source: EventSource): Promise<SyncOutcome> {

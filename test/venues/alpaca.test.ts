@@ -10,6 +10,7 @@ import type { VenueFactory } from '../../src/service/index.js';
 import { eventually } from '../support/eventually.js';
 import { trading } from '../support/trading.js';
 import { venueContract } from './contract.js';
+import { samplePlain } from './samples/load.js';
 import { FakeAlpacaServer } from './fakes/alpaca-server.js';
 
 /** Fast timings for a local fake: the defaults wait seconds. */
@@ -47,6 +48,7 @@ async function closedPort(): Promise<number> {
 }
 
 const fillsOf = (events: VenueEvent[], orderId: string) => events.flatMap((e) => (e.kind === 'fill' && e.fill.venueOrderId === orderId ? [e.fill] : []));
+const unparsedOf = (events: VenueEvent[], itemId: string) => events.flatMap((e) => (e.kind === 'unparsed' && e.item.venueItemId === itemId ? [e.item] : []));
 const ordersOf = (events: VenueEvent[], orderId: string) => events.flatMap((e) => (e.kind === 'order' && e.order.venueOrderId === orderId ? [e.order] : []));
 
 venueContract('alpaca (fake server)', async () => {
@@ -81,9 +83,34 @@ describe('alpaca adapter', () => {
       const placed = await s.adapter.placeOrder(request());
       await eventually(async () => expect(ordersOf(s!.events, placed.venueOrderId)).toHaveLength(1));
       s.fake.setStatus(placed.venueOrderId, 'teleported');
+      // A lookup fails (it must not answer "no such order") and keeps the item raw; so does the stream.
       await expect(s.adapter.getOrder(placed.venueOrderId)).rejects.toThrow(/unknown order status "teleported"/);
-      await eventually(async () => expect(s!.errors.map(String).join()).toMatch(/unknown order status "teleported"/));
+      await eventually(async () => expect(unparsedOf(s!.events, placed.venueOrderId).length).toBeGreaterThanOrEqual(2));
+      expect(unparsedOf(s.events, placed.venueOrderId).every((i) => i.kind === 'order' && /unknown order status "teleported"/.test(i.reason))).toBe(true);
       expect(ordersOf(s.events, placed.venueOrderId)).toHaveLength(1);
+      // A list goes on past it.
+      const other = await s.adapter.placeOrder(request());
+      const open = await s.adapter.listOpenOrders();
+      expect(open.map((o) => o.venueOrderId)).toContain(other.venueOrderId);
+      expect(open.map((o) => o.venueOrderId)).not.toContain(placed.venueOrderId);
+    });
+  });
+
+  describe('the sample corpus, served by the fake', () => {
+    it('lists every sample order through listOrders and the open orders, and keeps an unreadable one raw', async () => {
+      s = await start();
+      const since = new Date(Date.now() - 60_000).toISOString();
+      const now = new Date().toISOString();
+      for (const name of ['order-notional.json', 'order-trailing-stop.json', 'order-mleg.json']) {
+        s.fake.addRawOrder({ ...samplePlain<Record<string, unknown>>('alpaca', name), submitted_at: now, created_at: now, updated_at: now });
+      }
+      const strange = { ...samplePlain<Record<string, unknown>>('alpaca', 'order-trailing-stop.json'), id: '0d6e5f4a-3b2c-4d1e-8f9a-0b1c2d3e4f5a', client_order_id: 'x-1', order_class: 'oto_with_a_twist', type: 'teleport', submitted_at: now, created_at: now, updated_at: now };
+      s.fake.addRawOrder(strange);
+      const listed = (await s.adapter.listOrders!(since)).orders;
+      expect(listed.map((o) => o.type).sort()).toEqual(['limit', 'market', 'trailing_stop']);
+      expect((await s.adapter.listOpenOrders()).map((o) => o.type).sort()).toEqual(['limit', 'market', 'trailing_stop']);
+      expect(unparsedOf(s.events, strange.id as string).map((i) => i.reason)).toEqual([expect.stringMatching(/order type "teleport"/), expect.stringMatching(/order type "teleport"/)]);
+      expect((await s.adapter.getOrderByClientId('fb-trail-1'))?.trail?.percent?.toFixed()).toBe('1');
     });
   });
 
@@ -146,10 +173,14 @@ describe('alpaca adapter', () => {
       ]);
     });
 
-    it('refuses a crypto position whose quote currency it does not know, naming the symbol', async () => {
+    it('keeps a crypto position whose quote currency it does not know raw, naming the symbol, and lists the others', async () => {
       s = await start();
       s.fake.addPosition('BTCXYZ', 'crypto', '1');
-      await expect(s.adapter.listPositions()).rejects.toThrow(/"BTCXYZ"/);
+      s.fake.addPosition('ETHUSD', 'crypto', '2');
+      expect((await s.adapter.listPositions()).map((p) => p.symbol)).toEqual(['ETH/USD']);
+      const kept = s.events.flatMap((e) => (e.kind === 'unparsed' ? [e.item] : []));
+      expect(kept.map((i) => [i.kind, i.venueItemId])).toEqual([['position', 'BTCXYZ']]);
+      expect(kept[0]!.reason).toMatch(/"BTCXYZ"/);
     });
   });
 

@@ -8,6 +8,7 @@ import {
   mapTastytradeStatus,
   parseTastytradeConfig,
   type TastytradeCredentials,
+  tastytradeCredentialsFromEnv,
   tastytradeStatuses,
   TastytradeVenue,
 } from '../../src/venues/tastytrade/index.js';
@@ -15,6 +16,7 @@ import { engines, freshDatabase } from '../support/backends.js';
 import { eventually } from '../support/eventually.js';
 import { trading } from '../support/trading.js';
 import { venueContract } from './contract.js';
+import { samplePlain } from './samples/load.js';
 import { FakeTastytrade } from './fakes/tastytrade-server.js';
 
 const oauth: TastytradeCredentials = { kind: 'oauth', clientSecret: 'fake-client-secret', refreshToken: 'fake-refresh-token' };
@@ -218,8 +220,12 @@ describe('tastytrade adapter specifics', () => {
     const before = ordersOf(placed.venueOrderId).length;
     fake.setRawStatus(placed.venueOrderId, 'Frozen');
     await expect(adapter.getOrder(placed.venueOrderId)).rejects.toThrow(/unknown order status "Frozen"/);
-    await eventually(async () => expect(errors.some((e) => /unknown order status "Frozen"/.test(String(e)))).toBe(true));
+    // Kept raw, on the read and on the stream; the stream goes on.
+    await eventually(async () => expect(events.filter((e) => e.kind === 'unparsed' && e.item.venueItemId === placed.venueOrderId && /unknown order status "Frozen"/.test(e.item.reason)).length).toBeGreaterThanOrEqual(2));
     expect(ordersOf(placed.venueOrderId)).toHaveLength(before);
+    const other = await adapter.placeOrder(request(unique('after-weird')));
+    const open_ = (await adapter.listOpenOrders()).map((o) => o.venueOrderId);
+    expect([open_.includes(other.venueOrderId), open_.includes(placed.venueOrderId)]).toEqual([true, false]);
     fake.setRawStatus(placed.venueOrderId, 'Cancelled', { silent: true }); // out of the other tests' way
     for (const status of tastytradeStatuses) expect(typeof mapTastytradeStatus({ id: '1', status, 'replacing-order-id': null }, new Decimal(0))).toBe('string');
     expect(mapTastytradeStatus({ id: '1', status: 'Live', 'replacing-order-id': null }, new Decimal(1))).toBe('partially_filled');
@@ -285,14 +291,34 @@ describe('tastytrade adapter specifics', () => {
     expect([placed.side, placed.quantity.toFixed(), placed.legs?.map((l) => l.ratio.toFixed())]).toEqual(['sell', '3', ['1', '2']]);
   });
 
-  it('logs in with a username and password when no OAuth token is configured, and refuses wrong credentials', async () => {
-    await open({}, { kind: 'session', username: 'fake-user', password: 'fake-password' });
+  it('authenticates with OAuth2 only: never the decommissioned password login, and refuses a wrong refresh token without quoting it', async () => {
+    await open();
     expect(await adapter.listOpenOrders()).toEqual(expect.any(Array));
+    expect(fake.requests.some((r) => r.path.includes('/sessions'))).toBe(false);
+    expect(() => tastytradeCredentialsFromEnv('TASTYTRADE', { TASTYTRADE_USERNAME: 'bot', TASTYTRADE_PASSWORD: 'hunter2' })).toThrow(/CLIENT_SECRET and TASTYTRADE_REFRESH_TOKEN \(OAuth2\).*decommissioned/);
     const wrong = new TastytradeVenue(fastConfig(fake), { credentials: { kind: 'oauth', clientSecret: 'nope', refreshToken: 'nope' }, onError: () => {} });
     const error = await wrong.listPositions().catch((e: unknown) => e);
     expect(isVenueError(error, 'unavailable')).toBe(true);
     expect((error as Error).message).not.toMatch(/nope/);
     await wrong.close();
+  });
+
+  it('serves the documentation\'s orders/live example: read with tastytrade\'s own time, never the local clock', async () => {
+    await open();
+    await adapter.close();
+    adapter = new TastytradeVenue(fastConfig(fake), { credentials: oauth, onError: (e) => errors.push(e), clock: () => new Date('1990-01-01T00:00:00.000Z') });
+    const items = samplePlain<{ data: { items: unknown[] } }>('tastytrade', 'orders-live-doc.json').data.items;
+    fake.rawLiveItems.push(...items);
+    try {
+      const before = Date.now() - 5_000;
+      const live = (await adapter.listOpenOrders()).find((o) => o.venueOrderId === '54758826');
+      expect(live?.status).toBe('open');
+      // The answer's Date header (second precision), not 1990.
+      expect(Date.parse(live!.updatedAt)).toBeGreaterThanOrEqual(before - 1_000);
+      expect(live!.updatedAt).toBe(live!.createdAt);
+    } finally {
+      fake.rawLiveItems.length = 0;
+    }
   });
 
   it('refuses numbers it cannot read exactly', async () => {

@@ -20,6 +20,7 @@ import { parseJsonLossless } from '../../src/venues/wire.js';
 import { eventually } from '../support/eventually.js';
 import { trading } from '../support/trading.js';
 import { venueContract } from './contract.js';
+import { samplePlain } from './samples/load.js';
 import { FakeTradierServer } from './fakes/tradier-server.js';
 
 /** Fast timings for a local fake: the defaults wait seconds. */
@@ -57,6 +58,7 @@ async function closedPort(): Promise<number> {
 }
 
 const fillsOf = (events: VenueEvent[], orderId: string) => events.flatMap((e) => (e.kind === 'fill' && e.fill.venueOrderId === orderId ? [e.fill] : []));
+const unparsedOf = (events: VenueEvent[], itemId: string) => events.flatMap((e) => (e.kind === 'unparsed' && e.item.venueItemId === itemId ? [e.item] : []));
 const ordersOf = (events: VenueEvent[], orderId: string) => events.flatMap((e) => (e.kind === 'order' && e.order.venueOrderId === orderId ? [e.order] : []));
 const triples = (fills: { execId: string; quantity: Decimal; price: Decimal }[]) => fills.map((f) => [f.execId, f.quantity.toFixed(), f.price.toFixed()]);
 
@@ -89,9 +91,59 @@ describe('tradier adapter', () => {
       const placed = await s.adapter.placeOrder(request());
       await eventually(async () => expect(ordersOf(s!.events, placed.venueOrderId)).toHaveLength(1));
       s.fake.setStatus(placed.venueOrderId, 'teleported');
+      // A lookup fails (it must not answer "no such order") and keeps the item raw; so does the stream.
       await expect(s.adapter.getOrder(placed.venueOrderId)).rejects.toThrow(/unknown order status "teleported"/);
-      await eventually(async () => expect(s!.errors.map(String).join()).toMatch(/unknown order status "teleported"/));
+      await eventually(async () => expect(unparsedOf(s!.events, placed.venueOrderId).length).toBeGreaterThanOrEqual(2));
+      expect(unparsedOf(s.events, placed.venueOrderId).every((i) => i.kind === 'order' && /unknown order status "teleported"/.test(i.reason))).toBe(true);
       expect(ordersOf(s.events, placed.venueOrderId)).toHaveLength(1);
+      // A list goes on past it.
+      const other = await s.adapter.placeOrder(request());
+      const open = (await s.adapter.listOpenOrders()).map((o) => o.venueOrderId);
+      expect([open.includes(other.venueOrderId), open.includes(placed.venueOrderId)]).toEqual([true, false]);
+    });
+  });
+
+  describe('the sample corpus, served by the fake', () => {
+    it('reads combo and multileg orders among the account\'s orders as multi-leg orders, with each leg\'s fills', async () => {
+      s = await start();
+      const listed = samplePlain<{ orders: { order: { id: number }[] } }>('tradier', 'orders-multileg-combo.json').orders.order;
+      for (const order of listed) s.fake.addRawOrder(String(order.id), JSON.stringify(order));
+      const since = '2018-06-01T00:00:00.000Z';
+      const orders = (await s.adapter.listOrders!(since)).orders.filter((o) => ['228175', '229063', '229123'].includes(o.venueOrderId));
+      expect(orders.map((o) => [o.venueOrderId, o.type, o.side, o.status, o.legs?.length ?? null])).toEqual([
+        ['228175', 'limit', 'buy', 'open', null],
+        ['229063', 'limit', 'buy', 'canceled', 2],
+        ['229123', 'limit', 'sell', 'filled', 2],
+      ]);
+      expect(unparsedOf(s.events, '229123')).toEqual([]);
+      const fills = (await s.adapter.listFills(since)).fills.filter((f) => f.venueOrderId === '229123');
+      expect(fills.map((f) => [f.leg, f.symbol, f.side, f.quantity.toFixed(), f.price.toFixed()])).toEqual([
+        [1, 'SPY180720C00274000', 'buy', '1', '1.15'],
+        [2, 'SPY180720C00272000', 'sell', '1', '1.95'],
+      ]);
+      expect((await s.adapter.getOrder('229063'))?.legs?.map((l) => [l.symbol, l.assetClass, l.ratio.toFixed(), l.positionEffect])).toEqual([
+        ['SPY', 'equity', '100', null],
+        ['SPY180720C00274000', 'option', '1', 'open'],
+      ]);
+    });
+  });
+
+  describe('equity sides', () => {
+    it('sends sell_short when nothing is held, buy_to_cover against the short, and refuses an order that would cross zero', async () => {
+      s = await start();
+      const short = await s.adapter.placeOrder(request({ side: 'sell', quantity: new Decimal(5) }));
+      expect(s.fake.orders.get(Number(short.venueOrderId))?.side).toBe('sell_short');
+      s.fake.fill(short.venueOrderId, '5', '100');
+      await eventually(async () => expect((await s!.adapter.listPositions()).map((p) => p.netQuantity.toFixed())).toEqual(['-5']));
+      const cover = await s.adapter.placeOrder(request({ side: 'buy', quantity: new Decimal(5) }));
+      expect(s.fake.orders.get(Number(cover.venueOrderId))?.side).toBe('buy_to_cover');
+      const crossing = await s.adapter.placeOrder(request({ side: 'buy', quantity: new Decimal(8) })).catch((e: unknown) => e);
+      expect(isVenueError(crossing, 'rejected')).toBe(true);
+      expect(String(crossing)).toMatch(/cover the short and go long/);
+      s.fake.fill(cover.venueOrderId, '5', '100');
+      await eventually(async () => expect(await s!.adapter.listPositions()).toEqual([]));
+      const plain = await s.adapter.placeOrder(request({ side: 'buy', quantity: new Decimal(3) }));
+      expect(s.fake.orders.get(Number(plain.venueOrderId))?.side).toBe('buy');
     });
   });
 

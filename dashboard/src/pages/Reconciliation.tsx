@@ -13,6 +13,7 @@ const categories: Record<Exclude<FindingCategory, 'matched'>, { title: string; a
   stuck_submission: { title: 'Stuck submission', about: 'Sent long ago and never acknowledged. Fixed by “clear invalid”.' },
   holding_mismatch: { title: 'Holding mismatch', about: 'The net quantity differs from the broker’s. Reported only; the other repairs may explain it.' },
   unprotected_position: { title: 'Unprotected position', about: 'An open position without a working stop-loss or take-profit. Reported only.' },
+  unparsed_venue_item: { title: 'Unreadable venue item', about: 'An order, fill or position the venue holds that Fillbook cannot read yet; kept raw (GET /v1/venue-items). Reported only.' },
 };
 
 /** The categories whose findings each action can repair. */

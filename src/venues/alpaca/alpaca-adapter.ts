@@ -2,6 +2,8 @@ import type { trading } from '@alpacahq/alpaca-trade-api/rest';
 import { formatDecimal, isWorking } from '../../domain/index.js';
 import {
   type FillPage,
+  type OrderPage,
+  type UnparsedVenueItem,
   type VenueAdapter,
   type VenueCapabilities,
   VenueError,
@@ -15,6 +17,7 @@ import type { AlpacaConfig, AlpacaCredentials } from './alpaca-config.js';
 import {
   type AlpacaOrder,
   alpacaAssetClass,
+  alpacaSubmittedAt,
   parseAlpacaFillActivities,
   parseAlpacaOrder,
   parseAlpacaOrders,
@@ -24,10 +27,13 @@ import {
 import { AlpacaRest, type WriteOutcome } from './alpaca-rest.js';
 import { AlpacaTradeStream } from './alpaca-stream.js';
 import { remember } from '../wire.js';
+import { rawId, unparsedEvent, unparsedItem } from '../unparsed.js';
 
 /** `GET /v2/account/activities` returns at most 100 a page; `GET /v2/orders` at most 500. */
 export const fillPageSizeMax = 100;
 export const openOrdersPageSizeMax = 500;
+/** Orders read per page of `listOrders`, Alpaca's most. */
+export const ordersPageSizeMax = 500;
 /** Open orders read at most: pages x page size. */
 export const openOrdersPagesMax = 20;
 /** The client order id Alpaca accepts, in characters. */
@@ -58,7 +64,7 @@ export class AlpacaAdapter implements VenueAdapter {
     getByClientOrderId: true,
     cancel: true,
     fillsSince: true,
-    ordersSince: false,
+    ordersSince: true,
     positions: true,
     stream: true,
     multiLeg: false,
@@ -135,13 +141,13 @@ export class AlpacaAdapter implements VenueAdapter {
     // Alpaca's order ids are UUIDs; anything else names no order there (and would be refused with a 422).
     if (!uuidPattern.test(venueOrderId)) return undefined;
     const raw = await this.rest.getOrder(venueOrderId);
-    return raw === undefined ? undefined : parseAlpacaOrder(raw).report;
+    return raw === undefined ? undefined : this.readOne(raw);
   }
 
   async getOrderByClientId(clientOrderId: string): Promise<VenueOrderReport | undefined> {
     this.assertOpen();
     const raw = await this.rest.getOrderByClientId(clientOrderId);
-    return raw === undefined ? undefined : parseAlpacaOrder(raw).report;
+    return raw === undefined ? undefined : this.readOne(raw);
   }
 
   async listOpenOrders(): Promise<VenueOrderReport[]> {
@@ -149,12 +155,35 @@ export class AlpacaAdapter implements VenueAdapter {
     const orders = new Map<string, VenueOrderReport>();
     let after: string | undefined;
     for (let page = 0; page < openOrdersPagesMax; page++) {
-      const batch: AlpacaOrder[] = parseAlpacaOrders(await this.rest.listOpenOrders(after, openOrdersPageSizeMax));
+      const raw = await this.rest.listOpenOrders(after, openOrdersPageSizeMax);
+      const batch: AlpacaOrder[] = parseAlpacaOrders(raw, this.skip);
       for (const o of batch) orders.set(o.report.venueOrderId, o.report);
-      if (batch.length < openOrdersPageSizeMax) return [...orders.values()];
-      after = batch.at(-1)!.submittedAt;
+      const next = lastSubmittedAt(raw);
+      if (rawLength(raw) < openOrdersPageSizeMax || next === null) return [...orders.values()];
+      after = next;
     }
     throw new Error(`alpaca: more than ${openOrdersPagesMax * openOrdersPageSizeMax} open orders; raise openOrdersPagesMax`);
+  }
+
+  /**
+   * Orders submitted at or after `since`, open and closed, oldest first, a page of `GET /v2/orders
+   * ?status=all&direction=asc` at a time; the cursor is the `submitted_at` of the page's last item
+   * (read or not), which Alpaca's `after` continues from. Alpaca filters on submission, not on the
+   * last change: an order submitted before `since` that changed since is not listed here (it is
+   * among the open orders while it works, and its fills are in the FILL activities).
+   */
+  async listOrders(since: string, cursor: string | null = null): Promise<OrderPage> {
+    this.assertOpen();
+    const sinceMs = Date.parse(since);
+    if (Number.isNaN(sinceMs)) throw new Error(`alpaca: listOrders needs an ISO timestamp; got ${JSON.stringify(since)}`);
+    // `after` is exclusive: one millisecond earlier keeps an order submitted at exactly `since`.
+    const after = cursor === null ? new Date(sinceMs - 1).toISOString() : decodeOrdersCursor(cursor);
+    const raw = await this.rest.listAllOrders(after, ordersPageSizeMax);
+    const next = lastSubmittedAt(raw);
+    return {
+      orders: parseAlpacaOrders(raw, this.skip).map((o) => o.report),
+      cursor: rawLength(raw) < ordersPageSizeMax || next === null ? null : encodeOrdersCursor(next),
+    };
   }
 
   /**
@@ -166,16 +195,18 @@ export class AlpacaAdapter implements VenueAdapter {
     const sinceMs = Date.parse(since);
     if (Number.isNaN(sinceMs)) throw new Error(`alpaca: listFills needs an ISO timestamp; got ${JSON.stringify(since)}`);
     // `after` is exclusive: one millisecond earlier keeps a fill at exactly `since`.
-    const page = parseAlpacaFillActivities(await this.rest.listFillActivities({ after: new Date(sinceMs - 1), pageSize: fillPageSizeMax, pageToken: cursor ?? undefined }));
+    const page = parseAlpacaFillActivities(await this.rest.listFillActivities({ after: new Date(sinceMs - 1), pageSize: fillPageSizeMax, pageToken: cursor ?? undefined }), this.skip);
+    // The page token is the last item's id, read or not, so that an unreadable last item does not end the paging.
+    const last = page.rawIds.at(-1) ?? null;
     return {
-      fills: page.map((a) => a.fill).filter((f) => Date.parse(f.executedAt) >= sinceMs),
-      cursor: page.length === fillPageSizeMax ? page.at(-1)!.id : null,
+      fills: page.activities.map((a) => a.fill).filter((f) => Date.parse(f.executedAt) >= sinceMs),
+      cursor: page.rawIds.length === fillPageSizeMax && last !== null ? last : null,
     };
   }
 
   async listPositions(): Promise<VenuePositionReport[]> {
     this.assertOpen();
-    return parseAlpacaPositions(await this.rest.listPositions());
+    return parseAlpacaPositions(await this.rest.listPositions(), this.skip);
   }
 
   subscribe(listener: VenueListener): () => void {
@@ -216,10 +247,13 @@ export class AlpacaAdapter implements VenueAdapter {
     try {
       update = parseAlpacaTradeUpdate(data);
     } catch (error) {
-      this.onError(error);
+      // The update's order is the item: kept raw, the stream goes on.
+      const order = typeof data === 'object' && data !== null ? (data as { order?: unknown }).order : undefined;
+      this.skip(unparsedItem('order', data, rawId(order, 'id'), error));
       return;
     }
     const { order, fill } = update;
+    if (update.unreadFill !== null) this.skip(unparsedItem('fill', data, order.report.venueOrderId, update.unreadFill));
     if (fill !== null && !this.seenExecIds.has(fill.execId)) {
       remember(this.seenExecIds, fill.execId, true, seenExecIdsMax);
       this.deliver({ kind: 'fill', fill });
@@ -230,6 +264,23 @@ export class AlpacaAdapter implements VenueAdapter {
     if (last !== undefined && (order.updatedKey < last.key || (order.updatedKey === last.key && state === last.state))) return;
     remember(this.orderMarks, id, { key: order.updatedKey, state }, orderMarksMax);
     this.deliver({ kind: 'order', order: order.report });
+  }
+
+  /** An item that could not be read: handed to the listeners raw, never defaulted. */
+  private readonly skip = (item: UnparsedVenueItem): void => this.deliver(unparsedEvent(item));
+
+  /**
+   * One order a lookup found. Unreadable, it is handed on raw and the lookup fails: answering
+   * `undefined` would say Alpaca has no such order, and a caller might send it again.
+   */
+  private readOne(raw: unknown): VenueOrderReport {
+    try {
+      return parseAlpacaOrder(raw).report;
+    } catch (error) {
+      const item = unparsedItem('order', raw, rawId(raw, 'id'), error);
+      this.skip(item);
+      throw new VenueError('unavailable', `Alpaca has order ${item.venueItemId ?? '(no id)'} but it cannot be read (${item.reason}); it is kept as an unparsed venue item`);
+    }
   }
 
   private deliver(event: VenueEvent): void {
@@ -253,4 +304,22 @@ function refusal(outcome: Extract<WriteOutcome, { kind: 'refused' }>, what: stri
     return new VenueError('unavailable', `Alpaca refused ${what} with ${outcome.status} (${outcome.message}); nothing was done`);
   }
   return new VenueError('rejected', `Alpaca refused ${what} with ${outcome.status}: ${outcome.message}`);
+}
+
+function rawLength(raw: unknown): number {
+  return Array.isArray(raw) ? raw.length : 0;
+}
+
+function lastSubmittedAt(raw: unknown): string | null {
+  return Array.isArray(raw) && raw.length > 0 ? alpacaSubmittedAt(raw.at(-1)) : null;
+}
+
+function encodeOrdersCursor(after: string): string {
+  return Buffer.from(JSON.stringify({ after })).toString('base64url');
+}
+
+function decodeOrdersCursor(cursor: string): string {
+  const after = (JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { after?: unknown }).after;
+  if (typeof after !== 'string' || Number.isNaN(Date.parse(after))) throw new Error(`alpaca: not an orders cursor: ${cursor}`);
+  return after;
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { type AssetClass, type Decimal, type OrderSide, type OrderStatus, type OrderType, type TimeInForce, zero } from '../../domain/index.js';
-import type { VenueFillReport, VenueOrderReport, VenuePositionReport } from '../venue.js';
+import { type AssetClass, type Decimal, type OrderLeg, type OrderSide, type OrderStatus, type OrderType, type PositionEffect, type TimeInForce, zero } from '../../domain/index.js';
+import type { UnparsedVenueItem, VenueFillReport, VenueOrderReport, VenuePositionReport } from '../venue.js';
+import { parseEach, rawId } from '../unparsed.js';
 import { describeIssues, instantKey, isoMillis, wireDecimal, wireTimestamp } from '../wire.js';
 
 /**
@@ -40,10 +41,11 @@ const statusMap: Record<AlpacaOrderStatus, OrderStatus> = {
  * An Alpaca status as a Fillbook status. A working order with fills is `partially_filled` (or
  * `filled` when nothing is left): Alpaca reports `calculated` and `done_for_day` whatever the fills.
  */
-export function mapAlpacaStatus(status: string, quantity: Decimal, filled: Decimal): OrderStatus {
+export function mapAlpacaStatus(status: string, quantity: Decimal | null, filled: Decimal): OrderStatus {
   const mapped = (statusMap as Record<string, OrderStatus | undefined>)[status];
   if (mapped === undefined) throw new Error(`alpaca: unknown order status ${JSON.stringify(status)}; add it to the status table in alpaca-payloads.ts`);
-  if (mapped === 'open' && filled.gt(0)) return filled.gte(quantity) ? 'filled' : 'partially_filled';
+  // A null quantity (a notional order) is never complete by its quantities: Alpaca's status says when it is.
+  if (mapped === 'open' && filled.gt(0)) return quantity !== null && filled.gte(quantity) ? 'filled' : 'partially_filled';
   return mapped;
 }
 
@@ -55,7 +57,11 @@ function fromTable<T>(table: Record<string, T>, value: string, what: string): T 
 
 const assetClassOf: Record<string, AssetClass> = { us_equity: 'equity', us_option: 'option', crypto: 'crypto' };
 const sideOf: Record<string, OrderSide> = { buy: 'buy', sell: 'sell', sell_short: 'sell' };
-const typeOf: Record<string, OrderType> = { market: 'market', limit: 'limit', stop: 'stop', stop_limit: 'stop_limit' };
+const typeOf: Record<string, OrderType> = { market: 'market', limit: 'limit', stop: 'stop', stop_limit: 'stop_limit', trailing_stop: 'trailing_stop' };
+/** Alpaca's order classes: `mleg` is read as a multi-leg order; the others' legs are orders of their own. */
+const orderClasses = new Set(['simple', 'bracket', 'oco', 'oto', 'mleg', '']);
+/** A multi-leg order's leg says what it does to the holding in its `position_intent`. */
+const positionEffectOf: Record<string, PositionEffect> = { buy_to_open: 'open', buy_to_close: 'close', sell_to_open: 'open', sell_to_close: 'close' };
 const timeInForceOf: Record<string, TimeInForce> = { day: 'day', gtc: 'gtc', opg: 'opg', cls: 'cls', ioc: 'ioc', fok: 'fok' };
 export const alpacaAssetClass: Record<AssetClass, string | undefined> = { equity: 'us_equity', option: 'us_option', crypto: 'crypto', future: undefined };
 
@@ -72,7 +78,8 @@ const orderPayload = z.object({
   created_at: wireTimestamp,
   updated_at: wireTimestamp.nullish(),
   submitted_at: wireTimestamp.nullish(),
-  symbol: z.string().min(1).max(64),
+  // An mleg parent may carry no symbol of its own (its legs do); `orderFrom` insists on one otherwise.
+  symbol: z.string().max(64),
   asset_class: z.string(),
   qty: wireDecimal.nullish(),
   filled_qty: wireDecimal,
@@ -85,8 +92,29 @@ const orderPayload = z.object({
   limit_price: wireDecimal.nullish(),
   stop_price: wireDecimal.nullish(),
   status: z.string(),
+  notional: wireDecimal.nullish(),
+  // Read only for a trailing stop: other orders carry placeholders here (the SDK's tests have `"hwm":"string"`).
+  trail_percent: z.unknown().optional(),
+  trail_price: z.unknown().optional(),
+  hwm: z.unknown().optional(),
+  // An `mleg` order's legs, each an order of its own (read by `mlegLegs`); other classes' legs are separate orders.
+  legs: z.array(z.unknown()).max(10).nullish(),
 });
 type OrderPayload = z.infer<typeof orderPayload>;
+
+/** One leg of an `mleg` order: an order of its own with a ratio and no type. */
+const mlegLegPayload = z.object({
+  id: z.string().min(1).max(128),
+  symbol: z.string().min(1).max(64),
+  asset_class: z.string(),
+  side: z.string(),
+  ratio_qty: wireDecimal,
+  position_intent: z.string().nullish(),
+});
+const trailPayload = z.object({ trail_percent: wireDecimal.nullish(), trail_price: wireDecimal.nullish(), hwm: wireDecimal.nullish() });
+
+/** The underlying of an OCC option symbol ("AAPL250620C00200000" is AAPL). */
+const occRoot = /^([A-Z.]{1,6})\d{6}[CP]\d{8}$/;
 
 /** What the adapter needs besides the report: the instant of the snapshot, for ordering. */
 export interface AlpacaOrder {
@@ -98,35 +126,73 @@ export interface AlpacaOrder {
 }
 
 function orderFrom(o: OrderPayload): AlpacaOrder {
-  // `mleg` orders hold their legs in one order; Fillbook's orders are single-leg (capability multiLeg: false).
-  if (o.order_class === 'mleg') throw new Error(`alpaca: order ${o.id} is a multi-leg order, which this adapter does not read`);
-  if (o.qty === null || o.qty === undefined) throw new Error(`alpaca: order ${o.id} is a notional order (no qty), which Fillbook cannot hold`);
-  const type = o.type ?? o.order_type;
-  if (type === null || type === undefined) throw new Error(`alpaca: order ${o.id} has no type`);
+  // Alpaca writes an absent type on an mleg leg, and on some parents, as "" or leaves it out.
+  const type = o.type || o.order_type;
+  if (type === null || type === undefined || type === '') throw new Error(`alpaca: order ${o.id} has no type`);
+  const orderType = fromTable(typeOf, type, 'order type');
+  if (o.order_class !== null && o.order_class !== undefined && !orderClasses.has(o.order_class)) throw new Error(`alpaca: order ${o.id} is of an unknown order class ${JSON.stringify(o.order_class)}`);
+  const legs = o.order_class === 'mleg' ? mlegLegs(o) : null;
+  if (legs === null && o.symbol === '') throw new Error(`alpaca: order ${o.id} has no symbol`);
+  const notional = o.qty === null || o.qty === undefined ? (o.notional ?? null) : null;
+  if ((o.qty === null || o.qty === undefined) && notional === null) throw new Error(`alpaca: order ${o.id} has neither qty nor notional`);
+  // A notional order's quantity is what it has bought or sold so far; Alpaca knows it only as it trades.
+  const quantity = o.qty ?? o.filled_qty;
   const updatedAt = o.updated_at ?? o.created_at;
-  return {
-    report: {
-      venueOrderId: o.id,
-      clientOrderId: o.client_order_id ?? null,
-      symbol: o.symbol,
-      assetClass: fromTable(assetClassOf, o.asset_class, 'asset class'),
-      side: fromTable(sideOf, o.side, 'side'),
-      type: fromTable(typeOf, type, 'order type'),
-      timeInForce: fromTable(timeInForceOf, o.time_in_force, 'time in force'),
-      quantity: o.qty,
-      limitPrice: o.limit_price ?? null,
-      stopPrice: o.stop_price ?? null,
-      legs: null,
-      status: mapAlpacaStatus(o.status, o.qty, o.filled_qty),
-      filledQuantity: o.filled_qty,
-      avgFillPrice: o.filled_qty.gt(0) ? (o.filled_avg_price ?? null) : null,
-      reason: null,
-      createdAt: isoMillis(o.created_at),
-      updatedAt: isoMillis(updatedAt),
-    },
-    updatedKey: instantKey(updatedAt),
-    submittedAt: o.submitted_at ?? o.created_at,
+  const report: VenueOrderReport = {
+    venueOrderId: o.id,
+    clientOrderId: o.client_order_id ?? null,
+    symbol: legs === null ? o.symbol : (o.symbol || underlyingOf(legs, o.id)),
+    assetClass: legs === null ? fromTable(assetClassOf, o.asset_class, 'asset class') : legs.every((l) => l.assetClass === legs[0]!.assetClass) ? legs[0]!.assetClass : 'option',
+    side: legs === null || o.side !== '' ? fromTable(sideOf, o.side, 'side') : mlegSide(o, legs),
+    type: orderType,
+    timeInForce: fromTable(timeInForceOf, o.time_in_force, 'time in force'),
+    quantity,
+    // An mleg limit is a net price per unit, negative for a credit: the side says which way it goes.
+    limitPrice: legs === null ? (o.limit_price ?? null) : (o.limit_price?.abs() ?? null),
+    stopPrice: o.stop_price ?? null,
+    legs,
+    status: mapAlpacaStatus(o.status, notional === null ? quantity : null, o.filled_qty),
+    filledQuantity: o.filled_qty,
+    avgFillPrice: o.filled_qty.gt(0) ? (o.filled_avg_price ?? null) : null,
+    reason: null,
+    createdAt: isoMillis(o.created_at),
+    updatedAt: isoMillis(updatedAt),
   };
+  if (notional !== null) report.notional = notional;
+  if (orderType === 'trailing_stop') {
+    const t = parseWith(trailPayload, o, `the trail of trailing stop ${o.id}`);
+    if ((t.trail_percent ?? null) === null && (t.trail_price ?? null) === null) throw new Error(`alpaca: trailing stop ${o.id} has neither trail_percent nor trail_price`);
+    report.trail = { percent: t.trail_percent ?? null, price: t.trail_price ?? null, highWaterMark: t.hwm ?? null };
+  }
+  return { report, updatedKey: instantKey(updatedAt), submittedAt: o.submitted_at ?? o.created_at };
+}
+
+/** An `mleg` order's legs in Fillbook's terms: each leg's ratio is its `ratio_qty` per unit of the order's `qty`. */
+function mlegLegs(o: OrderPayload): OrderLeg[] {
+  const raw = o.legs ?? [];
+  if (raw.length < 2) throw new Error(`alpaca: mleg order ${o.id} has ${raw.length} legs; a multi-leg order has at least two`);
+  return raw.map((item, i) => {
+    const leg = parseWith(mlegLegPayload, item, `leg ${i + 1} of mleg order ${o.id}`);
+    return {
+      symbol: leg.symbol,
+      assetClass: fromTable(assetClassOf, leg.asset_class, 'asset class'),
+      side: fromTable(sideOf, leg.side, 'side'),
+      ratio: leg.ratio_qty,
+      positionEffect: leg.position_intent === null || leg.position_intent === undefined ? null : fromTable(positionEffectOf, leg.position_intent, 'position intent'),
+    };
+  });
+}
+
+/** A spread without a side of its own: a negative net limit is a credit (sell); else its first leg's way. */
+function mlegSide(o: OrderPayload, legs: readonly OrderLeg[]): OrderSide {
+  if (o.limit_price !== null && o.limit_price !== undefined && !o.limit_price.isZero()) return o.limit_price.isNegative() ? 'sell' : 'buy';
+  return legs[0]!.side;
+}
+
+function underlyingOf(legs: readonly OrderLeg[], orderId: string): string {
+  const root = occRoot.exec(legs[0]!.symbol)?.[1];
+  if (root === undefined) throw new Error(`alpaca: mleg order ${orderId} has no symbol and its first leg ${JSON.stringify(legs[0]!.symbol)} is not an OCC option symbol`);
+  return root;
 }
 
 function parseWith<T extends z.ZodType>(schema: T, raw: unknown, what: string): z.infer<T> {
@@ -139,8 +205,17 @@ export function parseAlpacaOrder(raw: unknown): AlpacaOrder {
   return orderFrom(parseWith(orderPayload, raw, 'an order'));
 }
 
-export function parseAlpacaOrders(raw: unknown): AlpacaOrder[] {
-  return parseWith(z.array(orderPayload), raw, 'a list of orders').map(orderFrom);
+/** A page of orders, item by item: one that cannot be read goes to `skip` with its payload, the others on. */
+export function parseAlpacaOrders(raw: unknown, skip: (item: UnparsedVenueItem) => void): AlpacaOrder[] {
+  return parseEach(parseWith(z.array(z.unknown()), raw, 'a list of orders'), 'order', ['id'], parseAlpacaOrder, skip);
+}
+
+/** The instant `GET /v2/orders` pages by, read from a raw item whether or not the item itself parses. */
+export function alpacaSubmittedAt(raw: unknown): string | null {
+  if (typeof raw !== 'object' || raw === null) return null;
+  const o = raw as Record<string, unknown>;
+  const at = o.submitted_at ?? o.created_at;
+  return typeof at === 'string' && wireTimestamp.safeParse(at).success ? at : null;
 }
 
 /**
@@ -176,8 +251,14 @@ export interface AlpacaFillActivity {
   fill: VenueFillReport;
 }
 
-export function parseAlpacaFillActivities(raw: unknown): AlpacaFillActivity[] {
-  return parseWith(z.array(fillActivityPayload), raw, 'a list of FILL activities').map((a) => ({
+/** A page of FILL activities, item by item; `rawIds` are every item's page token, read or not (for paging). */
+export function parseAlpacaFillActivities(raw: unknown, skip: (item: UnparsedVenueItem) => void): { activities: AlpacaFillActivity[]; rawIds: (string | null)[] } {
+  const items = parseWith(z.array(z.unknown()), raw, 'a list of FILL activities');
+  return { activities: parseEach(items, 'fill', ['id'], parseAlpacaFillActivity, skip), rawIds: items.map((item) => rawId(item, 'id')) };
+}
+
+function parseAlpacaFillActivity(raw: unknown): AlpacaFillActivity {
+  return [parseWith(fillActivityPayload, raw, 'a FILL activity')].map((a) => ({
     id: a.id,
     fill: {
       execId: alpacaExecId(a.order_id, a.cum_qty),
@@ -194,7 +275,7 @@ export function parseAlpacaFillActivities(raw: unknown): AlpacaFillActivity[] {
       liquidity: null,
       executedAt: isoMillis(a.transaction_time),
     },
-  }));
+  }))[0]!;
 }
 
 /**
@@ -229,15 +310,16 @@ export function cryptoPairSymbol(symbol: string): string {
  */
 const positionPayload = z.object({ symbol: z.string().min(1).max(64), asset_class: z.string(), qty: wireDecimal, side: z.enum(['long', 'short']) });
 
-export function parseAlpacaPositions(raw: unknown): VenuePositionReport[] {
-  return parseWith(z.array(positionPayload), raw, 'a list of positions').map((p) => {
+export function parseAlpacaPositions(raw: unknown, skip: (item: UnparsedVenueItem) => void): VenuePositionReport[] {
+  return parseEach(parseWith(z.array(z.unknown()), raw, 'a list of positions'), 'position', ['symbol'], (item) => {
+    const p = parseWith(positionPayload, item, 'a position');
     const assetClass = fromTable(assetClassOf, p.asset_class, 'asset class');
     return {
       symbol: assetClass === 'crypto' ? cryptoPairSymbol(p.symbol) : p.symbol,
       assetClass,
       netQuantity: p.side === 'short' ? p.qty.abs().neg() : p.qty.abs(),
     };
-  });
+  }, skip);
 }
 
 /**
@@ -269,12 +351,16 @@ export interface AlpacaTradeUpdate {
   event: string;
   order: AlpacaOrder;
   fill: VenueFillReport | null;
+  /** Why an execution the update carries could not be read as a fill (it is then kept raw), else null. */
+  unreadFill: string | null;
 }
 
 export function parseAlpacaTradeUpdate(raw: unknown): AlpacaTradeUpdate {
   const u = parseWith(tradeUpdatePayload, raw, 'a trade update');
   const order = orderFrom(u.order);
-  if (!fillEvents.has(u.event)) return { event: u.event, order, fill: null };
+  if (!fillEvents.has(u.event)) return { event: u.event, order, fill: null, unreadFill: null };
+  // The update's qty and price are the spread's, not a leg's: a leg fill cannot be told from it.
+  if (order.report.legs !== null) return { event: u.event, order, fill: null, unreadFill: `alpaca: a ${u.event} of mleg order ${u.order.id} does not say which leg traded at what price` };
   if (u.qty === null || u.qty === undefined || u.price === null || u.price === undefined) {
     throw new Error(`alpaca: ${u.event} update for order ${u.order.id} lacks qty or price`);
   }
@@ -295,6 +381,7 @@ export function parseAlpacaTradeUpdate(raw: unknown): AlpacaTradeUpdate {
       liquidity: null,
       executedAt: isoMillis(u.timestamp ?? u.order.updated_at ?? u.order.created_at),
     },
+    unreadFill: null,
   };
 }
 

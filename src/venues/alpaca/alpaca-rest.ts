@@ -65,6 +65,11 @@ export class AlpacaRest {
     return this.read('GET /v2/orders', () => this.#orders.getAllOrdersRaw({ status: 'open', limit, direction: 'asc', nested: false, after }), false);
   }
 
+  /** Every order submitted after `after` (exclusive), open and closed, oldest first. */
+  listAllOrders(after: string, limit: number): Promise<unknown> {
+    return this.read('GET /v2/orders', () => this.#orders.getAllOrdersRaw({ status: 'all', limit, direction: 'asc', nested: false, after }), false);
+  }
+
   listFillActivities(query: ActivityQuery): Promise<unknown> {
     return this.read('GET /v2/account/activities/FILL', () =>
       this.#activities.getAccountActivitiesByActivityTypeRaw({ activityType: 'FILL', after: query.after, direction: 'asc', pageSize: query.pageSize, pageToken: query.pageToken }), false);

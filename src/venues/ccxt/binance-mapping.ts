@@ -218,6 +218,8 @@ export function binanceCreateParams(r: VenuePlaceRequest, clientId: string, mark
   const tif = r.timeInForce === 'day' ? (config.dayTimeInForce === 'GTC' ? 'GTC' : undefined) : ({ gtc: 'GTC', ioc: 'IOC', fok: 'FOK' } as Partial<Record<TimeInForce, string>>)[r.timeInForce];
   if (tif === undefined) throw new VenueError('rejected', `binance has no time in force ${r.timeInForce}${r.timeInForce === 'day' ? ' (venue_config.dayTimeInForce is reject)' : ''}; use gtc, ioc or fok`);
   if (market === 'usdm' && (r.type === 'stop' || r.type === 'stop_limit')) throw new VenueError('rejected', 'binance USDⓈ-M stop orders go through its algo order API, which Fillbook does not send yet');
+  // A trailing stop is an order type Fillbook reads from venues (Alpaca), never places.
+  if (r.type === 'trailing_stop') throw new VenueError('rejected', 'binance trailing stops are not placed through Fillbook');
   const type = market === 'spot' ? { market: 'MARKET', limit: 'LIMIT', stop: 'STOP_LOSS', stop_limit: 'STOP_LOSS_LIMIT' }[r.type] : { market: 'MARKET', limit: 'LIMIT', stop: 'STOP_MARKET', stop_limit: 'STOP' }[r.type];
   const params: Record<string, string> = { symbol: r.symbol, side: r.side === 'buy' ? 'BUY' : 'SELL', type, quantity: r.quantity.toFixed(), newClientOrderId: clientId, newOrderRespType: 'ACK' };
   if (r.type === 'limit' || r.type === 'stop_limit') {

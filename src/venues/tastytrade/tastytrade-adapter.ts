@@ -1,5 +1,9 @@
+import { z } from 'zod';
 import { isWorking, zero } from '../../domain/index.js';
+import { parseEach, rawId, unparsedEvent, unparsedItem } from '../unparsed.js';
 import {
+  type OrderPage,
+  type UnparsedVenueItem,
   type FillPage,
   type VenueAdapter,
   type VenueCapabilities,
@@ -51,7 +55,7 @@ export class TastytradeVenue implements VenueAdapter {
     getByClientOrderId: true, // by search: today's orders, then `clientIdLookbackDays` of history
     cancel: true,
     fillsSince: true,
-    ordersSince: false,
+    ordersSince: true,
     positions: true,
     stream: true,
     multiLeg: true, // spreads, with each leg's fills
@@ -76,7 +80,7 @@ export class TastytradeVenue implements VenueAdapter {
     this.http = new TastytradeHttp((this.config.apiBaseUrl ?? urls.api).replace(/\/$/, ''), options.credentials, this.config);
     this.accountPath = `/accounts/${encodeURIComponent(this.config.accountNumber)}`;
     this.streamer = new TastytradeStreamer(this.config.streamerUrl ?? urls.streamer, this.config.accountNumber, this.http, this.config, {
-      onOrder: (data) => this.streamed(data),
+      onOrder: (data, timestamp) => this.streamed(data, timestamp),
       onReconnected: () => this.emit({ kind: 'reconnected' }),
       onError: (error) => this.onError(error),
     });
@@ -102,7 +106,7 @@ export class TastytradeVenue implements VenueAdapter {
     const placed = tastyPlacedSchema.safeParse(response.json);
     // Accepted, but the answer cannot be read: the order exists, so find it rather than guess.
     if (!placed.success) return this.resolveUncertain(request.clientOrderId, `tastytrade accepted the order but its answer could not be read`);
-    const report = tastyOrderReport(placed.data.data.order, this.now());
+    const report = tastyOrderReport(placed.data.data.order, response.date);
     if (report.status === 'rejected') throw new VenueError('rejected', report.reason ?? 'rejected by tastytrade');
     return report;
   }
@@ -132,7 +136,7 @@ export class TastytradeVenue implements VenueAdapter {
     }
     if (response.status === 404) throw new VenueError('rejected', `tastytrade has no order ${venueOrderId}`);
     if (response.status >= 400) throw new VenueError('rejected', `tastytrade refused to cancel order ${venueOrderId} (HTTP ${response.status}): ${errorMessage(response.json)}`);
-    return tastyOrderReport(parsePayload(tastySingle(tastyOrderSchema), response.json, `DELETE order ${venueOrderId}`).data, this.now());
+    return tastyOrderReport(parsePayload(tastySingle(tastyOrderSchema), response.json, `DELETE order ${venueOrderId}`).data, response.date);
   }
 
   async getOrder(venueOrderId: string): Promise<VenueOrderReport | undefined> {
@@ -140,7 +144,15 @@ export class TastytradeVenue implements VenueAdapter {
     const response = await this.http.request('GET', `${this.accountPath}/orders/${venueOrderId}`, 'read');
     if (response.status === 404) return undefined;
     this.assertOk(response, `GET order ${venueOrderId}`);
-    return tastyOrderReport(parsePayload(tastySingle(tastyOrderSchema), response.json, `GET order ${venueOrderId}`).data, this.now());
+    const item = parsePayload(tastySingle(z.unknown()), response.json, `GET order ${venueOrderId}`).data;
+    try {
+      return tastyOrderReport(parsePayload(tastyOrderSchema, item, 'an order'), response.date);
+    } catch (error) {
+      // Unreadable, it is handed on raw and the lookup fails: undefined would say tastytrade has no such order.
+      const unparsed = unparsedItem('order', item, rawId(item, 'id') ?? venueOrderId, error);
+      this.skip(unparsed);
+      throw new VenueError('unavailable', `tastytrade has order ${venueOrderId} but it cannot be read (${unparsed.reason}); it is kept as an unparsed venue item`);
+    }
   }
 
   /**
@@ -149,21 +161,35 @@ export class TastytradeVenue implements VenueAdapter {
    * orders under one identifier (a duplicate submission) it answers the earliest.
    */
   async getOrderByClientId(clientOrderId: string): Promise<VenueOrderReport | undefined> {
-    const match = (orders: TastyOrder[]) => orders.filter((o) => o['external-identifier'] === clientOrderId).sort((a, b) => Number(a.id) - Number(b.id))[0];
+    const match = (orders: ReadOrder[]) => orders.filter((o) => o.order['external-identifier'] === clientOrderId).sort((a, b) => Number(a.order.id) - Number(b.order.id))[0]?.report;
     const live = match(await this.liveOrders());
-    if (live !== undefined) return tastyOrderReport(live, this.now());
+    if (live !== undefined) return live;
     const startDate = this.dateOf(this.clock().getTime() - this.config.clientIdLookbackDays * dayMs);
     for (let offset = 0; offset < clientIdSearchPagesMax; offset++) {
       const page = await this.orderPage({ startDate, offset });
       const found = match(page.orders);
-      if (found !== undefined) return tastyOrderReport(found, this.now());
+      if (found !== undefined) return found;
       if (page.next === null) break;
     }
     return undefined;
   }
 
   async listOpenOrders(): Promise<VenueOrderReport[]> {
-    return (await this.liveOrders()).map((o) => tastyOrderReport(o, this.now())).filter((r) => isWorking(r.status));
+    return (await this.liveOrders()).map((o) => o.report).filter((r) => isWorking(r.status));
+  }
+
+  /**
+   * Orders received since the day of `since` (the order search filters by date), oldest first, a
+   * page at a time, those whose last change is at or after `since`. An order received before that
+   * day and changed since is not seen here (among the live orders while it works).
+   */
+  async listOrders(since: string, cursor: string | null = null): Promise<OrderPage> {
+    const sinceMs = Date.parse(since);
+    if (Number.isNaN(sinceMs)) throw new VenueError('rejected', `listOrders needs an ISO time; got ${JSON.stringify(since)}`);
+    const at: Cursor = cursor === null ? { startDate: this.dateOf(sinceMs), offset: 0 } : decodeCursor(cursor);
+    const page = await this.orderPage(at);
+    const orders = page.orders.map((o) => o.report).filter((r) => Date.parse(r.updatedAt) >= sinceMs || Date.parse(r.createdAt) >= sinceMs);
+    return { orders, cursor: page.next === null ? null : encodeCursor(page.next) };
   }
 
   /**
@@ -176,14 +202,15 @@ export class TastytradeVenue implements VenueAdapter {
     if (Number.isNaN(sinceMs)) throw new VenueError('rejected', `listFills needs an ISO time; got ${JSON.stringify(since)}`);
     const at: Cursor = cursor === null ? { startDate: this.dateOf(sinceMs - dayMs), offset: 0 } : decodeCursor(cursor);
     const page = await this.orderPage(at);
-    const fills: VenueFillReport[] = page.orders.flatMap((o) => tastyFillReports(o)).filter((f) => Date.parse(f.executedAt) >= sinceMs);
+    const fills: VenueFillReport[] = page.orders.flatMap((o) => tastyFillReports(o.order)).filter((f) => Date.parse(f.executedAt) >= sinceMs);
     return { fills, cursor: page.next === null ? null : encodeCursor(page.next) };
   }
 
   async listPositions(): Promise<VenuePositionReport[]> {
     const response = await this.http.request('GET', `${this.accountPath}/positions`, 'read');
     this.assertOk(response, 'GET positions');
-    return parsePayload(tastyList(tastyPositionSchema), response.json, 'GET positions').data.items.map(tastyPositionReport);
+    const items = parsePayload(tastyList(z.unknown()), response.json, 'GET positions').data.items;
+    return parseEach(items, 'position', ['symbol'], (raw) => tastyPositionReport(parsePayload(tastyPositionSchema, raw, 'a position')), this.skip);
   }
 
   subscribe(listener: VenueListener): () => void {
@@ -204,17 +231,18 @@ export class TastytradeVenue implements VenueAdapter {
   // ---- stream ----------------------------------------------------------------------------------
 
   /** One `Order` notification: its new fills once each, then the order unless it is stale or repeated. */
-  private streamed(data: unknown): void {
+  private streamed(data: unknown, timestamp: string | null): void {
     let order: TastyOrder;
     let report: VenueOrderReport;
     let fills: VenueFillReport[];
     try {
       order = parsePayload(tastyOrderSchema, data, 'an Order notification');
       if (order['account-number'] !== this.config.accountNumber) return;
-      report = tastyOrderReport(order, this.now());
+      report = tastyOrderReport(order, timestamp);
       fills = tastyFillReports(order);
     } catch (error) {
-      this.onError(error);
+      // One unreadable notification is kept raw; the stream goes on.
+      this.skip(unparsedItem('order', data, rawId(data, 'id'), error));
       return;
     }
     for (const fill of fills.sort((a, b) => a.executedAt.localeCompare(b.executedAt))) {
@@ -244,21 +272,31 @@ export class TastytradeVenue implements VenueAdapter {
 
   // ---- helpers ---------------------------------------------------------------------------------
 
-  private async liveOrders(): Promise<TastyOrder[]> {
+  private async liveOrders(): Promise<ReadOrder[]> {
     const response = await this.http.request('GET', `${this.accountPath}/orders/live`, 'read');
     this.assertOk(response, 'GET live orders');
-    return parsePayload(tastyList(tastyOrderSchema), response.json, 'GET live orders').data.items;
+    return this.readOrders(parsePayload(tastyList(z.unknown()), response.json, 'GET live orders').data.items, response.date);
   }
 
+  /** Orders read item by item: one that cannot be read (schema, status, type...) is handed on raw, the others go on. */
+  private readOrders(items: readonly unknown[], carriedAt: string | null): ReadOrder[] {
+    return parseEach(items, 'order', ['id'], (raw) => {
+      const order = parsePayload(tastyOrderSchema, raw, 'an order');
+      return { order, report: tastyOrderReport(order, carriedAt) };
+    }, this.skip);
+  }
+
+  private readonly skip = (item: UnparsedVenueItem): void => this.emit(unparsedEvent(item));
+
   /** One page of the order search, oldest first, so that pages do not shift as new orders arrive. */
-  private async orderPage(at: Cursor): Promise<{ orders: TastyOrder[]; next: Cursor | null }> {
+  private async orderPage(at: Cursor): Promise<{ orders: ReadOrder[]; next: Cursor | null }> {
     const query = new URLSearchParams({ 'start-date': at.startDate, sort: 'Asc', 'per-page': String(orderPageSizeMax), 'page-offset': String(at.offset) });
     const response = await this.http.request('GET', `${this.accountPath}/orders?${query}`, 'read');
     this.assertOk(response, 'GET orders');
-    const page = parsePayload(tastyList(tastyOrderSchema), response.json, 'GET orders');
+    const page = parsePayload(tastyList(z.unknown()), response.json, 'GET orders');
     const totalPages = page.pagination?.['total-pages'] ?? 1;
     const more = page.pagination != null ? at.offset + 1 < totalPages : page.data.items.length === orderPageSizeMax;
-    return { orders: page.data.items, next: more ? { startDate: at.startDate, offset: at.offset + 1 } : null };
+    return { orders: this.readOrders(page.data.items, response.date), next: more ? { startDate: at.startDate, offset: at.offset + 1 } : null };
   }
 
   private assertOk(response: TastyResponse, what: string): void {
@@ -269,9 +307,11 @@ export class TastytradeVenue implements VenueAdapter {
     return new Date(ms).toISOString().slice(0, 10);
   }
 
-  private now(): string {
-    return this.clock().toISOString();
-  }
+}
+
+interface ReadOrder {
+  order: TastyOrder;
+  report: VenueOrderReport;
 }
 
 function remember(set: Set<string>, key: string, max: number): void {

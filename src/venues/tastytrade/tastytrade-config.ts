@@ -88,8 +88,12 @@ export function parseTastytradeConfig(raw: Record<string, unknown> = {}): Tastyt
   return config;
 }
 
-/** The two ways tastytrade authenticates: OAuth (preferred, what the official SDK 7 uses) or the legacy session login. */
-export type TastytradeCredentials = { kind: 'oauth'; clientSecret: string; refreshToken: string } | { kind: 'session'; username: string; password: string };
+/**
+ * tastytrade authenticates with OAuth2 only: a refresh token and the client secret of an OAuth
+ * application, exchanged at `POST /oauth/token` for a 15-minute access token. The username and
+ * password login (`POST /sessions`) was decommissioned on 2026-02-11 and is not offered.
+ */
+export type TastytradeCredentials = { kind: 'oauth'; clientSecret: string; refreshToken: string };
 
 export function tastytradeCredentialsFromEnv(prefix: string, env: Record<string, string | undefined>): TastytradeCredentials {
   const read = (name: string) => {
@@ -99,12 +103,10 @@ export function tastytradeCredentialsFromEnv(prefix: string, env: Record<string,
   const clientSecret = read('CLIENT_SECRET');
   const refreshToken = read('REFRESH_TOKEN');
   if (clientSecret !== undefined && refreshToken !== undefined) return { kind: 'oauth', clientSecret, refreshToken };
-  const username = read('USERNAME');
-  const password = read('PASSWORD');
-  if (username !== undefined && password !== undefined) return { kind: 'session', username, password };
+  const legacy = read('USERNAME') !== undefined || read('PASSWORD') !== undefined;
   throw new FillbookError(
     'FILLBOOK_ERR_VENUE_UNAVAILABLE',
-    `tastytrade credentials are not set: set ${prefix}_CLIENT_SECRET and ${prefix}_REFRESH_TOKEN (OAuth), or ${prefix}_USERNAME and ${prefix}_PASSWORD, in the environment of the Fillbook process`,
+    `tastytrade credentials are not set: set ${prefix}_CLIENT_SECRET and ${prefix}_REFRESH_TOKEN (OAuth2) in the environment of the Fillbook process${legacy ? `; ${prefix}_USERNAME/${prefix}_PASSWORD are no longer used: tastytrade decommissioned the password login on 2026-02-11` : ''}`,
     { venue: 'tastytrade', env_prefix: prefix },
   );
 }

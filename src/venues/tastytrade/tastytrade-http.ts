@@ -2,14 +2,12 @@ import type { z } from 'zod';
 import { VenueError } from '../venue.js';
 import { fullJitterBackoffMs, sleep } from '../wire.js';
 import type { TastytradeConfig, TastytradeCredentials } from './tastytrade-config.js';
-import { tastyErrorSchema, tastyOauthTokenSchema, tastySessionSchema } from './tastytrade-schemas.js';
+import { tastyErrorSchema, tastyOauthTokenSchema } from './tastytrade-schemas.js';
 
 /** tastytrade answers 401 without a `User-Agent: <product>/<version>`. */
 export const userAgent = 'fillbook/0.1';
 /** A token is renewed this long before it expires (tastytrade's OAuth tokens last 15 minutes). */
 const tokenRenewBeforeMs = 60_000;
-/** Session tokens carry no lifetime when tastytrade omits `session-expiration`; assume a day. */
-const sessionLifetimeMsDefault = 24 * 60 * 60 * 1000;
 /**
  * After tastytrade refuses the credentials, no new login is tried for this long: too many failed
  * logins get the IP blocked for about eight hours.
@@ -40,6 +38,8 @@ export type RequestKind =
 export interface TastyResponse {
   status: number;
   json: unknown;
+  /** tastytrade's own time of the answer (its `Date` header, ISO), the instant of last resort for an order without one. */
+  date: string | null;
 }
 
 type Attempt =
@@ -84,28 +84,18 @@ export class TastytradeHttp {
 
   private async login(): Promise<string> {
     if (Date.now() < this.loginBlockedUntil) throw new VenueError('unavailable', 'tastytrade refused the credentials a moment ago; fix them and retry in a minute');
-    const oauth = this.credentials.kind === 'oauth';
-    const body = oauth
-      ? { grant_type: 'refresh_token', refresh_token: this.credentials.refreshToken, client_secret: this.credentials.clientSecret }
-      : { login: this.credentials.username, password: this.credentials.password, 'remember-me': false };
+    const body = { grant_type: 'refresh_token', refresh_token: this.credentials.refreshToken, client_secret: this.credentials.clientSecret };
     // The login is a read for retry purposes: repeating it has no effect beyond a new token.
-    const response = await this.send('POST', oauth ? '/oauth/token' : '/sessions', body, null, 'read');
+    const response = await this.send('POST', '/oauth/token', body, null, 'read');
     if (response.status === 401 || response.status === 403 || response.status === 400) {
       this.loginBlockedUntil = Date.now() + loginCooldownMs;
       // The body is not quoted: it may echo what was sent.
-      throw new VenueError('unavailable', `tastytrade refused the ${oauth ? 'OAuth refresh token' : 'username and password'} (HTTP ${response.status})`);
+      throw new VenueError('unavailable', `tastytrade refused the OAuth refresh token (HTTP ${response.status})`);
     }
     if (response.status >= 300) throw new VenueError('unavailable', `tastytrade login answered HTTP ${response.status}`);
-    if (oauth) {
-      const parsed = tastyOauthTokenSchema.safeParse(response.json);
-      if (!parsed.success) throw new VenueError('unavailable', 'tastytrade sent an unexpected OAuth token response');
-      this.token = { header: `Bearer ${parsed.data.access_token}`, expiresAt: Date.now() + parsed.data.expires_in * 1000 };
-    } else {
-      const parsed = tastySessionSchema.safeParse(response.json);
-      if (!parsed.success) throw new VenueError('unavailable', 'tastytrade sent an unexpected session response');
-      const expiration = parsed.data.data['session-expiration'];
-      this.token = { header: parsed.data.data['session-token'], expiresAt: expiration ? Date.parse(expiration) : Date.now() + sessionLifetimeMsDefault };
-    }
+    const parsed = tastyOauthTokenSchema.safeParse(response.json);
+    if (!parsed.success) throw new VenueError('unavailable', 'tastytrade sent an unexpected OAuth token response');
+    this.token = { header: `Bearer ${parsed.data.access_token}`, expiresAt: Date.now() + parsed.data.expires_in * 1000 };
     return this.token.header;
   }
 
@@ -184,7 +174,9 @@ export class TastytradeHttp {
     }
     if (response.status === 429) return { kind: 'refused', message: 'HTTP 429 (rate limited)' };
     if (response.status >= 500) return { kind: 'ambiguous', message: `HTTP ${response.status}: ${errorMessage(json)}` };
-    return { kind: 'answered', response: { status: response.status, json } };
+    const dateHeader = response.headers.get('date');
+    const date = dateHeader === null || Number.isNaN(Date.parse(dateHeader)) ? null : new Date(dateHeader).toISOString();
+    return { kind: 'answered', response: { status: response.status, json, date } };
   }
 
   /** Spaces requests at most `requestsPerSecondMax` per second, in call order. */

@@ -96,7 +96,7 @@ const orderTypes: Record<string, OrderType> = {
   Stop: 'stop',
   'Stop Limit': 'stop_limit',
 };
-const tastyOrderTypes: Record<OrderType, string> = { market: 'Market', limit: 'Limit', stop: 'Stop', stop_limit: 'Stop Limit' };
+const tastyOrderTypes: Partial<Record<OrderType, string>> = { market: 'Market', limit: 'Limit', stop: 'Stop', stop_limit: 'Stop Limit' };
 
 /** What an action does to the holding: plain `Buy`/`Sell` (futures) say nothing. */
 const positionEffectsOf: Record<string, PositionEffect | null> = {
@@ -151,12 +151,29 @@ function legProgress(leg: TastyLeg): LegProgress {
   };
 }
 
-export function tastyOrderReport(order: TastyOrder, now: string): VenueOrderReport {
+/**
+ * When an order last changed and when it was received, from what the payload has, never the local
+ * clock. `orders/live` items may carry neither `received-at` nor `updated-at` (the documentation's
+ * own example has no instant at all): the order's other instants are used (`terminal-at`,
+ * `cancelled-at`, `live-at`, `in-flight-at`, its latest fill's `filled-at`), and failing all of them
+ * the time tastytrade stamped on the message that carried it (the REST answer's `Date` header, the
+ * streamer notification's `timestamp`), given as `carriedAt`. With none of these it is an error.
+ */
+export function tastyOrderTimes(order: TastyOrder, carriedAt: string | null): { createdAt: string; updatedAt: string } {
+  const fills = order.legs.flatMap((l) => l.fills ?? []).map((f) => f['filled-at']).sort();
+  const changed = [order['updated-at'], order['terminal-at'], order['cancelled-at'], order['live-at'], order['in-flight-at'], order['received-at'], fills.at(-1)].filter((t): t is string => typeof t === 'string');
+  const updatedAt = changed[0] ?? carriedAt;
+  if (updatedAt === null) throw new Error(`tastytrade order ${order.id}: no instant in the order and none on the message that carried it`);
+  const created = [order['received-at'], order['in-flight-at'], order['live-at'], fills[0]].filter((t): t is string => typeof t === 'string');
+  return { updatedAt, createdAt: created[0] ?? updatedAt };
+}
+
+export function tastyOrderReport(order: TastyOrder, carriedAt: string | null): VenueOrderReport {
   const first = order.legs[0]!;
   const legs = tastyLegs(order);
   const progress = order.legs.map(legProgress);
   const type = lookup(orderTypes, order['order-type'], 'order type', order.id);
-  const updatedAt = order['updated-at'] ?? order['received-at'] ?? now;
+  const { createdAt, updatedAt } = tastyOrderTimes(order, carriedAt);
   // A spread with one leg filled and no complete unit is still partly filled (as in the ledger).
   const anyFilled = progress.reduce((sum, p) => sum.plus(p.qtyFilled), zero);
   const filled = legs === null ? progress[0]!.qtyFilled : completeUnits(legs, progress);
@@ -177,7 +194,7 @@ export function tastyOrderReport(order: TastyOrder, now: string): VenueOrderRepo
     filledQuantity: filled,
     avgFillPrice: legs === null ? (single.qtyFilled.isZero() ? null : averagePrice(single.filledNotional, single.qtyFilled)) : netUnitPrice(legs, progress),
     reason: order['reject-reason'] ?? null,
-    createdAt: order['received-at'] ?? updatedAt,
+    createdAt,
     updatedAt,
   };
 }
@@ -190,9 +207,11 @@ function spreadSide(order: TastyOrder, legs: readonly OrderLeg[]): OrderSide {
 
 /**
  * The order's fills as Fillbook fills: every leg's, with `leg` set for a multi-leg order.
- * tastytrade puts no fee on a fill (fees arrive later as transactions), so the fee is zero with no
- * currency: the ledger's fees for tastytrade are not complete until transactions are imported,
- * which this adapter does not do yet.
+ * tastytrade puts no fee on a fill: an order's `fills` carry fill-id, quantity, fill-price,
+ * filled-at, destination-venue, ext-group-fill-id and ext-exec-id only (tastyware/tastytrade
+ * `FillInfo`, the developer docs' order examples). Fees arrive as Trade transactions
+ * (`commission`, `clearing-fees`, `regulatory-fees`, each with an `-effect`, and `currency`), so the
+ * fee here is zero with no currency until transactions are imported, which this adapter does not do yet.
  */
 export function tastyFillReports(order: TastyOrder): VenueFillReport[] {
   const multi = order.legs.length > 1;
@@ -232,9 +251,11 @@ export function tastyOrderBody(r: VenuePlaceRequest, heldNet: (symbol: string) =
   const tif = tastyTimesInForce[r.timeInForce];
   if (tif === undefined) throw new VenueError('rejected', `tastytrade has no time in force ${r.timeInForce}; use day, gtc or ioc`);
   const legs: OrderLeg[] = r.legs ? [...r.legs] : [{ symbol: r.symbol, assetClass: r.assetClass, side: r.side, ratio: new Decimal(1), positionEffect: null }];
+  const orderType = tastyOrderTypes[r.type];
+  if (orderType === undefined) throw new VenueError('rejected', `tastytrade orders of type ${r.type} are not placed through Fillbook`);
   const body: Record<string, unknown> = {
     'time-in-force': tif,
-    'order-type': tastyOrderTypes[r.type],
+    'order-type': orderType,
     source: 'fillbook',
     'external-identifier': r.clientOrderId,
     legs: legs.map((leg) => ({

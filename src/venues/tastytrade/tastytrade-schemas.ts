@@ -100,6 +100,9 @@ export const tastyOrderSchema = z.object({
   'received-at': tastyInstant.nullish(),
   'updated-at': tastyInstant.nullish(),
   'terminal-at': tastyInstant.nullish(),
+  'cancelled-at': tastyInstant.nullish(),
+  'live-at': tastyInstant.nullish(),
+  'in-flight-at': tastyInstant.nullish(),
   'replacing-order-id': tastyId.nullish(),
   'replaces-order-id': tastyId.nullish(),
   legs: z.array(tastyLegSchema).min(1).max(10),
@@ -145,10 +148,9 @@ export const tastyErrorSchema = z.object({
 /*
  * Authentication. Made-up examples:
  *   POST /oauth/token  {"access_token":"eyJhbGciOi...","token_type":"Bearer","expires_in":900}
- *   POST /sessions     {"data":{"session-token":"Zx9k...C","session-expiration":"2026-11-21T14:30:00.000Z","user":{"username":"bot"}}}
+ * (The password login, POST /sessions, was decommissioned on 2026-02-11: OAuth2 only.)
  */
 export const tastyOauthTokenSchema = z.object({ access_token: z.string().min(1).max(10_000), expires_in: z.number().int().positive().max(86_400) });
-export const tastySessionSchema = z.object({ data: z.object({ 'session-token': z.string().min(1).max(10_000), 'session-expiration': tastyInstant.nullish() }) });
 
 /*
  * Account streamer messages: answers to our actions and notifications. Made-up examples:
@@ -164,4 +166,4 @@ export const tastyStreamerReplySchema = z.object({
   message: z.string().max(2000).nullish(),
   'request-id': z.union([z.number(), z.string()]).nullish(),
 });
-export const tastyStreamerNotificationSchema = z.object({ type: z.string().min(1).max(60), data: z.unknown() });
+export const tastyStreamerNotificationSchema = z.object({ type: z.string().min(1).max(60), data: z.unknown(), timestamp: tastyInstant.nullish() });

@@ -8,7 +8,8 @@ const messageBytesMax = 5_000_000;
 
 export interface StreamHandlers {
   /** The `data` of an `Order` notification, unparsed. */
-  onOrder(data: unknown): void;
+  /** An order notification's data, and the notification's `timestamp` (ISO) when it has one. */
+  onOrder(data: unknown, timestamp: string | null): void;
   /** The stream is subscribed again after a drop: whatever happened meanwhile was not pushed. */
   onReconnected(): void;
   onError(error: unknown): void;
@@ -61,7 +62,7 @@ export class TastytradeStreamer extends ReconnectingSocket {
     for (const message of batch) {
       const notification = tastyStreamerNotificationSchema.safeParse(message);
       if (notification.success) {
-        if (notification.data.type === 'Order') this.handlers.onOrder(notification.data.data);
+        if (notification.data.type === 'Order') this.handlers.onOrder(notification.data.data, notification.data.timestamp ?? null);
         continue;
       }
       const reply = tastyStreamerReplySchema.safeParse(message);

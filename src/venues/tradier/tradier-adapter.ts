@@ -1,6 +1,8 @@
 import { formatDecimal, isWorking, zero } from '../../domain/index.js';
 import {
   type FillPage,
+  type OrderPage,
+  type UnparsedVenueItem,
   type VenueAdapter,
   type VenueCapabilities,
   VenueError,
@@ -31,6 +33,7 @@ import {
 } from './tradier-payloads.js';
 import { TradierAccountStream } from './tradier-stream.js';
 import { remember } from '../wire.js';
+import { rawId, unparsedEvent, unparsedItem } from '../unparsed.js';
 
 /** Orders read per page of `GET …/orders`, and pages read at most per scan. */
 export const ordersPageSize = 100;
@@ -43,6 +46,8 @@ const dayMs = 86_400_000;
 interface Known {
   details: TradierOrderDetails;
   tag: string | null;
+  /** A multi-leg order's legs' own order ids, in leg order (their fills are derived per leg). */
+  legIds: string[] | null;
 }
 
 export interface TradierAdapterOptions {
@@ -69,7 +74,7 @@ export class TradierAdapter implements VenueAdapter {
     getByClientOrderId: true,
     cancel: true,
     fillsSince: true,
-    ordersSince: false,
+    ordersSince: true,
     positions: true,
     stream: true,
     multiLeg: false,
@@ -119,7 +124,7 @@ export class TradierAdapter implements VenueAdapter {
 
   async placeOrder(request: VenuePlaceRequest): Promise<VenueOrderReport> {
     this.assertOpen();
-    const form = this.orderForm(request);
+    const form = this.orderForm(request, await this.equitySide(request));
     const tag = form.tag!;
     if (this.unresolvedTags.has(tag)) {
       // An earlier submit of this order may have arrived: sending again could make a second order.
@@ -158,8 +163,9 @@ export class TradierAdapter implements VenueAdapter {
       limitPrice: request.limitPrice,
       stopPrice: request.stopPrice,
       createdAt: now,
+      legs: null,
     };
-    remember(this.known, orderId, { details, tag }, ordersRememberedMax);
+    remember(this.known, orderId, { details, tag, legIds: null }, ordersRememberedMax);
     this.journal.begin(orderId, now);
     // The acknowledgement holds the id only; the order itself is one read away. Should the read
     // fail, the venue has the order all the same: report what was sent.
@@ -202,8 +208,25 @@ export class TradierAdapter implements VenueAdapter {
     this.assertOpen();
     // Tradier's order ids are numbers; anything else names no order there.
     if (!/^\d{1,20}$/.test(venueOrderId)) return undefined;
-    const snapshot = parseTradierOrder(await this.http.get(`${this.ordersPath}/${venueOrderId}`, { includeTags: true }));
+    const raw = await this.http.get(`${this.ordersPath}/${venueOrderId}`, { includeTags: true });
+    const snapshot = this.readOne(raw, venueOrderId);
     return snapshot === undefined ? undefined : this.observe(snapshot);
+  }
+
+  /**
+   * Orders created or changed since `since`: the account's orders (`filter=all`) from the day of
+   * `since` (Tradier's window is calendar days, from creation), a page at a time, those whose last
+   * change is at or after `since`. An order created before that day and changed since is not seen
+   * here (it is among the open orders while it works, within `lookbackDays`).
+   */
+  async listOrders(since: string, cursor: string | null = null): Promise<OrderPage> {
+    this.assertOpen();
+    const sinceMs = Date.parse(since);
+    if (Number.isNaN(sinceMs)) throw new Error(`tradier: listOrders needs an ISO timestamp; got ${JSON.stringify(since)}`);
+    const page = cursor === null ? 1 : decodeCursor(cursor);
+    const { snapshots, count } = parseTradierOrders(await this.http.get(this.ordersPath, { ...this.window(sinceMs), page, limit: ordersPageSize, includeTags: true }), this.skip);
+    const orders = snapshots.map((snapshot) => this.observe(snapshot)).filter((o) => Date.parse(o.updatedAt) >= sinceMs || Date.parse(o.createdAt) >= sinceMs);
+    return { orders, cursor: count === ordersPageSize && page < ordersPagesMax ? encodeCursor(page + 1) : null };
   }
 
   /**
@@ -250,11 +273,11 @@ export class TradierAdapter implements VenueAdapter {
     const windowStartMs = Math.max(sinceMs - dayMs, Date.now() - this.config.lookbackDays * dayMs);
     const page = cursor === null ? 1 : decodeCursor(cursor);
     const query = this.window(windowStartMs);
-    const snapshots = parseTradierOrders(await this.http.get(this.ordersPath, { ...query, page, limit: ordersPageSize, includeTags: true }));
+    const { snapshots, count } = parseTradierOrders(await this.http.get(this.ordersPath, { ...query, page, limit: ordersPageSize, includeTags: true }), this.skip);
     const fills: VenueFillReport[] = [];
     for (const snapshot of snapshots) {
       this.observe(snapshot);
-      fills.push(...this.journal.fillsOf(snapshot.orderId));
+      fills.push(...this.fillsOf(snapshot.orderId));
     }
     if (page === 1) {
       const windowStart = `${query.start}T00:00:00.000Z`;
@@ -262,7 +285,7 @@ export class TradierAdapter implements VenueAdapter {
     }
     return {
       fills: fills.filter((f) => Date.parse(f.executedAt) >= sinceMs).sort((a, b) => (a.executedAt === b.executedAt ? (a.execId < b.execId ? -1 : 1) : a.executedAt < b.executedAt ? -1 : 1)),
-      cursor: snapshots.length === ordersPageSize ? encodeCursor(page + 1) : null,
+      cursor: count === ordersPageSize ? encodeCursor(page + 1) : null,
     };
   }
 
@@ -286,7 +309,28 @@ export class TradierAdapter implements VenueAdapter {
 
   // ---- internals ------------------------------------------------------------------------------
 
-  private orderForm(r: VenuePlaceRequest): Record<string, string> {
+  /**
+   * Tradier's equity side, from the request and the account's holding of the symbol (the request
+   * says buy or sell; Tradier wants to be told a short): a buy against a short position is
+   * `buy_to_cover`, a sell with no long position `sell_short`, else `buy`/`sell`. An order that
+   * would cross through zero is refused before sending: Tradier takes it as neither, and the
+   * caller can send the two halves. Reading the holding fails as `unavailable` (nothing was sent).
+   */
+  private async equitySide(r: VenuePlaceRequest): Promise<string> {
+    if (r.assetClass !== 'equity') return r.side; // orderForm refuses it with its own reason
+    const held = (await this.listPositions()).find((p) => p.symbol === r.symbol)?.netQuantity ?? zero;
+    const cross = (what: string) => new VenueError('rejected', `Tradier order ${r.clientOrderId} was not sent: it would ${what} (held ${formatDecimal(held)} ${r.symbol}, ${r.side} ${formatDecimal(r.quantity)}); send the part up to zero and the rest as two orders`);
+    if (r.side === 'buy') {
+      if (!held.lt(0)) return 'buy';
+      if (r.quantity.gt(held.abs())) throw cross('cover the short and go long at once');
+      return 'buy_to_cover';
+    }
+    if (!held.gt(0)) return 'sell_short';
+    if (r.quantity.gt(held)) throw cross('sell the holding and go short at once');
+    return 'sell';
+  }
+
+  private orderForm(r: VenuePlaceRequest, side: string): Record<string, string> {
     const refuse = (why: string) => new VenueError('rejected', `Tradier order ${r.clientOrderId} was not sent: ${why}`);
     if (r.assetClass !== 'equity') throw refuse(`this adapter places equity orders only, not ${r.assetClass}`);
     const duration = tradierDuration[r.timeInForce];
@@ -294,7 +338,7 @@ export class TradierAdapter implements VenueAdapter {
     if (!r.quantity.isInteger() || !r.quantity.gt(0)) throw refuse(`Tradier trades whole shares; got ${formatDecimal(r.quantity)}`);
     const tag = tradierTag(r.clientOrderId);
     if (isHashedTag(tag)) remember(this.hashedTags, tag, r.clientOrderId, ordersRememberedMax);
-    const form: Record<string, string> = { class: 'equity', symbol: r.symbol, side: r.side, quantity: formatDecimal(r.quantity), type: r.type, duration, tag };
+    const form: Record<string, string> = { class: 'equity', symbol: r.symbol, side, quantity: formatDecimal(r.quantity), type: r.type, duration, tag };
     if (r.type === 'limit' || r.type === 'stop_limit') {
       if (r.limitPrice === null) throw refuse(`a ${r.type} order needs a limit price`);
       form.price = formatDecimal(r.limitPrice);
@@ -327,8 +371,29 @@ export class TradierAdapter implements VenueAdapter {
     const details = snapshot.details ?? previous?.details;
     if (details === undefined) throw new Error(`tradier: no details for order ${id}; read it by REST first`);
     const tag = snapshot.tag ?? previous?.tag ?? null;
-    if (snapshot.details !== null || previous === undefined || previous.tag !== tag) remember(this.known, id, { details, tag }, ordersRememberedMax);
+    const legIds = snapshot.legs?.map((l) => l.legId) ?? previous?.legIds ?? null;
+    if (snapshot.details !== null || previous === undefined || previous.tag !== tag) remember(this.known, id, { details, tag, legIds }, ordersRememberedMax);
     const clientOrderId = tag === null ? null : isHashedTag(tag) ? (this.hashedTags.get(tag) ?? null) : tag;
+    if (details.legs !== null) {
+      // Each leg is an order of its own at Tradier with its own executions: its fills are derived
+      // from its own snapshot, named by the leg's id (see fillsOf). A stream snapshot carries no legs.
+      snapshot.legs?.forEach((leg, i) => {
+        const legDetails = details.legs![i]!;
+        this.journal.observe({
+          orderId: leg.legId,
+          clientOrderId,
+          symbol: legDetails.symbol,
+          side: legDetails.side,
+          createdAt: details.createdAt,
+          executed: leg.executed,
+          lastFillQuantity: leg.lastFillQuantity,
+          lastFillPrice: leg.lastFillPrice,
+          avgFillPrice: leg.avgFillPrice,
+          at: snapshot.updatedAt,
+        });
+      });
+      return tradierReport(details, snapshot, clientOrderId);
+    }
     this.journal.observe({
       orderId: id,
       clientOrderId,
@@ -351,12 +416,19 @@ export class TradierAdapter implements VenueAdapter {
    */
   private async onStreamMessage(raw: unknown): Promise<void> {
     if (this.closed) return;
-    const message = parseTradierStreamMessage(raw);
+    let message;
+    try {
+      message = parseTradierStreamMessage(raw);
+    } catch (error) {
+      // One unreadable event is kept raw; the stream goes on.
+      this.skip(unparsedItem('order', raw, rawId(raw, 'id'), error));
+      return;
+    }
     if (message.kind !== 'order' || message.account !== this.config.accountId) return;
     let snapshot = message.snapshot;
     if (this.stale(snapshot)) return;
     if (!this.known.has(snapshot.orderId) || snapshot.executed.gt(this.journal.executedOf(snapshot.orderId) ?? zero)) {
-      const fresh = parseTradierOrder(await this.http.get(`${this.ordersPath}/${snapshot.orderId}`, { includeTags: true }));
+      const fresh = this.readOne(await this.http.get(`${this.ordersPath}/${snapshot.orderId}`, { includeTags: true }), snapshot.orderId);
       if (fresh === undefined) throw new Error(`tradier: order ${snapshot.orderId} is on the stream but GET does not know it`);
       this.observe(fresh);
       // The read may be newer than the message (use it) or, should REST lag, older (keep the message).
@@ -364,7 +436,7 @@ export class TradierAdapter implements VenueAdapter {
     }
     const report = this.observe(snapshot);
     // Every fill of the order not delivered yet, whichever read derived it, once.
-    for (const fill of this.journal.fillsOf(snapshot.orderId)) {
+    for (const fill of this.fillsOf(snapshot.orderId)) {
       if (this.delivered.has(fill.execId)) continue;
       remember(this.delivered, fill.execId, true, deliveredMax);
       this.deliver({ kind: 'fill', fill });
@@ -385,10 +457,10 @@ export class TradierAdapter implements VenueAdapter {
   /** Reads every page of orders for a query, until `visit` says it has found what it wanted. */
   private async scan(query: Record<string, string>, visit: (snapshot: TradierSnapshot) => boolean): Promise<void> {
     for (let page = 1; page <= ordersPagesMax; page++) {
-      const snapshots = parseTradierOrders(await this.http.get(this.ordersPath, { ...query, page, limit: ordersPageSize, includeTags: true }));
+      const { snapshots, count } = parseTradierOrders(await this.http.get(this.ordersPath, { ...query, page, limit: ordersPageSize, includeTags: true }), this.skip);
       let done = false;
       for (const s of snapshots) done = visit(s) || done;
-      if (done || snapshots.length < ordersPageSize) return;
+      if (done || count < ordersPageSize) return;
     }
     this.onError(new Error(`tradier: more than ${ordersPagesMax * ordersPageSize} orders in the window; the scan stopped there`));
   }
@@ -402,6 +474,31 @@ export class TradierAdapter implements VenueAdapter {
     const outcome = await this.http.send('POST', '/v1/accounts/events/session');
     if (outcome.kind !== 'ok') throw new Error(`the session request failed: ${outcome.kind === 'refused' ? `${outcome.status} ${outcome.message}` : outcome.message}`);
     return parseTradierSession(outcome.body);
+  }
+
+  /** An order's derived fills: its own, or a multi-leg order's legs' fills as fills of its legs. */
+  private fillsOf(orderId: string): readonly VenueFillReport[] {
+    const legIds = this.known.get(orderId)?.legIds ?? null;
+    if (legIds === null) return this.journal.fillsOf(orderId);
+    return legIds.flatMap((legId, i) => this.journal.fillsOf(legId).map((f) => ({ ...f, venueOrderId: orderId, leg: i + 1 })));
+  }
+
+  /** An item that could not be read: handed to the listeners raw, never defaulted. */
+  private readonly skip = (item: UnparsedVenueItem): void => this.deliver(unparsedEvent(item));
+
+  /**
+   * One order a lookup found. Unreadable, it is handed on raw and the lookup fails: answering
+   * `undefined` would say Tradier has no such order, and a caller might send it again.
+   */
+  private readOne(raw: unknown, venueOrderId: string): TradierSnapshot | undefined {
+    try {
+      return parseTradierOrder(raw);
+    } catch (error) {
+      const payload = typeof raw === 'object' && raw !== null && 'order' in raw ? (raw as { order: unknown }).order : raw;
+      const item = unparsedItem('order', payload, rawId(payload, 'id') ?? venueOrderId, error);
+      this.skip(item);
+      throw new VenueError('unavailable', `Tradier has order ${item.venueItemId} but it cannot be read (${item.reason}); it is kept as an unparsed venue item`);
+    }
   }
 
   private deliver(event: VenueEvent): void {

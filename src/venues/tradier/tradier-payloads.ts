@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { type AssetClass, Decimal, type OrderSide, type OrderStatus, type OrderType, type TimeInForce } from '../../domain/index.js';
-import type { VenueOrderReport, VenuePositionReport } from '../venue.js';
+import { type AssetClass, Decimal, type OrderLeg, type OrderSide, type OrderStatus, type OrderType, type PositionEffect, type TimeInForce } from '../../domain/index.js';
+import type { UnparsedVenueItem, VenueOrderReport, VenuePositionReport } from '../venue.js';
+import { parseEach } from '../unparsed.js';
 import { describeIssues, instantKey, isoMillis, wireDecimal, wireTimestamp } from '../wire.js';
 
 /**
@@ -55,6 +56,16 @@ const typeOf: Record<string, OrderType> = { market: 'market', limit: 'limit', st
 const durationOf: Record<string, TimeInForce> = { day: 'day', gtc: 'gtc', pre: 'day', post: 'day' };
 export const tradierDuration: Partial<Record<TimeInForce, string>> = { day: 'day', gtc: 'gtc' };
 const classOf: Record<string, AssetClass> = { equity: 'equity', option: 'option' };
+/** Orders of several instruments: `multileg` (option legs) and `combo` (an equity leg and option legs). */
+const multiLegClasses = new Set(['multileg', 'combo']);
+/** What a leg's side does to the holding; plain equity `buy`/`sell` say nothing. */
+const positionEffectOf: Record<string, PositionEffect | null> = {
+  buy: null, sell: null, buy_to_open: 'open', sell_to_open: 'open', sell_short: 'open', buy_to_close: 'close', sell_to_close: 'close', buy_to_cover: 'close',
+};
+/** A multi-leg order's `type` is its net price: a debit is paid (buy), a credit received (sell). */
+const netTypeOf: Record<string, { type: OrderType; side: OrderSide | null }> = {
+  market: { type: 'market', side: null }, debit: { type: 'limit', side: 'buy' }, credit: { type: 'limit', side: 'sell' }, even: { type: 'limit', side: null },
+};
 
 /** Tradier writes 0 for a price an order does not have (`"stop_price":0.0`). */
 const priceOrNull = (d: Decimal | null | undefined) => (d === null || d === undefined || d.isZero() ? null : d);
@@ -92,6 +103,17 @@ export interface TradierOrderDetails {
   limitPrice: Decimal | null;
   stopPrice: Decimal | null;
   createdAt: string;
+  /** A multi-leg (`multileg`, `combo`) order's legs; null for one instrument. */
+  legs: OrderLeg[] | null;
+}
+
+/** What one leg of a multi-leg snapshot has executed; each leg is an order of its own at Tradier (its own id). */
+export interface TradierLegSnapshot {
+  legId: string;
+  executed: Decimal;
+  lastFillQuantity: Decimal | null;
+  lastFillPrice: Decimal | null;
+  avgFillPrice: Decimal | null;
 }
 
 /** One snapshot of an order, from REST (with details) or the stream (without). */
@@ -110,6 +132,8 @@ export interface TradierSnapshot {
   details: TradierOrderDetails | null;
   /** The stream's own account of the prices and type, which a modification may change. */
   streamed: { type: OrderType | null; limitPrice: Decimal | null; stopPrice: Decimal | null } | null;
+  /** A multi-leg order's legs' progress, in the order of `details.legs`; null for one instrument (and on the stream). */
+  legs: TradierLegSnapshot[] | null;
 }
 
 const orderId = z.string().regex(/^\d{1,20}$/, 'must be a Tradier order id');
@@ -145,14 +169,32 @@ const orderPayload = z.object({
   class: z.string(),
   tag: z.string().max(255).nullish(),
   reason_description: z.string().max(1000).nullish(),
+  // A multi-leg order's legs: a list, or one object (as Tradier writes a list of one).
+  leg: z.union([z.array(z.unknown()).max(10), z.record(z.string(), z.unknown())]).nullish(),
 });
 type OrderPayload = z.infer<typeof orderPayload>;
 
+/** One leg of a `multileg` or `combo` order, as its `leg` list carries it. */
+const legPayload = z.object({
+  id: orderId,
+  symbol: z.string().min(1).max(64),
+  option_symbol: z.string().max(64).nullish(),
+  side: z.string(),
+  quantity: wireDecimal,
+  class: z.string().nullish(),
+  avg_fill_price: wireDecimal.nullish(),
+  exec_quantity: wireDecimal.nullish(),
+  executed_quantity: wireDecimal.nullish(),
+  last_fill_price: wireDecimal.nullish(),
+  last_fill_quantity: wireDecimal.nullish(),
+});
+
 function snapshotFrom(o: OrderPayload): TradierSnapshot {
-  const assetClass = classOf[o.class];
-  if (assetClass === undefined) throw new Error(`tradier: order ${o.id} is of class ${JSON.stringify(o.class)}; this adapter reads single-leg equity and option orders only`);
+  const multi = multiLegClasses.has(o.class);
+  const assetClass = multi ? null : classOf[o.class];
+  if (assetClass === undefined) throw new Error(`tradier: order ${o.id} is of class ${JSON.stringify(o.class)}; this adapter reads equity, option, multileg and combo orders`);
   const updatedAt = o.transaction_date ?? o.create_date;
-  return {
+  const common = {
     orderId: o.id,
     tag: o.tag ?? null,
     status: knownStatus(o.status),
@@ -163,18 +205,64 @@ function snapshotFrom(o: OrderPayload): TradierSnapshot {
     reason: o.reason_description ?? null,
     updatedAt: isoMillis(updatedAt),
     updatedKey: instantKey(updatedAt),
+    streamed: null,
+  };
+  if (assetClass !== null) {
+    return {
+      ...common,
+      details: {
+        symbol: assetClass === 'option' ? (o.option_symbol ?? o.symbol) : o.symbol,
+        assetClass,
+        side: fromTable(sideOf, o.side, 'side'),
+        type: fromTable(typeOf, o.type, 'order type'),
+        timeInForce: fromTable(durationOf, o.duration, 'duration'),
+        quantity: o.quantity,
+        limitPrice: priceOrNull(o.price),
+        stopPrice: priceOrNull(o.stop_price),
+        createdAt: isoMillis(o.create_date),
+        legs: null,
+      },
+      legs: null,
+    };
+  }
+  // A multi-leg order: `quantity` counts units, each leg trades its own quantity (ratio x units).
+  const rawLegs = o.leg === null || o.leg === undefined ? [] : Array.isArray(o.leg) ? o.leg : [o.leg];
+  if (rawLegs.length < 2) throw new Error(`tradier: ${o.class} order ${o.id} has ${rawLegs.length} legs; a multi-leg order has at least two`);
+  if (!o.quantity.gt(0)) throw new Error(`tradier: ${o.class} order ${o.id} has no positive quantity`);
+  const legs = rawLegs.map((raw, i) => parseWith(legPayload, raw, `leg ${i + 1} of ${o.class} order ${o.id}`));
+  const net = fromTable(netTypeOf, o.type, 'multi-leg order type');
+  const orderLegs: OrderLeg[] = legs.map((l) => {
+    const legClass = l.class === null || l.class === undefined ? (l.option_symbol ? 'option' : 'equity') : l.class;
+    const cls = fromTable(classOf, legClass, 'leg class');
+    return {
+      symbol: cls === 'option' ? (l.option_symbol ?? l.symbol) : l.symbol,
+      assetClass: cls,
+      side: fromTable(sideOf, l.side, 'leg side'),
+      ratio: l.quantity.div(o.quantity),
+      positionEffect: fromTable(positionEffectOf, l.side, 'leg side'),
+    };
+  });
+  return {
+    ...common,
     details: {
-      symbol: assetClass === 'option' ? (o.option_symbol ?? o.symbol) : o.symbol,
-      assetClass,
-      side: fromTable(sideOf, o.side, 'side'),
-      type: fromTable(typeOf, o.type, 'order type'),
+      symbol: o.symbol,
+      assetClass: orderLegs.every((l) => l.assetClass === orderLegs[0]!.assetClass) ? orderLegs[0]!.assetClass : 'option',
+      side: net.side ?? orderLegs[0]!.side,
+      type: net.type,
       timeInForce: fromTable(durationOf, o.duration, 'duration'),
       quantity: o.quantity,
-      limitPrice: priceOrNull(o.price),
-      stopPrice: priceOrNull(o.stop_price),
+      limitPrice: net.type === 'limit' ? (o.price ?? null) : null,
+      stopPrice: null,
       createdAt: isoMillis(o.create_date),
+      legs: orderLegs,
     },
-    streamed: null,
+    legs: legs.map((l) => ({
+      legId: l.id,
+      executed: l.exec_quantity ?? l.executed_quantity ?? new Decimal(0),
+      lastFillQuantity: l.last_fill_quantity ?? null,
+      lastFillPrice: priceOrNull(l.last_fill_price),
+      avgFillPrice: priceOrNull(l.avg_fill_price),
+    })),
   };
 }
 
@@ -194,12 +282,15 @@ export function parseTradierOrder(raw: unknown): TradierSnapshot | undefined {
   return snapshotFrom(parseWith(orderPayload, envelope.order, 'an order'));
 }
 
-/** `{"orders":{"order":[…] | {…}}}` or `{"orders":"null"}`. */
-export function parseTradierOrders(raw: unknown): TradierSnapshot[] {
+/**
+ * `{"orders":{"order":[…] | {…}}}` or `{"orders":"null"}`, item by item: an order that cannot be
+ * read goes to `skip` raw and the others on. `count` is every item, read or not (for paging).
+ */
+export function parseTradierOrders(raw: unknown, skip: (item: UnparsedVenueItem) => void): { snapshots: TradierSnapshot[]; count: number } {
   const envelope = parseWith(z.object({ orders: z.union([nothing, z.object({ order: z.union([z.array(z.unknown()), z.unknown()]) })]) }), raw, 'an order list');
-  if (envelope.orders === null || envelope.orders === 'null') return [];
+  if (envelope.orders === null || envelope.orders === 'null') return { snapshots: [], count: 0 };
   const list = Array.isArray(envelope.orders.order) ? envelope.orders.order : [envelope.orders.order];
-  return list.map((o) => snapshotFrom(parseWith(orderPayload, o, 'an order')));
+  return { snapshots: parseEach(list, 'order', ['id'], (o) => snapshotFrom(parseWith(orderPayload, o, 'an order')), skip), count: list.length };
 }
 
 /**
@@ -224,7 +315,7 @@ export function tradierReport(details: TradierOrderDetails, s: TradierSnapshot, 
     quantity: details.quantity,
     limitPrice: s.streamed === null ? details.limitPrice : (s.streamed.limitPrice ?? details.limitPrice),
     stopPrice: s.streamed === null ? details.stopPrice : (s.streamed.stopPrice ?? details.stopPrice),
-    legs: null,
+    legs: details.legs,
     status: mapTradierStatus(s.status, details.quantity, executed),
     filledQuantity: executed,
     avgFillPrice: executed.gt(0) ? s.avgFillPrice : null,
@@ -305,7 +396,9 @@ export function parseTradierStreamMessage(raw: unknown): TradierStreamMessage {
       updatedAt: isoMillis(o.transaction_date),
       updatedKey: instantKey(o.transaction_date),
       details: null,
-      streamed: { type: o.type === null || o.type === undefined ? null : fromTable(typeOf, o.type, 'order type'), limitPrice: priceOrNull(o.price), stopPrice: priceOrNull(o.stop_price) },
+      // A multi-leg order's type is its net price (debit, credit): the REST read says what it is.
+      streamed: { type: o.type === null || o.type === undefined || o.type in netTypeOf ? null : fromTable(typeOf, o.type, 'order type'), limitPrice: priceOrNull(o.price), stopPrice: priceOrNull(o.stop_price) },
+      legs: null,
     },
   };
 }

@@ -85,6 +85,12 @@ export class FakeAlpacaServer {
   readonly secretKey: string;
   readonly orders = new Map<string, FakeOrder>();
   readonly activities: FakeActivity[] = [];
+  /**
+   * Orders served exactly as given, beside those the fake makes: the sample corpus's real payloads
+   * (test/venues/samples/alpaca), so the fake serves what Alpaca serves. Listed by their own
+   * `status` and `submitted_at`, looked up by `id` and `client_order_id`; never filled or canceled.
+   */
+  readonly rawOrders = new Map<string, Record<string, unknown>>();
   /** Positions `GET /v2/positions` reports besides those the fills make, written as given. */
   readonly extraPositions: unknown[] = [];
   /** Every REST request, as `METHOD /path?query` (no headers: they hold the key). */
@@ -257,6 +263,11 @@ export class FakeAlpacaServer {
     this.send(JSON.stringify(frame));
   }
 
+  /** Serves a sample payload as one of the account's orders. */
+  addRawOrder(payload: Record<string, unknown>): void {
+    this.rawOrders.set(String(payload.id), payload);
+  }
+
   orderByClientId(clientOrderId: string): FakeOrder | undefined {
     return [...this.orders.values()].find((o) => o.client_order_id === clientOrderId);
   }
@@ -298,10 +309,13 @@ export class FakeAlpacaServer {
     if (method === 'POST' && path === '/v2/orders') return this.create(body);
     if (method === 'GET' && path === '/v2/orders') return { status: 200, body: this.list(q) };
     if (method === 'GET' && path === '/v2/orders:by_client_order_id') {
-      const order = this.orderByClientId(q.get('client_order_id') ?? '');
+      const clientOrderId = q.get('client_order_id') ?? '';
+      const order = this.orderByClientId(clientOrderId) ?? [...this.rawOrders.values()].find((o) => o.client_order_id === clientOrderId);
       return order === undefined ? { status: 404, body: { code: 40410000, message: 'order not found' } } : { status: 200, body: order };
     }
     const byId = /^\/v2\/orders\/([^/]+)$/.exec(path);
+    const raw = byId === null ? undefined : this.rawOrders.get(decodeURIComponent(byId[1]!));
+    if (raw !== undefined && method === 'GET') return { status: 200, body: raw };
     if (byId !== null) {
       const order = this.orders.get(decodeURIComponent(byId[1]!));
       if (order === undefined) return { status: 404, body: { code: 40410000, message: 'order not found' } };
@@ -358,13 +372,15 @@ export class FakeAlpacaServer {
     return { status: 200, body: order };
   }
 
-  private list(q: URLSearchParams): FakeOrder[] {
+  private list(q: URLSearchParams): { status: string; submitted_at: string }[] {
     const status = q.get('status') ?? 'open';
     const limit = Number(q.get('limit') ?? 50);
     const after = q.get('after');
-    let orders = [...this.orders.values()].filter((o) => status === 'all' || (status === 'open') === workingStatuses.has(o.status));
-    if (after !== null) orders = orders.filter((o) => o.submitted_at > after);
-    orders.sort((a, b) => (a.submitted_at < b.submitted_at ? -1 : 1));
+    const raws = [...this.rawOrders.values()] as unknown as { status: string; submitted_at: string }[];
+    let orders = [...this.orders.values(), ...raws].filter((o) => status === 'all' || (status === 'open') === workingStatuses.has(o.status));
+    // Alpaca compares instants, not strings ("…00.123Z" is before "…00.123000001Z").
+    if (after !== null) orders = orders.filter((o) => instant(o.submitted_at) > instant(after));
+    orders.sort((a, b) => (instant(a.submitted_at) < instant(b.submitted_at) ? -1 : 1));
     if (q.get('direction') !== 'asc') orders.reverse();
     return orders.slice(0, limit);
   }
@@ -458,6 +474,13 @@ export class FakeAlpacaServer {
     this.lastStamp = ms;
     return `${ms}${String(this.stampSeq).padStart(6, '0')}Z`;
   }
+}
+
+/** An RFC 3339 instant as a key that sorts as instants do, to the nanosecond. */
+function instant(at: string): string {
+  const m = /^(.{19})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:?\d{2})$/.exec(at);
+  if (m === null) return at;
+  return `${new Date(`${m[1]}${m[3]}`).toISOString().slice(0, 19)}.${(m[2] ?? '').padEnd(9, '0')}`;
 }
 
 function readBody(req: IncomingMessage): Promise<string> {

@@ -6,7 +6,7 @@ import { WebSocket, WebSocketServer } from 'ws';
 
 /**
  * An in-memory tastytrade on 127.0.0.1 speaking the documented wire format: dasherized JSON in
- * `{"data":...}` envelopes, OAuth (`POST /oauth/token`) or session (`POST /sessions`) logins, a
+ * `{"data":...}` envelopes, OAuth2 logins (`POST /oauth/token`; the decommissioned `POST /sessions` answers 410), a
  * required `User-Agent: product/version`, orders with `legs[].fills[]`, and the account streamer
  * (`connect`/`heartbeat` actions, `{"type":"Order","data":{...}}` notifications carrying the
  * whole order each time). Test controls make it fill, resend, reorder, drop and fail.
@@ -35,8 +35,6 @@ export interface FakeTastytradeOptions {
   accountNumber?: string;
   clientSecret?: string;
   refreshToken?: string;
-  username?: string;
-  password?: string;
   /** Lifetime of issued access tokens, seconds. */
   tokenLifetimeS?: number;
 }
@@ -47,6 +45,8 @@ export class FakeTastytrade {
   streamerUrl = '';
   /** Every HTTP request received, for assertions. */
   readonly requests: { method: string; path: string }[] = [];
+  /** Items `orders/live` serves verbatim beside the fake's own orders: the sample corpus's payloads (test/venues/samples/tastytrade). */
+  readonly rawLiveItems: unknown[] = [];
   /** Every streamer message pushed, as sent. */
   readonly pushed: string[] = [];
   readonly orders = new Map<string, FakeOrder>();
@@ -65,8 +65,6 @@ export class FakeTastytrade {
       accountNumber: options.accountNumber ?? '5WT00001',
       clientSecret: options.clientSecret ?? 'fake-client-secret',
       refreshToken: options.refreshToken ?? 'fake-refresh-token',
-      username: options.username ?? 'fake-user',
-      password: options.password ?? 'fake-password',
       tokenLifetimeS: options.tokenLifetimeS ?? 900,
     };
     this.accountNumber = this.options.accountNumber;
@@ -190,7 +188,8 @@ export class FakeTastytrade {
     const path = url.pathname;
     if (!/^[^/\s]+\/[^/\s]+$/.test(headers['user-agent'] ?? '')) return [401, { error: { code: 'invalid_user_agent', message: 'User-Agent must be <product>/<version>' } }];
     if (method === 'POST' && path === '/oauth/token') return this.oauth(JSON.parse(body || '{}') as Json);
-    if (method === 'POST' && path === '/sessions') return this.session(JSON.parse(body || '{}') as Json);
+    // The password login was decommissioned (2026-02-11): tastytrade answers it as a route it no longer has.
+    if (method === 'POST' && path === '/sessions') return [410, { error: { code: 'gone', message: 'username/password login has been decommissioned; use OAuth2' } }];
     const token = headers.authorization?.replace(/^Bearer /, '');
     if (token === undefined || (this.tokens.get(token) ?? 0) < Date.now()) return [401, { error: { code: 'token_invalid', message: 'This token is invalid or has expired' } }];
     const account = path.match(/^\/accounts\/([^/]+)(\/.*)$/);
@@ -199,7 +198,7 @@ export class FakeTastytrade {
     const rest = account[2]!;
     const context = path;
     if (method === 'POST' && rest === '/orders') return this.placeOrder(JSON.parse(body) as Json, context);
-    if (method === 'GET' && rest === '/orders/live') return [200, { data: { items: [...this.orders.values()].map((o) => o.json) }, context }];
+    if (method === 'GET' && rest === '/orders/live') return [200, { data: { items: [...[...this.orders.values()].map((o) => o.json), ...this.rawLiveItems] }, context }];
     if (method === 'GET' && rest === '/orders') return this.searchOrders(url, context);
     if (method === 'GET' && rest === '/positions') return [200, { data: { items: this.positions() }, context }];
     const one = rest.match(/^\/orders\/(\d+)$/);
@@ -217,12 +216,6 @@ export class FakeTastytrade {
       return [401, { error: 'invalid_grant', error_description: 'refresh token or client secret is wrong' }];
     }
     return [200, { access_token: this.issueToken(), token_type: 'Bearer', expires_in: this.options.tokenLifetimeS }];
-  }
-
-  private session(body: Json): [number, unknown] {
-    if (body.login !== this.options.username || body.password !== this.options.password) return [401, { error: { code: 'invalid_credentials', message: 'Invalid login, please check your username and password' } }];
-    const expiration = new Date(Date.now() + this.options.tokenLifetimeS * 1000).toISOString();
-    return [201, { data: { 'session-token': this.issueToken(), 'session-expiration': expiration, user: { username: this.options.username } }, context: '/sessions' }];
   }
 
   private issueToken(): string {

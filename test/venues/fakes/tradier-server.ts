@@ -60,9 +60,15 @@ interface FakeOrder {
 class Num {
   constructor(readonly text: string) {}
 }
+/** A JSON text written exactly as given (a sample payload, its numbers as Tradier wrote them). */
+class RawJson {
+  constructor(readonly text: string) {}
+}
 const num = (d: Decimal) => new Num(d.decimalPlaces() === 0 ? d.toFixed(1) : d.toFixed());
 function toJson(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) => (v instanceof Num ? `\u0000${v.text}\u0000` : v)).replace(/"\\u0000([-0-9.eE+]+)\\u0000"/g, '$1');
+  return JSON.stringify(value, (_k, v: unknown) => (v instanceof Num ? `\u0000${v.text}\u0000` : v instanceof RawJson ? `\u0001${Buffer.from(v.text).toString('base64')}\u0001` : v))
+    .replace(/"\\u0000([-0-9.eE+]+)\\u0000"/g, '$1')
+    .replace(/"\\u0001([A-Za-z0-9+/=]+)\\u0001"/g, (_m, b64: string) => Buffer.from(b64, 'base64').toString('utf8'));
 }
 
 const workingStatuses = new Set(['pending', 'open', 'partially_filled', 'calculated', 'accepted_for_bidding', 'held']);
@@ -71,6 +77,14 @@ export class FakeTradierServer {
   readonly accessToken: string;
   readonly accountId: string;
   readonly orders = new Map<number, FakeOrder>();
+  /**
+   * Orders served verbatim beside the fake's own: the sample corpus's payloads
+   * (test/venues/samples/tradier), listed with the account's orders (every `filter`, first page)
+   * and looked up by id. Never filled or canceled.
+   */
+  readonly rawOrders = new Map<string, string>();
+  /** Positions reported besides those the fake's own orders make (e.g. the legs of a sample's filled spread). */
+  readonly extraPositions: { symbol: string; quantity: string }[] = [];
   /** Every REST request, as `METHOD /path?query` (no headers: they hold the token). */
   readonly requests: string[] = [];
   /** Symbols whose orders the back office rejects after accepting them. */
@@ -259,6 +273,8 @@ export class FakeTradierServer {
       if (method === 'GET') return { status: 200, body: this.list(q, includeTags) };
     }
     if (account[2] === 'orders' && account[3] !== undefined) {
+      const raw = this.rawOrders.get(account[3]);
+      if (raw !== undefined && method === 'GET') return { status: 200, body: { order: new RawJson(raw) } };
       const order = this.orders.get(Number(account[3]));
       if (order === undefined) return { status: 404, body: { errors: { error: ['Order not found'] } } };
       if (method === 'GET') return { status: 200, body: { order: this.restOrder(order, includeTags) } };
@@ -310,6 +326,11 @@ export class FakeTradierServer {
     return { status: 200, body: { order: { id: new Num(String(order.id)), status: 'ok', partner_id: randomUUID() } } };
   }
 
+  /** Serves one order of a sample, its JSON text as Tradier wrote it. */
+  addRawOrder(id: string, json: string): void {
+    this.rawOrders.set(id, json);
+  }
+
   private list(q: URLSearchParams, includeTags: boolean): unknown {
     const today = new Date().toISOString().slice(0, 10);
     const filter = q.get('filter') ?? 'intraday';
@@ -321,7 +342,8 @@ export class FakeTradierServer {
       .filter((o) => (filter === 'all' ? o.createdAt.slice(0, 10) >= start && o.createdAt.slice(0, 10) <= end : o.createdAt.slice(0, 10) === today))
       .sort((a, b) => a.id - b.id)
       .slice((page - 1) * limit, page * limit)
-      .map((o) => this.restOrder(o, includeTags));
+      .map((o): unknown => this.restOrder(o, includeTags));
+    if (page === 1) all.push(...[...this.rawOrders.values()].map((text) => new RawJson(text)));
     if (all.length === 0) return { orders: 'null' };
     return { orders: { order: all.length === 1 ? all[0] : all } };
   }
@@ -360,6 +382,7 @@ export class FakeTradierServer {
       const signed = o.side.startsWith('buy') ? o.executed : o.executed.neg();
       net.set(o.symbol, (net.get(o.symbol) ?? new Decimal(0)).plus(signed));
     }
+    for (const p of this.extraPositions) net.set(p.symbol, (net.get(p.symbol) ?? new Decimal(0)).plus(p.quantity));
     const list = [...net.entries()].filter(([, q]) => !q.isZero()).map(([symbol, q], i) => ({ cost_basis: new Num('0.0'), date_acquired: new Date().toISOString(), id: new Num(String(130000 + i)), quantity: num(q), symbol }));
     if (list.length === 0) return { positions: 'null' };
     return { positions: { position: list.length === 1 ? list[0] : list } };

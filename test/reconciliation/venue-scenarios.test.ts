@@ -1,0 +1,95 @@
+import { afterEach, expect, it } from 'vitest';
+import { Reconciler, type VenueFactory } from '../../src/service/index.js';
+import { AlpacaAdapter, parseAlpacaConfig } from '../../src/venues/alpaca/index.js';
+import { parseTradierConfig, TradierAdapter } from '../../src/venues/tradier/index.js';
+import { describeEachEngine } from '../support/backends.js';
+import { eventually } from '../support/eventually.js';
+import { trading } from '../support/trading.js';
+import { FakeAlpacaServer } from '../venues/fakes/alpaca-server.js';
+import { FakeTradierServer } from '../venues/fakes/tradier-server.js';
+import { samplePlain } from '../venues/samples/load.js';
+
+/**
+ * Per venue, an account at a real adapter (against its fake, serving the sample corpus) that holds
+ * one item the adapter cannot read beside orders it can: the item is kept raw and reported as
+ * `unparsed_venue_item`, and everything else still reconciles (a formerly unreadable kind, now
+ * understood, is adopted; the ledger's own filled order matches).
+ */
+const quick = { retryDelayMs: 5, retryDelayMaxMs: 2_000, reconnectDelayMs: 10, reconnectDelayMaxMs: 50, timeoutMs: 2_000 };
+const categories = (run: { summary: Record<string, number> }) => Object.fromEntries(Object.entries(run.summary).filter(([k, v]) => v !== 0 && !['matched', 'deferred', 'repaired'].includes(k)));
+
+describeEachEngine('reconciliation with a venue item the adapter cannot read', (h) => {
+  let cleanup: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const c of cleanup.reverse()) await c();
+    cleanup = [];
+  });
+
+  async function stack(venue: string, factory: VenueFactory) {
+    const t = trading(h().ledger, {}, { [venue]: factory });
+    cleanup.push(() => t.close());
+    const reconciler = new Reconciler(h().ledger, t.venues, t.sync, { quietPeriodMs: 0 });
+    const account = await h().ledger.createAccount({ name: `recon-${venue}`, venue });
+    const run = (actions: ('adopt_orphaned' | 'import_fills')[] = []) => reconciler.run({ accountId: account.id, actions, startedBy: 'test' });
+    const place = () => t.router.placeOrder({ accountId: account.id, symbol: 'AAPL', side: 'buy', type: 'limit', quantity: '10', limitPrice: '100' });
+    return { t, account, run, place };
+  }
+
+  /** The item is stored by the stream consumer as the adapter emits it: wait for it, then the run reports it. */
+  async function runUntilReported<R extends { summary: Record<string, number> }>(run: () => Promise<R>): Promise<R> {
+    return eventually(async () => {
+      const r = await run();
+      expect(r.summary.unparsed_venue_item).toBe(1);
+      return r;
+    });
+  }
+
+  it('alpaca: a trailing stop (once unreadable) is adopted, an order of an unknown class is kept raw, the rest matches', async () => {
+    const fake = await FakeAlpacaServer.start();
+    cleanup.push(() => fake.close());
+    const s = await stack('alpaca', () => new AlpacaAdapter(parseAlpacaConfig({ baseUrl: fake.baseUrl, streamUrl: fake.streamUrl, ...quick }), { keyId: fake.keyId, secretKey: fake.secretKey }));
+    const order = await s.place();
+    await eventually(async () => expect(fake.listeners).toBe(1));
+    fake.fill(order.brokerOrderId!, '10', '100');
+    await eventually(async () => expect((await h().ledger.getOrder({ orderId: order.id })).status).toBe('filled'));
+    const now = new Date(Date.now() - 60_000).toISOString();
+    fake.addRawOrder({ ...samplePlain<Record<string, unknown>>('alpaca', 'order-trailing-stop.json'), symbol: 'MSFT', submitted_at: now, created_at: now, updated_at: now });
+    fake.addRawOrder({ ...samplePlain<Record<string, unknown>>('alpaca', 'order-notional.json'), id: '5c4b3a29-1807-4f6e-9d5c-4b3a29180700', client_order_id: 'hand-1', order_class: 'oto_with_a_twist', submitted_at: now, created_at: now, updated_at: now });
+    const dry = await runUntilReported(() => s.run());
+    expect(categories(dry)).toEqual({ orphaned_at_broker: 1, unparsed_venue_item: 1 });
+    expect(dry.findings.find((f) => f.category === 'unparsed_venue_item')).toMatchObject({ brokerOrderId: '5c4b3a29-1807-4f6e-9d5c-4b3a29180700', details: { venue: 'alpaca', kind: 'order' } });
+    expect(dry.findings.find((f) => f.category === 'orphaned_at_broker')).toMatchObject({ brokerOrderId: 'c6a4a1a9-3b9e-4f8a-9d3e-2f1b7d6e5a41', symbol: 'MSFT' });
+    await s.run(['adopt_orphaned']);
+    const adopted = (await h().ledger.listOrders(s.account.id)).find((o) => o.brokerOrderId === 'c6a4a1a9-3b9e-4f8a-9d3e-2f1b7d6e5a41');
+    expect([adopted?.type, adopted?.stopPrice?.toFixed(), adopted?.origin]).toEqual(['trailing_stop', '178.2', 'reconciliation']);
+    expect(categories(await s.run())).toEqual({ unparsed_venue_item: 1 });
+  });
+
+  it('tradier: combo and multileg orders (once unreadable) read, an order of an unknown class kept raw, the rest matches', async () => {
+    const fake = await FakeTradierServer.start();
+    cleanup.push(() => fake.close());
+    const s = await stack('tradier', () => new TradierAdapter(parseTradierConfig({ accountId: fake.accountId, baseUrl: fake.baseUrl, streamUrl: fake.streamUrl, ...quick, requestsPerMinute: 6_000 }), fake.accessToken));
+    const order = await s.place();
+    await eventually(async () => expect(fake.listeners).toBe(1));
+    fake.fill(order.brokerOrderId!, '10', '100');
+    await eventually(async () => expect((await h().ledger.getOrder({ orderId: order.id })).status).toBe('filled'));
+    // The sample's combo (canceled) and multileg (filled) orders, created today so the window reads them; one more of a class no adapter knows.
+    const today = new Date(Date.now() - 60_000).toISOString();
+    const listed = samplePlain<{ orders: { order: Record<string, unknown>[] } }>('tradier', 'orders-multileg-combo.json').orders.order;
+    for (const o of listed.slice(1)) fake.addRawOrder(String(o.id), JSON.stringify({ ...o, create_date: today, transaction_date: today }));
+    fake.extraPositions.push({ symbol: 'SPY180720C00274000', quantity: '1' }, { symbol: 'SPY180720C00272000', quantity: '-1' });
+    fake.addRawOrder('777001', JSON.stringify({ ...listed[0]!, id: 777001, class: 'oto', status: 'open', create_date: today, transaction_date: today }));
+    const dry = await runUntilReported(() => s.run());
+    // The combo and the filled spread are orders the ledger never knew, closed at the venue (read
+    // through listOrders); the spread's legs' holdings differ until it is adopted.
+    expect(categories(dry)).toEqual({ orphaned_at_broker: 2, holding_mismatch: 2, unparsed_venue_item: 1 });
+    expect(dry.findings.find((f) => f.category === 'unparsed_venue_item')).toMatchObject({ brokerOrderId: '777001', details: { venue: 'tradier', reason: expect.stringMatching(/class "oto"/) } });
+    expect(dry.findings.filter((f) => f.category === 'orphaned_at_broker').map((f) => f.brokerOrderId).sort()).toEqual(['229063', '229123']);
+    await s.run(['adopt_orphaned', 'import_fills']);
+    const spread = (await h().ledger.listOrders(s.account.id)).find((o) => o.brokerOrderId === '229123')!;
+    expect([spread.status, spread.legs?.length, spread.qtyFilled.toFixed()]).toEqual(['filled', 2, '1']);
+    const detail = await h().ledger.getOrderDetail({ orderId: spread.id });
+    expect(detail.fills.map((f) => [f.leg, f.price.toFixed()]).sort()).toEqual([[1, '1.15'], [2, '1.95']]);
+    expect(categories(await s.run())).toEqual({ unparsed_venue_item: 1 });
+  });
+});

@@ -219,6 +219,7 @@ export class Reconciler {
     // A venue that reports no positions (spot exchanges) cannot be compared on holdings.
     const holdings = adapter.capabilities.positions ? reconcileHoldings(await selectNetBySymbol(db, accountId), await adapter.listPositions()) : [];
     const unprotected = findUnprotected(await selectPositionProtection(db, accountId));
+    await this.sync.settled(accountId);
     const unparsed = await unparsedItemFindings(db, accountId, this.now());
     return {
       findings: [...orders.findings, ...closedFindings.findings, ...holdings, ...unprotected, ...unparsed],

@@ -30,15 +30,33 @@ export interface SyncOutcome {
  * table refuses is stale, so it is skipped rather than forced.
  */
 export class VenueSync {
+  /** Each attached account's queue of stream events, applied one at a time in arrival order. */
+  private readonly queues = new Map<string, Promise<unknown>>();
+
   constructor(private readonly ledger: Ledger) {}
 
   /** Subscribes to an adapter's stream; returns the unsubscribe function. */
   attach(accountId: string, adapter: VenueAdapter, onError: (error: unknown) => void = () => {}): () => void {
-    // Events are applied one at a time per account, in arrival order.
-    let queue: Promise<unknown> = Promise.resolve();
     return adapter.subscribe((event) => {
-      queue = queue.then((): Promise<unknown> => (event.kind === 'unparsed' ? this.keepUnparsed(accountId, adapter.venue, event.item) : this.apply(accountId, event, 'broker_stream'))).catch(onError);
+      const queue = (this.queues.get(accountId) ?? Promise.resolve())
+        .then((): Promise<unknown> => (event.kind === 'unparsed' ? this.keepUnparsed(accountId, adapter.venue, event.item) : this.apply(accountId, event, 'broker_stream')))
+        .catch(onError);
+      this.queues.set(accountId, queue);
     });
+  }
+
+  /**
+   * Resolves once every event the account's adapter has emitted so far is applied or kept: the
+   * items an adapter could not read while reconciliation listed the venue are stored before the
+   * run reports them.
+   */
+  async settled(accountId: string): Promise<void> {
+    for (let queue = this.queues.get(accountId); queue !== undefined; ) {
+      await queue;
+      const next = this.queues.get(accountId);
+      if (next === queue) return;
+      queue = next;
+    }
   }
 
   /** An item the adapter could not read (on its stream or in a list it read): kept raw, see unparsed-items.ts. */

@@ -13,6 +13,7 @@ import { registerStreamRoute, streamRecheckMsDefault } from './routes/stream.js'
 import { Access } from './auth.js';
 import { installErrorHandling } from './errors.js';
 import { Metrics } from './metrics.js';
+import { installIdempotency } from './idempotency.js';
 import { documentErrorResponses, swaggerOptions } from './openapi.js';
 import { registerAccountRoutes } from './routes/accounts.js';
 import { registerFeeRoutes } from './routes/fees.js';
@@ -133,6 +134,7 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
   });
 
   documentErrorResponses(app);
+  installIdempotency(app, ledger.db);
   await app.register(fastifySwagger, swaggerOptions());
 
   const typed = app.withTypeProvider<ZodTypeProvider>();

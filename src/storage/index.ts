@@ -6,3 +6,4 @@ export * from './user-store.js';
 export * from './webhook-store.js';
 export * from './reconciliation-store.js';
 export * from './fee-store.js';
+export * from './idempotency-store.js';

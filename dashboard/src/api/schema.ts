@@ -1238,7 +1238,10 @@ export interface operations {
     createAccount: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A key of your choosing (a UUID, say) that makes a retry of this request safe: the same key and request within 24 hours get the first answer back instead of doing it again. */
+                "idempotency-key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1490,7 +1493,10 @@ export interface operations {
     recordFee: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A key of your choosing (a UUID, say) that makes a retry of this request safe: the same key and request within 24 hours get the first answer back instead of doing it again. */
+                "idempotency-key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1604,7 +1610,10 @@ export interface operations {
     recordFill: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A key of your choosing (a UUID, say) that makes a retry of this request safe: the same key and request within 24 hours get the first answer back instead of doing it again. */
+                "idempotency-key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2002,7 +2011,10 @@ export interface operations {
     createOrder: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A key of your choosing (a UUID, say) that makes a retry of this request safe: the same key and request within 24 hours get the first answer back instead of doing it again. */
+                "idempotency-key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2183,7 +2195,10 @@ export interface operations {
     cancelOrder: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A key of your choosing (a UUID, say) that makes a retry of this request safe: the same key and request within 24 hours get the first answer back instead of doing it again. */
+                "idempotency-key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -2268,7 +2283,10 @@ export interface operations {
     reportOrderEvent: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A key of your choosing (a UUID, say) that makes a retry of this request safe: the same key and request within 24 hours get the first answer back instead of doing it again. */
+                "idempotency-key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -2375,7 +2393,10 @@ export interface operations {
     placePaperOrder: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A key of your choosing (a UUID, say) that makes a retry of this request safe: the same key and request within 24 hours get the first answer back instead of doing it again. */
+                "idempotency-key"?: string;
+            };
             path: {
                 account_id: string;
             };
@@ -2482,7 +2503,10 @@ export interface operations {
     cancelPaperOrder: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A key of your choosing (a UUID, say) that makes a retry of this request safe: the same key and request within 24 hours get the first answer back instead of doing it again. */
+                "idempotency-key"?: string;
+            };
             path: {
                 account_id: string;
                 broker_order_id: string;
@@ -2590,7 +2614,10 @@ export interface operations {
     fillPaperOrder: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A key of your choosing (a UUID, say) that makes a retry of this request safe: the same key and request within 24 hours get the first answer back instead of doing it again. */
+                "idempotency-key"?: string;
+            };
             path: {
                 account_id: string;
                 broker_order_id: string;
@@ -2761,7 +2788,10 @@ export interface operations {
     createPosition: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A key of your choosing (a UUID, say) that makes a retry of this request safe: the same key and request within 24 hours get the first answer back instead of doing it again. */
+                "idempotency-key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2993,7 +3023,10 @@ export interface operations {
     createReconciliation: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A key of your choosing (a UUID, say) that makes a retry of this request safe: the same key and request within 24 hours get the first answer back instead of doing it again. */
+                "idempotency-key"?: string;
+            };
             path?: never;
             cookie?: never;
         };

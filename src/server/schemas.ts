@@ -15,6 +15,7 @@ import {
   orderTypes,
   positionSides,
   positionStatuses,
+  quarantineKinds,
   timesInForce,
 } from '../domain/index.js';
 import { fillBatchMax, lifecycleEventTypes } from '../ledger/index.js';
@@ -58,6 +59,7 @@ export const liquiditySide = z.enum(liquiditySides).meta({ id: 'LiquiditySide' }
 export const findingCategory = z.enum(findingCategories).meta({ id: 'FindingCategory' });
 export const reconciliationAction = z.enum(reconciliationActions).meta({ id: 'ReconciliationAction' });
 export const lifecycleEventType = z.enum(lifecycleEventTypes).meta({ id: 'OrderEventType' });
+export const quarantineKind = z.enum(quarantineKinds).meta({ id: 'QuarantineKind' });
 
 export const errorResponse = z.object({
   error: z.object({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()) }),
@@ -288,9 +290,26 @@ export const recordedFee = z.object({
   recorded_at: z.string(),
 }).meta({ id: 'RecordedFee' });
 
+export const quarantinedFill = z
+  .object({
+    id,
+    kind: quarantineKind.describe('conflicting_duplicate: an exec_id seen before with other data; overfill: more than the order (or leg) can take; refused_transition: a fill the order\'s status refuses'),
+    exec_id: z.string(),
+    leg: z.number().int().nullable(),
+    quantity: nullableDecimal,
+    price: nullableDecimal,
+    fee: nullableDecimal,
+    executed_at: nullableTimestamp,
+    source: z.string().nullable(),
+    reason: z.string(),
+    received_at: z.string(),
+  })
+  .meta({ id: 'QuarantinedFill' });
+
 export const orderDetail = order
   .extend({
     fills: z.array(fill),
+    quarantined_fills: z.array(quarantinedFill).describe('fills delivered for this order but kept aside, not applied (oldest first, at most 200)'),
     events: z.array(orderEvent),
     recorded_fees: z.array(recordedFee).optional().describe('fees the venue reported apart from the fills (POST /v1/fees), counted in fees_by_currency'),
   })

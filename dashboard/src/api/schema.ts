@@ -686,6 +686,8 @@ export interface components {
             qty_remaining: string;
             /** @description decimal as a string */
             quantity: string;
+            /** @description fills delivered for this order but kept aside, not applied (oldest first, at most 200) */
+            quarantined_fills: components["schemas"]["QuarantinedFill"][];
             /** @description on reads: the currency of fees */
             quote_currency?: string;
             /** @description fees the venue reported apart from the fills (POST /v1/fees), counted in fees_by_currency */
@@ -892,6 +894,23 @@ export interface components {
         PositionSide: "long" | "short";
         /** @enum {string} */
         PositionStatus: "pending_entry" | "open" | "closing" | "closed" | "failed";
+        QuarantinedFill: {
+            exec_id: string;
+            executed_at: string | null;
+            fee: string | null;
+            /** Format: uuid */
+            id: string;
+            /** @description conflicting_duplicate: an exec_id seen before with other data; overfill: more than the order (or leg) can take; refused_transition: a fill the order's status refuses */
+            kind: components["schemas"]["QuarantineKind"];
+            leg: number | null;
+            price: string | null;
+            quantity: string | null;
+            reason: string;
+            received_at: string;
+            source: string | null;
+        };
+        /** @enum {string} */
+        QuarantineKind: "conflicting_duplicate" | "overfill" | "refused_transition";
         Reconciliation: {
             /** Format: uuid */
             account_id: string;
@@ -1004,6 +1023,8 @@ export type PositionEffect = components['schemas']['PositionEffect'];
 export type PositionLeg = components['schemas']['PositionLeg'];
 export type PositionSide = components['schemas']['PositionSide'];
 export type PositionStatus = components['schemas']['PositionStatus'];
+export type QuarantinedFill = components['schemas']['QuarantinedFill'];
+export type QuarantineKind = components['schemas']['QuarantineKind'];
 export type Reconciliation = components['schemas']['Reconciliation'];
 export type ReconciliationAction = components['schemas']['ReconciliationAction'];
 export type ReconciliationCreate = components['schemas']['ReconciliationCreate'];
@@ -1727,7 +1748,10 @@ export interface operations {
     recordFills: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A key of your choosing (a UUID, say) that makes a retry of this request safe: the same key and request within 24 hours get the first answer back instead of doing it again. */
+                "idempotency-key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -3315,6 +3339,7 @@ export const orderTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["s
 export const positionEffectValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PositionEffect"]> = ["open", "close"];
 export const positionSideValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PositionSide"]> = ["long", "short"];
 export const positionStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PositionStatus"]> = ["pending_entry", "open", "closing", "closed", "failed"];
+export const quarantineKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["QuarantineKind"]> = ["conflicting_duplicate", "overfill", "refused_transition"];
 export const reconciliationStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Reconciliation"]["status"]> = ["running", "completed", "failed"];
 export const reconciliationActionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ReconciliationAction"]> = ["clear_invalid", "cancel_orphaned", "adopt_orphaned", "import_fills"];
 export const timeInForceValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["TimeInForce"]> = ["day", "gtc", "ioc", "fok", "opg", "cls"];

@@ -70,8 +70,8 @@ export function registerOrderRoutes(app: TypedApp, { ledger, service, access }: 
     const ref: OrderRef = { orderId: request.params.id };
     const accountId = await access.orderAccount(access.user(request), ref);
     const detail = await ledger.getOrderDetail({ orderId: request.params.id, accountId });
-    const [fees, recorded] = [await ledger.orderFees([detail.order]), await ledger.listRecordedFees(detail.order.accountId, [detail.order.id])];
-    return orderDetailView(detail, fees.get(detail.order.id), recorded);
+    const [fees, recorded, quarantined] = [await ledger.orderFees([detail.order]), await ledger.listRecordedFees(detail.order.accountId, [detail.order.id]), await ledger.listQuarantinedFills(accountId, detail.order.id)];
+    return orderDetailView(detail, fees.get(detail.order.id), recorded, quarantined);
   });
 
   app.post('/v1/orders/:id/cancel', { schema: { operationId: 'cancelOrder', summary: 'Ask the venue to cancel an order', params: orderParams, response: { 200: s.order } } }, async (request) => {

@@ -20,3 +20,6 @@ create table idempotency_keys (
   check ((state = 'completed') = (response_status is not null))
 );
 create index idempotency_keys_by_expiry on idempotency_keys (expires_at);
+
+-- An order's page shows the fills quarantined for it (GET /v1/orders/{id}).
+create index fill_quarantine_by_order on fill_quarantine (account_id, order_id);

@@ -88,10 +88,8 @@ export function orderTitle(o: Pick<Order, 'side' | 'quantity' | 'symbol' | 'type
   return parts.join(' ');
 }
 
-/** Who sends the order to the venue: Fillbook (`submit: true`) or the bot itself (`submit: false`). */
-export type Sender = 'fillbook' | 'bot';
-export const senderOf = (o: Order): Sender | null => (o as Order & { sent_by?: Sender }).sent_by ?? null;
-export const senderName = (sender: Sender | null) => (sender === 'fillbook' ? 'Fillbook' : sender === 'bot' ? 'the bot' : '—');
+/** Who sends the order to the venue: Fillbook (`submit: true`) or the bot itself (`submit: false`, or adopted). */
+export const senderName = (sender: Order['sent_by']) => (sender === 'fillbook' ? 'Fillbook' : 'the bot');
 
 /** "leg 1: SPY 261218C00100000 (buy)" for a leg fill; null for a single-instrument order's fill. */
 export function legName(o: Pick<Order, 'legs'>, leg: number | null): string | null {

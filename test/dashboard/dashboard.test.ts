@@ -369,11 +369,17 @@ describe.skipIf(!browserFound)('dashboard (browser)', () => {
     await signIn(d.alice);
     await row(spread.id).waitFor();
     expect(await textOf(row(spread.id))).toContain('Buy 2 SPY 2-leg spread limit 3.00 net');
+    // Who sends each order: the bot recorded this one (submit: false); Fillbook sent the paper order.
+    const sent = await d.api<{ id: string }>(d.alice, 'POST', '/v1/orders', { account_id: d.accounts.paper, symbol: 'IBM', side: 'buy', type: 'limit', quantity: '1', limit_price: '1.00' });
+    await row(sent.id).waitFor();
+    expect(await textOf(row(spread.id).locator('td[data-sent-by]'))).toBe('the bot');
+    expect(await textOf(row(sent.id).locator('td[data-sent-by]'))).toBe('Fillbook');
     // Every seeded order was created today: the list shows times alone.
     expect(await textOf(row(spread.id).locator('time'))).toMatch(/^\d\d:\d\d:\d\d$/);
 
     await row(spread.id).getByRole('link').click();
     await page.getByRole('heading', { name: 'Buy 2 SPY 2-leg spread limit 3.00 net' }).waitFor();
+    expect(await textOf(page.locator('.fields div', { hasText: 'Sent by' }).locator('dd'))).toBe('the bot');
     const fills = page.getByRole('region', { name: 'Fills (2)' }).locator('tbody tr');
     const legCells = await fills.locator('td[data-leg]').allInnerTexts();
     expect(legCells.map((t) => t.trim()).sort()).toEqual(['leg 1: SPY 261218C00100000 (buy)', 'leg 2: SPY 261218C00110000 (sell)']);

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { ApiError, api, isWorking, type OrderDetail } from '../api';
 import { FeesByCurrency, Loading, OrderStatusText, Problem, Time } from '../components';
 import { useAccounts, useResource } from '../data';
-import { clock, eventSentence, lag, legName, money, orderTitle, price, quantity, quarantineKindName, senderName, senderOf, sourceName, spansDays, words } from '../format';
+import { clock, eventSentence, lag, legName, money, orderTitle, price, quantity, quarantineKindName, senderName, sourceName, spansDays, words } from '../format';
 import { Link } from '../router';
 
 /** One order: its fields, its fills and its audit trail as a timeline. */
@@ -58,7 +58,7 @@ function Detail({ o, reload }: { o: OrderDetail; reload(): void }) {
         ] as Array<[string, React.ReactNode]>)
       : []),
     ['Role', words(o.role)],
-    ['Sent by', senderName(senderOf(o))],
+    ['Sent by', senderName(o.sent_by)],
     ['Origin', o.origin],
     [
       'Position',

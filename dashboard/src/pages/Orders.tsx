@@ -2,7 +2,7 @@ import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { api, type OrderFilter, orderStatuses, workingStatuses } from '../api';
 import { AccountSelect, Loading, OrderStatusText, PageHeader, Problem, Time } from '../components';
 import { useAccounts, useResource } from '../data';
-import { orderTitle, senderName, senderOf, spansDays, words } from '../format';
+import { orderTitle, senderName, spansDays, words } from '../format';
 import { Link, navigate, useLocation, withQuery } from '../router';
 
 /** The time range choices; each maps to the API's `since` (orders newer than it). */
@@ -191,7 +191,7 @@ export function OrdersPage() {
                       <Link to={`/orders/${o.id}`}>{orderTitle(o)}</Link>
                     </td>
                     <td>{words(o.role)}</td>
-                    <td data-sent-by={senderOf(o) ?? ''}>{senderName(senderOf(o))}</td>
+                    <td data-sent-by={o.sent_by}>{senderName(o.sent_by)}</td>
                     <td>
                       <OrderStatusText order={o} />
                     </td>

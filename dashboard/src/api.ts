@@ -4,240 +4,44 @@
  * Decimals stay strings (as the API sends them) until they are formatted for display.
  */
 
+import type { components } from './api/schema';
+import { findingCategoryValues, orderStatusValues, reconciliationActionValues } from './api/schema';
+
+// The shapes and value sets are generated from the service's OpenAPI document (api/schema.ts, by
+// `npm run generate:api`), never copied here: a field the server renames fails this typecheck.
+type Schemas = components['schemas'];
 export type Decimal = string;
-
-export interface User {
-  id: string;
-  name: string;
-}
-
-export interface Account {
-  id: string;
-  name: string;
-  venue: string;
-  base_currency: string;
-  venue_config: Record<string, unknown>;
-  created_at: string;
-}
-
-export const orderStatuses = [
-  'pending_submit',
-  'submitted',
-  'open',
-  'partially_filled',
-  'pending_cancel',
-  'filled',
-  'canceled',
-  'rejected',
-  'expired',
-  'replaced',
-  'failed',
-] as const;
-export type OrderStatus = (typeof orderStatuses)[number];
-/** The order may still trade at the venue (or is about to be sent there). */
-export const workingStatuses: readonly OrderStatus[] = ['pending_submit', 'submitted', 'open', 'partially_filled', 'pending_cancel'];
-export const isWorking = (status: OrderStatus) => workingStatuses.includes(status);
-
-export type OrderRole = 'entry' | 'exit' | 'stop_loss' | 'take_profit' | 'manual';
-
-export interface Order {
-  id: string;
-  account_id: string;
-  position_id: string | null;
-  client_order_id: string;
-  broker_order_id: string | null;
-  role: OrderRole;
-  origin: string;
-  symbol: string;
-  asset_class: string;
-  side: 'buy' | 'sell';
-  type: 'market' | 'limit' | 'stop' | 'stop_limit' | 'trailing_stop';
-  time_in_force: string;
-  quantity: Decimal;
-  limit_price: Decimal | null;
-  stop_price: Decimal | null;
-  status: OrderStatus;
-  status_reason: string | null;
-  qty_filled: Decimal;
-  qty_remaining: Decimal;
-  avg_fill_price: Decimal | null;
-  /** On reads, the fees paid in quote_currency. */
-  fees: Decimal;
-  fee_currency: string | null;
-  quote_currency?: string;
-  /** On reads: every fee of the order, per currency (never summed across currencies). */
-  fees_by_currency?: Record<string, Decimal>;
-  version: number;
-  created_at: string;
-  submitted_at: string | null;
-  accepted_at: string | null;
-  first_fill_at: string | null;
-  last_fill_at: string | null;
-  completed_at: string | null;
-  canceled_at: string | null;
-  last_status_check_at: string | null;
-  updated_at: string;
-  first_failed_at: string | null;
-  last_retry_at: string | null;
-  retry_count: number;
-  amended_at: string | null;
-  detected_at: string | null;
-  /** A multi-leg order's legs (then quantities count units); null for one instrument. */
-  legs: OrderLeg[] | null;
-}
-
-export interface OrderLeg {
-  symbol: string;
-  asset_class: string;
-  side: 'buy' | 'sell';
-  ratio: Decimal;
-  position_effect: 'open' | 'close' | null;
-  qty_filled: Decimal;
-  avg_fill_price: Decimal | null;
-}
-
-export interface Fill {
-  id: string;
-  order_id: string;
-  exec_id: string;
-  leg: number | null;
-  quantity: Decimal;
-  price: Decimal;
-  fee: Decimal;
-  fee_currency: string | null;
-  liquidity: 'maker' | 'taker' | null;
-  executed_at: string;
-  received_at: string;
-  source: string;
-}
-
-export interface OrderEvent {
-  seq: number;
-  type: string;
-  source: string;
-  at: string;
-  recorded_at: string;
-  payload: Record<string, unknown>;
-}
-
-/** A fee the venue reported apart from its fill (POST /v1/fees, Alpaca fee activities). */
-export interface RecordedFee {
-  fee_id: string;
-  account_id: string;
-  order_id: string | null;
-  exec_id: string | null;
-  symbol: string;
-  asset_class: string;
-  amount: Decimal;
-  currency: string;
-  kind: string | null;
-  source: string;
-  charged_at: string;
-  recorded_at: string;
-}
-
-export interface OrderDetail extends Order {
-  fills: Fill[];
-  events: OrderEvent[];
-  recorded_fees?: RecordedFee[];
-}
+export type Account = Schemas['Account'];
+export type Order = Schemas['Order'];
+export type OrderLeg = Schemas['OrderLeg'];
+export type OrderStatus = Schemas['OrderStatus'];
+export type OrderRole = Schemas['OrderRole'];
+export type Fill = Schemas['Fill'];
+export type OrderEvent = Schemas['OrderEvent'];
+export type OrderDetail = Schemas['OrderDetail'];
+export type RecordedFee = Schemas['RecordedFee'];
+export type Position = Schemas['Position'];
+export type Holding = Schemas['Holding'];
+export type Performance = Schemas['Performance'];
+export type Finding = Schemas['Finding'];
+export type FindingCategory = Schemas['FindingCategory'];
+export type ReconciliationAction = Schemas['ReconciliationAction'];
+export type ReconciliationRun = Schemas['Reconciliation'];
+export type User = { id: string; name: string };
 
 export interface Page<T> {
   data: T[];
   next_cursor: string | null;
 }
 
-export interface Position {
-  id: string;
-  account_id: string;
-  signal_id: string;
-  symbol: string;
-  asset_class: string;
-  side: 'long' | 'short';
-  target_quantity: Decimal;
-  multiplier: Decimal;
-  status: 'pending_entry' | 'open' | 'closing' | 'closed' | 'failed';
-  qty_open: Decimal;
-  qty_entered: Decimal;
-  qty_exited: Decimal;
-  avg_entry_price: Decimal | null;
-  avg_exit_price: Decimal | null;
-  /** In quote_currency, net of the fees paid in it only. */
-  realized_pnl: Decimal;
-  fees: Decimal;
-  quote_currency: string;
-  fees_by_currency: Record<string, Decimal>;
-  opened_at: string | null;
-  closed_at: string | null;
-  created_at: string;
-}
+export const orderStatuses = orderStatusValues;
+/** The order may still trade at the venue (or is about to be sent there): SPEC.md's working statuses. */
+export const workingStatuses = ['pending_submit', 'submitted', 'open', 'partially_filled', 'pending_cancel'] as const satisfies readonly OrderStatus[];
+export const isWorking = (status: OrderStatus) => (workingStatuses as readonly OrderStatus[]).includes(status);
 
-export interface Holding {
-  account_id: string;
-  symbol: string;
-  asset_class: string;
-  net_quantity: Decimal;
-  avg_cost: Decimal | null;
-}
-
-export interface Performance {
-  account_id: string;
-  closed_positions: number;
-  wins: number;
-  losses: number;
-  win_rate: Decimal | null;
-  profit_factor: Decimal | null;
-  avg_win: Decimal | null;
-  avg_loss: Decimal | null;
-  expectancy: Decimal | null;
-  /** The quote currency of the figures. */
-  currency: string;
-  total_fees: Decimal;
-  realized_pnl: Decimal;
-  realized_pnl_by_currency: Record<string, Decimal>;
-  fees_by_currency: Record<string, Decimal>;
-  max_drawdown: Decimal;
-  equity_curve: { at: string; equity: Decimal }[];
-}
-
-export const findingCategories = [
-  'missing_at_broker',
-  'orphaned_at_broker',
-  'fill_mismatch',
-  'status_mismatch',
-  'stuck_submission',
-  'holding_mismatch',
-  'unprotected_position',
-  'unparsed_venue_item',
-] as const;
-export type FindingCategory = (typeof findingCategories)[number] | 'matched';
-
-export const reconciliationActions = ['clear_invalid', 'cancel_orphaned', 'adopt_orphaned', 'import_fills'] as const;
-export type ReconciliationAction = (typeof reconciliationActions)[number];
-
-export interface Finding {
-  seq: number;
-  category: FindingCategory;
-  order_id: string | null;
-  broker_order_id: string | null;
-  symbol: string | null;
-  details: Record<string, unknown>;
-  action_taken: string | null;
-}
-
-export interface ReconciliationRun {
-  id: string;
-  account_id: string;
-  started_by: string;
-  started_at: string;
-  finished_at: string | null;
-  dry_run: boolean;
-  actions: string[];
-  status: 'running' | 'completed' | 'failed';
-  summary: Record<string, number>;
-  error: string | null;
-  findings?: Finding[];
-}
+/** The categories that are a problem (every one but `matched`), in the API's order. */
+export const findingCategories = findingCategoryValues.filter((c): c is Exclude<FindingCategory, 'matched'> => c !== 'matched');
+export const reconciliationActions = reconciliationActionValues;
 
 /** An error answer of the API (`{"error":{"code","message","details"}}`), or a network failure (status 0). */
 export class ApiError extends Error {

@@ -46,12 +46,12 @@ export function Loading({ when: show, children = 'Loading…' }: { when: boolean
   ) : null;
 }
 
-/** A time in the user's zone; the full date, time and zone on hover. */
-export function Time({ iso }: { iso: string | null | undefined }) {
+/** A time in the user's zone; the full date, time and zone on hover. `dated`: with its day even today (a list spanning days). */
+export function Time({ iso, dated = false }: { iso: string | null | undefined; dated?: boolean }) {
   if (iso === null || iso === undefined) return <span className="muted">—</span>;
   return (
     <time dateTime={iso} title={fullTime(iso)}>
-      {when(iso)}
+      {when(iso, dated)}
     </time>
   );
 }

@@ -20,14 +20,23 @@ export function clock(iso: string): string {
   return clockFormat.format(new Date(iso));
 }
 
-/** "10:30:15" today, "Nov 20, 10:30:15" another day this year, "Nov 20, 2025, 10:30:15" before. */
-export function when(iso: string | null | undefined): string {
+/**
+ * "10:30:15" today, "Nov 20, 10:30:15" another day this year, "Nov 20, 2025, 10:30:15" before.
+ * `dated` shows the day even today: in a list that spans days, a bare time would read as today's.
+ */
+export function when(iso: string | null | undefined, dated = false): string {
   if (iso === null || iso === undefined) return '—';
   const date = new Date(iso);
   const now = new Date();
-  if (sameDay(date, now)) return clock(iso);
+  if (!dated && sameDay(date, now)) return clock(iso);
   const day = date.getFullYear() === now.getFullYear() ? dayFormat : dayWithYearFormat;
   return `${day.format(date)}, ${clock(iso)}`;
+}
+
+/** Whether the times fall on more than one day (in the user's zone): then a list shows each one's date. */
+export function spansDays(isos: ReadonlyArray<string | null | undefined>): boolean {
+  const days = new Set(isos.filter((t): t is string => typeof t === 'string').map((t) => dayKeyFormat.format(new Date(t))));
+  return days.size > 1;
 }
 
 /** "at 10:30:15" today, "on Nov 20 at 10:30:15" another day. */
@@ -65,13 +74,36 @@ export const isPositive = (value: string | null | undefined) => value !== null &
 /** Snake case to words: "partially_filled" → "partially filled". */
 export const words = (value: string) => value.replaceAll('_', ' ');
 
-/** "Buy 10 AAPL limit 2.50", "Sell 20 INTC stop 27.00". */
-export function orderTitle(o: Pick<Order, 'side' | 'quantity' | 'symbol' | 'type' | 'limit_price' | 'stop_price'>): string {
-  const parts = [o.side === 'buy' ? 'Buy' : 'Sell', quantity(o.quantity), o.symbol, words(o.type)];
+/** A multi-leg order: an option spread, counted in units. */
+export const isSpread = (o: Pick<Order, 'legs'>) => Array.isArray(o.legs) && o.legs.length > 0;
+
+/** "Buy 10 AAPL limit 2.50", "Sell 20 INTC stop 27.00", "Buy 2 SPY 2-leg spread limit 3.00 net". */
+export function orderTitle(o: Pick<Order, 'side' | 'quantity' | 'symbol' | 'type' | 'limit_price' | 'stop_price'> & { legs?: Order['legs'] }): string {
+  const spread = isSpread({ legs: o.legs ?? null });
+  const parts = [o.side === 'buy' ? 'Buy' : 'Sell', quantity(o.quantity), o.symbol];
+  if (spread) parts.push(`${o.legs!.length}-leg spread`);
+  parts.push(words(o.type));
   if (o.type === 'stop' || o.type === 'stop_limit') parts.push(price(o.stop_price));
-  if (o.type === 'limit' || o.type === 'stop_limit') parts.push(`${o.type === 'stop_limit' ? 'limit ' : ''}${price(o.limit_price)}`);
+  if (o.type === 'limit' || o.type === 'stop_limit') parts.push(`${o.type === 'stop_limit' ? 'limit ' : ''}${price(o.limit_price)}${spread ? ' net' : ''}`);
   return parts.join(' ');
 }
+
+/** Who sends the order to the venue: Fillbook (`submit: true`) or the bot itself (`submit: false`, or adopted). */
+export const senderName = (sender: Order['sent_by']) => (sender === 'fillbook' ? 'Fillbook' : 'the bot');
+
+/** "leg 1: SPY 261218C00100000 (buy)" for a leg fill; null for a single-instrument order's fill. */
+export function legName(o: Pick<Order, 'legs'>, leg: number | null): string | null {
+  if (leg === null) return null;
+  const l = o.legs?.[leg - 1];
+  return l === undefined ? `leg ${leg}` : `leg ${leg}: ${l.symbol} (${l.side})`;
+}
+
+const quarantineKindNames: Record<string, string> = {
+  conflicting_duplicate: 'a redelivery with different data',
+  overfill: 'more than the order can take',
+  refused_transition: "refused by the order's status",
+};
+export const quarantineKindName = (kind: string) => quarantineKindNames[kind] ?? words(kind);
 
 /** What happened to the order, as a person would say it. */
 export function orderSentence(o: Order): string {

@@ -618,8 +618,9 @@ export class Ledger {
     return result;
   }
 
-  async listQuarantinedFills(accountId: string): Promise<QuarantinedFill[]> {
-    return selectQuarantinedFills(this.db, requireUuid(accountId, 'account_id'));
+  /** The fills kept but not applied: the account's, or one order's when `orderId` is given. */
+  async listQuarantinedFills(accountId: string, orderId?: string): Promise<QuarantinedFill[]> {
+    return selectQuarantinedFills(this.db, requireUuid(accountId, 'account_id'), orderId === undefined ? undefined : requireUuid(orderId, 'order_id'));
   }
 }
 

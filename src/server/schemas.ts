@@ -15,6 +15,7 @@ import {
   orderTypes,
   positionSides,
   positionStatuses,
+  quarantineKinds,
   timesInForce,
 } from '../domain/index.js';
 import { fillBatchMax, lifecycleEventTypes } from '../ledger/index.js';
@@ -43,9 +44,27 @@ const nullableTimestamp = z.string().nullable();
 /** Fees per currency: each currency its own sum, never added across currencies. */
 const feesByCurrency = z.record(z.string(), decimal).describe('fees per currency (upper case), each summed in its own currency; never converted');
 
+// ---- value sets, each a named component of the OpenAPI document --------------------------------
+
+export const orderStatus = z.enum(orderStatuses).meta({ id: 'OrderStatus' });
+export const orderSide = z.enum(orderSides).meta({ id: 'OrderSide' });
+export const orderType = z.enum(orderTypes).meta({ id: 'OrderType' });
+export const orderRole = z.enum(orderRoles).meta({ id: 'OrderRole' });
+export const orderSender = z.enum(orderSenders).meta({ id: 'OrderSender' });
+export const assetClass = z.enum(assetClasses).meta({ id: 'AssetClass' });
+export const timeInForce = z.enum(timesInForce).meta({ id: 'TimeInForce' });
+export const positionSide = z.enum(positionSides).meta({ id: 'PositionSide' });
+export const positionStatus = z.enum(positionStatuses).meta({ id: 'PositionStatus' });
+export const positionEffect = z.enum(positionEffects).meta({ id: 'PositionEffect' });
+export const liquiditySide = z.enum(liquiditySides).meta({ id: 'LiquiditySide' });
+export const findingCategory = z.enum(findingCategories).meta({ id: 'FindingCategory' });
+export const reconciliationAction = z.enum(reconciliationActions).meta({ id: 'ReconciliationAction' });
+export const lifecycleEventType = z.enum(lifecycleEventTypes).meta({ id: 'OrderEventType' });
+export const quarantineKind = z.enum(quarantineKinds).meta({ id: 'QuarantineKind' });
+
 export const errorResponse = z.object({
   error: z.object({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()) }),
-});
+}).meta({ id: 'Error' });
 
 // ---- accounts ---------------------------------------------------------------------------------
 
@@ -56,18 +75,18 @@ export const accountCreate = z.strictObject({
   venue_config: z.record(z.string(), z.unknown()).optional(),
   observe_only: z.boolean().optional().describe('read-only toward the venue: Fillbook reads and reconciles, never places or cancels (default false)'),
   fail_closed: z.boolean().optional().describe('refuse new entries while the latest reconciliation has unresolved findings that say the ledger may be wrong (default true)'),
-});
+}).meta({ id: 'AccountCreate' });
 
 export const accountUpdate = z.strictObject({
   observe_only: z.boolean().optional(),
   fail_closed: z.boolean().optional(),
-});
+}).meta({ id: 'AccountUpdate' });
 
 export const accountHalt = z.object({
   run_id: id,
   findings: z.record(z.string(), z.number()).describe('unresolved findings per category'),
   halted_at: z.string(),
-});
+}).meta({ id: 'AccountHalt' });
 
 export const account = z.object({
   id,
@@ -80,7 +99,7 @@ export const account = z.object({
   halted: accountHalt.nullable().describe('set while fail_closed holds new entries back: the run and its unresolved findings'),
   created_at: z.string(),
   webhook_secret: z.string().optional().describe('shown once, when the account is created'),
-});
+}).meta({ id: 'Account' });
 
 // ---- positions --------------------------------------------------------------------------------
 
@@ -88,34 +107,34 @@ export const positionCreate = z.strictObject({
   account_id: id,
   signal_id: text(),
   symbol: text(64),
-  side: z.enum(positionSides),
+  side: positionSide,
   target_quantity: positiveDecimal,
-  asset_class: z.enum(assetClasses).optional(),
+  asset_class: assetClass.optional(),
   multiplier: positiveDecimal.optional(),
-});
+}).meta({ id: 'PositionCreate' });
 
 export const positionLeg = z.object({
   symbol: z.string(),
-  asset_class: z.enum(assetClasses),
-  side: z.enum(orderSides).describe('the side that opened the leg'),
+  asset_class: assetClass,
+  side: orderSide.describe('the side that opened the leg'),
   qty_opened: decimal,
   qty_closed: decimal,
   qty_open: decimal,
   avg_open_price: nullableDecimal,
   avg_close_price: nullableDecimal,
   realized_pnl: decimal.describe("gross of fees, with the leg's own multiplier"),
-});
+}).meta({ id: 'PositionLeg' });
 
 export const position = z.object({
   id,
   account_id: id,
   signal_id: z.string(),
   symbol: z.string(),
-  asset_class: z.enum(assetClasses),
-  side: z.enum(positionSides),
+  asset_class: assetClass,
+  side: positionSide,
   target_quantity: decimal,
   multiplier: decimal,
-  status: z.enum(positionStatuses),
+  status: positionStatus,
   qty_open: decimal,
   qty_entered: decimal,
   qty_exited: decimal,
@@ -129,7 +148,7 @@ export const position = z.object({
   closed_at: nullableTimestamp,
   created_at: z.string(),
   legs: z.array(positionLeg).nullable().describe('per leg symbol when the position holds multi-leg orders (quantities above then count units); null otherwise'),
-});
+}).meta({ id: 'Position' });
 
 export const positionQuery = z.strictObject({
   account_id: id.optional(),
@@ -141,25 +160,25 @@ export const positionQuery = z.strictObject({
 
 export const orderLegCreate = z.strictObject({
   symbol: text(64),
-  asset_class: z.enum(assetClasses),
-  side: z.enum(orderSides),
+  asset_class: assetClass,
+  side: orderSide,
   ratio: positiveDecimal.describe('contracts of this leg per unit of the order'),
-  position_effect: z.enum(positionEffects).optional(),
-});
+  position_effect: positionEffect.optional(),
+}).meta({ id: 'OrderLegCreate' });
 
 export const orderCreate = z.strictObject({
   account_id: id,
   symbol: text(64),
-  side: z.enum(orderSides),
-  type: z.enum(orderTypes),
+  side: orderSide,
+  type: orderType,
   quantity: positiveDecimal,
   limit_price: positiveDecimal.optional(),
   stop_price: positiveDecimal.optional(),
-  time_in_force: z.enum(timesInForce).optional(),
+  time_in_force: timeInForce.optional(),
   position_id: id.optional(),
-  role: z.enum(orderRoles).optional(),
+  role: orderRole.optional(),
   client_order_id: text(128).optional(),
-  asset_class: z.enum(assetClasses).optional(),
+  asset_class: assetClass.optional(),
   legs: z
     .array(orderLegCreate)
     .min(legsMin)
@@ -167,17 +186,17 @@ export const orderCreate = z.strictObject({
     .optional()
     .describe('a multi-leg order (spread): quantity then counts units, side is the net direction (buy: debit, sell: credit), limit_price the net price per unit and symbol a label'),
   submit: z.boolean().optional().describe('false: record only; the bot submits and reports back'),
-});
+}).meta({ id: 'OrderCreate' });
 
 export const orderEventCreate = z.strictObject({
-  type: z.enum(lifecycleEventTypes),
+  type: lifecycleEventType,
   broker_order_id: text(128).optional(),
   reason: text(1000).optional(),
   quantity: positiveDecimal.optional(),
   limit_price: positiveDecimal.optional(),
   stop_price: positiveDecimal.optional(),
   at: timestamp.optional(),
-});
+}).meta({ id: 'OrderEventCreate' });
 
 export const fill = z.object({
   id,
@@ -188,11 +207,11 @@ export const fill = z.object({
   price: decimal,
   fee: decimal,
   fee_currency: z.string().nullable(),
-  liquidity: z.enum(liquiditySides).nullable(),
+  liquidity: liquiditySide.nullable(),
   executed_at: z.string(),
   received_at: z.string(),
   source: z.string(),
-});
+}).meta({ id: 'Fill' });
 
 export const orderEvent = z.object({
   seq: z.number().int(),
@@ -201,17 +220,17 @@ export const orderEvent = z.object({
   at: z.string(),
   recorded_at: z.string(),
   payload: z.record(z.string(), z.unknown()),
-});
+}).meta({ id: 'OrderEvent' });
 
 export const orderLeg = z.object({
   symbol: z.string(),
-  asset_class: z.enum(assetClasses),
-  side: z.enum(orderSides),
+  asset_class: assetClass,
+  side: orderSide,
   ratio: decimal,
-  position_effect: z.enum(positionEffects).nullable(),
+  position_effect: positionEffect.nullable(),
   qty_filled: decimal.describe("in the leg's own contracts"),
   avg_fill_price: nullableDecimal,
-});
+}).meta({ id: 'OrderLeg' });
 
 export const order = z.object({
   id,
@@ -219,18 +238,18 @@ export const order = z.object({
   position_id: id.nullable(),
   client_order_id: z.string(),
   broker_order_id: z.string().nullable(),
-  role: z.enum(orderRoles),
+  role: orderRole,
   origin: z.string(),
-  sent_by: z.enum(orderSenders).describe('who places it at the venue: fillbook (submit: true) or bot (submit: false, or adopted from the venue); Fillbook never sends, re-sends or retries a bot order'),
+  sent_by: orderSender.describe('who places it at the venue: fillbook (submit: true) or bot (submit: false, or adopted from the venue); Fillbook never sends, re-sends or retries a bot order'),
   symbol: z.string(),
-  asset_class: z.enum(assetClasses),
-  side: z.enum(orderSides),
-  type: z.enum(orderTypes),
-  time_in_force: z.enum(timesInForce),
+  asset_class: assetClass,
+  side: orderSide,
+  type: orderType,
+  time_in_force: timeInForce,
   quantity: decimal,
   limit_price: nullableDecimal,
   stop_price: nullableDecimal,
-  status: z.enum(orderStatuses),
+  status: orderStatus,
   status_reason: z.string().nullable(),
   qty_filled: decimal,
   qty_remaining: decimal,
@@ -255,7 +274,7 @@ export const order = z.object({
   amended_at: nullableTimestamp,
   detected_at: nullableTimestamp,
   legs: z.array(orderLeg).nullable().describe('null for a single-instrument order; then qty_filled counts complete units and avg_fill_price is the net price per unit'),
-});
+}).meta({ id: 'Order' });
 
 export const recordedFee = z.object({
   fee_id: z.string(),
@@ -263,26 +282,49 @@ export const recordedFee = z.object({
   order_id: id.nullable(),
   exec_id: z.string().nullable(),
   symbol: z.string(),
-  asset_class: z.enum(assetClasses),
+  asset_class: assetClass,
   amount: decimal,
   currency: z.string(),
   kind: z.string().nullable(),
   source: z.string(),
   charged_at: z.string(),
   recorded_at: z.string(),
-});
+}).meta({ id: 'RecordedFee' });
 
-export const orderDetail = order.extend({
-  fills: z.array(fill),
-  events: z.array(orderEvent),
-  recorded_fees: z.array(recordedFee).optional().describe('fees the venue reported apart from the fills (POST /v1/fees), counted in fees_by_currency'),
-});
+export const quarantinedFill = z
+  .object({
+    id,
+    kind: quarantineKind.describe('conflicting_duplicate: an exec_id seen before with other data; overfill: more than the order (or leg) can take; refused_transition: a fill the order\'s status refuses'),
+    exec_id: z.string(),
+    leg: z.number().int().nullable(),
+    quantity: nullableDecimal,
+    price: nullableDecimal,
+    fee: nullableDecimal,
+    executed_at: nullableTimestamp,
+    source: z.string().nullable(),
+    reason: z.string(),
+    received_at: z.string(),
+  })
+  .meta({ id: 'QuarantinedFill' });
 
+export const orderDetail = order
+  .extend({
+    fills: z.array(fill),
+    quarantined_fills: z.array(quarantinedFill).describe('fills delivered for this order but kept aside, not applied (oldest first, at most 200)'),
+    events: z.array(orderEvent),
+    recorded_fees: z.array(recordedFee).optional().describe('fees the venue reported apart from the fills (POST /v1/fees), counted in fees_by_currency'),
+  })
+  .meta({ id: 'OrderDetail' });
+
+// The document shows the list as what it is on the wire, statuses joined by commas (form style,
+// not exploded: set on orderQuery, where fastify-swagger reads it), so that a generated client
+// types and writes it as an array of OrderStatus.
 const statusList = z
   .string()
-  .max(stringCharsMax)
+  .refine((v) => v.length <= stringCharsMax, `at most ${stringCharsMax} characters`)
+  .meta({ type: 'array', items: { $ref: '#/components/schemas/OrderStatus' }, description: 'one or more statuses, comma-separated' })
   .transform((v) => v.split(','))
-  .pipe(z.array(z.enum(orderStatuses)).min(1));
+  .pipe(z.array(orderStatus).min(1));
 
 export const orderQuery = z.strictObject({
   account_id: id.optional(),
@@ -293,7 +335,7 @@ export const orderQuery = z.strictObject({
   since: timestamp.optional(),
   limit: z.coerce.number().int().min(1).max(pageLimitMax).default(pageLimitDefault),
   cursor: z.string().max(stringCharsMax).optional(),
-});
+}).meta({ style: 'form', explode: false });
 
 export const page = <T extends z.ZodType>(item: T) => z.object({ data: z.array(item), next_cursor: z.string().nullable() });
 
@@ -311,7 +353,7 @@ export const fillCreate = z
     broker_order_id: text(128).optional(),
     fee: decimal.optional(),
     fee_currency: z.string().regex(/^[A-Za-z0-9]{1,10}$/).optional(),
-    liquidity: z.enum(liquiditySides).optional(),
+    liquidity: liquiditySide.optional(),
     executed_at: timestamp.optional(),
   })
   .refine(
@@ -319,9 +361,9 @@ export const fillCreate = z
       (f.order_id !== undefined && f.client_order_id === undefined && f.broker_order_id === undefined) ||
       (f.order_id === undefined && f.account_id !== undefined && (f.client_order_id === undefined) !== (f.broker_order_id === undefined)),
     { message: 'address the order by order_id, or by account_id with client_order_id or broker_order_id' },
-  );
+  ).meta({ id: 'FillCreate' });
 
-export const fillResult = z.object({ outcome: z.enum(['recorded', 'duplicate']), fill, order });
+export const fillResult = z.object({ outcome: z.enum(['recorded', 'duplicate']), fill, order }).meta({ id: 'FillResult' });
 
 // ---- fees reported apart from their fills -----------------------------------------------------
 
@@ -334,16 +376,17 @@ export const feeCreate = z
     broker_order_id: text(128).optional(),
     exec_id: text().optional().describe('the fill it belongs to (a fill of the order)'),
     symbol: text(64).optional().describe('required without an order'),
-    asset_class: z.enum(assetClasses).optional(),
+    asset_class: assetClass.optional(),
     amount: decimal.describe('positive: paid; negative: a rebate'),
     currency: z.string().regex(/^[A-Za-z0-9]{1,10}$/),
     kind: text().optional().describe("the venue's word for it (CFEE, FEE, PTC)"),
     charged_at: timestamp.optional(),
   })
   .refine((f) => [f.order_id, f.client_order_id, f.broker_order_id].filter((x) => x !== undefined).length <= 1, { message: 'address the order by one of order_id, client_order_id or broker_order_id' })
-  .refine((f) => f.symbol !== undefined || f.order_id !== undefined || f.client_order_id !== undefined || f.broker_order_id !== undefined, { message: 'a fee names its order, or its symbol when it belongs to none' });
+  .refine((f) => f.symbol !== undefined || f.order_id !== undefined || f.client_order_id !== undefined || f.broker_order_id !== undefined, { message: 'a fee names its order, or its symbol when it belongs to none' })
+  .meta({ id: 'FeeCreate' });
 
-export const feeResult = z.object({ outcome: z.enum(['recorded', 'duplicate']), fee: recordedFee });
+export const feeResult = z.object({ outcome: z.enum(['recorded', 'duplicate']), fee: recordedFee }).meta({ id: 'FeeResult' });
 
 export const fillOutcomes = ['recorded', 'duplicate', 'conflict', 'overfill', 'refused'] as const;
 
@@ -357,7 +400,7 @@ export const fillBatchCreate = z.strictObject({
     .min(1)
     .max(fillBatchMax)
     .describe(`at most ${fillBatchMax} fills, answered in this order`),
-});
+}).meta({ id: 'FillBatchCreate' });
 
 export const fillBatchResult = z.object({
   results: z.array(
@@ -368,14 +411,14 @@ export const fillBatchResult = z.object({
       error: errorResponse.shape.error.optional().describe('why the fill was not recorded: for conflict, overfill and refused'),
     }),
   ),
-});
+}).meta({ id: 'FillBatchResult' });
 
 // ---- holdings and metrics ---------------------------------------------------------------------
 
 export const accountQuery = z.strictObject({ account_id: id });
 export const performanceQuery = z.strictObject({ account_id: id, currency: z.string().regex(/^[A-Za-z0-9]{1,10}$/).optional() });
 
-export const holding = z.object({ account_id: id, symbol: z.string(), asset_class: z.enum(assetClasses), net_quantity: decimal, avg_cost: nullableDecimal });
+export const holding = z.object({ account_id: id, symbol: z.string(), asset_class: assetClass, net_quantity: decimal, avg_cost: nullableDecimal }).meta({ id: 'Holding' });
 
 export const performance = z.object({
   account_id: id,
@@ -394,56 +437,56 @@ export const performance = z.object({
   fees_by_currency: feesByCurrency,
   max_drawdown: decimal,
   equity_curve: z.array(z.object({ at: z.string(), equity: decimal })),
-});
+}).meta({ id: 'Performance' });
 
 // ---- paper venue controls ---------------------------------------------------------------------
 
 const silent = z.boolean().optional().describe('change the venue without telling the ledger');
 
-export const paperFill = z.strictObject({ quantity: positiveDecimal, price: decimal, silent });
-export const paperCancel = z.strictObject({ silent });
+export const paperFill = z.strictObject({ quantity: positiveDecimal, price: decimal, silent }).meta({ id: 'PaperFill' });
+export const paperCancel = z.strictObject({ silent }).meta({ id: 'PaperCancel' });
 export const paperOrder = z.strictObject({
   symbol: text(64),
-  side: z.enum(orderSides),
-  type: z.enum(orderTypes),
+  side: orderSide,
+  type: orderType,
   quantity: positiveDecimal,
   limit_price: positiveDecimal.optional(),
   stop_price: positiveDecimal.optional(),
-  asset_class: z.enum(assetClasses).optional(),
-  time_in_force: z.enum(timesInForce).optional(),
+  asset_class: assetClass.optional(),
+  time_in_force: timeInForce.optional(),
   client_order_id: text(128).optional(),
   silent,
-});
+}).meta({ id: 'PaperOrder' });
 
 export const venueOrder = z.object({
   broker_order_id: z.string(),
   client_order_id: z.string().nullable(),
   symbol: z.string(),
-  side: z.enum(orderSides),
-  type: z.enum(orderTypes),
+  side: orderSide,
+  type: orderType,
   quantity: decimal,
   filled_quantity: decimal,
-  status: z.enum(orderStatuses),
-});
+  status: orderStatus,
+}).meta({ id: 'VenueOrder' });
 
-export const venueFill = z.object({ exec_id: z.string(), broker_order_id: z.string(), quantity: decimal, price: decimal, executed_at: z.string() });
+export const venueFill = z.object({ exec_id: z.string(), broker_order_id: z.string(), quantity: decimal, price: decimal, executed_at: z.string() }).meta({ id: 'VenueFill' });
 
 // ---- reconciliation ---------------------------------------------------------------------------
 
 export const reconciliationCreate = z.strictObject({
   account_id: id,
-  actions: z.array(z.enum(reconciliationActions)).max(reconciliationActions.length).optional().describe('none: a dry run'),
-});
+  actions: z.array(reconciliationAction).max(reconciliationActions.length).optional().describe('none: a dry run'),
+}).meta({ id: 'ReconciliationCreate' });
 
 export const finding = z.object({
   seq: z.number().int(),
-  category: z.enum(findingCategories),
+  category: findingCategory,
   order_id: id.nullable(),
   broker_order_id: z.string().nullable(),
   symbol: z.string().nullable(),
   details: z.record(z.string(), z.unknown()),
   action_taken: z.string().nullable(),
-});
+}).meta({ id: 'Finding' });
 
 export const reconciliationRun = z.object({
   id,
@@ -457,7 +500,7 @@ export const reconciliationRun = z.object({
   summary: z.record(z.string(), z.number()),
   error: z.string().nullable(),
   findings: z.array(finding).optional(),
-});
+}).meta({ id: 'Reconciliation' });
 
 /** `GET /v1/venue-items`: the venue items an adapter could not read, kept raw (src/service/unparsed-items.ts). */
 export const venueItemQuery = z.strictObject({
@@ -476,4 +519,4 @@ export const venueItem = z.object({
   first_seen_at: z.string(),
   last_seen_at: z.string(),
   times_seen: z.number().int(),
-});
+}).meta({ id: 'VenueItem' });

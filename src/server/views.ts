@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { type Decimal, type FeesByCurrency, type Fill, formatDecimal, type Holding, legAveragePrice, type Order, type PerformanceMetrics, type Position, type RecordedFee } from '../domain/index.js';
 import type { Account, OrderDetail, OrderFees } from '../ledger/index.js';
-import type { RunRecord, StoredFinding, StoredOrderEvent } from '../storage/index.js';
+import type { QuarantinedFill, RunRecord, StoredFinding, StoredOrderEvent } from '../storage/index.js';
 import type { VenueFillReport, VenueOrderReport } from '../venues/index.js';
 import type * as s from './schemas.js';
 
@@ -124,10 +124,29 @@ export function recordedFeeView(f: RecordedFee): z.output<typeof s.recordedFee> 
   };
 }
 
-export function orderDetailView(d: OrderDetail, fees?: OrderFees, recorded?: readonly RecordedFee[]): z.output<typeof s.orderDetail> {
+export function quarantinedFillView(q: QuarantinedFill): z.output<typeof s.quarantinedFill> {
+  const p = q.payload;
+  const text = (v: unknown) => (typeof v === 'string' ? v : null);
+  return {
+    id: q.id,
+    kind: q.kind,
+    exec_id: q.execId,
+    leg: typeof p.leg === 'number' ? p.leg : null,
+    quantity: text(p.quantity),
+    price: text(p.price),
+    fee: text(p.fee),
+    executed_at: text(p.executed_at),
+    source: text(p.source),
+    reason: q.reason,
+    received_at: q.receivedAt,
+  };
+}
+
+export function orderDetailView(d: OrderDetail, fees?: OrderFees, recorded?: readonly RecordedFee[], quarantined: readonly QuarantinedFill[] = []): z.output<typeof s.orderDetail> {
   return {
     ...orderView(d.order, fees),
     fills: d.fills.map(fillView),
+    quarantined_fills: quarantined.map(quarantinedFillView),
     events: d.events.map(eventView),
     ...(recorded === undefined ? {} : { recorded_fees: recorded.map(recordedFeeView) }),
   };

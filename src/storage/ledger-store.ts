@@ -446,8 +446,15 @@ export interface QuarantinedFill {
   receivedAt: string;
 }
 
-export async function selectQuarantinedFills(sql: SqlClient, accountId: string): Promise<QuarantinedFill[]> {
-  const rows = await sql.query('select * from fill_quarantine where account_id = $1 order by received_at, id', [accountId]);
+/** An order's quarantined fills shown with it, at most (a venue redelivering one fill forever stays bounded). */
+export const orderQuarantineShownMax = 200;
+
+/** The account's quarantined fills; only one order's (the first `orderQuarantineShownMax`) when `orderId` is given. */
+export async function selectQuarantinedFills(sql: SqlClient, accountId: string, orderId?: string): Promise<QuarantinedFill[]> {
+  const rows =
+    orderId === undefined
+      ? await sql.query('select * from fill_quarantine where account_id = $1 order by received_at, id', [accountId])
+      : await sql.query(`select * from fill_quarantine where account_id = $1 and order_id = $2 order by received_at, id limit ${orderQuarantineShownMax}`, [accountId, orderId]);
   return rows.map((r) => ({
     id: r.id as string,
     accountId: r.account_id as string,

@@ -355,6 +355,54 @@ describe.skipIf(!browserFound)('dashboard (browser)', () => {
     await shot('performance');
   });
 
+  it('marks a spread and the leg of each leg fill, shows quarantined fills, dates where a list spans days, a readable equity axis', async () => {
+    const legs = [
+      { symbol: 'SPY   261218C00100000', asset_class: 'option', side: 'buy', ratio: '1', position_effect: 'open' },
+      { symbol: 'SPY   261218C00110000', asset_class: 'option', side: 'sell', ratio: '1', position_effect: 'open' },
+    ];
+    const spread = await d.api<{ id: string }>(d.alice, 'POST', '/v1/orders', { account_id: d.accounts.book, symbol: 'SPY', side: 'buy', type: 'limit', quantity: '2', limit_price: '3.00', submit: false, legs });
+    // A leg fill executed days ago (reported late), one today, then an overfill of leg 2: quarantined.
+    await d.api(d.alice, 'POST', '/v1/fills', { order_id: spread.id, exec_id: 'L1', leg: 1, quantity: '2', price: '5.00', executed_at: '2026-01-03T15:00:00Z' });
+    await d.api(d.alice, 'POST', '/v1/fills', { order_id: spread.id, exec_id: 'L2', leg: 2, quantity: '1', price: '2.00' });
+    await expect(d.api(d.alice, 'POST', '/v1/fills', { order_id: spread.id, exec_id: 'L3', leg: 2, quantity: '5', price: '2.10' })).rejects.toThrow(/409/);
+
+    await signIn(d.alice);
+    await row(spread.id).waitFor();
+    expect(await textOf(row(spread.id))).toContain('Buy 2 SPY 2-leg spread limit 3.00 net');
+    // Who sends each order: the bot recorded this one (submit: false); Fillbook sent the paper order.
+    const sent = await d.api<{ id: string }>(d.alice, 'POST', '/v1/orders', { account_id: d.accounts.paper, symbol: 'IBM', side: 'buy', type: 'limit', quantity: '1', limit_price: '1.00' });
+    await row(sent.id).waitFor();
+    expect(await textOf(row(spread.id).locator('td[data-sent-by]'))).toBe('the bot');
+    expect(await textOf(row(sent.id).locator('td[data-sent-by]'))).toBe('Fillbook');
+    // Every seeded order was created today: the list shows times alone.
+    expect(await textOf(row(spread.id).locator('time'))).toMatch(/^\d\d:\d\d:\d\d$/);
+
+    await row(spread.id).getByRole('link').click();
+    await page.getByRole('heading', { name: 'Buy 2 SPY 2-leg spread limit 3.00 net' }).waitFor();
+    expect(await textOf(page.locator('.fields div', { hasText: 'Sent by' }).locator('dd'))).toBe('the bot');
+    const fills = page.getByRole('region', { name: 'Fills (2)' }).locator('tbody tr');
+    const legCells = await fills.locator('td[data-leg]').allInnerTexts();
+    expect(legCells.map((t) => t.trim()).sort()).toEqual(['leg 1: SPY 261218C00100000 (buy)', 'leg 2: SPY 261218C00110000 (sell)']);
+    // The fills span days (Jan 3 and today): each time carries its date, today's too.
+    for (const t of await fills.locator('time').allInnerTexts()) expect(t.trim()).toMatch(/^[A-Z][a-z]{2} \d{1,2}, (\d{4}, )?\d\d:\d\d:\d\d$/);
+    expect(await textOf(fills.filter({ hasText: 'leg 1' }).locator('time').first())).toMatch(/^Jan 3, (2026, )?10:00:00$/);
+    const quarantine = page.getByRole('region', { name: 'Quarantined fills (1)' });
+    expect(await textOf(quarantine.locator('tbody tr'))).toMatch(/more than the order can take leg 2: SPY 261218C00110000 \(sell\) 5 2\.10 L3 .+/);
+    await shot('order-detail-spread');
+
+    // The equity curve's axis: one label per day of the three closes (Jan 5, 6 and 7), none repeated.
+    await go('Performance');
+    await expect.poll(() => page.locator('.recharts-line-dot').count()).toBe(3);
+    const ticks = (await page.locator('.recharts-xAxis-tick-labels .recharts-cartesian-axis-tick-value').allTextContents()).map((t) => t.trim());
+    expect(ticks).toEqual(['Jan 5', 'Jan 6', 'Jan 7']);
+    // The positions list spans days (January's closes, today's opens): each time carries its date.
+    await go('Positions');
+    const closedRow = page.locator('table.positions tbody tr', { hasText: 'sig-win-1' });
+    expect(await closedRow.locator('time').first().innerText()).toMatch(/^Jan 5, (2026, )?\d\d:/);
+    const openRow = page.locator('table.positions tbody tr', { hasText: 'sig-open-naked' });
+    expect(await openRow.locator('time').first().innerText()).toMatch(/^[A-Z][a-z]{2} \d{1,2}, /);
+  });
+
   it("shows a second user none of the first user's accounts or orders", async () => {
     await signIn(d.bob);
     await row(d.orders.bob).waitFor();

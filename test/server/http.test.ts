@@ -215,11 +215,12 @@ describeEachEngine('HTTP API', (h) => {
     expect((await harness.server.app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
     const metrics = (await harness.server.app.inject({ method: 'GET', url: '/metrics' })).body;
     for (const name of ['fillbook_orders', 'fillbook_fills_ingested_total', 'fillbook_guard_refusals_total', 'fillbook_webhook_inbox_depth', 'fillbook_http_request_duration_seconds']) expect(metrics).toContain(name);
-    const doc = (await harness.server.app.inject({ method: 'GET', url: '/openapi.json' })).json() as { openapi: string; paths: Record<string, Record<string, { requestBody?: unknown }>> };
+    const doc = (await harness.server.app.inject({ method: 'GET', url: '/openapi.json' })).json() as { openapi: string; paths: Record<string, Record<string, { requestBody?: unknown }>>; components: { schemas: Record<string, unknown> } };
     expect(doc.openapi).toMatch(/^3\./);
     for (const path of ['/v1/accounts', '/v1/positions', '/v1/orders', '/v1/orders/{id}', '/v1/orders/{id}/cancel', '/v1/orders/{id}/events', '/v1/fills', '/v1/holdings', '/v1/metrics/performance', '/v1/webhooks/{venue}/{account_id}']) {
       expect(Object.keys(doc.paths)).toContain(path);
     }
-    expect(JSON.stringify(doc.paths['/v1/orders']?.post?.requestBody)).toContain('client_order_id');
+    expect(JSON.stringify(doc.paths['/v1/orders']?.post?.requestBody)).toContain('#/components/schemas/OrderCreate');
+    expect(JSON.stringify(doc.components.schemas.OrderCreate)).toContain('client_order_id');
   });
 });

@@ -96,8 +96,8 @@ describeEachEngine('HTTP API: multi-leg orders', (h) => {
     expect(((await alice.get(`/v1/orders?account_id=${accountId}`)).json() as { data: unknown[] }).data).toEqual([]);
     // Recorded only, for a bot that places it itself, it is accepted.
     expect((await alice.post('/v1/orders', spread(accountId))).statusCode).toBe(201);
-    const doc = (await harness.server.app.inject({ method: 'GET', url: '/openapi.json' })).json() as { paths: Record<string, Record<string, { requestBody?: unknown }>> };
-    expect(JSON.stringify(doc.paths['/v1/orders']?.post?.requestBody)).toContain('position_effect');
-    expect(JSON.stringify(doc.paths['/v1/fills']?.post?.requestBody)).toContain('"leg"');
+    const doc = (await harness.server.app.inject({ method: 'GET', url: '/openapi.json' })).json() as { components: { schemas: Record<string, unknown> } };
+    expect(JSON.stringify(doc.components.schemas.OrderLegCreate)).toContain('position_effect');
+    expect(JSON.stringify(doc.components.schemas.FillCreate)).toContain('"leg"');
   });
 });

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { ApiError, api, isWorking, type OrderDetail } from '../api';
 import { FeesByCurrency, Loading, OrderStatusText, Problem, Time } from '../components';
 import { useAccounts, useResource } from '../data';
-import { clock, eventSentence, lag, money, orderTitle, price, quantity, sourceName, words } from '../format';
+import { clock, eventSentence, lag, legName, money, orderTitle, price, quantity, quarantineKindName, senderName, sourceName, spansDays, words } from '../format';
 import { Link } from '../router';
 
 /** One order: its fields, its fills and its audit trail as a timeline. */
@@ -32,11 +32,11 @@ function Detail({ o, reload }: { o: OrderDetail; reload(): void }) {
   const { name } = useAccounts();
   const fields: Array<[string, React.ReactNode]> = [
     ['Account', name(o.account_id)],
-    ['Symbol', `${o.symbol} (${o.asset_class})`],
+    ['Symbol', o.legs === null ? `${o.symbol} (${o.asset_class})` : `${o.symbol} (a spread of ${o.legs.length} legs, below)`],
     ['Side', o.side],
     ['Type', words(o.type)],
     ['Time in force', o.time_in_force.toUpperCase()],
-    ['Quantity', quantity(o.quantity)],
+    ['Quantity', o.legs === null ? quantity(o.quantity) : `${quantity(o.quantity)} units`],
     ['Limit price', price(o.limit_price)],
     ['Stop price', price(o.stop_price)],
     ['Filled', quantity(o.qty_filled)],
@@ -58,6 +58,7 @@ function Detail({ o, reload }: { o: OrderDetail; reload(): void }) {
         ] as Array<[string, React.ReactNode]>)
       : []),
     ['Role', words(o.role)],
+    ['Sent by', senderName(o.sent_by)],
     ['Origin', o.origin],
     [
       'Position',
@@ -88,6 +89,10 @@ function Detail({ o, reload }: { o: OrderDetail; reload(): void }) {
     ['Last status check', o.last_status_check_at],
     ['Updated', o.updated_at],
   ];
+
+  const fillsDated = spansDays(o.fills.flatMap((f) => [f.executed_at, f.received_at]));
+  const eventsDated = spansDays(o.events.map((e) => e.at));
+  const quarantineDated = spansDays(o.quarantined_fills.map((q) => q.received_at));
 
   return (
     <>
@@ -202,9 +207,9 @@ function Detail({ o, reload }: { o: OrderDetail; reload(): void }) {
                 {o.fills.map((f) => (
                   <tr key={f.id}>
                     <td>
-                      <Time iso={f.executed_at} />
+                      <Time iso={f.executed_at} dated={fillsDated} />
                     </td>
-                    {o.legs !== null && <td>{f.leg === null ? '—' : `${f.leg} ${o.legs[f.leg - 1]?.symbol ?? ''}`}</td>}
+                    {o.legs !== null && <td data-leg={f.leg ?? ''}>{legName(o, f.leg) ?? '—'}</td>}
                     <td className="num">{quantity(f.quantity)}</td>
                     <td className="num">{price(f.price)}</td>
                     <td className="num">
@@ -217,7 +222,7 @@ function Detail({ o, reload }: { o: OrderDetail; reload(): void }) {
                     </td>
                     <td>{sourceName(f.source)}</td>
                     <td>
-                      <Time iso={f.received_at} />
+                      <Time iso={f.received_at} dated={fillsDated} />
                     </td>
                   </tr>
                 ))}
@@ -227,6 +232,49 @@ function Detail({ o, reload }: { o: OrderDetail; reload(): void }) {
         )}
       </section>
 
+      {o.quarantined_fills.length > 0 && (
+        <section aria-labelledby="quarantine-title">
+          <h2 id="quarantine-title">Quarantined fills ({o.quarantined_fills.length})</h2>
+          <p className="empty">Reported for this order but not applied: kept for review (reconciliation can import what the broker confirms).</p>
+          <div className="table-wrap">
+            <table className="quarantine">
+              <thead>
+                <tr>
+                  <th scope="col">Received</th>
+                  <th scope="col">Why</th>
+                  {o.legs !== null && <th scope="col">Leg</th>}
+                  <th scope="col" className="num">
+                    Quantity
+                  </th>
+                  <th scope="col" className="num">
+                    Price
+                  </th>
+                  <th scope="col">Exec id</th>
+                  <th scope="col">What the ledger said</th>
+                </tr>
+              </thead>
+              <tbody>
+                {o.quarantined_fills.map((q) => (
+                  <tr key={q.id} data-quarantine-kind={q.kind}>
+                    <td>
+                      <Time iso={q.received_at} dated={quarantineDated} />
+                    </td>
+                    <td>{quarantineKindName(q.kind)}</td>
+                    {o.legs !== null && <td>{legName(o, q.leg) ?? '—'}</td>}
+                    <td className="num">{q.quantity === null ? '—' : quantity(q.quantity)}</td>
+                    <td className="num">{price(q.price)}</td>
+                    <td>
+                      <code>{q.exec_id}</code>
+                    </td>
+                    <td>{q.reason}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </section>
+      )}
+
       <section aria-labelledby="timeline-title">
         <h2 id="timeline-title">Audit trail</h2>
         <ol className="timeline">
@@ -235,7 +283,7 @@ function Detail({ o, reload }: { o: OrderDetail; reload(): void }) {
             return (
               <li key={e.seq} className={`event event-${e.type}`}>
                 <div className="event-time">
-                  <Time iso={e.at} />
+                  <Time iso={e.at} dated={eventsDated} />
                 </div>
                 <div className="event-body">
                   <p className="event-what">{eventSentence(e)}</p>

@@ -2,7 +2,7 @@ import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { api, type OrderFilter, orderStatuses, workingStatuses } from '../api';
 import { AccountSelect, Loading, OrderStatusText, PageHeader, Problem, Time } from '../components';
 import { useAccounts, useResource } from '../data';
-import { orderTitle, words } from '../format';
+import { orderTitle, senderName, spansDays, words } from '../format';
 import { Link, navigate, useLocation, withQuery } from '../router';
 
 /** The time range choices; each maps to the API's `since` (orders newer than it). */
@@ -89,6 +89,7 @@ export function OrdersPage() {
   const set = (patch: Partial<Filters>) => setDraft((d) => ({ ...d, ...patch }));
   const page = orders.data;
   const filtered = Object.entries(applied).some(([k, v]) => k !== 'limit' && v !== '');
+  const dated = page !== undefined && spansDays(page.data.map((o) => o.created_at));
 
   return (
     <section>
@@ -175,6 +176,7 @@ export function OrdersPage() {
                   <th scope="col">Account</th>
                   <th scope="col">Order</th>
                   <th scope="col">Role</th>
+                  <th scope="col">Sent by</th>
                   <th scope="col">What happened</th>
                 </tr>
               </thead>
@@ -182,13 +184,14 @@ export function OrdersPage() {
                 {page.data.map((o) => (
                   <tr key={o.id} data-order-id={o.id}>
                     <td>
-                      <Time iso={o.created_at} />
+                      <Time iso={o.created_at} dated={dated} />
                     </td>
                     <td>{name(o.account_id)}</td>
                     <td>
                       <Link to={`/orders/${o.id}`}>{orderTitle(o)}</Link>
                     </td>
                     <td>{words(o.role)}</td>
+                    <td data-sent-by={o.sent_by}>{senderName(o.sent_by)}</td>
                     <td>
                       <OrderStatusText order={o} />
                     </td>

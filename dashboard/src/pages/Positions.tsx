@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { api, type Order, type Position } from '../api';
 import { AccountSelect, FeesByCurrency, Loading, Money, PageHeader, Problem, Time } from '../components';
 import { useAccounts, useResource } from '../data';
-import { price, quantity, words } from '../format';
+import { price, quantity, spansDays, words } from '../format';
 import { Link } from '../router';
 
 const protectiveRoles = new Set(['stop_loss', 'take_profit']);
@@ -20,6 +20,7 @@ export function PositionsPage() {
     return { positions, protection: protectionByPosition(working) };
   }, [account]);
   const positions = data.data?.positions ?? [];
+  const dated = spansDays(positions.flatMap((p) => [p.opened_at, p.closed_at]));
   const unprotected = positions.filter((p) => isUnprotected(p, data.data?.protection));
 
   return (
@@ -101,10 +102,10 @@ export function PositionsPage() {
                         <FeesByCurrency fees={p.fees_by_currency} />
                       </td>
                       <td>
-                        <Time iso={p.opened_at} />
+                        <Time iso={p.opened_at} dated={dated} />
                       </td>
                       <td>
-                        <Time iso={p.closed_at} />
+                        <Time iso={p.closed_at} dated={dated} />
                       </td>
                       <td>
                         <Protection position={p} roles={data.data?.protection.get(p.id)} />

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { api, type Finding, findingCategories, type FindingCategory, reconciliationActions, type ReconciliationAction, type ReconciliationRun } from '../api';
 import { AccountSelect, Loading, PageHeader, Problem, Time } from '../components';
 import { useAccounts, useResource } from '../data';
-import { when, words } from '../format';
+import { spansDays, when, words } from '../format';
 import { Link } from '../router';
 
 const categories: Record<Exclude<FindingCategory, 'matched'>, { title: string; about: string }> = {
@@ -157,7 +157,7 @@ export function ReconciliationPage() {
                 {runs.data.map((r) => (
                   <tr key={r.id} className={shown?.id === r.id ? 'row-selected' : undefined}>
                     <td>
-                      <Time iso={r.started_at} />
+                      <Time iso={r.started_at} dated={spansDays((runs.data ?? []).map((x) => x.started_at))} />
                     </td>
                     <td>{r.started_by}</td>
                     <td>{r.dry_run ? 'Dry run' : `Repair: ${r.actions.map(words).join(', ')}`}</td>

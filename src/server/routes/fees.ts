@@ -9,7 +9,7 @@ import type { TypedApp } from './typed.js';
  * once per `fee_id`: 201 recorded, 200 the same fee again, 409 the same id with different data.
  */
 export function registerFeeRoutes(app: TypedApp, { ledger, access }: RouteContext): void {
-  app.post('/v1/fees', { schema: { body: s.feeCreate, response: { 200: s.feeResult, 201: s.feeResult } } }, async (request, reply) => {
+  app.post('/v1/fees', { schema: { operationId: 'recordFee', summary: 'Record a fee the venue reported apart from its fill (exactly once by fee_id)', body: s.feeCreate, response: { 200: s.feeResult, 201: s.feeResult } } }, async (request, reply) => {
     const b = request.body;
     await access.assertOwns(access.user(request), b.account_id);
     const order =

@@ -44,14 +44,14 @@ export function registerFillRoutes(app: TypedApp, { ledger, access }: RouteConte
     });
   };
 
-  app.post('/v1/fills', { schema: { body: s.fillCreate, response: { 200: s.fillResult, 201: s.fillResult } } }, async (request, reply) => {
+  app.post('/v1/fills', { schema: { operationId: 'recordFill', summary: 'Record one execution (exactly once by exec_id)', body: s.fillCreate, response: { 200: s.fillResult, 201: s.fillResult } } }, async (request, reply) => {
     const result = await ledger.recordFill(fillInput(request.body), { authorize: authorizeFor(access.user(request)) }).catch((e: unknown) => {
       throw isFillbookError(e) ? asNotFound(e) : e;
     });
     return reply.code(result.outcome === 'recorded' ? 201 : 200).send({ outcome: result.outcome, fill: fillView(result.fill), order: orderView(result.order) });
   });
 
-  app.post('/v1/fills/batch', { schema: { body: s.fillBatchCreate, response: { 200: s.fillBatchResult } } }, async (request) => {
+  app.post('/v1/fills/batch', { schema: { operationId: 'recordFills', summary: 'Record up to 1,000 executions, each outcome on its own, in request order', body: s.fillBatchCreate, response: { 200: s.fillBatchResult } } }, async (request) => {
     const parsed = request.body.fills.map((item) => s.fillCreate.safeParse(item));
     const valid = parsed.flatMap((p) => (p.success ? [fillInput(p.data)] : []));
     const recorded = (await ledger.recordFills(valid, { authorize: authorizeFor(access.user(request)) })).values();

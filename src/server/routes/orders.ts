@@ -23,7 +23,7 @@ export function decodeCursor(cursor: string): { createdAt: string; id: string } 
 }
 
 export function registerOrderRoutes(app: TypedApp, { ledger, service, access }: RouteContext): void {
-  app.post('/v1/orders', { schema: { body: s.orderCreate, response: { 200: s.order, 201: s.order } } }, async (request, reply) => {
+  app.post('/v1/orders', { schema: { operationId: 'createOrder', summary: "Record an order (guarded, write-ahead) and submit it through the account's venue", body: s.orderCreate, response: { 200: s.order, 201: s.order } } }, async (request, reply) => {
     const b = request.body;
     await access.assertOwns(access.user(request), b.account_id);
     const request_ = {
@@ -47,7 +47,7 @@ export function registerOrderRoutes(app: TypedApp, { ledger, service, access }: 
     return reply.code(created ? 201 : 200).send(orderView(order));
   });
 
-  app.get('/v1/orders', { schema: { querystring: s.orderQuery, response: { 200: s.page(s.order) } } }, async (request) => {
+  app.get('/v1/orders', { schema: { operationId: 'listOrders', summary: 'List orders, newest first, filtered and paged', querystring: s.orderQuery, response: { 200: s.page(s.order) } } }, async (request) => {
     const q = request.query;
     const user = access.user(request);
     const accountIds = q.account_id !== undefined ? [(await access.account(user, q.account_id)).id] : (await ledger.listAccounts(user.id)).map((a) => a.id);
@@ -66,20 +66,20 @@ export function registerOrderRoutes(app: TypedApp, { ledger, service, access }: 
     return { data: orders.map((o) => orderView(o, fees.get(o.id))), next_cursor: orders.length === q.limit && last !== undefined ? encodeCursor(last.createdAt, last.id) : null };
   });
 
-  app.get('/v1/orders/:id', { schema: { params: orderParams, response: { 200: s.orderDetail } } }, async (request) => {
+  app.get('/v1/orders/:id', { schema: { operationId: 'getOrder', summary: 'An order with its fills, quarantined fills and audit trail', params: orderParams, response: { 200: s.orderDetail } } }, async (request) => {
     const ref: OrderRef = { orderId: request.params.id };
     const accountId = await access.orderAccount(access.user(request), ref);
     const detail = await ledger.getOrderDetail({ orderId: request.params.id, accountId });
-    const [fees, recorded] = [await ledger.orderFees([detail.order]), await ledger.listRecordedFees(detail.order.accountId, [detail.order.id])];
-    return orderDetailView(detail, fees.get(detail.order.id), recorded);
+    const [fees, recorded, quarantined] = [await ledger.orderFees([detail.order]), await ledger.listRecordedFees(detail.order.accountId, [detail.order.id]), await ledger.listQuarantinedFills(accountId, detail.order.id)];
+    return orderDetailView(detail, fees.get(detail.order.id), recorded, quarantined);
   });
 
-  app.post('/v1/orders/:id/cancel', { schema: { params: orderParams, response: { 200: s.order } } }, async (request) => {
+  app.post('/v1/orders/:id/cancel', { schema: { operationId: 'cancelOrder', summary: 'Ask the venue to cancel an order', params: orderParams, response: { 200: s.order } } }, async (request) => {
     const accountId = await access.orderAccount(access.user(request), { orderId: request.params.id });
     return orderView(await service.router.cancelOrder({ orderId: request.params.id, accountId }));
   });
 
-  app.post('/v1/orders/:id/events', { schema: { params: orderParams, body: s.orderEventCreate, response: { 200: s.order } } }, async (request) => {
+  app.post('/v1/orders/:id/events', { schema: { operationId: 'reportOrderEvent', summary: 'Report a lifecycle event for an order (a bot that talks to its broker)', params: orderParams, body: s.orderEventCreate, response: { 200: s.order } } }, async (request) => {
     const accountId = await access.orderAccount(access.user(request), { orderId: request.params.id });
     const b = request.body;
     const order = await ledger.applyEvent(

@@ -16,18 +16,18 @@ export function registerPaperRoutes(app: TypedApp, { service, access }: RouteCon
     return (await service.venues.venueOf(account.id)) as PaperVenue;
   }
 
-  app.post('/v1/paper/:account_id/orders/:broker_order_id/fill', { schema: { params: orderParams, body: s.paperFill, response: { 200: s.venueFill } } }, async (request) => {
+  app.post('/v1/paper/:account_id/orders/:broker_order_id/fill', { schema: { operationId: 'fillPaperOrder', summary: 'Paper venue: fill an order by hand', params: orderParams, body: s.paperFill, response: { 200: s.venueFill } } }, async (request) => {
     const venue = await paper(request, request.params.account_id);
     const fill = await venue.fill(request.params.broker_order_id, new Decimal(request.body.quantity), new Decimal(request.body.price), { silent: request.body.silent });
     return venueFillView(fill);
   });
 
-  app.post('/v1/paper/:account_id/orders/:broker_order_id/cancel', { schema: { params: orderParams, body: s.paperCancel.optional(), response: { 200: s.venueOrder } } }, async (request) => {
+  app.post('/v1/paper/:account_id/orders/:broker_order_id/cancel', { schema: { operationId: 'cancelPaperOrder', summary: 'Paper venue: cancel an order at the venue', params: orderParams, body: s.paperCancel.optional(), response: { 200: s.venueOrder } } }, async (request) => {
     const venue = await paper(request, request.params.account_id);
     return venueOrderView(await venue.cancelOrder(request.params.broker_order_id, { silent: request.body?.silent }));
   });
 
-  app.post('/v1/paper/:account_id/orders', { schema: { params: z.object({ account_id: z.uuid() }), body: s.paperOrder, response: { 201: s.venueOrder } } }, async (request, reply) => {
+  app.post('/v1/paper/:account_id/orders', { schema: { operationId: 'placePaperOrder', summary: 'Paper venue: place an order at the venue by hand, outside Fillbook', params: z.object({ account_id: z.uuid() }), body: s.paperOrder, response: { 201: s.venueOrder } } }, async (request, reply) => {
     const venue = await paper(request, request.params.account_id);
     const b = request.body;
     const report = await venue.placeExternal(

@@ -8,7 +8,7 @@ import { notFound } from '../errors.js';
 import { isFillbookError } from '../../domain/index.js';
 
 export function registerPositionRoutes(app: TypedApp, { ledger, access }: RouteContext): void {
-  app.post('/v1/positions', { schema: { body: s.positionCreate, response: { 200: s.position, 201: s.position } } }, async (request, reply) => {
+  app.post('/v1/positions', { schema: { operationId: 'createPosition', summary: 'Declare a position for a signal (idempotent on signal_id)', body: s.positionCreate, response: { 200: s.position, 201: s.position } } }, async (request, reply) => {
     const b = request.body;
     await access.assertOwns(access.user(request), b.account_id);
     const { position, created } = await ledger.createPosition({
@@ -23,7 +23,7 @@ export function registerPositionRoutes(app: TypedApp, { ledger, access }: RouteC
     return reply.code(created ? 201 : 200).send(positionView(position));
   });
 
-  app.get('/v1/positions', { schema: { querystring: s.positionQuery, response: { 200: s.page(s.position) } } }, async (request) => {
+  app.get('/v1/positions', { schema: { operationId: 'listPositions', summary: 'List positions, newest first', querystring: s.positionQuery, response: { 200: s.page(s.position) } } }, async (request) => {
     const user = access.user(request);
     const q = request.query;
     const accountIds = q.account_id !== undefined ? [(await access.account(user, q.account_id)).id] : (await ledger.listAccounts(user.id)).map((a) => a.id);
@@ -32,7 +32,7 @@ export function registerPositionRoutes(app: TypedApp, { ledger, access }: RouteC
     return { data: positions.map(positionView), next_cursor: positions.length === q.limit && last !== undefined ? encodeCursor(last.createdAt, last.id) : null };
   });
 
-  app.get('/v1/positions/:id', { schema: { params: z.object({ id: z.uuid() }), response: { 200: s.position } } }, async (request) => {
+  app.get('/v1/positions/:id', { schema: { operationId: 'getPosition', summary: 'A position with its derived figures', params: z.object({ id: z.uuid() }), response: { 200: s.position } } }, async (request) => {
     const position = await ledger.getPosition({ positionId: request.params.id }).catch((e: unknown) => {
       throw isFillbookError(e, 'FILLBOOK_ERR_POSITION_NOT_FOUND') ? notFound('position', request.params.id) : e;
     });

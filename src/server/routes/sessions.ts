@@ -11,7 +11,7 @@ export function registerSessionRoutes(app: TypedApp, { sessions, secureCookies }
 
   app.post(
     '/auth/login',
-    { schema: { body: z.strictObject({ name: z.string().min(1).max(64), password: z.string().min(1).max(200) }), response: { 200: sessionBody }, security: [] } },
+    { schema: { operationId: 'signIn', summary: 'Dashboard sign-in with a password (sets the session cookie)', body: z.strictObject({ name: z.string().min(1).max(64), password: z.string().min(1).max(200) }), response: { 200: sessionBody }, security: [] } },
     async (request, reply) => {
       const signedIn = await sessions.signIn(request.body.name, request.body.password);
       if (signedIn === undefined) throw new FillbookError('FILLBOOK_ERR_UNAUTHORIZED', 'unknown user or wrong password', {});
@@ -20,14 +20,14 @@ export function registerSessionRoutes(app: TypedApp, { sessions, secureCookies }
     },
   );
 
-  app.get('/auth/session', { schema: { response: { 200: sessionBody } } }, async (request) => {
+  app.get('/auth/session', { schema: { operationId: 'getSession', summary: 'The signed-in session and its CSRF token', response: { 200: sessionBody } } }, async (request) => {
     const token = request.cookies[sessionCookieName];
     const session = token === undefined ? undefined : await sessions.find(token);
     if (session === undefined) throw new FillbookError('FILLBOOK_ERR_UNAUTHORIZED', 'not signed in', {});
     return { user: { id: session.user.id, name: session.user.name }, csrf_token: session.csrfToken };
   });
 
-  app.post('/auth/logout', { schema: { response: { 200: z.object({ signed_out: z.boolean() }) } } }, async (request, reply) => {
+  app.post('/auth/logout', { schema: { operationId: 'signOut', summary: 'Sign out (clears the session cookie)', response: { 200: z.object({ signed_out: z.boolean() }) } } }, async (request, reply) => {
     const token = request.cookies[sessionCookieName];
     if (token !== undefined) await sessions.signOut(token);
     reply.clearCookie(sessionCookieName, cookieOptions);

@@ -9,6 +9,8 @@ export function registerWebhookRoutes(app: TypedApp, { ledger, inbox, kickInbox 
     '/v1/webhooks/:venue/:account_id',
     {
       schema: {
+        operationId: 'receiveWebhook',
+        summary: "Receive a venue's signed raw event",
         params: z.object({ venue: z.string().max(40), account_id: z.uuid() }),
         headers: z.looseObject({ [signatureHeader]: z.string().max(300).optional(), [deliveryIdHeader]: z.string().min(1).max(200).optional() }),
         body: z.unknown(),

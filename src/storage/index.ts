@@ -7,3 +7,4 @@ export * from './webhook-store.js';
 export * from './reconciliation-store.js';
 export * from './fee-store.js';
 export * from './unparsed-store.js';
+export * from './import-store.js';

@@ -32,6 +32,8 @@ export const errorCodes = {
   FILLBOOK_ERR_VENUE_REJECTED: 422,
   FILLBOOK_ERR_VENUE_UNSUPPORTED: 422,
   FILLBOOK_ERR_RECONCILIATION_RUNNING: 409,
+  /** An import (or a reconciliation) of the account is already running; one at a time per account. */
+  FILLBOOK_ERR_IMPORT_RUNNING: 409,
   /** A retry or a send of an order the bot sends: Fillbook sends only what it was asked to send. */
   FILLBOOK_ERR_NOT_SENT_BY_FILLBOOK: 409,
   /** The account is read-only toward its venue: Fillbook never places or cancels there. */

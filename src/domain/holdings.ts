@@ -8,7 +8,8 @@ export interface HoldingFill {
   assetClass: AssetClass;
   side: OrderSide;
   quantity: Decimal;
-  price: Decimal;
+  /** Null for an opening balance (from a history import): the venue does not say what it cost. */
+  price: Decimal | null;
   /** The fill's own fee: taken in the base asset of a spot pair, it leaves the holding. */
   fee: Decimal;
   feeCurrency: string | null;
@@ -48,16 +49,21 @@ export function deriveHoldings(fills: readonly HoldingFill[], recordedFees: read
       return { at: at ?? fee.chargedAt, key: at === undefined ? `~${fee.feeId}` : `${fee.execId}\u0000${fee.feeId}`, symbol: fee.symbol, assetClass: fee.assetClass, fill: null, baseFee: baseFeeOf(fee, fee.symbol, fee.assetClass) };
     }),
   ].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  const book = new Map<string, { symbol: string; assetClass: AssetClass; net: Decimal; cost: Decimal | null }>();
+  const book = new Map<string, { symbol: string; assetClass: AssetClass; net: Decimal; cost: Decimal | null; costUnknown: boolean }>();
   for (const step of steps) {
     const key = `${step.assetClass}:${step.symbol}`;
-    const h = book.get(key) ?? { symbol: step.symbol, assetClass: step.assetClass, net: zero, cost: null };
+    const h = book.get(key) ?? { symbol: step.symbol, assetClass: step.assetClass, net: zero, cost: null, costUnknown: false };
     const fill = step.fill;
     if (fill !== null) {
       const signed = fill.side === 'buy' ? fill.quantity : fill.quantity.neg();
       const next = h.net.plus(signed);
-      if (h.net.isZero() || h.net.isNegative() === signed.isNegative()) {
-        h.cost = (h.cost ?? zero).times(h.net.abs()).plus(fill.price.times(fill.quantity)).div(next.abs());
+      // Quantity of unknown cost (an opening balance) leaves the average unknown until the holding is flat or crosses zero.
+      if (next.isZero() || (!h.net.isZero() && next.isNegative() !== h.net.isNegative())) h.costUnknown = false;
+      if (fill.price === null) {
+        h.costUnknown = !next.isZero();
+        h.cost = null;
+      } else if (h.net.isZero() || h.net.isNegative() === signed.isNegative()) {
+        h.cost = h.costUnknown ? null : (h.cost ?? zero).times(h.net.abs()).plus(fill.price.times(fill.quantity)).div(next.abs());
       } else if (next.isZero()) {
         h.cost = null;
       } else if (next.isNegative() !== h.net.isNegative()) {

@@ -295,11 +295,12 @@ export class Ledger {
   }
 
   /**
-   * Records an order found working at the venue that the ledger never knew (origin
-   * `reconciliation`, `detected_at` set), under the deterministic id reconciliation chose for it, so
-   * adopting twice yields one order. The venue's state and fills are applied afterwards.
+   * Records an order found at the venue that the ledger never knew (origin `reconciliation`, or
+   * `import` for a history import; `detected_at` set), under the deterministic id reconciliation
+   * chose for it, so adopting twice, by either path, yields one order. The venue's state and fills
+   * are applied afterwards.
    */
-  async adoptOrder(accountId: string, report: VenueOrderReport, id: string): Promise<RecordOrderResult> {
+  async adoptOrder(accountId: string, report: VenueOrderReport, id: string, origin: 'reconciliation' | 'import' = 'reconciliation'): Promise<RecordOrderResult> {
     const at = this.now();
     const spec: OrderSpec = {
       id: requireUuid(id, 'order_id'),
@@ -308,7 +309,7 @@ export class Ledger {
       brokerOrderId: report.venueOrderId,
       positionId: null,
       role: 'manual',
-      origin: 'reconciliation',
+      origin,
       sentBy: 'bot',
       symbol: report.symbol,
       assetClass: report.assetClass,
@@ -320,7 +321,7 @@ export class Ledger {
       stopPrice: report.stopPrice,
       legs: report.legs,
     };
-    const created: OrderEvent = { type: 'created', at, recordedAt: at, source: 'reconciliation', order: spec };
+    const created: OrderEvent = { type: 'created', at, recordedAt: at, source: origin, order: spec };
     const order = applyOrderEvent(undefined, created);
     const fingerprint = orderFingerprint(spec);
     return this.db.transaction(async (tx) => {

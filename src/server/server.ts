@@ -23,6 +23,7 @@ import { registerPaperRoutes } from './routes/paper.js';
 import { registerPositionRoutes } from './routes/positions.js';
 import { registerReconciliationRoutes } from './routes/reconciliations.js';
 import { registerVenueItemRoutes } from './routes/venue-items.js';
+import { registerImportRoutes } from './routes/imports.js';
 import { registerWebhookRoutes } from './routes/webhooks.js';
 
 /** Request bodies above this are refused with 413. */
@@ -149,6 +150,7 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
   registerPaperRoutes(typed, context);
   registerReconciliationRoutes(typed, context);
   registerVenueItemRoutes(typed, context);
+  registerImportRoutes(typed, context);
   registerSessionRoutes(typed, { sessions, secureCookies: options.secureCookies ?? false });
   registerStreamRoute(typed, context);
   await registerDashboard(app);

@@ -1,5 +1,6 @@
 import { isFillbookError, type ReconciliationAction } from '../domain/index.js';
 import type { Ledger } from '../ledger/index.js';
+import { HistoryImport } from './history-import.js';
 import { Reconciler, type ReconcilerOptions, type ReconciliationRun } from './reconciler.js';
 import { OrderRouter, type OrderRouterOptions } from './order-router.js';
 import { VenueSync } from './venue-sync.js';
@@ -33,6 +34,7 @@ export class FillbookService {
   readonly sync: VenueSync;
   readonly router: OrderRouter;
   readonly reconciler: Reconciler;
+  readonly imports: HistoryImport;
   private timer: NodeJS.Timeout | undefined;
   private reconcileTimer: NodeJS.Timeout | undefined;
   private pass: Promise<void> = Promise.resolve();
@@ -47,6 +49,7 @@ export class FillbookService {
     this.onError = options.onError ?? (() => {});
     this.router = new OrderRouter(ledger, this.venues, this.sync, options);
     this.reconciler = new Reconciler(ledger, this.venues, this.sync, options);
+    this.imports = new HistoryImport(ledger, this.venues, this.sync, options.now);
     this.venues.onAdapter((accountId, adapter) => {
       this.sync.attach(accountId, adapter, (e) => this.onError(e, `venue stream of account ${accountId}`));
       // After a stream reconnects, whatever it dropped meanwhile is found by reconciling.

@@ -5,3 +5,4 @@ export * from './fillbook-service.js';
 export * from './webhook-inbox.js';
 export * from './reconciler.js';
 export * from './unparsed-items.js';
+export * from './history-import.js';

@@ -8,3 +8,4 @@ export * from './reconciliation-store.js';
 export * from './fee-store.js';
 export * from './unparsed-store.js';
 export * from './idempotency-store.js';
+export * from './import-store.js';

@@ -155,7 +155,12 @@ export async function selectHoldingFills(sql: SqlClient, accountId: string): Pro
        coalesce(o.legs -> (f.leg - 1) ->> 'side', o.side) as side,
        f.quantity, f.price, f.fee, f.fee_currency, f.executed_at, f.exec_id
      from fills f join orders o on o.account_id = f.account_id and o.id = f.order_id
-     where f.account_id = $1 order by f.executed_at, f.exec_id`,
+     where f.account_id = $1
+     union all
+     -- An imported opening balance counts as a fill at the start of its window, at an unknown price.
+     select b.symbol, b.asset_class, case when b.quantity > 0 then 'buy' else 'sell' end, abs(b.quantity), null, 0, null, b.as_of, 'opening:' || b.import_id
+     from opening_balances b where b.account_id = $1
+     order by executed_at, exec_id`,
     [accountId],
   );
   return rows.map((r) => ({
@@ -163,7 +168,7 @@ export async function selectHoldingFills(sql: SqlClient, accountId: string): Pro
     assetClass: r.asset_class as HoldingFill['assetClass'],
     side: r.side as HoldingFill['side'],
     quantity: decimalFromSql(r.quantity as string),
-    price: decimalFromSql(r.price as string),
+    price: r.price === null ? null : decimalFromSql(r.price as string),
     fee: decimalFromSql(r.fee as string),
     feeCurrency: (r.fee_currency as string | null) ?? null,
     executedAt: toIso(r.executed_at),

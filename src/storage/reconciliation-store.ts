@@ -179,6 +179,9 @@ export async function selectNetBySymbol(sql: SqlClient, accountId: string): Prom
        union all
        select symbol, -sum(amount) from fill_fees
        where account_id = $1 and currency = ${baseAssetSql('symbol', 'asset_class')} group by symbol
+       union all
+       -- Imported opening balances: what the account held at the start of an import's window.
+       select symbol, quantity from opening_balances where account_id = $1
      ) parts group by symbol`,
     [accountId],
   );

@@ -15,6 +15,7 @@ import { installErrorHandling } from './errors.js';
 import { Metrics } from './metrics.js';
 import { registerAccountRoutes } from './routes/accounts.js';
 import { registerFeeRoutes } from './routes/fees.js';
+import { registerFillListingRoutes } from './routes/fill-listing.js';
 import { registerFillRoutes } from './routes/fills.js';
 import { registerOrderRoutes } from './routes/orders.js';
 import { registerPaperRoutes } from './routes/paper.js';
@@ -147,6 +148,7 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
   registerOrderRoutes(typed, context);
   registerFeeRoutes(typed, context);
   registerFillRoutes(typed, context);
+  registerFillListingRoutes(typed, context);
   registerWebhookRoutes(typed, context);
   registerPaperRoutes(typed, context);
   registerReconciliationRoutes(typed, context);

@@ -7,3 +7,5 @@ export * from './webhook-store.js';
 export * from './reconciliation-store.js';
 export * from './fee-store.js';
 export * from './unparsed-store.js';
+export * from './fill-page-store.js';
+export * from './export-store.js';

@@ -6,6 +6,7 @@ import cliProgress from 'cli-progress';
 import type { ReconciliationAction } from '../domain/index.js';
 import { FillbookService, type ReconciliationRun } from '../service/index.js';
 import { Users } from '../users/index.js';
+import { registerCommands } from './commands/index.js';
 
 export const portDefault = 7878;
 export const hostDefault = '127.0.0.1';
@@ -282,5 +283,7 @@ async function readSecret(prompt: string): Promise<string> {
   process.stdout.write('\n');
   return answer;
 }
+
+registerCommands(program);
 
 await program.parseAsync(process.argv);

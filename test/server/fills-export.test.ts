@@ -139,6 +139,24 @@ describeEachEngine('fills listing and CSV exports', (h) => {
     expect((await csv(alice, `/v1/exports/trades.csv?account_id=${accountId}&until=${at(10)}`)).records).toHaveLength(0);
   });
 
+  it("shows a spread's leg fill with the leg's instrument and side", async () => {
+    const spreads = await post(alice, '/v1/accounts', { name: 'spreads', venue: 'manual' });
+    const order = await post(alice, '/v1/orders', {
+      account_id: spreads.id, symbol: 'SPY', side: 'buy', type: 'limit', quantity: '2', limit_price: '3.00', submit: false,
+      legs: [
+        { symbol: 'SPY   261218C00100000', asset_class: 'option', side: 'buy', ratio: '1' },
+        { symbol: 'SPY   261218C00110000', asset_class: 'option', side: 'sell', ratio: '1' },
+      ],
+    });
+    await post(alice, '/v1/fills', { order_id: order.id, exec_id: 'L-2', leg: 2, quantity: '2', price: '2.00', executed_at: at(20) });
+    const [listed] = ((await alice.get(`/v1/fills?account_id=${spreads.id}`)).json() as { data: Record<string, unknown>[] }).data;
+    expect(listed).toMatchObject({ leg: 2, symbol: 'SPY   261218C00110000', asset_class: 'option', side: 'sell' });
+    const { records } = await csv(alice, `/v1/exports/fills.csv?account_id=${spreads.id}`);
+    expect(records).toEqual([expect.objectContaining({ leg: '2', symbol: 'SPY   261218C00110000', asset_class: 'option', side: 'sell', exec_id: 'L-2' })]);
+    const orders = await csv(alice, `/v1/exports/orders.csv?account_id=${spreads.id}`);
+    expect(orders.records[0]!.legs).toBe('buy 1 SPY   261218C00100000 (option); sell 1 SPY   261218C00110000 (option)');
+  });
+
   it(`pages through more than one page (${exportPageRowsMax} rows) of fills`, async () => {
     const many = await post(alice, '/v1/accounts', { name: 'many', venue: 'manual' });
     const { ledger } = h();

@@ -93,13 +93,13 @@ export async function* exportRows(db: Database, r: ExportRequest, onRows: (n: nu
       rows = fills.map(fillRow);
       read = fills.length;
       const f = fills.at(-1);
-      last = f && { at: f.executedAt, id: f.id };
+      last = f && { at: f.keysetAt, id: f.id };
     } else if (r.kind === 'orders') {
       const orders = await selectOrderExportPage(db, { ...filter, accountId: r.account.id });
       rows = orders.map((o) => orderRow(r.account, o));
       read = orders.length;
       const o = orders.at(-1);
-      last = o && { at: o.createdAt, id: o.id };
+      last = o && { at: o.keysetAt, id: o.id };
     } else {
       const specs = await selectTradeCandidatePage(db, { ...filter, accountId: r.account.id });
       const ids = specs.map((p) => p.id);
@@ -119,7 +119,7 @@ export async function* exportRows(db: Database, r: ExportRequest, onRows: (n: nu
       }
       read = specs.length;
       const p = specs.at(-1);
-      last = p && { at: p.createdAt, id: p.id };
+      last = p && { at: p.keysetAt, id: p.id };
     }
     yield* rows;
     onRows(read);

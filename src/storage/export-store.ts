@@ -18,12 +18,17 @@ export interface ExportPageFilter {
 
 export interface ExportedOrder extends Order {
   signalId: string | null;
+  /** `created_at` to the microsecond, for the keyset cursor. */
+  keysetAt: string;
 }
+
+/** A time to the microsecond, as the keyset cursors carry it (an ISO string to the millisecond could skip rows). */
+const keysetAt = (column: string) => `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as keyset_at`;
 
 /** Orders created in [since, until), oldest first, with their position's signal. */
 export async function selectOrderExportPage(sql: SqlClient, f: ExportPageFilter): Promise<ExportedOrder[]> {
   const rows = await sql.query(
-    `select o.*, p.signal_id as position_signal_id from orders o
+    `select o.*, p.signal_id as position_signal_id, ${keysetAt('o.created_at')} from orders o
      left join positions p on p.account_id = o.account_id and p.id = o.position_id
      where o.account_id = $1
        and ($2::timestamptz is null or o.created_at >= $2) and ($3::timestamptz is null or o.created_at < $3)
@@ -31,7 +36,7 @@ export async function selectOrderExportPage(sql: SqlClient, f: ExportPageFilter)
      order by o.created_at, o.id limit $6`,
     [f.accountId, f.since, f.until, f.after?.at ?? null, f.after?.id ?? null, f.limit],
   );
-  return rows.map((r) => ({ ...orderFromRow(r), signalId: (r.position_signal_id as string | null) ?? null }));
+  return rows.map((r) => ({ ...orderFromRow(r), signalId: (r.position_signal_id as string | null) ?? null, keysetAt: r.keyset_at as string }));
 }
 
 export async function countOrderExport(sql: SqlClient, f: Omit<ExportPageFilter, 'after' | 'limit'>): Promise<number> {
@@ -48,9 +53,9 @@ export async function countOrderExport(sql: SqlClient, f: Omit<ExportPageFilter,
  * exit fill, so only positions with a fill in the window can have closed in it. Whether one did is
  * decided by deriving it (the status and closing time are derived, never stored).
  */
-export async function selectTradeCandidatePage(sql: SqlClient, f: ExportPageFilter): Promise<PositionSpec[]> {
+export async function selectTradeCandidatePage(sql: SqlClient, f: ExportPageFilter): Promise<(PositionSpec & { keysetAt: string })[]> {
   const rows = await sql.query(
-    `select p.* from positions p
+    `select p.*, ${keysetAt('p.created_at')} from positions p
      where p.account_id = $1
        and ($4::timestamptz is null or (p.created_at, p.id) > ($4::timestamptz, $5::uuid))
        and exists (select 1 from orders o join fills x on x.account_id = o.account_id and x.order_id = o.id
@@ -59,7 +64,7 @@ export async function selectTradeCandidatePage(sql: SqlClient, f: ExportPageFilt
      order by p.created_at, p.id limit $6`,
     [f.accountId, f.since, f.until, f.after?.at ?? null, f.after?.id ?? null, f.limit],
   );
-  return rows.map(positionFromRow);
+  return rows.map((r) => ({ ...positionFromRow(r), keysetAt: r.keyset_at as string }));
 }
 
 export async function countTradeCandidates(sql: SqlClient, f: Omit<ExportPageFilter, 'after' | 'limit'>): Promise<number> {

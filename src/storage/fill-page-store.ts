@@ -18,6 +18,8 @@ export interface ListedFill extends Fill {
   role: OrderRole;
   positionId: string | null;
   signalId: string | null;
+  /** `executed_at` to the microsecond, for the keyset cursor (`executedAt` is to the millisecond). */
+  keysetAt: string;
 }
 
 export interface FillPageFilter {
@@ -41,6 +43,7 @@ const fillPageSql = (direction: 'asc' | 'desc') => `
     coalesce(o.legs -> (f.leg - 1) ->> 'symbol', o.symbol) as instrument_symbol,
     coalesce(o.legs -> (f.leg - 1) ->> 'asset_class', o.asset_class) as instrument_asset_class,
     coalesce(o.legs -> (f.leg - 1) ->> 'side', o.side) as instrument_side,
+    to_char(f.executed_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as keyset_at,
     a.venue, o.client_order_id, o.broker_order_id, o.role, o.position_id, p.signal_id
   from fills f
   join orders o on o.account_id = f.account_id and o.id = f.order_id
@@ -71,6 +74,7 @@ export async function selectFillPage(sql: SqlClient, f: FillPageFilter): Promise
     role: r.role as OrderRole,
     positionId: (r.position_id as string | null) ?? null,
     signalId: (r.signal_id as string | null) ?? null,
+    keysetAt: r.keyset_at as string,
   }));
 }
 

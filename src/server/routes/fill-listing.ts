@@ -41,7 +41,7 @@ export function registerFillListingRoutes(app: TypedApp, { ledger, access }: Rou
       limit: q.limit,
     });
     const last = fills.at(-1);
-    return { data: fills.map(listedFillView), next_cursor: fills.length === q.limit && last !== undefined ? encodeCursor(last.executedAt, last.id) : null };
+    return { data: fills.map(listedFillView), next_cursor: fills.length === q.limit && last !== undefined ? encodeCursor(last.keysetAt, last.id) : null };
   });
 
   for (const kind of exportKinds) {

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +13,7 @@ import { repoRoot } from '../support/process.js';
 const run = promisify(execFile);
 const cli = ['--import', 'tsx', join(repoRoot, 'src/cli/main.ts')];
 
-describe('fillbook accounts, orders and export (reading the embedded database)', () => {
+describe('fillbook accounts, orders and export (reading the embedded database)', { timeout: 180_000 }, () => {
   let dir: string;
   let dataDir: string;
   let apiKey: string;
@@ -24,16 +25,12 @@ describe('fillbook accounts, orders and export (reading the embedded database)',
     delete env.FILLBOOK_DATABASE_URL;
     return run(process.execPath, [...cli, ...args], { cwd: repoRoot, env });
   };
-  /** The HTTP API's answer to the same question, from a server over the same data directory. */
-  const api = async (url: string) => {
-    const ledger = await Ledger.open({ dataDir });
-    const { app } = await buildServer({ ledger });
-    try {
-      return await app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${apiKey}` } });
-    } finally {
-      await app.close();
-      await ledger.close();
-    }
+  /** The HTTP API's answers to the same questions, from a server over the same data (the commands only read). */
+  const expected = new Map<string, string>();
+  const api = (url: string) => {
+    const body = expected.get(url);
+    if (body === undefined) throw new Error(`no API answer kept for ${url}`);
+    return { body, json: () => JSON.parse(body) as unknown };
   };
 
   beforeAll(async () => {
@@ -51,6 +48,19 @@ describe('fillbook accounts, orders and export (reading the embedded database)',
       orderIds.push(order.id);
       await ledger.recordFill({ order: { orderId: order.id }, execId: `E-${i}`, quantity: '4', price: '2.49', fee: '0.65', feeCurrency: 'USD', executedAt: new Date(Date.UTC(2026, 10, 20, 15, i)).toISOString() });
     }
+    const { app } = await buildServer({ ledger });
+    for (const url of [
+      '/v1/accounts',
+      `/v1/orders?account_id=${accountId}&limit=2`,
+      `/v1/orders/${orderIds[0]}`,
+      `/v1/exports/fills.csv?account_id=${accountId}`,
+      `/v1/exports/orders.csv?account_id=${accountId}&since=2000-01-01T00:00:00.000Z`,
+    ]) {
+      const res = await app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${apiKey}` } });
+      expect(res.statusCode, res.body).toBe(200);
+      expected.set(url, res.body);
+    }
+    await app.close();
     await ledger.close();
   });
   afterAll(async () => rm(dir, { recursive: true, force: true }));
@@ -64,17 +74,17 @@ describe('fillbook accounts, orders and export (reading the embedded database)',
     const all = JSON.parse((await fillbook('accounts', 'list', '--json', '--data-dir', dataDir)).stdout) as { data: { id: string }[] };
     expect(all.data.map((a) => a.id).sort()).toEqual([accountId, otherAccountId].sort());
     const mine = JSON.parse((await fillbook('accounts', 'list', '--user', 'alice', '--json', '--data-dir', dataDir)).stdout) as unknown;
-    expect(mine).toEqual((await api('/v1/accounts')).json());
+    expect(mine).toEqual((api('/v1/accounts')).json());
   });
 
   it('orders list --json pages as GET /v1/orders does; orders show --json is GET /v1/orders/{id}', async () => {
     const first = JSON.parse((await fillbook('orders', 'list', '--account', accountId, '--limit', '2', '--json', '--data-dir', dataDir)).stdout) as { data: { id: string }[]; next_cursor: string };
-    expect(first).toEqual((await api(`/v1/orders?account_id=${accountId}&limit=2`)).json());
+    expect(first).toEqual((api(`/v1/orders?account_id=${accountId}&limit=2`)).json());
     expect(first.data.map((o) => o.id)).toEqual([orderIds[2], orderIds[1]]);
     const second = JSON.parse((await fillbook('orders', 'list', '--account', accountId, '--limit', '2', '--cursor', first.next_cursor, '--json', '--data-dir', dataDir)).stdout) as { data: { id: string }[]; next_cursor: null };
     expect([second.data.map((o) => o.id), second.next_cursor]).toEqual([[orderIds[0]], null]);
     const shown = JSON.parse((await fillbook('orders', 'show', orderIds[0]!, '--json', '--data-dir', dataDir)).stdout) as { fills: unknown[]; events: unknown[] };
-    expect(shown).toEqual((await api(`/v1/orders/${orderIds[0]}`)).json());
+    expect(shown).toEqual((api(`/v1/orders/${orderIds[0]}`)).json());
     expect([shown.fills.length, shown.events.length]).toEqual([1, 2]);
     const text = (await fillbook('orders', 'show', orderIds[0]!, '--data-dir', dataDir)).stdout;
     expect(text).toMatch(/partially_filled +buy 10 AAPL limit @ 2\.5, filled 4 at 2\.49/);
@@ -94,14 +104,25 @@ describe('fillbook accounts, orders and export (reading the embedded database)',
     const written = await fillbook('export', 'fills', '--account', accountId, '--out', out, '--data-dir', dataDir);
     expect(written.stderr).toMatch(/wrote .*fills\.csv/);
     const file = await readFile(out, 'utf8');
-    expect(file).toBe((await api(`/v1/exports/fills.csv?account_id=${accountId}`)).body);
+    expect(file).toBe((api(`/v1/exports/fills.csv?account_id=${accountId}`)).body);
     expect(file.split('\n').filter((l) => l !== '')).toHaveLength(4);
     expect(await readdir(dir)).not.toContain('fills.csv.partial');
     // Not a terminal: no progress bar, only the CSV.
     const piped = await fillbook('export', 'orders', '--account', accountId, '--since', '2000-01-01', '--data-dir', dataDir);
     expect(piped.stderr).toBe('');
-    expect(piped.stdout).toBe((await api(`/v1/exports/orders.csv?account_id=${accountId}&since=2000-01-01T00:00:00.000Z`)).body);
+    expect(piped.stdout).toBe((api(`/v1/exports/orders.csv?account_id=${accountId}&since=2000-01-01T00:00:00.000Z`)).body);
     const none = await fillbook('export', 'trades', '--account', accountId, '--until', '2000-01-01T00:00:00Z', '--data-dir', dataDir);
     expect(none.stdout.trim()).toBe('time,account_id,venue,symbol,asset_class,side,quantity,avg_entry_price,avg_exit_price,realized_pnl,quote_currency,fees,opened_at,position_id,signal_id,multiplier');
+  });
+
+  // util-linux's `script` runs the command on a pseudo-terminal, as a person at a terminal would.
+  it.skipIf(!existsSync('/usr/bin/script'))('export shows a progress bar on a terminal, and the file is the same', async () => {
+    const out = join(dir, 'tty-fills.csv');
+    const command = [process.execPath, ...cli, 'export', 'fills', '--account', accountId, '--out', out, '--data-dir', dataDir].join(' ');
+    const env = { ...process.env };
+    delete env.FILLBOOK_DATABASE_URL;
+    const { stdout } = await run('/usr/bin/script', ['-qec', command, '/dev/null'], { cwd: repoRoot, env });
+    expect(stdout).toMatch(/fills \[[^\]]+\] 3\/3/);
+    expect(await readFile(out, 'utf8')).toBe(await readFile(join(dir, 'fills.csv'), 'utf8'));
   });
 });

@@ -74,17 +74,17 @@ describe('fillbook accounts, orders and export (reading the embedded database)',
     const all = JSON.parse((await fillbook('accounts', 'list', '--json', '--data-dir', dataDir)).stdout) as { data: { id: string }[] };
     expect(all.data.map((a) => a.id).sort()).toEqual([accountId, otherAccountId].sort());
     const mine = JSON.parse((await fillbook('accounts', 'list', '--user', 'alice', '--json', '--data-dir', dataDir)).stdout) as unknown;
-    expect(mine).toEqual((api('/v1/accounts')).json());
+    expect(mine).toEqual(api('/v1/accounts').json());
   });
 
   it('orders list --json pages as GET /v1/orders does; orders show --json is GET /v1/orders/{id}', async () => {
     const first = JSON.parse((await fillbook('orders', 'list', '--account', accountId, '--limit', '2', '--json', '--data-dir', dataDir)).stdout) as { data: { id: string }[]; next_cursor: string };
-    expect(first).toEqual((api(`/v1/orders?account_id=${accountId}&limit=2`)).json());
+    expect(first).toEqual(api(`/v1/orders?account_id=${accountId}&limit=2`).json());
     expect(first.data.map((o) => o.id)).toEqual([orderIds[2], orderIds[1]]);
     const second = JSON.parse((await fillbook('orders', 'list', '--account', accountId, '--limit', '2', '--cursor', first.next_cursor, '--json', '--data-dir', dataDir)).stdout) as { data: { id: string }[]; next_cursor: null };
     expect([second.data.map((o) => o.id), second.next_cursor]).toEqual([[orderIds[0]], null]);
     const shown = JSON.parse((await fillbook('orders', 'show', orderIds[0]!, '--json', '--data-dir', dataDir)).stdout) as { fills: unknown[]; events: unknown[] };
-    expect(shown).toEqual((api(`/v1/orders/${orderIds[0]}`)).json());
+    expect(shown).toEqual(api(`/v1/orders/${orderIds[0]}`).json());
     expect([shown.fills.length, shown.events.length]).toEqual([1, 2]);
     const text = (await fillbook('orders', 'show', orderIds[0]!, '--data-dir', dataDir)).stdout;
     expect(text).toMatch(/partially_filled +buy 10 AAPL limit @ 2\.5, filled 4 at 2\.49/);
@@ -104,13 +104,13 @@ describe('fillbook accounts, orders and export (reading the embedded database)',
     const written = await fillbook('export', 'fills', '--account', accountId, '--out', out, '--data-dir', dataDir);
     expect(written.stderr).toMatch(/wrote .*fills\.csv/);
     const file = await readFile(out, 'utf8');
-    expect(file).toBe((api(`/v1/exports/fills.csv?account_id=${accountId}`)).body);
+    expect(file).toBe(api(`/v1/exports/fills.csv?account_id=${accountId}`).body);
     expect(file.split('\n').filter((l) => l !== '')).toHaveLength(4);
     expect(await readdir(dir)).not.toContain('fills.csv.partial');
     // Not a terminal: no progress bar, only the CSV.
     const piped = await fillbook('export', 'orders', '--account', accountId, '--since', '2000-01-01', '--data-dir', dataDir);
     expect(piped.stderr).toBe('');
-    expect(piped.stdout).toBe((api(`/v1/exports/orders.csv?account_id=${accountId}&since=2000-01-01T00:00:00.000Z`)).body);
+    expect(piped.stdout).toBe(api(`/v1/exports/orders.csv?account_id=${accountId}&since=2000-01-01T00:00:00.000Z`).body);
     const none = await fillbook('export', 'trades', '--account', accountId, '--until', '2000-01-01T00:00:00Z', '--data-dir', dataDir);
     expect(none.stdout.trim()).toBe('time,account_id,venue,symbol,asset_class,side,quantity,avg_entry_price,avg_exit_price,realized_pnl,quote_currency,fees,opened_at,position_id,signal_id,multiplier');
   });

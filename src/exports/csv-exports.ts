@@ -48,7 +48,7 @@ export const exportColumns = {
   orders: [
     'time', 'account_id', 'venue', 'symbol', 'asset_class', 'side', 'type', 'time_in_force', 'quantity', 'limit_price',
     'stop_price', 'status', 'status_reason', 'qty_filled', 'avg_fill_price', 'fees', 'fee_currency', 'order_id',
-    'client_order_id', 'broker_order_id', 'role', 'origin', 'position_id', 'signal_id', 'submitted_at', 'first_fill_at',
+    'client_order_id', 'broker_order_id', 'role', 'origin', 'sent_by', 'position_id', 'signal_id', 'submitted_at', 'first_fill_at',
     'completed_at', 'canceled_at', 'legs',
   ],
   trades: [
@@ -167,7 +167,7 @@ function orderRow(account: Account, o: ExportedOrder): Cell[] {
   return [
     o.createdAt, o.accountId, account.venue, o.symbol, o.assetClass, o.side, o.type, o.timeInForce, dec(o.quantity), dec(o.limitPrice),
     dec(o.stopPrice), o.status, o.statusReason, dec(o.qtyFilled), dec(o.avgFillPrice), dec(o.fees), o.feeCurrency, o.id,
-    o.clientOrderId, o.brokerOrderId, o.role, o.origin, o.positionId, o.signalId, o.submittedAt, o.firstFillAt,
+    o.clientOrderId, o.brokerOrderId, o.role, o.origin, o.sentBy, o.positionId, o.signalId, o.submittedAt, o.firstFillAt,
     o.completedAt, o.canceledAt, legs,
   ];
 }

@@ -122,7 +122,7 @@ describeEachEngine('fills listing and CSV exports', (h) => {
     expect(header).toEqual([...exportColumns.orders]);
     expect(records).toHaveLength(5);
     expect(records.find((r) => r.status === 'rejected')).toMatchObject({ symbol: 'TSLA', status_reason: oddReason });
-    expect(records.find((r) => r.order_id === ids.entry)).toMatchObject({ status: 'filled', qty_filled: '10', avg_fill_price: '100.6', fees: '1', fee_currency: 'USD', signal_id: 'sig-rt' });
+    expect(records.find((r) => r.order_id === ids.entry)).toMatchObject({ sent_by: 'bot', status: 'filled', qty_filled: '10', avg_fill_price: '100.6', fees: '1', fee_currency: 'USD', signal_id: 'sig-rt' });
   });
 
   it('exports closed trades, one row per closed position, with averages, P&L and fees by currency', async () => {

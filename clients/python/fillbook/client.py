@@ -171,10 +171,25 @@ class Client:
 
     # ---- accounts ----------------------------------------------------------------------------
 
-    def create_account(self, name: str, venue: str, *, base_currency: Optional[str] = None, venue_config: Optional[Mapping[str, Any]] = None) -> Account:
+    def create_account(
+        self,
+        name: str,
+        venue: str,
+        *,
+        base_currency: Optional[str] = None,
+        venue_config: Optional[Mapping[str, Any]] = None,
+        observe_only: Optional[bool] = None,
+        fail_closed: Optional[bool] = None,
+    ) -> Account:
         """A new account. Its ``webhook_secret`` is in this answer only. Not retried once sent."""
-        body = _compact({"name": name, "venue": venue, "base_currency": base_currency, "venue_config": None if venue_config is None else dict(venue_config)})
+        body = _compact({
+            "name": name, "venue": venue, "base_currency": base_currency, "venue_config": None if venue_config is None else dict(venue_config),
+            "observe_only": observe_only, "fail_closed": fail_closed,
+        })
         return Account.from_json(self._request("POST", "/v1/accounts", body=body, idempotent=False))
+
+    def get_account(self, account_id: str) -> Account:
+        return Account.from_json(self._get(f"/v1/accounts/{urllib.parse.quote(account_id)}"))
 
     def list_accounts(self) -> List[Account]:
         return [Account.from_json(a) for a in self._get("/v1/accounts")["data"]]

@@ -57,6 +57,12 @@ class Account:
     base_currency: str
     venue_config: Dict[str, Any]
     created_at: datetime
+    #: Read-only toward the venue: Fillbook reads and reconciles, never places or cancels.
+    observe_only: bool = False
+    #: New entries are refused while the latest reconciliation has unresolved findings.
+    fail_closed: bool = True
+    #: Set while fail_closed holds new entries back: ``{"run_id", "findings", "halted_at"}``.
+    halted: Optional[Dict[str, Any]] = None
     #: Shown once, when the account is created; None afterwards.
     webhook_secret: Optional[str] = None
 
@@ -213,6 +219,8 @@ class Order:
     retry_count: int = 0
     amended_at: Optional[datetime] = None
     detected_at: Optional[datetime] = None
+    #: Who places it at the venue: "fillbook" (submit=True) or "bot" (submit=False, or adopted).
+    sent_by: Optional[str] = None
     legs: Optional[Tuple[OrderLeg, ...]] = None
     #: Filled in by get_order (the order's fills and its audit trail); empty in listings.
     fills: Tuple[Fill, ...] = field(default=())

@@ -26,6 +26,8 @@ def test_accounts(live):
     listed = {a.id: a for a in live.list_accounts()}
     assert listed[account.id].name == account.name and listed[account.id].webhook_secret is None
     assert listed[account.id].created_at.tzinfo is not None
+    got = live.get_account(account.id)
+    assert (got.id, got.observe_only, got.fail_closed, got.halted) == (account.id, False, True, None)
 
 
 def test_orders_fills_and_positions_keep_every_decimal_exact(live, manual):
@@ -33,7 +35,7 @@ def test_orders_fills_and_positions_keep_every_decimal_exact(live, manual):
     again = live.create_position(manual.id, position.signal_id, "BTCUSD", "long", "0.3", asset_class="crypto")
     assert again.id == position.id  # idempotent on signal_id
     order = live.create_order(manual.id, "BTCUSD", "buy", "limit", Decimal("0.3"), limit_price=Decimal("42000.123456789"), position_id=position.id, asset_class="crypto", submit=False)
-    assert order.client_order_id.startswith("py-") and order.status == "pending_submit"
+    assert order.client_order_id.startswith("py-") and order.status == "pending_submit" and order.sent_by == "bot"
     assert order.limit_price == Decimal("42000.123456789") and isinstance(order.quantity, Decimal)
     live.report_order_event(order.id, "submitted", broker_order_id=unique("B"))
     assert live.report_order_event(order.id, "open").status == "open"

@@ -1,4 +1,4 @@
-import { Readable } from 'node:stream';
+import { pipeline, Readable } from 'node:stream';
 import { stringify } from 'csv-stringify';
 import { type Decimal, derivePosition, FillbookError, formatDecimal, type Position } from '../domain/index.js';
 import type { Account } from '../ledger/index.js';
@@ -131,9 +131,9 @@ export async function* exportRows(db: Database, r: ExportRequest, onRows: (n: nu
 /** The export as a CSV byte stream (RFC 4180 quoting by csv-stringify), header first. */
 export function exportCsv(db: Database, r: ExportRequest, onRows?: (n: number) => void): Readable {
   const csv = stringify({ header: true, columns: [...exportColumns[r.kind]], cast: { number: (n) => String(n) } });
-  const source = Readable.from(exportRows(db, r, onRows));
-  source.on('error', (error) => csv.destroy(error));
-  return source.pipe(csv);
+  // pipeline, not pipe: a reader that goes away (a closed connection) destroys the source too, which
+  // ends the page reads; an error reading a page destroys the CSV stream with it.
+  return pipeline(Readable.from(exportRows(db, r, onRows)), csv, () => {});
 }
 
 /**

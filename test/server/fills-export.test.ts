@@ -94,6 +94,11 @@ describeEachEngine('fills listing and CSV exports', (h) => {
     expect(JSON.parse(csvRes.body)).toMatchObject({ error: { code: 'FILLBOOK_ERR_NOT_FOUND' } });
   });
 
+  it('are described in the OpenAPI document', async () => {
+    const doc = (await harness.server.app.inject({ method: 'GET', url: '/openapi.json' })).json() as { paths: Record<string, unknown> };
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/fills', '/v1/exports/fills.csv', '/v1/exports/orders.csv', '/v1/exports/trades.csv']));
+  });
+
   it('refuses bad queries with a coded 422', async () => {
     for (const query of ['cursor=nonsense', 'limit=501', 'since=yesterday', 'symbol=', 'colour=red']) {
       const res = await alice.get(`/v1/fills?${query}`);

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { exportPageRowsMax, exportRows } from '../../src/exports/index.js';
+import { exportCsv, exportPageRowsMax, exportRows } from '../../src/exports/index.js';
 import { type Database, selectFillPage } from '../../src/storage/index.js';
 import { describeEachEngine } from '../support/backends.js';
 
@@ -53,5 +53,16 @@ describeEachEngine('fill pages and export reads', (h) => {
     let n = 1;
     for await (const _ of rows) n++;
     expect([n, pageReads]).toEqual([exportPageRowsMax * 2 + 1, 3]);
+
+    // A reader that goes away after the first bytes: the reads stop with it.
+    pageReads = 0;
+    const csv = exportCsv(counting, { kind: 'fills', account, since: null, until: null });
+    const first = await new Promise<Buffer>((resolve) => csv.once('data', resolve));
+    expect(first.toString()).toMatch(/^time,account_id,/);
+    const closed = new Promise((resolve) => csv.once('close', resolve));
+    csv.destroy();
+    await closed;
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(pageReads).toBe(1);
   });
 });

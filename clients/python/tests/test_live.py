@@ -88,6 +88,13 @@ def test_listing_pages_through_orders_and_fills(live, manual):
     assert [f.exec_id for f in live.list_fills(order_id=orders[0].id)] == [f"{orders[0].id}-f"]
 
 
+def test_positions_page_newest_first(live, manual):
+    made = [live.create_position(manual.id, unique("sig"), "QQQ", "short", 1) for _ in range(3)]
+    listed = list(live.list_positions(manual.id, page_size=2))
+    assert [p.id for p in listed] == [p.id for p in reversed(made)]
+    assert all(p.status == "pending_entry" and p.qty_open == Decimal(0) and p.side == "short" for p in listed)
+
+
 def test_cancel_and_reconcile_on_the_paper_venue(live):
     paper = live.create_account(unique("paper"), "paper", venue_config={"fillMode": "manual", "latencyMs": 1})
     order = live.create_order(paper.id, "SPY", "buy", "limit", 1, limit_price="400")

@@ -26,10 +26,12 @@ describe('the Python client against a running Fillbook', () => {
     if (pytest.status !== 0) throw new Error(`${python} has no pytest: apt-get install -y python3-pytest (.ci/run does)\n${pytest.stderr}`);
     dir = await mkdtemp(join(tmpdir(), 'fillbook-python-'));
     const dataDir = join(dir, 'data');
-    const { stdout } = await run(process.execPath, [...cli, 'users', 'create', 'python', '--json', '--data-dir', dataDir], { cwd: repoRoot });
+    // Always the embedded database in dataDir, even where FILLBOOK_DATABASE_URL names a server.
+    const embedded = { FILLBOOK_DATABASE_URL: '' };
+    const { stdout } = await run(process.execPath, [...cli, 'users', 'create', 'python', '--json', '--data-dir', dataDir], { cwd: repoRoot, env: { ...process.env, ...embedded } });
     const { api_key: apiKey } = JSON.parse(stdout) as { api_key: string };
     const port = await freePort();
-    server = start(process.execPath, [...cli, 'serve', '--port', String(port), '--data-dir', dataDir, '--reconcile-interval', '0']);
+    server = start(process.execPath, [...cli, 'serve', '--port', String(port), '--data-dir', dataDir, '--reconcile-interval', '0'], embedded);
     await waitForHealth(port).catch((e: unknown) => {
       throw new Error(`${String(e)}\n${server?.output()}`);
     });

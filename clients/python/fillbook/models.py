@@ -49,6 +49,10 @@ def _build(cls: Type[T], data: Mapping[str, Any], **nested: Any) -> T:
     return cls(**values)  # type: ignore[call-arg]
 
 
+def _fees(data: Mapping[str, Any]) -> Dict[str, Decimal]:
+    return {currency: parse_decimal(amount) for currency, amount in (data.get("fees_by_currency") or {}).items()}  # type: ignore[misc]
+
+
 @dataclass(frozen=True)
 class Account:
     id: str
@@ -110,6 +114,10 @@ class Position:
     opened_at: Optional[datetime]
     closed_at: Optional[datetime]
     created_at: datetime
+    #: What realized_pnl and fees are in.
+    quote_currency: Optional[str] = None
+    #: Every fee paid on the position's orders, per currency (never converted).
+    fees_by_currency: Dict[str, Decimal] = field(default_factory=dict)
     legs: Optional[Tuple[PositionLeg, ...]] = None
 
     _decimals = frozenset({"target_quantity", "multiplier", "qty_open", "qty_entered", "qty_exited", "avg_entry_price", "avg_exit_price", "realized_pnl", "fees"})
@@ -118,7 +126,7 @@ class Position:
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> "Position":
         legs = data.get("legs")
-        return _build(cls, data, legs=None if legs is None else tuple(_build(PositionLeg, leg) for leg in legs))
+        return _build(cls, data, legs=None if legs is None else tuple(_build(PositionLeg, leg) for leg in legs), fees_by_currency=_fees(data))
 
 
 @dataclass(frozen=True)
@@ -221,6 +229,9 @@ class Order:
     detected_at: Optional[datetime] = None
     #: Who places it at the venue: "fillbook" (submit=True) or "bot" (submit=False, or adopted).
     sent_by: Optional[str] = None
+    #: In listings and get_order: the currency fees is in, and every fee per currency.
+    quote_currency: Optional[str] = None
+    fees_by_currency: Dict[str, Decimal] = field(default_factory=dict)
     legs: Optional[Tuple[OrderLeg, ...]] = None
     #: Filled in by get_order (the order's fills and its audit trail); empty in listings.
     fills: Tuple[Fill, ...] = field(default=())
@@ -246,6 +257,7 @@ class Order:
             legs=None if legs is None else tuple(_build(OrderLeg, leg) for leg in legs),
             fills=tuple(Fill.from_json(f) for f in data.get("fills", ())),
             events=tuple(_build(OrderEvent, e) for e in data.get("events", ())),
+            fees_by_currency=_fees(data),
         )
 
 

@@ -46,6 +46,7 @@ def test_orders_fills_and_positions_keep_every_decimal_exact(live, manual):
     # (0.1 x 42000.1 + 0.2 x 42000.2) / 0.3, exactly as the ledger rounds it (12 places, half even).
     assert second.order.avg_fill_price == Decimal("42000.166666666667")
     assert second.order.fees == Decimal("0.000001")
+    assert live.get_order(order.id).fees_by_currency == {"BTC": Decimal("0.000001")}
     detail = live.get_order(order.id)
     assert [f.exec_id for f in detail.fills] == [first.fill.exec_id, second.fill.exec_id]
     assert [(e.type, e.source) for e in detail.events][:3] == [("created", "api"), ("submitted", "api"), ("accepted", "api")]

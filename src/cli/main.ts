@@ -7,6 +7,7 @@ import type { ReconciliationAction } from '../domain/index.js';
 import { FillbookService, type ReconciliationRun } from '../service/index.js';
 import { Users } from '../users/index.js';
 import { registerImportCommand } from './commands/import.js';
+import { registerCommands } from './commands/index.js';
 
 export const portDefault = 7878;
 export const hostDefault = '127.0.0.1';
@@ -285,5 +286,6 @@ async function readSecret(prompt: string): Promise<string> {
 }
 
 registerImportCommand(program, storageOptions, dataDirOption);
+registerCommands(program);
 
 await program.parseAsync(process.argv);

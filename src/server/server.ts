@@ -17,6 +17,7 @@ import { installIdempotency } from './idempotency.js';
 import { documentErrorResponses, swaggerOptions } from './openapi.js';
 import { registerAccountRoutes } from './routes/accounts.js';
 import { registerFeeRoutes } from './routes/fees.js';
+import { registerFillListingRoutes } from './routes/fill-listing.js';
 import { registerFillRoutes } from './routes/fills.js';
 import { registerOrderRoutes } from './routes/orders.js';
 import { registerPaperRoutes } from './routes/paper.js';
@@ -146,6 +147,7 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
   registerOrderRoutes(typed, context);
   registerFeeRoutes(typed, context);
   registerFillRoutes(typed, context);
+  registerFillListingRoutes(typed, context);
   registerWebhookRoutes(typed, context);
   registerPaperRoutes(typed, context);
   registerReconciliationRoutes(typed, context);

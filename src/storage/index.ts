@@ -9,3 +9,5 @@ export * from './fee-store.js';
 export * from './unparsed-store.js';
 export * from './idempotency-store.js';
 export * from './import-store.js';
+export * from './fill-page-store.js';
+export * from './export-store.js';

@@ -29,12 +29,21 @@ export async function openPgliteDatabase(dataDir?: string): Promise<Database> {
       await q.exec(script);
     },
   });
+  // The embedded engine belongs to one process, so the holders to exclude are this process's own.
+  const held = new Set<string>();
   return {
     engine: 'pglite',
     ...client(pg),
     transaction: (work) => pg.transaction((tx) => work(client(tx))),
-    // The embedded engine belongs to one process: there is no other instance to exclude.
-    withAdvisoryLock: (_name, work) => work(),
+    withAdvisoryLock: async (name, work) => {
+      if (held.has(name)) return undefined;
+      held.add(name);
+      try {
+        return await work();
+      } finally {
+        held.delete(name);
+      }
+    },
     close: async () => {
       await pg.close();
       releaseLock();

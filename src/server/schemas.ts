@@ -32,11 +32,20 @@ const decimal = z
   .string()
   .max(decimalCharsMax)
   .regex(/^-?(0|[1-9]\d*)(\.\d+)?$/, 'a decimal string such as "12.5" (no exponent)')
+  .refine((v) => !/^-0(\.0+)?$/.test(v), 'zero has no sign: send "0"')
   .describe('decimal as a string');
 const positiveDecimal = decimal.refine((v) => !/^-/.test(v) && /[1-9]/.test(v), 'must be greater than zero');
 const text = (max = stringCharsMax) => z.string().min(1).max(max);
 const id = z.uuid();
-const timestamp = z.iso.datetime({ offset: true });
+/** Timestamps a ledger can hold: from the Unix epoch to the end of year 9999 (PostgreSQL has no year 0). */
+export const timestampYearMin = 1970;
+export const timestampYearMax = 9999;
+const timestamp = z.iso
+  .datetime({ offset: true })
+  .refine((v) => {
+    const ms = Date.parse(v);
+    return Number.isFinite(ms) && ms >= Date.UTC(timestampYearMin, 0, 1) && ms < Date.UTC(timestampYearMax + 1, 0, 1) - 14 * 3_600_000;
+  }, `a time from ${timestampYearMin} to ${timestampYearMax}`);
 const nullableDecimal = decimal.nullable();
 const nullableTimestamp = z.string().nullable();
 

@@ -1,5 +1,6 @@
 import fastifyCookie from '@fastify/cookie';
 import fastifySwagger from '@fastify/swagger';
+import { createServer } from 'node:http';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { responseSerializerCompiler } from './serializer.js';
@@ -11,7 +12,8 @@ import { registerDashboard } from './dashboard.js';
 import { registerSessionRoutes } from './routes/sessions.js';
 import { registerStreamRoute, streamRecheckMsDefault } from './routes/stream.js';
 import { Access } from './auth.js';
-import { installErrorHandling } from './errors.js';
+import { clientErrorResponse, frameworkError, headerBytesMax, installErrorHandling, pathParamCharsMax } from './errors.js';
+import { checkText, parseJsonBody } from './json-body.js';
 import { Metrics } from './metrics.js';
 import { registerAccountRoutes } from './routes/accounts.js';
 import { registerFeeRoutes } from './routes/fees.js';
@@ -25,6 +27,14 @@ import { registerWebhookRoutes } from './routes/webhooks.js';
 
 /** Request bodies above this are refused with 413. */
 export const bodyBytesMax = 1_048_576;
+/**
+ * A request's headers and body must arrive within this, or it is answered 408 and closed: a body that
+ * never finishes would otherwise hold a socket and its buffer for ever (also unauthenticated, on the
+ * webhook route). A bot's body of at most 1 MiB takes milliseconds.
+ */
+export const requestTimeoutMsDefault = 10_000;
+/** How often Node checks for requests past their time (its default is 30 s, too coarse for the limit above). */
+const timeoutCheckIntervalMs = 1_000;
 
 export interface ServerOptions {
   ledger: Ledger;
@@ -38,6 +48,8 @@ export interface ServerOptions {
   secureCookies?: boolean;
   /** How often a live stream re-checks its key or session (tests shorten it). */
   streamRecheckMs?: number;
+  /** Time allowed to receive a request's headers and body (`requestTimeoutMsDefault`). */
+  requestTimeoutMs?: number;
 }
 
 export interface Server {
@@ -64,6 +76,7 @@ export interface RouteContext {
  */
 export async function buildServer(options: ServerOptions): Promise<Server> {
   const { ledger } = options;
+  const requestTimeoutMs = options.requestTimeoutMs ?? requestTimeoutMsDefault;
   const app = Fastify({
     logger: options.logger === undefined || options.logger === false ? false : { ...(options.logger === true ? {} : options.logger), redact: ['req.headers.authorization', 'req.headers["fillbook-signature"]'] },
     bodyLimit: bodyBytesMax,
@@ -72,19 +85,29 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
     disableRequestLogging: true,
     genReqId: () => crypto.randomUUID(),
     requestIdHeader: 'x-request-id',
+    requestTimeout: requestTimeoutMs,
+    // Fastify does not pass these through, so the server is made here with them.
+    serverFactory: (handler) =>
+      createServer({ requestTimeout: requestTimeoutMs, headersTimeout: requestTimeoutMs, connectionsCheckingInterval: Math.min(timeoutCheckIntervalMs, requestTimeoutMs), maxHeaderSize: headerBytesMax }, handler),
+    routerOptions: { maxParamLength: pathParamCharsMax },
+    frameworkErrors: frameworkError,
+    clientErrorHandler: (error, socket) => {
+      if (socket.writable) socket.end(clientErrorResponse(error));
+      else socket.destroy();
+    },
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(responseSerializerCompiler);
   installErrorHandling(app);
 
   // JSON bodies are kept raw too: webhook signatures are computed over the exact bytes.
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    (request as { rawBody?: string }).rawBody = body as string;
-    if ((body as string).length === 0) return done(null, undefined);
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
     try {
-      done(null, JSON.parse(body as string));
-    } catch {
-      done(Object.assign(new Error('the body is not valid JSON'), { code: 'FILLBOOK_ERR_MALFORMED_JSON', statusCode: 400 }), undefined);
+      const { text, value } = parseJsonBody(body as Buffer);
+      (request as { rawBody?: string }).rawBody = text;
+      done(null, value);
+    } catch (error) {
+      done(error as Error, undefined);
     }
   });
 
@@ -104,8 +127,11 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
   await app.register(fastifyCookie);
   const sessions = new Sessions(ledger.db, users);
   app.addHook('onRequest', async (request) => {
-    const path = request.url.split('?')[0] ?? '';
-    const guarded = (path.startsWith('/v1/') && !path.startsWith('/v1/webhooks/')) || path === '/auth/logout' || path === '/auth/session';
+    // Decided on the route the router matched, never on the raw URL: `/%761/accounts` and
+    // `/auth/%6cogout` are routed to `/v1/accounts` and `/auth/logout`, so they are guarded as those.
+    const route = request.routeOptions.url;
+    if (route === undefined) return; // no route: answered 404 without looking at credentials
+    const guarded = (route.startsWith('/v1/') && !route.startsWith('/v1/webhooks/')) || route === '/auth/logout' || route === '/auth/session';
     if (!guarded) return;
     // A bot sends its API key; the dashboard sends its session cookie, and on every state-changing
     // request the session's CSRF token in a header (a cross-site form cannot read or send it).
@@ -123,6 +149,16 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
       throw new FillbookError('FILLBOOK_ERR_FORBIDDEN', `a signed-in request that changes something must carry the session's ${csrfHeaderName} header`, {});
     }
     request.user = session.user;
+  });
+  // Query strings and path parameters are text too: NUL and lone surrogates are refused before any
+  // schema or SQL sees them (a JSON body is checked by its parser).
+  app.addHook('preValidation', async (request) => {
+    for (const [where, values] of [['querystring', request.query], ['params', request.params]] as const) {
+      if (typeof values !== 'object' || values === null) continue;
+      for (const [key, value] of Object.entries(values as Record<string, unknown>)) {
+        for (const item of Array.isArray(value) ? value : [value]) if (typeof item === 'string') checkText(item, `${where}.${key}`);
+      }
+    }
   });
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unknown';

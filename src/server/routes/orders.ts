@@ -12,14 +12,22 @@ export function encodeCursor(createdAt: string, id: string): string {
   return Buffer.from(JSON.stringify([createdAt, id])).toString('base64url');
 }
 
+const cursorShape = z.tuple([z.iso.datetime({ offset: true }), z.uuid()]);
+
+/** A cursor is only ever one this service issued; anything else (another shape, forged values) is a 422. */
 export function decodeCursor(cursor: string): { createdAt: string; id: string } {
+  let decoded: unknown;
   try {
-    const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as [string, string];
-    if (Number.isNaN(Date.parse(createdAt)) || !/^[0-9a-f-]{36}$/.test(id)) throw new Error('bad cursor');
-    return { createdAt, id };
+    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString());
   } catch {
+    decoded = undefined;
+  }
+  const parsed = cursorShape.safeParse(decoded);
+  const createdAtMs = parsed.success ? Date.parse(parsed.data[0]) : Number.NaN;
+  if (!parsed.success || !(createdAtMs >= 0 && createdAtMs < Date.UTC(10_000, 0, 1) - 14 * 3_600_000)) {
     throw new FillbookError('FILLBOOK_ERR_VALIDATION', 'cursor is not one this service issued; pass next_cursor back unchanged', { field: 'cursor' });
   }
+  return { createdAt: parsed.data[0], id: parsed.data[1] };
 }
 
 export function registerOrderRoutes(app: TypedApp, { ledger, service, access }: RouteContext): void {
@@ -74,7 +82,7 @@ export function registerOrderRoutes(app: TypedApp, { ledger, service, access }: 
     return orderDetailView(detail, fees.get(detail.order.id), recorded);
   });
 
-  app.post('/v1/orders/:id/cancel', { schema: { params: orderParams, response: { 200: s.order } } }, async (request) => {
+  app.post('/v1/orders/:id/cancel', { schema: { params: orderParams, body: z.strictObject({}).optional(), response: { 200: s.order } } }, async (request) => {
     const accountId = await access.orderAccount(access.user(request), { orderId: request.params.id });
     return orderView(await service.router.cancelOrder({ orderId: request.params.id, accountId }));
   });

@@ -55,7 +55,9 @@ program
   .option('--host <host>', 'address to listen on', hostDefault)
   .option('--data-dir <dir>', 'data directory of the embedded database', dataDirDefault)
   .option('--reconcile-interval <seconds>', 'reconcile every account this often (0: only at start-up)', parseSeconds, 300)
-  .action(async (flags: StorageFlags & { port: number; host: string; reconcileInterval: number }) => {
+  .option('--public-url <url>', 'the address users reach the service at (FILLBOOK_PUBLIC_URL); https makes the session cookie Secure', process.env.FILLBOOK_PUBLIC_URL)
+  .option('--secure-cookies', 'mark the session cookie Secure even when --public-url is not https')
+  .action(async (flags: StorageFlags & { port: number; host: string; reconcileInterval: number; publicUrl?: string; secureCookies?: boolean }) => {
     const ledger = await Ledger.open(storageOptions(flags));
     const service = new FillbookService(ledger, {
       onError: (error, context) => console.error(context, error),
@@ -69,7 +71,14 @@ program
         }
       },
     });
-    const { app, inbox } = await buildServer({ ledger, service, logger: true, webhookProcessDelayMs: webhookDelayMs() });
+    const { app, inbox } = await buildServer({
+      ledger,
+      service,
+      logger: true,
+      webhookProcessDelayMs: webhookDelayMs(),
+      ...(flags.publicUrl === undefined ? {} : { publicUrl: flags.publicUrl }),
+      ...(flags.secureCookies === true ? { secureCookies: true } : {}),
+    });
     await service.start();
     await greetFirstUser(new Users(ledger.db), app.log);
     // Deliveries stored by an earlier process (acknowledged, then a crash) are processed now.

@@ -62,7 +62,11 @@ export function installErrorHandling(app: FastifyInstance): void {
       const issues = error.validation.map((v) => ({ path: `${error.validationContext ?? 'body'}${v.instancePath.replaceAll('/', '.')}`, message: v.message ?? 'invalid' }));
       return reply.code(422).send(errorBody('FILLBOOK_ERR_VALIDATION', `invalid request: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, { issues }));
     }
-    if (isFillbookError(error)) return reply.code(error.httpStatus).send(errorBody(error.code, error.message, error.details));
+    if (isFillbookError(error)) {
+      const retryAfterS = error.details.retry_after_s;
+      if (typeof retryAfterS === 'number') void reply.header('retry-after', String(retryAfterS));
+      return reply.code(error.httpStatus).send(errorBody(error.code, error.message, error.details));
+    }
     if (error instanceof VenueError) {
       const code: ErrorCode = error.kind === 'rejected' ? 'FILLBOOK_ERR_VENUE_REJECTED' : 'FILLBOOK_ERR_VENUE_UNAVAILABLE';
       if (code === 'FILLBOOK_ERR_VENUE_UNAVAILABLE') void reply.header('retry-after', String(databaseRetryAfterS));

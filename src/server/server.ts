@@ -1,4 +1,5 @@
 import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
 import fastifySwagger from '@fastify/swagger';
 import { createServer } from 'node:http';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -7,7 +8,7 @@ import { responseSerializerCompiler } from './serializer.js';
 import type { Ledger } from '../ledger/index.js';
 import { FillbookService, WebhookInbox } from '../service/index.js';
 import { FillbookError } from '../domain/index.js';
-import { csrfHeaderName, csrfMatches, sessionCookieName, Sessions, Users } from '../users/index.js';
+import { csrfHeaderName, csrfMatches, LoginThrottle, sessionCookieName, Sessions, Users } from '../users/index.js';
 import { registerDashboard } from './dashboard.js';
 import { registerSessionRoutes } from './routes/sessions.js';
 import { registerStreamRoute, streamRecheckMsDefault } from './routes/stream.js';
@@ -44,8 +45,10 @@ export interface ServerOptions {
   logger?: boolean | { level: string; stream?: { write(line: string): void } };
   /** Wait this long before processing webhook deliveries (tests use it to crash in between). */
   webhookProcessDelayMs?: number;
-  /** Mark the session cookie Secure (behind HTTPS). */
+  /** Mark the session cookie Secure (behind HTTPS); by default, when `publicUrl` is https. */
   secureCookies?: boolean;
+  /** The address users reach the service at (`https://…` behind a TLS proxy); decides the defaults above and HSTS. */
+  publicUrl?: string;
   /** How often a live stream re-checks its key or session (tests shorten it). */
   streamRecheckMs?: number;
   /** Time allowed to receive a request's headers and body (`requestTimeoutMsDefault`). */
@@ -124,6 +127,31 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
     }, delayMs).unref();
   };
 
+  const https = options.publicUrl?.startsWith('https://') === true;
+  const secureCookies = options.secureCookies ?? https;
+  // The usual security headers on every answer (the dashboard's above all): a CSP that allows only
+  // this origin's scripts and no framing, nosniff, no referrer; HSTS only when served over https.
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        // React and recharts set style attributes; no script can run from a style.
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        fontSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        ...(https ? { upgradeInsecureRequests: [] } : {}),
+      },
+    },
+    strictTransportSecurity: https ? { maxAge: 15_552_000 } : false,
+    crossOriginEmbedderPolicy: false,
+  });
   await app.register(fastifyCookie);
   const sessions = new Sessions(ledger.db, users);
   app.addHook('onRequest', async (request) => {
@@ -187,7 +215,7 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
   registerPaperRoutes(typed, context);
   registerReconciliationRoutes(typed, context);
   registerVenueItemRoutes(typed, context);
-  registerSessionRoutes(typed, { sessions, secureCookies: options.secureCookies ?? false });
+  registerSessionRoutes(typed, { sessions, secureCookies, throttle: new LoginThrottle(ledger.db) });
   registerStreamRoute(typed, context);
   await registerDashboard(app);
 

@@ -67,6 +67,63 @@ for (const engine of engines) {
       expect(session.statusCode).toBe(200);
     });
 
+    it('sign-in is limited per user: 5 wrong passwords lock the name (429 + Retry-After), the right one included, across instances', async () => {
+      const { user } = await server.users.create('locked');
+      await server.users.setPassword(user.id, 'locked-password-1');
+      const login = (password: string, ip = '10.0.0.1') => server.app.inject({ method: 'POST', url: '/auth/login', payload: { name: 'locked', password }, remoteAddress: ip });
+      for (let i = 0; i < 5; i++) expect((await login('wrong-password')).statusCode).toBe(401);
+      const refused = await login('locked-password-1');
+      expect([refused.statusCode, (refused.json() as { error: { code: string } }).error.code]).toEqual([429, 'FILLBOOK_ERR_RATE_LIMITED']);
+      expect(Number(refused.headers['retry-after'])).toBeGreaterThan(800);
+      // Another instance on the same database sees the same lock (the count is a table, not memory).
+      const second = await buildServer({ ledger: server.service.ledger, service: server.service });
+      const elsewhere = await second.app.inject({ method: 'POST', url: '/auth/login', payload: { name: 'locked', password: 'locked-password-1' }, remoteAddress: '10.0.0.2' });
+      expect(elsewhere.statusCode).toBe(429);
+      await second.app.close();
+      // Another user is not locked by it.
+      expect((await server.app.inject({ method: 'POST', url: '/auth/login', payload: { name: 'edge', password: 'edge-password-1' }, remoteAddress: '10.0.0.3' })).statusCode).toBe(200);
+    });
+
+    it('sign-in is limited per address: 20 failures over many names lock the address', async () => {
+      for (let i = 0; i < 20; i++) {
+        expect((await server.app.inject({ method: 'POST', url: '/auth/login', payload: { name: `nobody-${i}`, password: 'x' }, remoteAddress: '10.9.9.9' })).statusCode).toBe(401);
+      }
+      const refused = await server.app.inject({ method: 'POST', url: '/auth/login', payload: { name: 'edge', password: 'edge-password-1' }, remoteAddress: '10.9.9.9' });
+      expect(refused.statusCode).toBe(429);
+      expect((refused.json() as { error: { details: { scope: string[] } } }).error.details.scope).toEqual(['address']);
+    });
+
+    it('security headers: CSP with frame-ancestors none, nosniff; no HSTS over plain http; the cookie is not Secure', async () => {
+      const res = await server.app.inject({ method: 'GET', url: '/healthz' });
+      expect(res.headers['content-security-policy']).toMatch(/default-src 'self'/);
+      expect(res.headers['content-security-policy']).toMatch(/frame-ancestors 'none'/);
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
+      expect(res.headers['strict-transport-security']).toBeUndefined();
+      const login = await server.app.inject({ method: 'POST', url: '/auth/login', payload: { name: 'edge', password: 'edge-password-1' }, remoteAddress: '10.0.0.4' });
+      expect(login.cookies[0]).not.toHaveProperty('secure', true);
+    });
+
+    it('with an https public URL the session cookie is Secure and HSTS is sent', async () => {
+      const secure = await buildServer({ ledger: server.service.ledger, service: server.service, publicUrl: 'https://fillbook.example' });
+      const login = await secure.app.inject({ method: 'POST', url: '/auth/login', payload: { name: 'edge', password: 'edge-password-1' }, remoteAddress: '10.0.0.5' });
+      expect(login.statusCode).toBe(200);
+      expect(login.cookies[0]).toMatchObject({ secure: true, httpOnly: true, sameSite: 'Strict' });
+      expect(login.headers['strict-transport-security']).toMatch(/max-age=/);
+      await secure.app.close();
+    });
+
+    it('an order page is read through the (account_id, created_at, id) index, without sorting the account', async () => {
+      const plan = await fresh.db.transaction(async (tx) => {
+        await tx.query('set local enable_seqscan = off');
+        const rows = await tx.query<Record<string, string>>(
+          `explain select * from orders where account_id = '00000000-0000-4000-8000-000000000000' and (created_at, id) < (now(), '00000000-0000-4000-8000-000000000000') order by created_at desc, id desc limit 100`,
+        );
+        return rows.map((r) => Object.values(r)[0]).join('\n');
+      });
+      expect(plan).toMatch(/orders_by_account_created/);
+      expect(plan).not.toMatch(/Sort/);
+    });
+
     it('headers over 16 KiB: 431 in the one error shape', async () => {
       const answer = await raw(port, `GET /healthz HTTP/1.1\r\nhost: x\r\nx-big: ${'a'.repeat(20_000)}\r\n\r\n`);
       expect(answer).toMatch(/^HTTP\/1\.1 431 /);

@@ -3,7 +3,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Ledger } from '../../src/ledger/index.js';
 import { buildServer, type Server } from '../../src/server/index.js';
-import { FillbookService } from '../../src/service/index.js';
+import { FillbookService, signWebhook } from '../../src/service/index.js';
 import { engines, freshDatabase, serverUrl } from '../support/backends.js';
 
 /** Sends raw bytes on a socket and returns everything the server answered before closing it. */
@@ -122,6 +122,24 @@ for (const engine of engines) {
       });
       expect(plan).toMatch(/orders_by_account_created/);
       expect(plan).not.toMatch(/Sort/);
+    });
+
+    it('the delivery id is signed: a captured delivery re-sent under a new id, or without it, is 401 and adds no inbox row', async () => {
+      const accountRes = await server.app.inject({ method: 'POST', url: '/v1/accounts', headers: { authorization: `Bearer ${key}` }, payload: { name: 'wh', venue: 'paper', venue_config: { fillMode: 'manual' } } });
+      const account = accountRes.json() as { id: string; webhook_secret: string };
+      const url = `/v1/webhooks/paper/${account.id}`;
+      const body = JSON.stringify({ type: 'fill', fill: { exec_id: 'WH-replay', broker_order_id: 'P-replay', client_order_id: 'replay', symbol: 'AAPL', side: 'buy', quantity: '1', price: '5', fee: '0', executed_at: new Date().toISOString() } });
+      const signature = signWebhook(account.webhook_secret, body, new Date(), 'D-1');
+      const deliver = (headers: Record<string, string>) => server.app.inject({ method: 'POST', url, payload: body, headers: { 'content-type': 'application/json', ...headers } });
+      const inboxRows = async () => Number((await fresh.db.query<{ n: string }>('select count(*)::text as n from webhook_inbox where account_id = $1', [account.id]))[0]!.n);
+      expect((await deliver({ 'fillbook-signature': signature, 'fillbook-delivery-id': 'D-1' })).statusCode).toBe(202);
+      expect(await deliver({ 'fillbook-signature': signature, 'fillbook-delivery-id': 'D-1' })).toMatchObject({ statusCode: 202 });
+      expect(await inboxRows()).toBe(1);
+      for (const headers of [{ 'fillbook-signature': signature, 'fillbook-delivery-id': 'D-2' }, { 'fillbook-signature': signature }] as Record<string, string>[]) {
+        const replay = await deliver(headers);
+        expect([replay.statusCode, (replay.json() as { error: { code: string } }).error.code]).toEqual([401, 'FILLBOOK_ERR_UNAUTHORIZED']);
+      }
+      expect(await inboxRows()).toBe(1);
     });
 
     it('headers over 16 KiB: 431 in the one error shape', async () => {

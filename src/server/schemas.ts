@@ -281,10 +281,19 @@ export const recordedFee = z.object({
   recorded_at: z.string(),
 });
 
+/** An order's page shows at most this many fills; the rest through `GET /v1/orders/{id}/fills`. */
+export const orderDetailFillsMax = 100;
+
 export const orderDetail = order.extend({
-  fills: z.array(fill),
+  fills: z.array(fill).describe(`the first ${orderDetailFillsMax} fills in execution order`),
+  fills_next_cursor: z.string().nullable().describe('more fills: GET /v1/orders/{id}/fills?cursor=<this>'),
   events: z.array(orderEvent),
   recorded_fees: z.array(recordedFee).optional().describe('fees the venue reported apart from the fills (POST /v1/fees), counted in fees_by_currency'),
+});
+
+export const fillQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(pageLimitMax).default(pageLimitDefault),
+  cursor: z.string().max(stringCharsMax).optional(),
 });
 
 const statusList = z

@@ -124,10 +124,11 @@ export function recordedFeeView(f: RecordedFee): z.output<typeof s.recordedFee> 
   };
 }
 
-export function orderDetailView(d: OrderDetail, fees?: OrderFees, recorded?: readonly RecordedFee[]): z.output<typeof s.orderDetail> {
+export function orderDetailView(d: OrderDetail, fees?: OrderFees, recorded?: readonly RecordedFee[], fillsNextCursor: string | null = null): z.output<typeof s.orderDetail> {
   return {
     ...orderView(d.order, fees),
     fills: d.fills.map(fillView),
+    fills_next_cursor: fillsNextCursor,
     events: d.events.map(eventView),
     ...(recorded === undefined ? {} : { recorded_fees: recorded.map(recordedFeeView) }),
   };

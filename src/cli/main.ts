@@ -1,15 +1,20 @@
 #!/usr/bin/env node
+import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
 import { Ledger } from '../ledger/index.js';
 import { buildServer } from '../server/index.js';
 import cliProgress from 'cli-progress';
-import type { ReconciliationAction } from '../domain/index.js';
+import { isFillbookError, type ReconciliationAction } from '../domain/index.js';
+import { databaseUnavailable } from '../storage/index.js';
 import { FillbookService, type ReconciliationRun } from '../service/index.js';
 import { Users } from '../users/index.js';
 
 export const portDefault = 7878;
 export const hostDefault = '127.0.0.1';
 export const dataDirDefault = '.fillbook/data';
+
+/** SIGTERM or SIGINT: in-flight requests get this long to finish before the process exits anyway. */
+const shutdownMsMax = 10_000;
 
 /** How often the webhook inbox is swept for due deliveries (new ones are processed at once). */
 const inboxIntervalMs = 1_000;
@@ -44,8 +49,11 @@ function parsePort(value: string): number {
   return port;
 }
 
+const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+
 const program = new Command()
   .name('fillbook')
+  .version(version, '-V, --version', 'print the version')
   .description('An order & fill ledger for automated trading: what did my bot actually do at the broker?');
 
 program
@@ -87,6 +95,11 @@ program
     }, Math.max(inboxIntervalMs, webhookDelayMs()));
     inboxTimer.unref();
     const stop = async () => {
+      // A shutdown that hangs (a request that never ends) must not keep the process for ever.
+      setTimeout(() => {
+        console.error(`fillbook: FILLBOOK_ERR_INTERNAL: shutdown took over ${shutdownMsMax / 1000} s; exiting anyway`);
+        process.exit(1);
+      }, shutdownMsMax).unref();
       clearInterval(inboxTimer);
       await app.close();
       await service.stop();
@@ -266,7 +279,10 @@ function progressBar(enabled: boolean) {
 const progressMinimumItems = 1000;
 
 async function confirm(question: string): Promise<boolean> {
-  if (!process.stdin.isTTY) return false;
+  if (!process.stdin.isTTY) {
+    console.error(`${question} There is no terminal to confirm on: pass --yes to apply without asking.`);
+    return false;
+  }
   const { createInterface } = await import('node:readline/promises');
   const rl = createInterface({ input: process.stdin, output: process.stdout });
   const answer = await rl.question(`${question} [y/N] `);
@@ -292,4 +308,17 @@ async function readSecret(prompt: string): Promise<string> {
   return answer;
 }
 
-await program.parseAsync(process.argv);
+/**
+ * Every failure is one line on stderr, `fillbook: <code>: <message>`, and a non-zero exit: a coded
+ * error keeps its code, a lost database is FILLBOOK_ERR_DATABASE_UNAVAILABLE, anything else INTERNAL
+ * (its stack only with FILLBOOK_DEBUG=1).
+ */
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  const code = isFillbookError(error) ? error.code : databaseUnavailable(error) ? 'FILLBOOK_ERR_DATABASE_UNAVAILABLE' : 'FILLBOOK_ERR_INTERNAL';
+  const message = error instanceof Error ? error.message : String(error);
+  console.error(`fillbook: ${code}: ${message.replaceAll('\n', ' ')}`);
+  if (process.env.FILLBOOK_DEBUG === '1' && error instanceof Error) console.error(error.stack);
+  process.exit(1);
+}

@@ -85,6 +85,7 @@ describeEachEngine('API fuzzer: no 5xx', (h) => {
     ['POST /v1/fills', () => '/v1/fills', s.fillCreate],
     ['POST /v1/paper/…/fill', (k) => `/v1/paper/${k.account}/orders/${k.broker}/fill`, s.paperFill],
     ['POST /v1/paper/…/orders', (k) => `/v1/paper/${k.account}/orders`, s.paperOrder],
+    ['POST /v1/fees', () => '/v1/fees', s.feeCreate],
     ['POST /v1/reconciliations', () => '/v1/reconciliations', s.reconciliationCreate],
   ];
 

@@ -79,6 +79,14 @@ const routes: WriteRoute[] = [
     decimals: ['quantity', 'limit_price'],
     times: [],
   },
+  {
+    name: 'POST /v1/fees',
+    url: () => '/v1/fees',
+    body: (ids) => ({ account_id: ids.account, fee_id: 'FEE-h', order_id: ids.order, amount: '0.25', currency: 'USD', kind: 'CFEE', charged_at: '2026-01-02T03:04:05Z' }),
+    text: ['fee_id', 'kind'],
+    decimals: ['amount'],
+    times: ['charged_at'],
+  },
   { name: 'POST /v1/reconciliations', url: () => '/v1/reconciliations', body: (ids) => ({ account_id: ids.account, actions: ['import_fills'] }), text: [], decimals: [], times: [] },
 ];
 

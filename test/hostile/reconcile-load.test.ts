@@ -34,7 +34,11 @@ for (const engine of engines) {
       for (const accountId of accounts) {
         expect((await alice.post('/v1/orders', { account_id: accountId, symbol: 'AAPL', side: 'buy', type: 'limit', quantity: '5', limit_price: '10' })).statusCode).toBe(201);
       }
-      const flowing = accounts.slice(0, 3).map(async (accountId, n) => {
+      // Orders and fills flow meanwhile on accounts the bots report on themselves (a recorded-only fill
+      // on a paper account would be drift, and the fail-closed guard would halt its entries).
+      const manual: string[] = [];
+      for (let i = 0; i < 3; i++) manual.push(((await alice.post('/v1/accounts', { name: `flow-${i}`, venue: 'manual' })).json() as { id: string }).id);
+      const flowing = manual.map(async (accountId, n) => {
         const answered: number[] = [];
         for (let i = 0; i < 5; i++) {
           const order = await alice.post('/v1/orders', { account_id: accountId, symbol: 'MSFT', side: 'buy', type: 'market', quantity: '2', client_order_id: `flow-${n}-${i}`, submit: false });
@@ -47,7 +51,7 @@ for (const engine of engines) {
       });
       const runs = await Promise.all(accounts.map((accountId) => alice.post('/v1/reconciliations', { account_id: accountId })));
       expect(runs.map((r) => r.statusCode)).toEqual(accounts.map(() => 201));
-      expect((await Promise.all(flowing)).flat().every((status) => status === 200 || status === 201)).toBe(true);
+      expect((await Promise.all(flowing)).flat().filter((status) => status !== 200 && status !== 201)).toEqual([]);
       expect((await h.server.app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
       // The lock of each account is free again: a second round runs too.
       const again = await Promise.all(accounts.map((accountId) => alice.post('/v1/reconciliations', { account_id: accountId })));

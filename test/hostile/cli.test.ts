@@ -51,7 +51,7 @@ describe('the CLI on bad input: one coded line and a non-zero exit (issue 13, it
     const badAccount = await fillbook(['reconcile', '--account', 'not-an-id', '--data-dir', dataDir]);
     expect(badAccount.code).not.toBe(0);
     oneCodedLine(badAccount.stderr, 'FILLBOOK_ERR_[A-Z_]+');
-  }, 60_000);
+  }, 180_000);
 
   it('repairs without a terminal to confirm on say that --yes is needed', async () => {
     const dataDir = join(dir, 'db');
@@ -66,5 +66,5 @@ describe('the CLI on bad input: one coded line and a non-zero exit (issue 13, it
     const result = await fillbook(['reconcile', '--account', account.id, '--clear-invalid', '--data-dir', dataDir]);
     expect(result.stderr).toMatch(/pass --yes/);
     expect(result.stdout).toMatch(/nothing applied/);
-  }, 60_000);
+  }, 180_000);
 });

@@ -1,9 +1,11 @@
 #!/usr/bin/env node
+import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
 import { Ledger } from '../ledger/index.js';
 import { buildServer } from '../server/index.js';
 import cliProgress from 'cli-progress';
-import type { ReconciliationAction } from '../domain/index.js';
+import { isFillbookError, type ReconciliationAction } from '../domain/index.js';
+import { databaseUnavailable } from '../storage/index.js';
 import { FillbookService, type ReconciliationRun } from '../service/index.js';
 import { Users } from '../users/index.js';
 import { registerImportCommand } from './commands/import.js';
@@ -12,6 +14,9 @@ import { registerCommands } from './commands/index.js';
 export const portDefault = 7878;
 export const hostDefault = '127.0.0.1';
 export const dataDirDefault = '.fillbook/data';
+
+/** SIGTERM or SIGINT: in-flight requests get this long to finish before the process exits anyway. */
+const shutdownMsMax = 10_000;
 
 /** How often the webhook inbox is swept for due deliveries (new ones are processed at once). */
 const inboxIntervalMs = 1_000;
@@ -46,8 +51,11 @@ function parsePort(value: string): number {
   return port;
 }
 
+const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+
 const program = new Command()
   .name('fillbook')
+  .version(version, '-V, --version', 'print the version')
   .description('An order & fill ledger for automated trading: what did my bot actually do at the broker?');
 
 program
@@ -57,7 +65,9 @@ program
   .option('--host <host>', 'address to listen on', hostDefault)
   .option('--data-dir <dir>', 'data directory of the embedded database', dataDirDefault)
   .option('--reconcile-interval <seconds>', 'reconcile every account this often (0: only at start-up)', parseSeconds, 300)
-  .action(async (flags: StorageFlags & { port: number; host: string; reconcileInterval: number }) => {
+  .option('--public-url <url>', 'the address users reach the service at (FILLBOOK_PUBLIC_URL); https makes the session cookie Secure', process.env.FILLBOOK_PUBLIC_URL)
+  .option('--secure-cookies', 'mark the session cookie Secure even when --public-url is not https')
+  .action(async (flags: StorageFlags & { port: number; host: string; reconcileInterval: number; publicUrl?: string; secureCookies?: boolean }) => {
     const ledger = await Ledger.open(storageOptions(flags));
     const service = new FillbookService(ledger, {
       onError: (error, context) => console.error(context, error),
@@ -71,7 +81,14 @@ program
         }
       },
     });
-    const { app, inbox } = await buildServer({ ledger, service, logger: true, webhookProcessDelayMs: webhookDelayMs() });
+    const { app, inbox } = await buildServer({
+      ledger,
+      service,
+      logger: true,
+      webhookProcessDelayMs: webhookDelayMs(),
+      ...(flags.publicUrl === undefined ? {} : { publicUrl: flags.publicUrl }),
+      ...(flags.secureCookies === true ? { secureCookies: true } : {}),
+    });
     await service.start();
     await greetFirstUser(new Users(ledger.db), app.log);
     // Deliveries stored by an earlier process (acknowledged, then a crash) are processed now.
@@ -80,6 +97,11 @@ program
     }, Math.max(inboxIntervalMs, webhookDelayMs()));
     inboxTimer.unref();
     const stop = async () => {
+      // A shutdown that hangs (a request that never ends) must not keep the process for ever.
+      setTimeout(() => {
+        console.error(`fillbook: FILLBOOK_ERR_INTERNAL: shutdown took over ${shutdownMsMax / 1000} s; exiting anyway`);
+        process.exit(1);
+      }, shutdownMsMax).unref();
       clearInterval(inboxTimer);
       await app.close();
       await service.stop();
@@ -259,7 +281,10 @@ function progressBar(enabled: boolean) {
 const progressMinimumItems = 1000;
 
 async function confirm(question: string): Promise<boolean> {
-  if (!process.stdin.isTTY) return false;
+  if (!process.stdin.isTTY) {
+    console.error(`${question} There is no terminal to confirm on: pass --yes to apply without asking.`);
+    return false;
+  }
   const { createInterface } = await import('node:readline/promises');
   const rl = createInterface({ input: process.stdin, output: process.stdout });
   const answer = await rl.question(`${question} [y/N] `);
@@ -288,4 +313,17 @@ async function readSecret(prompt: string): Promise<string> {
 registerImportCommand(program, storageOptions, dataDirOption);
 registerCommands(program);
 
-await program.parseAsync(process.argv);
+/**
+ * Every failure is one line on stderr, `fillbook: <code>: <message>`, and a non-zero exit: a coded
+ * error keeps its code, a lost database is FILLBOOK_ERR_DATABASE_UNAVAILABLE, anything else INTERNAL
+ * (its stack only with FILLBOOK_DEBUG=1).
+ */
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  const code = isFillbookError(error) ? error.code : databaseUnavailable(error) ? 'FILLBOOK_ERR_DATABASE_UNAVAILABLE' : 'FILLBOOK_ERR_INTERNAL';
+  const message = error instanceof Error ? error.message : String(error);
+  console.error(`fillbook: ${code}: ${message.replaceAll('\n', ' ')}`);
+  if (process.env.FILLBOOK_DEBUG === '1' && error instanceof Error) console.error(error.stack);
+  process.exit(1);
+}

@@ -33,11 +33,20 @@ const decimal = z
   .string()
   .max(decimalCharsMax)
   .regex(/^-?(0|[1-9]\d*)(\.\d+)?$/, 'a decimal string such as "12.5" (no exponent)')
+  .refine((v) => !/^-0(\.0+)?$/.test(v), 'zero has no sign: send "0"')
   .describe('decimal as a string');
 const positiveDecimal = decimal.refine((v) => !/^-/.test(v) && /[1-9]/.test(v), 'must be greater than zero');
 const text = (max = stringCharsMax) => z.string().min(1).max(max);
 const id = z.uuid();
-const timestamp = z.iso.datetime({ offset: true });
+/** Timestamps a ledger can hold: from the Unix epoch to the end of year 9999 (PostgreSQL has no year 0). */
+export const timestampYearMin = 1970;
+export const timestampYearMax = 9999;
+const timestamp = z.iso
+  .datetime({ offset: true })
+  .refine((v) => {
+    const ms = Date.parse(v);
+    return Number.isFinite(ms) && ms >= Date.UTC(timestampYearMin, 0, 1) && ms < Date.UTC(timestampYearMax + 1, 0, 1) - 14 * 3_600_000;
+  }, `a time from ${timestampYearMin} to ${timestampYearMax}`);
 const nullableDecimal = decimal.nullable();
 const nullableTimestamp = z.string().nullable();
 
@@ -291,6 +300,9 @@ export const recordedFee = z.object({
   recorded_at: z.string(),
 }).meta({ id: 'RecordedFee' });
 
+/** An order's page shows at most this many fills; the rest through `GET /v1/orders/{id}/fills`. */
+export const orderDetailFillsMax = 100;
+
 export const quarantinedFill = z
   .object({
     id,
@@ -309,12 +321,18 @@ export const quarantinedFill = z
 
 export const orderDetail = order
   .extend({
-    fills: z.array(fill),
+    fills: z.array(fill).describe(`the first ${orderDetailFillsMax} fills in execution order`),
+    fills_next_cursor: z.string().nullable().describe('more fills: GET /v1/orders/{id}/fills?cursor=<this>'),
     quarantined_fills: z.array(quarantinedFill).describe('fills delivered for this order but kept aside, not applied (oldest first, at most 200)'),
     events: z.array(orderEvent),
     recorded_fees: z.array(recordedFee).optional().describe('fees the venue reported apart from the fills (POST /v1/fees), counted in fees_by_currency'),
   })
   .meta({ id: 'OrderDetail' });
+
+export const fillQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(pageLimitMax).default(pageLimitDefault),
+  cursor: z.string().max(stringCharsMax).optional(),
+});
 
 // The document shows the list as what it is on the wire, statuses joined by commas (form style,
 // not exploded: set on orderQuery, where fastify-swagger reads it), so that a generated client

@@ -142,10 +142,17 @@ export function quarantinedFillView(q: QuarantinedFill): z.output<typeof s.quara
   };
 }
 
-export function orderDetailView(d: OrderDetail, fees?: OrderFees, recorded?: readonly RecordedFee[], quarantined: readonly QuarantinedFill[] = []): z.output<typeof s.orderDetail> {
+export function orderDetailView(
+  d: OrderDetail,
+  fees?: OrderFees,
+  recorded?: readonly RecordedFee[],
+  quarantined: readonly QuarantinedFill[] = [],
+  fillsNextCursor: string | null = null,
+): z.output<typeof s.orderDetail> {
   return {
     ...orderView(d.order, fees),
     fills: d.fills.map(fillView),
+    fills_next_cursor: fillsNextCursor,
     quarantined_fills: quarantined.map(quarantinedFillView),
     events: d.events.map(eventView),
     ...(recorded === undefined ? {} : { recorded_fees: recorded.map(recordedFeeView) }),

@@ -68,10 +68,11 @@ export class Venues {
     const account = await this.ledger.getAccount(accountId);
     const factory = this.factories[account.venue];
     if (factory === undefined) {
+      // Permanent for this account, so not the retryable VENUE_UNAVAILABLE: retrying cannot help.
       throw new FillbookError(
-        'FILLBOOK_ERR_VENUE_UNAVAILABLE',
+        'FILLBOOK_ERR_VENUE_UNSUPPORTED',
         account.venue === 'manual'
-          ? `account ${accountId} is manual: the bot talks to its broker itself; record orders with submit: false and report events and fills`
+          ? `account ${accountId} is manual: the bot talks to its broker itself; record orders with submit: false and report events (such as canceled) and fills`
           : `no adapter for venue ${account.venue} is available in this build`,
         { account_id: accountId, venue: account.venue },
       );

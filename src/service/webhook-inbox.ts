@@ -3,7 +3,7 @@ import { FillbookError } from '../domain/index.js';
 import type { Ledger } from '../ledger/index.js';
 import { claimDueInboxItems, type InboxItem, insertInboxItem, settleInboxItem } from '../storage/index.js';
 import type { VenueEvent } from '../venues/index.js';
-import { parsePaperWebhook, signWebhookBody } from '../venues/index.js';
+import { parsePaperWebhook, signedText, signWebhookBody } from '../venues/index.js';
 import type { VenueSync } from './venue-sync.js';
 
 /** Deliveries signed more than this far from now are refused (replay protection). */
@@ -27,7 +27,7 @@ export const webhookParsers: Record<string, (payload: unknown) => VenueEvent[]> 
 /** Signs a delivery as a venue must (see `signWebhookBody`). */
 export const signWebhook = signWebhookBody;
 
-export function verifyWebhookSignature(secret: string, rawBody: string, header: string | undefined, now: Date): void {
+export function verifyWebhookSignature(secret: string, rawBody: string, header: string | undefined, now: Date, deliveryId?: string): void {
   const fail = (message: string) => new FillbookError('FILLBOOK_ERR_UNAUTHORIZED', message, {});
   const parts = Object.fromEntries((header ?? '').split(',').map((p) => p.split('=', 2) as [string, string]));
   const t = Number(parts.t);
@@ -35,7 +35,7 @@ export function verifyWebhookSignature(secret: string, rawBody: string, header: 
     throw fail(`missing or malformed ${signatureHeader} header; expected t=<unix seconds>,v1=<hex hmac>`);
   }
   if (Math.abs(now.getTime() - t * 1000) > signatureToleranceMs) throw fail(`the signature timestamp is more than ${signatureToleranceMs / 1000} s from now`);
-  const expected = createHmac('sha256', secret).update(`${t}.${rawBody}`).digest();
+  const expected = createHmac('sha256', secret).update(signedText(t, rawBody, deliveryId)).digest();
   if (!timingSafeEqual(expected, Buffer.from(parts.v1, 'hex'))) throw fail('the webhook signature does not match');
 }
 

@@ -60,3 +60,27 @@ export function constraintOf(error: unknown): string | undefined {
   const constraint = (error as { constraint?: unknown } | null)?.constraint;
   return typeof constraint === 'string' ? constraint : undefined;
 }
+
+/** SQLSTATE classes and codes that mean the server cannot be reached or is going away. */
+const unavailableStates = /^(08|57P0[1-3]|53300|55000|3D000)/;
+const unavailableErrnos = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+const unavailableMessages = /connection terminated|not queryable|timeout exceeded when trying to connect|cannot use a pool after calling end|pglite is closed/i;
+
+/**
+ * Whether an error means the database could not be reached (a lost or refused connection, a server
+ * shutting down), not that it refused the statement. Such a request changed nothing it did not
+ * commit, so the caller may retry it with the same ids.
+ */
+export function databaseUnavailable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const state = sqlStateOf(error);
+  if (state !== undefined && (unavailableStates.test(state) || unavailableErrnos.has(state))) return true;
+  const severity = (error as { severity?: unknown }).severity;
+  if (severity === 'FATAL' || severity === 'PANIC') return true;
+  return unavailableMessages.test(error.message) || (error.cause !== undefined && error.cause !== error && databaseUnavailable(error.cause));
+}
+
+/** A data exception (SQLSTATE class 22): a value the database cannot take, so bad input. */
+export function dataException(error: unknown): boolean {
+  return sqlStateOf(error)?.startsWith('22') === true;
+}

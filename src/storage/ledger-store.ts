@@ -435,6 +435,17 @@ export async function selectOrderFills(sql: SqlClient, accountId: string, orderI
   return rows.map(fillFromRow);
 }
 
+/** A page of an order's fills in execution order, after the (executed_at, exec_id) of the previous page's last. */
+export async function selectOrderFillsPage(sql: SqlClient, accountId: string, orderId: string, after: { executedAt: string; execId: string } | null, limit: number): Promise<Fill[]> {
+  const rows = await sql.query(
+    `select * from fills where account_id = $1 and order_id = $2
+       and ($3::timestamptz is null or (executed_at, exec_id) > ($3::timestamptz, $4::text))
+     order by executed_at, exec_id limit $5`,
+    [accountId, orderId, after?.executedAt ?? null, after?.execId ?? null, limit],
+  );
+  return rows.map(fillFromRow);
+}
+
 export interface QuarantinedFill {
   id: string;
   accountId: string;

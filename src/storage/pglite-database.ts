@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { FillbookError } from '../domain/index.js';
 import type { Database, SqlClient } from './database.js';
 
 /**
@@ -29,12 +30,21 @@ export async function openPgliteDatabase(dataDir?: string): Promise<Database> {
       await q.exec(script);
     },
   });
+  // The embedded engine belongs to one process, so the holders to exclude are this process's own.
+  const held = new Set<string>();
   return {
     engine: 'pglite',
     ...client(pg),
     transaction: (work) => pg.transaction((tx) => work(client(tx))),
-    // The embedded engine belongs to one process: there is no other instance to exclude.
-    withAdvisoryLock: (_name, work) => work(),
+    withAdvisoryLock: async (name, work) => {
+      if (held.has(name)) return undefined;
+      held.add(name);
+      try {
+        return await work();
+      } finally {
+        held.delete(name);
+      }
+    },
     close: async () => {
       await pg.close();
       releaseLock();
@@ -53,8 +63,10 @@ function lockDataDir(dataDir: string): () => void {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const owner = Number.parseInt(readFileSync(lockFile, 'utf8'), 10);
       if (Number.isInteger(owner) && owner !== process.pid && processAlive(owner)) {
-        throw new Error(
+        throw new FillbookError(
+          'FILLBOOK_ERR_DATABASE_IN_USE',
           `the embedded database in ${dataDir} is in use by process ${owner}; stop it first, or use its HTTP API (only one process may open an embedded database)`,
+          { data_dir: dataDir, pid: owner },
         );
       }
       rmSync(lockFile, { force: true });

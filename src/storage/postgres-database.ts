@@ -82,23 +82,91 @@ export async function openPostgresDatabase(url: string, poolSize = poolSizeDefau
     }
   }
 
-  async function withAdvisoryLock<T>(name: string, work: () => Promise<T>): Promise<T | undefined> {
-    // A session lock on a connection of its own, so the work itself may use the pool freely.
-    const connection = await pool.connect();
+  const locks = new AdvisoryLockSession(url);
+
+  return {
+    engine: 'postgres',
+    ...pooled,
+    transaction,
+    withAdvisoryLock: (name, work) => locks.withLock(name, work),
+    close: async () => {
+      await locks.close();
+      await pool.end();
+    },
+  };
+}
+
+/**
+ * Every advisory lock of this process is held on one connection of its own, outside the query pool.
+ * A holder's work needs pool connections; when the lock itself took one, as many holders as the pool
+ * had connections left none for their own work and waited for ever (issue 13, item 0: twelve
+ * reconciliations at once hung the server). One session holds any number of locks, so the bound is
+ * one connection whatever the number of holders, and nobody waits for it longer than a try-lock.
+ *
+ * PostgreSQL grants a session a lock it already holds, so holders within this process are told apart
+ * here (`held`): that set stands for this process's side of the session, and the database still
+ * decides between processes. When the session's connection is lost, its locks go with it (as with any
+ * session lock); the next lock reconnects.
+ */
+class AdvisoryLockSession {
+  private session: Promise<pg.Client> | undefined;
+  private readonly held = new Set<string>();
+  /** A connection runs one statement at a time: lock and unlock statements queue here. */
+  private tail: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly url: string) {}
+
+  private statement(text: string, name: string): Promise<boolean> {
+    const next = this.tail.then(async () => {
+      const session = await this.connect();
+      const { rows } = await session.query<{ done: boolean }>(text, [name]);
+      return rows[0]?.done === true;
+    });
+    this.tail = next.catch(() => {});
+    return next;
+  }
+
+  async withLock<T>(name: string, work: () => Promise<T>): Promise<T | undefined> {
+    if (this.held.has(name)) return undefined;
+    this.held.add(name);
     try {
-      const { rows } = await connection.query<{ locked: boolean }>('select pg_try_advisory_lock(hashtext($1)) as locked', [name]);
-      if (!rows[0]?.locked) return undefined;
+      if (!(await this.statement('select pg_try_advisory_lock(hashtext($1)) as done', name))) return undefined;
       try {
         return await work();
       } finally {
-        await connection.query('select pg_advisory_unlock(hashtext($1))', [name]);
+        // A failed unlock means the session is gone, and its locks with it.
+        await this.statement('select pg_advisory_unlock(hashtext($1)) as done', name).catch(() => {});
       }
     } finally {
-      connection.release();
+      this.held.delete(name);
     }
   }
 
-  return { engine: 'postgres', ...pooled, transaction, withAdvisoryLock, close: () => pool.end() };
+  private connect(): Promise<pg.Client> {
+    this.session ??= (async () => {
+      const client = new pg.Client({ connectionString: this.url });
+      client.on('error', () => {
+        this.session = undefined;
+      });
+      client.on('end', () => {
+        this.session = undefined;
+      });
+      try {
+        await client.connect();
+      } catch (error) {
+        this.session = undefined;
+        throw error;
+      }
+      return client;
+    })();
+    return this.session;
+  }
+
+  async close(): Promise<void> {
+    const session = this.session;
+    this.session = undefined;
+    if (session !== undefined) await (await session.catch(() => undefined))?.end().catch(() => {});
+  }
 }
 
 /** An error the server answered with, on a connection that stays usable (not a FATAL or PANIC one). */

@@ -3,7 +3,7 @@ export { PaperVenue, type ExternalOrderRequest, type HandControlOptions } from '
 export { type PaperConfig, paperConfigDefault, parsePaperConfig } from './paper/paper-config.js';
 export { mapPaperStatus, paperStatuses } from './paper/paper-book.js';
 export { parsePaperWebhook, paperWebhookPayload } from './paper/paper-webhook.js';
-export { signWebhookBody } from './webhook-signature.js';
+export { signedText, signWebhookBody } from './webhook-signature.js';
 export { TastytradeVenue, createTastytradeVenue, parseTastytradeConfig, mapTastytradeStatus, tastytradeStatuses, type TastytradeConfig } from './tastytrade/index.js';
 export { CcxtVenue, createCcxtVenue, parseCcxtConfig, mapBybitStatus, bybitOrderStatuses, type CcxtConfig } from './ccxt/index.js';
 export { validateVenueConfig } from './venue-config.js';

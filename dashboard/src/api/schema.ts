@@ -92,6 +92,210 @@ export interface paths {
         patch: operations["updateAccount"];
         trace?: never;
     };
+    "/v1/exports/fills.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query: {
+                    account_id: string;
+                    /** @description fills: executed, orders: created, trades: closed at or after */
+                    since?: string;
+                    /** @description the same, before */
+                    until?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description no API key or session, or a bad one (FILLBOOK_ERR_UNAUTHORIZED) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not found, or not yours: another user's account, order or position is indistinguishable from a missing one */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description well-formed but invalid: unknown fields, wrong types, bad decimals, unknown enum values */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description internal error; the message names the request id to quote */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/exports/orders.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query: {
+                    account_id: string;
+                    /** @description fills: executed, orders: created, trades: closed at or after */
+                    since?: string;
+                    /** @description the same, before */
+                    until?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description no API key or session, or a bad one (FILLBOOK_ERR_UNAUTHORIZED) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not found, or not yours: another user's account, order or position is indistinguishable from a missing one */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description well-formed but invalid: unknown fields, wrong types, bad decimals, unknown enum values */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description internal error; the message names the request id to quote */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/exports/trades.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query: {
+                    account_id: string;
+                    /** @description fills: executed, orders: created, trades: closed at or after */
+                    since?: string;
+                    /** @description the same, before */
+                    until?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description no API key or session, or a bad one (FILLBOOK_ERR_UNAUTHORIZED) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not found, or not yours: another user's account, order or position is indistinguishable from a missing one */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description well-formed but invalid: unknown fields, wrong types, bad decimals, unknown enum values */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description internal error; the message names the request id to quote */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/fees": {
         parameters: {
             query?: never;
@@ -116,7 +320,108 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        get: {
+            parameters: {
+                query?: {
+                    account_id?: string;
+                    cursor?: string;
+                    limit?: number;
+                    order_id?: string;
+                    /** @description executed at or after */
+                    since?: string;
+                    /** @description the order's symbol (a multi-leg order's label) */
+                    symbol?: string;
+                    /** @description executed before */
+                    until?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /** Format: uuid */
+                                account_id: string;
+                                /** @enum {string} */
+                                asset_class: "equity" | "option" | "future" | "crypto";
+                                broker_order_id: string | null;
+                                client_order_id: string;
+                                exec_id: string;
+                                executed_at: string;
+                                /** @description decimal as a string */
+                                fee: string;
+                                fee_currency: string | null;
+                                /** Format: uuid */
+                                id: string;
+                                /** @description a multi-leg order's leg (1-based); quantity and price are the leg's */
+                                leg: number | null;
+                                liquidity: components["schemas"]["LiquiditySide"] | null;
+                                /** Format: uuid */
+                                order_id: string;
+                                position_id: string | null;
+                                /** @description decimal as a string */
+                                price: string;
+                                /** @description decimal as a string */
+                                quantity: string;
+                                received_at: string;
+                                /** @enum {string} */
+                                role: "entry" | "exit" | "stop_loss" | "take_profit" | "manual";
+                                /** @enum {string} */
+                                side: "buy" | "sell";
+                                signal_id: string | null;
+                                source: string;
+                                symbol: string;
+                            }[];
+                            next_cursor: string | null;
+                        };
+                    };
+                };
+                /** @description no API key or session, or a bad one (FILLBOOK_ERR_UNAUTHORIZED) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not found, or not yours: another user's account, order or position is indistinguishable from a missing one */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description well-formed but invalid: unknown fields, wrong types, bad decimals, unknown enum values */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description internal error; the message names the request id to quote */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         put?: never;
         /** Record one execution (exactly once by exec_id) */
         post: operations["recordFill"];
@@ -152,6 +457,338 @@ export interface paths {
         };
         /** An account's holdings: net quantity and average cost per instrument */
         get: operations["listHoldings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query: {
+                    account_id: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /** Format: uuid */
+                                account_id: string;
+                                counts: {
+                                    adopted: number;
+                                    fills_seen: number;
+                                    imported: number;
+                                    opening_balances: number;
+                                    orders_seen: number;
+                                    pages: number;
+                                    quarantined: number;
+                                };
+                                error: string | null;
+                                finished_at: string | null;
+                                /** Format: uuid */
+                                id: string;
+                                /** @enum {string} */
+                                phase: "orders" | "fills" | "positions" | "done";
+                                since: string;
+                                started_at: string;
+                                started_by: string;
+                                /** @enum {string} */
+                                status: "running" | "interrupted" | "failed" | "completed";
+                                updated_at: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description no API key or session, or a bad one (FILLBOOK_ERR_UNAUTHORIZED) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not found, or not yours: another user's account, order or position is indistinguishable from a missing one */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description well-formed but invalid: unknown fields, wrong types, bad decimals, unknown enum values */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description internal error; the message names the request id to quote */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description A key of your choosing (a UUID, say) that makes a retry of this request safe: the same key and request within 24 hours get the first answer back instead of doing it again. */
+                    "idempotency-key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        account_id: string;
+                        /** @description a date or ISO 8601 time, not in the future: the venue history since then is imported */
+                        since: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Accepted */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            account_id: string;
+                            counts: {
+                                adopted: number;
+                                fills_seen: number;
+                                imported: number;
+                                opening_balances: number;
+                                orders_seen: number;
+                                pages: number;
+                                quarantined: number;
+                            };
+                            error: string | null;
+                            finished_at: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            /** @enum {string} */
+                            phase: "orders" | "fills" | "positions" | "done";
+                            since: string;
+                            started_at: string;
+                            started_by: string;
+                            /** @enum {string} */
+                            status: "running" | "interrupted" | "failed" | "completed";
+                            updated_at: string;
+                        };
+                    };
+                };
+                /** @description the body is not valid JSON (FILLBOOK_ERR_MALFORMED_JSON) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no API key or session, or a bad one (FILLBOOK_ERR_UNAUTHORIZED) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description a signed-in request that changes something without the session's x-csrf-token header (FILLBOOK_ERR_FORBIDDEN) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not found, or not yours: another user's account, order or position is indistinguishable from a missing one */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description conflict: an idempotency key or client_order_id reused with another body, a request with that key still in progress, the exposure guard, a refused transition, a conflicting fill */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description the body is over 1 MiB (FILLBOOK_ERR_PAYLOAD_TOO_LARGE) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description the body is not application/json (FILLBOOK_ERR_UNSUPPORTED_MEDIA_TYPE) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description well-formed but invalid: unknown fields, wrong types, bad decimals, unknown enum values */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description internal error; the message names the request id to quote */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/imports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            account_id: string;
+                            counts: {
+                                adopted: number;
+                                fills_seen: number;
+                                imported: number;
+                                opening_balances: number;
+                                orders_seen: number;
+                                pages: number;
+                                quarantined: number;
+                            };
+                            error: string | null;
+                            finished_at: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            /** @enum {string} */
+                            phase: "orders" | "fills" | "positions" | "done";
+                            since: string;
+                            started_at: string;
+                            started_by: string;
+                            /** @enum {string} */
+                            status: "running" | "interrupted" | "failed" | "completed";
+                            updated_at: string;
+                        };
+                    };
+                };
+                /** @description no API key or session, or a bad one (FILLBOOK_ERR_UNAUTHORIZED) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not found, or not yours: another user's account, order or position is indistinguishable from a missing one */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description well-formed but invalid: unknown fields, wrong types, bad decimals, unknown enum values */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description internal error; the message names the request id to quote */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         put?: never;
         post?: never;
         delete?: never;
@@ -240,6 +877,23 @@ export interface paths {
         put?: never;
         /** Report a lifecycle event for an order (a bot that talks to its broker) */
         post: operations["reportOrderEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/orders/{id}/fills": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Page an order's fills */
+        get: operations["listOrderFills"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -456,7 +1110,7 @@ export interface paths {
         put?: never;
         /**
          * Receive a venue's signed raw event
-         * @description A venue's raw event, signed with the account's webhook secret in the fillbook-signature header (t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">). Stored durably before the 202; processed in the background.
+         * @description A venue's raw event, signed with the account's webhook secret in the fillbook-signature header (t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">, or of "<t>.<fillbook-delivery-id>.<body>" when that header is sent). Stored durably before the 202; processed in the background.
          */
         post: operations["receiveWebhook"];
         delete?: never;
@@ -745,7 +1399,10 @@ export interface components {
             fees_by_currency?: {
                 [key: string]: string;
             };
+            /** @description the first 100 fills in execution order */
             fills: components["schemas"]["Fill"][];
+            /** @description more fills: GET /v1/orders/{id}/fills?cursor=<this> */
+            fills_next_cursor: string | null;
             first_failed_at: string | null;
             first_fill_at: string | null;
             /** Format: uuid */
@@ -2323,7 +2980,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
         responses: {
             /** @description OK */
             200: {
@@ -2332,6 +2993,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Order"];
+                };
+            };
+            /** @description the body is not valid JSON (FILLBOOK_ERR_MALFORMED_JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description no API key or session, or a bad one (FILLBOOK_ERR_UNAUTHORIZED) */
@@ -2363,6 +3033,24 @@ export interface operations {
             };
             /** @description conflict: an idempotency key or client_order_id reused with another body, a request with that key still in progress, the exposure guard, a refused transition, a conflicting fill */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the body is over 1 MiB (FILLBOOK_ERR_PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the body is not application/json (FILLBOOK_ERR_UNSUPPORTED_MEDIA_TYPE) */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2482,6 +3170,70 @@ export interface operations {
             };
             /** @description the body is not application/json (FILLBOOK_ERR_UNSUPPORTED_MEDIA_TYPE) */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description well-formed but invalid: unknown fields, wrong types, bad decimals, unknown enum values */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal error; the message names the request id to quote */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listOrderFills: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Fill"][];
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            /** @description no API key or session, or a bad one (FILLBOOK_ERR_UNAUTHORIZED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not found, or not yours: another user's account, order or position is indistinguishable from a missing one */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3419,6 +4171,15 @@ type ReadonlyArray<T> = [
 ] extends [
     unknown[]
 ] ? Readonly<Exclude<T, undefined>> : Readonly<Exclude<T, undefined>[]>;
+export const pathsV1FillsGetResponses200ContentApplicationJsonDataAsset_classValues: ReadonlyArray<FlattenedDeepRequired<paths>["/v1/fills"]["get"]["responses"]["200"]["content"]["application/json"]["data"]["asset_class"]> = ["equity", "option", "future", "crypto"];
+export const pathsV1FillsGetResponses200ContentApplicationJsonDataRoleValues: ReadonlyArray<FlattenedDeepRequired<paths>["/v1/fills"]["get"]["responses"]["200"]["content"]["application/json"]["data"]["role"]> = ["entry", "exit", "stop_loss", "take_profit", "manual"];
+export const pathsV1FillsGetResponses200ContentApplicationJsonDataSideValues: ReadonlyArray<FlattenedDeepRequired<paths>["/v1/fills"]["get"]["responses"]["200"]["content"]["application/json"]["data"]["side"]> = ["buy", "sell"];
+export const pathsV1ImportsGetResponses200ContentApplicationJsonDataPhaseValues: ReadonlyArray<FlattenedDeepRequired<paths>["/v1/imports"]["get"]["responses"]["200"]["content"]["application/json"]["data"]["phase"]> = ["orders", "fills", "positions", "done"];
+export const pathsV1ImportsGetResponses200ContentApplicationJsonDataStatusValues: ReadonlyArray<FlattenedDeepRequired<paths>["/v1/imports"]["get"]["responses"]["200"]["content"]["application/json"]["data"]["status"]> = ["running", "interrupted", "failed", "completed"];
+export const pathsV1ImportsPostResponses202ContentApplicationJsonPhaseValues: ReadonlyArray<FlattenedDeepRequired<paths>["/v1/imports"]["post"]["responses"]["202"]["content"]["application/json"]["phase"]> = ["orders", "fills", "positions", "done"];
+export const pathsV1ImportsPostResponses202ContentApplicationJsonStatusValues: ReadonlyArray<FlattenedDeepRequired<paths>["/v1/imports"]["post"]["responses"]["202"]["content"]["application/json"]["status"]> = ["running", "interrupted", "failed", "completed"];
+export const pathsV1ImportsIdGetResponses200ContentApplicationJsonPhaseValues: ReadonlyArray<FlattenedDeepRequired<paths>["/v1/imports/{id}"]["get"]["responses"]["200"]["content"]["application/json"]["phase"]> = ["orders", "fills", "positions", "done"];
+export const pathsV1ImportsIdGetResponses200ContentApplicationJsonStatusValues: ReadonlyArray<FlattenedDeepRequired<paths>["/v1/imports/{id}"]["get"]["responses"]["200"]["content"]["application/json"]["status"]> = ["running", "interrupted", "failed", "completed"];
 export const assetClassValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AssetClass"]> = ["equity", "option", "future", "crypto"];
 export const feeResultOutcomeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["FeeResult"]["outcome"]> = ["recorded", "duplicate"];
 export const fillBatchResultResultsOutcomeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["FillBatchResult"]["results"]["outcome"]> = ["recorded", "duplicate", "conflict", "overfill", "refused"];

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { FillbookError, isFillbookError } from '../../domain/index.js';
 import type { OrderRef } from '../../ledger/index.js';
+import { selectOrderFillsPage } from '../../storage/index.js';
 import * as s from '../schemas.js';
 import type { RouteContext } from '../server.js';
-import { orderDetailView, orderView } from '../views.js';
+import { fillView, orderDetailView, orderView } from '../views.js';
 import type { TypedApp } from './typed.js';
 
 const orderParams = z.object({ id: z.uuid() });
@@ -12,14 +13,42 @@ export function encodeCursor(createdAt: string, id: string): string {
   return Buffer.from(JSON.stringify([createdAt, id])).toString('base64url');
 }
 
+const cursorShape = z.tuple([z.iso.datetime({ offset: true }), z.uuid()]);
+
+/** A cursor is only ever one this service issued; anything else (another shape, forged values) is a 422. */
 export function decodeCursor(cursor: string): { createdAt: string; id: string } {
+  let decoded: unknown;
   try {
-    const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as [string, string];
-    if (Number.isNaN(Date.parse(createdAt)) || !/^[0-9a-f-]{36}$/.test(id)) throw new Error('bad cursor');
-    return { createdAt, id };
+    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString());
   } catch {
+    decoded = undefined;
+  }
+  const parsed = cursorShape.safeParse(decoded);
+  const createdAtMs = parsed.success ? Date.parse(parsed.data[0]) : Number.NaN;
+  if (!parsed.success || !(createdAtMs >= 0 && createdAtMs < Date.UTC(10_000, 0, 1) - 14 * 3_600_000)) {
     throw new FillbookError('FILLBOOK_ERR_VALIDATION', 'cursor is not one this service issued; pass next_cursor back unchanged', { field: 'cursor' });
   }
+  return { createdAt: parsed.data[0], id: parsed.data[1] };
+}
+
+function encodeFillCursor(executedAt: string, execId: string): string {
+  return Buffer.from(JSON.stringify([executedAt, execId])).toString('base64url');
+}
+
+const fillCursorShape = z.tuple([z.iso.datetime({ offset: true }), z.string().min(1).max(200)]);
+
+function decodeFillCursor(cursor: string): { executedAt: string; execId: string } {
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString());
+  } catch {
+    decoded = undefined;
+  }
+  const parsed = fillCursorShape.safeParse(decoded);
+  if (!parsed.success || parsed.data[1].includes('\u0000') || !(Date.parse(parsed.data[0]) >= 0)) {
+    throw new FillbookError('FILLBOOK_ERR_VALIDATION', 'cursor is not one this service issued; pass next_cursor back unchanged', { field: 'cursor' });
+  }
+  return { executedAt: parsed.data[0], execId: parsed.data[1] };
 }
 
 export function registerOrderRoutes(app: TypedApp, { ledger, service, access }: RouteContext): void {
@@ -71,10 +100,22 @@ export function registerOrderRoutes(app: TypedApp, { ledger, service, access }: 
     const accountId = await access.orderAccount(access.user(request), ref);
     const detail = await ledger.getOrderDetail({ orderId: request.params.id, accountId });
     const [fees, recorded, quarantined] = [await ledger.orderFees([detail.order]), await ledger.listRecordedFees(detail.order.accountId, [detail.order.id]), await ledger.listQuarantinedFills(accountId, detail.order.id)];
-    return orderDetailView(detail, fees.get(detail.order.id), recorded, quarantined);
+    // An order with thousands of fills answered megabytes: the page shows the first ones and a cursor.
+    const fills = detail.fills.slice(0, s.orderDetailFillsMax);
+    const last = fills.at(-1);
+    const next = detail.fills.length > s.orderDetailFillsMax && last !== undefined ? encodeFillCursor(last.executedAt, last.execId) : null;
+    return orderDetailView({ ...detail, fills }, fees.get(detail.order.id), recorded, quarantined, next);
   });
 
-  app.post('/v1/orders/:id/cancel', { schema: { operationId: 'cancelOrder', summary: 'Ask the venue to cancel an order', params: orderParams, response: { 200: s.order } } }, async (request) => {
+  app.get('/v1/orders/:id/fills', { schema: { operationId: 'listOrderFills', summary: "Page an order's fills", params: orderParams, querystring: s.fillQuery, response: { 200: s.page(s.fill) } } }, async (request) => {
+    const accountId = await access.orderAccount(access.user(request), { orderId: request.params.id });
+    const after = request.query.cursor === undefined ? null : decodeFillCursor(request.query.cursor);
+    const fills = await selectOrderFillsPage(ledger.db, accountId, request.params.id, after, request.query.limit);
+    const last = fills.at(-1);
+    return { data: fills.map(fillView), next_cursor: fills.length === request.query.limit && last !== undefined ? encodeFillCursor(last.executedAt, last.execId) : null };
+  });
+
+  app.post('/v1/orders/:id/cancel', { schema: { operationId: 'cancelOrder', summary: 'Ask the venue to cancel an order', params: orderParams, body: z.strictObject({}).optional(), response: { 200: s.order } } }, async (request) => {
     const accountId = await access.orderAccount(access.user(request), { orderId: request.params.id });
     return orderView(await service.router.cancelOrder({ orderId: request.params.id, accountId }));
   });

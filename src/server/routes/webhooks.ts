@@ -16,7 +16,7 @@ export function registerWebhookRoutes(app: TypedApp, { ledger, inbox, kickInbox 
         body: z.unknown(),
         response: { 202: z.object({ id: z.uuid().nullable(), duplicate: z.boolean() }) },
         security: [],
-        description: `A venue's raw event, signed with the account's webhook secret in the ${signatureHeader} header (t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">). Stored durably before the 202; processed in the background.`,
+        description: `A venue's raw event, signed with the account's webhook secret in the ${signatureHeader} header (t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">, or of "<t>.<${deliveryIdHeader}>.<body>" when that header is sent). Stored durably before the 202; processed in the background.`,
       },
     },
     async (request, reply) => {
@@ -24,8 +24,9 @@ export function registerWebhookRoutes(app: TypedApp, { ledger, inbox, kickInbox 
       const account = await ledger.getAccount(accountId).catch(() => undefined);
       if (account === undefined || account.venue !== venue || account.webhookSecret === null) throw notFound('webhook endpoint for account', accountId);
       const rawBody = (request as { rawBody?: string }).rawBody ?? '';
-      verifyWebhookSignature(account.webhookSecret, rawBody, request.headers[signatureHeader] as string | undefined, new Date());
-      const stored = await inbox.receive({ accountId, venue, rawBody, payload: request.body, deliveryId: request.headers[deliveryIdHeader] as string | undefined });
+      const deliveryId = request.headers[deliveryIdHeader] as string | undefined;
+      verifyWebhookSignature(account.webhookSecret, rawBody, request.headers[signatureHeader] as string | undefined, new Date(), deliveryId);
+      const stored = await inbox.receive({ accountId, venue, rawBody, payload: request.body, deliveryId });
       kickInbox();
       return reply.code(202).send(stored);
     },

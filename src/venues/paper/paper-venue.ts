@@ -1,4 +1,4 @@
-import { Decimal, type Order, type OrderSide, type OrderType, type AssetClass, type TimeInForce } from '../../domain/index.js';
+import { Decimal, FillbookError, type Order, type OrderSide, type OrderType, type AssetClass, type TimeInForce } from '../../domain/index.js';
 import type { Database } from '../../storage/index.js';
 import {
   type FillPage,
@@ -25,7 +25,7 @@ import {
   selectPaperOrdersSince,
   updatePaperOrderStatus,
 } from './paper-book.js';
-import { type PaperConfig, parsePaperConfig } from './paper-config.js';
+import { type PaperConfig, paperOrderRefusal, parsePaperConfig } from './paper-config.js';
 import { paperWebhookPayload } from './paper-webhook.js';
 import { signWebhookBody } from '../webhook-signature.js';
 
@@ -110,8 +110,9 @@ export class PaperVenue implements VenueAdapter {
 
   async placeOrder(request: VenuePlaceRequest): Promise<VenueOrderReport> {
     this.assertOpen();
-    const rejected = this.config.rejectSymbols.includes(request.symbol);
-    const reason = rejected ? `paper venue rejects ${request.symbol} (venue_config.rejectSymbols)` : null;
+    const refusal = paperOrderRefusal(request);
+    const rejected = refusal !== null || this.config.rejectSymbols.includes(request.symbol);
+    const reason = refusal !== null ? `paper venue refuses the order: ${refusal}` : rejected ? `paper venue rejects ${request.symbol} (venue_config.rejectSymbols)` : null;
     const at = this.now();
     const inserted = await insertPaperOrder(this.db, this.accountId, `P-${crypto.randomUUID()}`, request, rejected ? 'rejected' : 'new', reason, at);
     // The client order id is unique at this venue: a second submit returns the first order.
@@ -186,6 +187,7 @@ export class PaperVenue implements VenueAdapter {
   /** Fills (part of) an order at the venue, as if the market had traded against it. */
   async fill(venueOrderId: string, quantity: Decimal, price: Decimal, options: HandControlOptions = {}): Promise<VenueFillReport> {
     this.assertOpen();
+    if (!quantity.gt(0) || !price.gt(0)) throw new VenueError('rejected', `a paper fill needs a quantity and a price above zero; got ${quantity.toFixed()} at ${price.toFixed()}`);
     const { fill, order } = await this.db.transaction(async (tx) => {
       const current = await selectPaperOrder(tx, this.accountId, 'venue_order_id', venueOrderId, true);
       if (current === undefined) throw new VenueError('rejected', `paper venue has no order ${venueOrderId}`);
@@ -231,6 +233,8 @@ export class PaperVenue implements VenueAdapter {
       limitPrice: request.limitPrice === undefined ? null : new Decimal(request.limitPrice),
       stopPrice: request.stopPrice === undefined ? null : new Decimal(request.stopPrice),
     };
+    const refusal = paperOrderRefusal(place);
+    if (refusal !== null) throw new FillbookError('FILLBOOK_ERR_INVALID_INPUT', `the paper venue refuses the order: ${refusal}`, {});
     const report = await insertPaperOrder(this.db, this.accountId, `P-${crypto.randomUUID()}`, place, 'new', null, this.now());
     if (report === undefined) throw new VenueError('rejected', `client order id ${place.clientOrderId} is already used at the paper venue`);
     if (!options.silent) this.deliver({ kind: 'order', order: report });

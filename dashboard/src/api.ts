@@ -142,6 +142,7 @@ export const api = {
   },
 
   accounts: () => request<{ data: Account[] }>('GET', '/v1/accounts').then((r) => r.data),
+  account: (id: string) => request<Account>('GET', `/v1/accounts/${encodeURIComponent(id)}`),
   orders: (filter: OrderFilter) => request<Page<Order>>('GET', `/v1/orders${query({ ...filter })}`),
   order: (id: string) => request<OrderDetail>('GET', `/v1/orders/${encodeURIComponent(id)}`),
   cancelOrder: (id: string) => request<Order>('POST', `/v1/orders/${encodeURIComponent(id)}/cancel`),

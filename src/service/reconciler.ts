@@ -339,7 +339,8 @@ export class Reconciler {
   }
 
   private async importFills(accountId: string, orderId: string, venueOrder: VenueOrderReport, fills: Map<string, VenueFillReport[]>): Promise<string> {
-    const order = await this.ledger.getOrder({ orderId, accountId });
+    // The venue order names its id: an order that never learned it learns it here, as from a stream report.
+    const order = await this.sync.learnBrokerOrderId(await this.ledger.getOrder({ orderId, accountId }), venueOrder.venueOrderId, 'reconciliation');
     const plan = planFillImport(order.qtyFilled, order.filledNotional, await selectOrderFillKeys(this.ledger.db, accountId, orderId), venueOrder, fills.get(venueOrder.venueOrderId) ?? []);
     // One batch, so one statement for the order's missing fills; a quarantined venue fill is kept, not applied.
     const order_ = { orderId, accountId };

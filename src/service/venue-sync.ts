@@ -127,7 +127,7 @@ export class VenueSync {
    * bot's order is known by client order id until then), so that later lookups and cancels by
    * broker order id work.
    */
-  private async learnBrokerOrderId(order: Order, venueOrderId: string, source: EventSource): Promise<Order> {
+  async learnBrokerOrderId(order: Order, venueOrderId: string, source: EventSource): Promise<Order> {
     if (order.brokerOrderId !== null) return order;
     const ref: OrderRef = { orderId: order.id, accountId: order.accountId };
     const type = order.status === 'pending_submit' ? 'submitted' : 'status_checked';

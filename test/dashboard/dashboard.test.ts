@@ -274,6 +274,10 @@ describe.skipIf(!browserFound)('dashboard (browser)', () => {
     const run = page.getByRole('region', { name: /^Dry run of/ });
     await run.waitFor();
     const group = (category: string) => run.locator(`[data-category="${category}"]`);
+    // Fail closed: the dry run's findings hold the account's new entries back, and the page says so.
+    const halted = page.getByTestId('halted');
+    await halted.waitFor();
+    expect(await textOf(halted)).toMatch(/New entries are held back \(fail closed\).*1 missing at broker.*1 fill mismatch.*1 holding mismatch/);
     expect(await textOf(group('missing_at_broker').locator('h3'))).toBe('Missing at the broker (1)');
     expect(await textOf(group('fill_mismatch').locator('h3'))).toBe('Fill mismatch (1)');
     expect(await textOf(group('holding_mismatch').locator('h3'))).toBe('Holding mismatch (1)');
@@ -306,6 +310,7 @@ describe.skipIf(!browserFound)('dashboard (browser)', () => {
     await repair.waitFor();
     expect(await textOf(repair.locator('[data-category="missing_at_broker"]'))).toContain("applied the venue's state (canceled)");
     expect(await textOf(repair.locator('[data-category="fill_mismatch"]'))).toMatch(/imported/);
+    await halted.waitFor({ state: 'detached' }); // everything repaired: released
     await shot('reconciliation-applied');
 
     // The ledger now agrees with the venue.

@@ -56,6 +56,16 @@ export async function runDriftScript(ledger: Ledger, seed: number): Promise<Drif
   const askedToSend = new Set<string>();
   const placedOutside = new Set<string>();
   const queue: VenueEvent[] = [];
+  /** Venue order ids in the order the script placed them: picks come from here, so a seed replays exactly. */
+  const venueIds: string[] = [];
+  const openAtVenue = async () => {
+    const open: VenueOrderReport[] = [];
+    for (const id of venueIds) {
+      const o = await paper.getOrder(id);
+      if (o !== undefined && (o.status === 'open' || o.status === 'partially_filled')) open.push(o);
+    }
+    return open;
+  };
   const deliver = async (event: VenueEvent) => {
     try {
       await sync.apply(account.id, event, 'broker_stream');
@@ -104,6 +114,7 @@ export async function runDriftScript(ledger: Ledger, seed: number): Promise<Drif
         case 'fillbook': {
           const placed = await router.placeOrder({ accountId: account.id, symbol: o.symbol, side: o.side, type: 'limit', quantity: o.quantity, limitPrice: o.limitPrice });
           askedToSend.add(placed.clientOrderId);
+          if (placed.brokerOrderId !== null) venueIds.push(placed.brokerOrderId);
           break;
         }
         case 'bot_reported':
@@ -112,6 +123,7 @@ export async function runDriftScript(ledger: Ledger, seed: number): Promise<Drif
           await router.place({ accountId: account.id, symbol: o.symbol, side: o.side, type: 'limit', quantity: o.quantity, limitPrice: o.limitPrice, clientOrderId, submit: false });
           const atVenue = await paper.placeExternal({ clientOrderId, symbol: o.symbol, side: o.side, type: 'limit', timeInForce: 'day', quantity: o.quantity, limitPrice: o.limitPrice }, { silent: true });
           placedOutside.add(clientOrderId);
+          venueIds.push(atVenue.venueOrderId);
           if (kind === 'bot_reported') {
             // The bot reports its own acknowledgement, with or without the venue's id, or the venue's stream does.
             const how = pick(['bot_with_id', 'bot_without_id', 'stream'] as const);
@@ -127,10 +139,11 @@ export async function runDriftScript(ledger: Ledger, seed: number): Promise<Drif
         case 'hand': {
           const atVenue = await paper.placeExternal({ symbol: o.symbol, side: o.side, type: 'limit', quantity: o.quantity, limitPrice: o.limitPrice }, { silent: true });
           placedOutside.add(atVenue.clientOrderId!);
+          venueIds.push(atVenue.venueOrderId);
           break;
         }
         case 'fill': {
-          const open = await paper.listOpenOrders();
+          const open = await openAtVenue();
           if (open.length === 0) break;
           const target = pick(open);
           const left = target.quantity.minus(target.filledQuantity).toNumber();
@@ -140,7 +153,7 @@ export async function runDriftScript(ledger: Ledger, seed: number): Promise<Drif
           break;
         }
         case 'venue_cancel': {
-          const open = await paper.listOpenOrders();
+          const open = await openAtVenue();
           if (open.length === 0) break;
           const canceled = await paper.cancelOrder(pick(open).venueOrderId, { silent: true });
           await route([{ kind: 'order', order: canceled }]);

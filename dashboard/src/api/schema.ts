@@ -99,59 +99,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: {
-            parameters: {
-                query: {
-                    account_id: string;
-                    /** @description fills: executed, orders: created, trades: closed at or after */
-                    since?: string;
-                    /** @description the same, before */
-                    until?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description no API key or session, or a bad one (FILLBOOK_ERR_UNAUTHORIZED) */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description not found, or not yours: another user's account, order or position is indistinguishable from a missing one */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description well-formed but invalid: unknown fields, wrong types, bad decimals, unknown enum values */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description internal error; the message names the request id to quote */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        /** Export fills as CSV */
+        get: operations["exportFillsCsv"];
         put?: never;
         post?: never;
         delete?: never;
@@ -167,59 +116,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: {
-            parameters: {
-                query: {
-                    account_id: string;
-                    /** @description fills: executed, orders: created, trades: closed at or after */
-                    since?: string;
-                    /** @description the same, before */
-                    until?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description no API key or session, or a bad one (FILLBOOK_ERR_UNAUTHORIZED) */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description not found, or not yours: another user's account, order or position is indistinguishable from a missing one */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description well-formed but invalid: unknown fields, wrong types, bad decimals, unknown enum values */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description internal error; the message names the request id to quote */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        /** Export orders as CSV */
+        get: operations["exportOrdersCsv"];
         put?: never;
         post?: never;
         delete?: never;
@@ -235,59 +133,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: {
-            parameters: {
-                query: {
-                    account_id: string;
-                    /** @description fills: executed, orders: created, trades: closed at or after */
-                    since?: string;
-                    /** @description the same, before */
-                    until?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description no API key or session, or a bad one (FILLBOOK_ERR_UNAUTHORIZED) */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description not found, or not yours: another user's account, order or position is indistinguishable from a missing one */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description well-formed but invalid: unknown fields, wrong types, bad decimals, unknown enum values */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description internal error; the message names the request id to quote */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        /** Export trades as CSV */
+        get: operations["exportTradesCsv"];
         put?: never;
         post?: never;
         delete?: never;
@@ -320,108 +167,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: {
-            parameters: {
-                query?: {
-                    account_id?: string;
-                    cursor?: string;
-                    limit?: number;
-                    order_id?: string;
-                    /** @description executed at or after */
-                    since?: string;
-                    /** @description the order's symbol (a multi-leg order's label) */
-                    symbol?: string;
-                    /** @description executed before */
-                    until?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            data: {
-                                /** Format: uuid */
-                                account_id: string;
-                                /** @enum {string} */
-                                asset_class: "equity" | "option" | "future" | "crypto";
-                                broker_order_id: string | null;
-                                client_order_id: string;
-                                exec_id: string;
-                                executed_at: string;
-                                /** @description decimal as a string */
-                                fee: string;
-                                fee_currency: string | null;
-                                /** Format: uuid */
-                                id: string;
-                                /** @description a multi-leg order's leg (1-based); quantity and price are the leg's */
-                                leg: number | null;
-                                liquidity: components["schemas"]["LiquiditySide"] | null;
-                                /** Format: uuid */
-                                order_id: string;
-                                position_id: string | null;
-                                /** @description decimal as a string */
-                                price: string;
-                                /** @description decimal as a string */
-                                quantity: string;
-                                received_at: string;
-                                /** @enum {string} */
-                                role: "entry" | "exit" | "stop_loss" | "take_profit" | "manual";
-                                /** @enum {string} */
-                                side: "buy" | "sell";
-                                signal_id: string | null;
-                                source: string;
-                                symbol: string;
-                            }[];
-                            next_cursor: string | null;
-                        };
-                    };
-                };
-                /** @description no API key or session, or a bad one (FILLBOOK_ERR_UNAUTHORIZED) */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description not found, or not yours: another user's account, order or position is indistinguishable from a missing one */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description well-formed but invalid: unknown fields, wrong types, bad decimals, unknown enum values */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description internal error; the message names the request id to quote */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        /** List fills, newest first */
+        get: operations["listFills"];
         put?: never;
         /** Record one execution (exactly once by exec_id) */
         post: operations["recordFill"];
@@ -472,228 +219,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: {
-            parameters: {
-                query: {
-                    account_id: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            data: {
-                                /** Format: uuid */
-                                account_id: string;
-                                counts: {
-                                    adopted: number;
-                                    fills_seen: number;
-                                    imported: number;
-                                    opening_balances: number;
-                                    orders_seen: number;
-                                    pages: number;
-                                    quarantined: number;
-                                };
-                                error: string | null;
-                                finished_at: string | null;
-                                /** Format: uuid */
-                                id: string;
-                                /** @enum {string} */
-                                phase: "orders" | "fills" | "positions" | "done";
-                                since: string;
-                                started_at: string;
-                                started_by: string;
-                                /** @enum {string} */
-                                status: "running" | "interrupted" | "failed" | "completed";
-                                updated_at: string;
-                            }[];
-                        };
-                    };
-                };
-                /** @description no API key or session, or a bad one (FILLBOOK_ERR_UNAUTHORIZED) */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description not found, or not yours: another user's account, order or position is indistinguishable from a missing one */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description well-formed but invalid: unknown fields, wrong types, bad decimals, unknown enum values */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description internal error; the message names the request id to quote */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        /** An account's imports */
+        get: operations["listImports"];
         put?: never;
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description A key of your choosing (a UUID, say) that makes a retry of this request safe: the same key and request within 24 hours get the first answer back instead of doing it again. */
-                    "idempotency-key"?: string;
-                };
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** Format: uuid */
-                        account_id: string;
-                        /** @description a date or ISO 8601 time, not in the future: the venue history since then is imported */
-                        since: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Accepted */
-                202: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** Format: uuid */
-                            account_id: string;
-                            counts: {
-                                adopted: number;
-                                fills_seen: number;
-                                imported: number;
-                                opening_balances: number;
-                                orders_seen: number;
-                                pages: number;
-                                quarantined: number;
-                            };
-                            error: string | null;
-                            finished_at: string | null;
-                            /** Format: uuid */
-                            id: string;
-                            /** @enum {string} */
-                            phase: "orders" | "fills" | "positions" | "done";
-                            since: string;
-                            started_at: string;
-                            started_by: string;
-                            /** @enum {string} */
-                            status: "running" | "interrupted" | "failed" | "completed";
-                            updated_at: string;
-                        };
-                    };
-                };
-                /** @description the body is not valid JSON (FILLBOOK_ERR_MALFORMED_JSON) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description no API key or session, or a bad one (FILLBOOK_ERR_UNAUTHORIZED) */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description a signed-in request that changes something without the session's x-csrf-token header (FILLBOOK_ERR_FORBIDDEN) */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description not found, or not yours: another user's account, order or position is indistinguishable from a missing one */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description conflict: an idempotency key or client_order_id reused with another body, a request with that key still in progress, the exposure guard, a refused transition, a conflicting fill */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description the body is over 1 MiB (FILLBOOK_ERR_PAYLOAD_TOO_LARGE) */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description the body is not application/json (FILLBOOK_ERR_UNSUPPORTED_MEDIA_TYPE) */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description well-formed but invalid: unknown fields, wrong types, bad decimals, unknown enum values */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description internal error; the message names the request id to quote */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        /** Start importing an account's history from its venue */
+        post: operations["createImport"];
         delete?: never;
         options?: never;
         head?: never;
@@ -707,88 +237,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** Format: uuid */
-                            account_id: string;
-                            counts: {
-                                adopted: number;
-                                fills_seen: number;
-                                imported: number;
-                                opening_balances: number;
-                                orders_seen: number;
-                                pages: number;
-                                quarantined: number;
-                            };
-                            error: string | null;
-                            finished_at: string | null;
-                            /** Format: uuid */
-                            id: string;
-                            /** @enum {string} */
-                            phase: "orders" | "fills" | "positions" | "done";
-                            since: string;
-                            started_at: string;
-                            started_by: string;
-                            /** @enum {string} */
-                            status: "running" | "interrupted" | "failed" | "completed";
-                            updated_at: string;
-                        };
-                    };
-                };
-                /** @description no API key or session, or a bad one (FILLBOOK_ERR_UNAUTHORIZED) */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description not found, or not yours: another user's account, order or position is indistinguishable from a missing one */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description well-formed but invalid: unknown fields, wrong types, bad decimals, unknown enum values */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description internal error; the message names the request id to quote */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        /** An import and its progress */
+        get: operations["getImport"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1028,69 +478,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: {
-            parameters: {
-                query: {
-                    account_id: string;
-                    cursor?: string;
-                    limit?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            data: components["schemas"]["VenueItem"][];
-                            next_cursor: string | null;
-                        };
-                    };
-                };
-                /** @description no API key or session, or a bad one (FILLBOOK_ERR_UNAUTHORIZED) */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description not found, or not yours: another user's account, order or position is indistinguishable from a missing one */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description well-formed but invalid: unknown fields, wrong types, bad decimals, unknown enum values */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description internal error; the message names the request id to quote */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        /** List venue items Fillbook could not read, kept raw */
+        get: operations["listVenueItems"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2263,6 +1652,192 @@ export interface operations {
             };
         };
     };
+    exportFillsCsv: {
+        parameters: {
+            query: {
+                account_id: string;
+                /** @description fills: executed, orders: created, trades: closed at or after */
+                since?: string;
+                /** @description the same, before */
+                until?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the rows as CSV (RFC 4180), a header line first, streamed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description no API key or session, or a bad one (FILLBOOK_ERR_UNAUTHORIZED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not found, or not yours: another user's account, order or position is indistinguishable from a missing one */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description well-formed but invalid: unknown fields, wrong types, bad decimals, unknown enum values */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal error; the message names the request id to quote */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exportOrdersCsv: {
+        parameters: {
+            query: {
+                account_id: string;
+                /** @description fills: executed, orders: created, trades: closed at or after */
+                since?: string;
+                /** @description the same, before */
+                until?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the rows as CSV (RFC 4180), a header line first, streamed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description no API key or session, or a bad one (FILLBOOK_ERR_UNAUTHORIZED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not found, or not yours: another user's account, order or position is indistinguishable from a missing one */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description well-formed but invalid: unknown fields, wrong types, bad decimals, unknown enum values */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal error; the message names the request id to quote */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exportTradesCsv: {
+        parameters: {
+            query: {
+                account_id: string;
+                /** @description fills: executed, orders: created, trades: closed at or after */
+                since?: string;
+                /** @description the same, before */
+                until?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the rows as CSV (RFC 4180), a header line first, streamed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description no API key or session, or a bad one (FILLBOOK_ERR_UNAUTHORIZED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not found, or not yours: another user's account, order or position is indistinguishable from a missing one */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description well-formed but invalid: unknown fields, wrong types, bad decimals, unknown enum values */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal error; the message names the request id to quote */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     recordFee: {
         parameters: {
             query?: never;
@@ -2353,6 +1928,108 @@ export interface operations {
             };
             /** @description the body is not application/json (FILLBOOK_ERR_UNSUPPORTED_MEDIA_TYPE) */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description well-formed but invalid: unknown fields, wrong types, bad decimals, unknown enum values */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal error; the message names the request id to quote */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listFills: {
+        parameters: {
+            query?: {
+                account_id?: string;
+                cursor?: string;
+                limit?: number;
+                order_id?: string;
+                /** @description executed at or after */
+                since?: string;
+                /** @description the order's symbol (a multi-leg order's label) */
+                symbol?: string;
+                /** @description executed before */
+                until?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            /** Format: uuid */
+                            account_id: string;
+                            /** @enum {string} */
+                            asset_class: "equity" | "option" | "future" | "crypto";
+                            broker_order_id: string | null;
+                            client_order_id: string;
+                            exec_id: string;
+                            executed_at: string;
+                            /** @description decimal as a string */
+                            fee: string;
+                            fee_currency: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            /** @description a multi-leg order's leg (1-based); quantity and price are the leg's */
+                            leg: number | null;
+                            liquidity: components["schemas"]["LiquiditySide"] | null;
+                            /** Format: uuid */
+                            order_id: string;
+                            position_id: string | null;
+                            /** @description decimal as a string */
+                            price: string;
+                            /** @description decimal as a string */
+                            quantity: string;
+                            received_at: string;
+                            /** @enum {string} */
+                            role: "entry" | "exit" | "stop_loss" | "take_profit" | "manual";
+                            /** @enum {string} */
+                            side: "buy" | "sell";
+                            signal_id: string | null;
+                            source: string;
+                            symbol: string;
+                        }[];
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            /** @description no API key or session, or a bad one (FILLBOOK_ERR_UNAUTHORIZED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not found, or not yours: another user's account, order or position is indistinguishable from a missing one */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2615,6 +2292,309 @@ export interface operations {
                 content: {
                     "application/json": {
                         data: components["schemas"]["Holding"][];
+                    };
+                };
+            };
+            /** @description no API key or session, or a bad one (FILLBOOK_ERR_UNAUTHORIZED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not found, or not yours: another user's account, order or position is indistinguishable from a missing one */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description well-formed but invalid: unknown fields, wrong types, bad decimals, unknown enum values */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal error; the message names the request id to quote */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listImports: {
+        parameters: {
+            query: {
+                account_id: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            /** Format: uuid */
+                            account_id: string;
+                            counts: {
+                                adopted: number;
+                                fills_seen: number;
+                                imported: number;
+                                opening_balances: number;
+                                orders_seen: number;
+                                pages: number;
+                                quarantined: number;
+                            };
+                            error: string | null;
+                            finished_at: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            /** @enum {string} */
+                            phase: "orders" | "fills" | "positions" | "done";
+                            since: string;
+                            started_at: string;
+                            started_by: string;
+                            /** @enum {string} */
+                            status: "running" | "interrupted" | "failed" | "completed";
+                            updated_at: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description no API key or session, or a bad one (FILLBOOK_ERR_UNAUTHORIZED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not found, or not yours: another user's account, order or position is indistinguishable from a missing one */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description well-formed but invalid: unknown fields, wrong types, bad decimals, unknown enum values */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal error; the message names the request id to quote */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createImport: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A key of your choosing (a UUID, say) that makes a retry of this request safe: the same key and request within 24 hours get the first answer back instead of doing it again. */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: uuid */
+                    account_id: string;
+                    /** @description a date or ISO 8601 time, not in the future: the venue history since then is imported */
+                    since: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        account_id: string;
+                        counts: {
+                            adopted: number;
+                            fills_seen: number;
+                            imported: number;
+                            opening_balances: number;
+                            orders_seen: number;
+                            pages: number;
+                            quarantined: number;
+                        };
+                        error: string | null;
+                        finished_at: string | null;
+                        /** Format: uuid */
+                        id: string;
+                        /** @enum {string} */
+                        phase: "orders" | "fills" | "positions" | "done";
+                        since: string;
+                        started_at: string;
+                        started_by: string;
+                        /** @enum {string} */
+                        status: "running" | "interrupted" | "failed" | "completed";
+                        updated_at: string;
+                    };
+                };
+            };
+            /** @description the body is not valid JSON (FILLBOOK_ERR_MALFORMED_JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no API key or session, or a bad one (FILLBOOK_ERR_UNAUTHORIZED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a signed-in request that changes something without the session's x-csrf-token header (FILLBOOK_ERR_FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not found, or not yours: another user's account, order or position is indistinguishable from a missing one */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description conflict: an idempotency key or client_order_id reused with another body, a request with that key still in progress, the exposure guard, a refused transition, a conflicting fill */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the body is over 1 MiB (FILLBOOK_ERR_PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the body is not application/json (FILLBOOK_ERR_UNSUPPORTED_MEDIA_TYPE) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description well-formed but invalid: unknown fields, wrong types, bad decimals, unknown enum values */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal error; the message names the request id to quote */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getImport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        account_id: string;
+                        counts: {
+                            adopted: number;
+                            fills_seen: number;
+                            imported: number;
+                            opening_balances: number;
+                            orders_seen: number;
+                            pages: number;
+                            quarantined: number;
+                        };
+                        error: string | null;
+                        finished_at: string | null;
+                        /** Format: uuid */
+                        id: string;
+                        /** @enum {string} */
+                        phase: "orders" | "fills" | "positions" | "done";
+                        since: string;
+                        started_at: string;
+                        started_by: string;
+                        /** @enum {string} */
+                        status: "running" | "interrupted" | "failed" | "completed";
+                        updated_at: string;
                     };
                 };
             };
@@ -4026,6 +4006,69 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Reconciliation"];
+                };
+            };
+            /** @description no API key or session, or a bad one (FILLBOOK_ERR_UNAUTHORIZED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not found, or not yours: another user's account, order or position is indistinguishable from a missing one */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description well-formed but invalid: unknown fields, wrong types, bad decimals, unknown enum values */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal error; the message names the request id to quote */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listVenueItems: {
+        parameters: {
+            query: {
+                account_id: string;
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["VenueItem"][];
+                        next_cursor: string | null;
+                    };
                 };
             };
             /** @description no API key or session, or a bad one (FILLBOOK_ERR_UNAUTHORIZED) */

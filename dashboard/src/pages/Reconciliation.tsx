@@ -41,6 +41,8 @@ export function ReconciliationPage() {
   const [busy, setBusy] = useState<'dry' | 'apply' | 'view' | null>(null);
   const [error, setError] = useState<Error>();
   const runs = useResource(() => api.reconciliations(account), [account], { skip: account === '', live: false });
+  // Read again after every run: a run halts or releases the account's new entries (fail closed).
+  const state = useResource(() => api.account(account), [account, runs.data], { skip: account === '', live: false });
   const dialog = useRef<HTMLDialogElement>(null);
 
   useEffect(() => {
@@ -88,6 +90,18 @@ export function ReconciliationPage() {
           </button>
         </div>
       </div>
+      {state.data?.observe_only === true && (
+        <p className="notice" role="status">
+          Observe-only: Fillbook reads and reconciles this account but never places or cancels at the broker (the bot sends its own orders).
+        </p>
+      )}
+      {state.data?.halted != null && (
+        <p className="warning-banner" role="alert" data-testid="halted">
+          ⛔ New entries are held back (fail closed) since <Time iso={state.data.halted.halted_at} dated />: the latest run left{' '}
+          {Object.entries(state.data.halted.findings).map(([c, n]) => `${n} ${words(c)}`).join(', ')} unresolved. Exits, stop-losses and take-profits still pass. Repair and run
+          again to release it.
+        </p>
+      )}
       <Problem error={error} />
       {busy === 'view' && <Loading when>Opening the run…</Loading>}
       {shown !== undefined && <RunView run={shown} />}

@@ -25,7 +25,7 @@ function listedFillView(f: ListedFill): z.output<typeof listedFill> {
 
 /** Listing fills (`GET /v1/fills`, paged like the orders; recording them is in fills.ts) and the CSV exports of fills, orders and closed trades. */
 export function registerFillListingRoutes(app: TypedApp, { ledger, access }: RouteContext): void {
-  app.get('/v1/fills', { schema: { querystring: fillQuery, response: { 200: page(listedFill) } } }, async (request) => {
+  app.get('/v1/fills', { schema: { operationId: 'listFills', summary: 'List fills, newest first', querystring: fillQuery, response: { 200: page(listedFill) } } }, async (request) => {
     const q = request.query;
     const user = access.user(request);
     const accountIds = q.account_id !== undefined ? [(await access.account(user, q.account_id)).id] : (await ledger.listAccounts(user.id)).map((a) => a.id);
@@ -45,7 +45,7 @@ export function registerFillListingRoutes(app: TypedApp, { ledger, access }: Rou
   });
 
   for (const kind of exportKinds) {
-    app.get(`/v1/exports/${kind}.csv`, { schema: { querystring: exportQuery } }, async (request, reply) => {
+    app.get(`/v1/exports/${kind}.csv`, { schema: { operationId: `export${kind[0]!.toUpperCase()}${kind.slice(1)}Csv`, summary: `Export ${kind} as CSV`, querystring: exportQuery } }, async (request, reply) => {
       const q = request.query;
       const account = await access.account(access.user(request), q.account_id);
       const r = { kind, account, since: q.since ?? null, until: q.until ?? null };

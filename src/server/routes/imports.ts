@@ -54,7 +54,7 @@ export function importView(job: ImportRecord): z.output<typeof importJob> {
  * account's venue history and answers 202 with the job at once; `GET /v1/imports/{id}` follows it.
  */
 export function registerImportRoutes(app: TypedApp, { service, access }: RouteContext): void {
-  app.post('/v1/imports', { schema: { body: importCreate, response: { 202: importJob } } }, async (request, reply) => {
+  app.post('/v1/imports', { schema: { operationId: 'createImport', summary: "Start importing an account's history from its venue", body: importCreate, response: { 202: importJob } } }, async (request, reply) => {
     const user = access.user(request);
     const account = await access.account(user, request.body.account_id);
     const { job, done } = await service.imports.start({ accountId: account.id, since: request.body.since, startedBy: `user:${user.name}` });
@@ -63,7 +63,7 @@ export function registerImportRoutes(app: TypedApp, { service, access }: RouteCo
     return reply.code(202).send(importView(job));
   });
 
-  app.get('/v1/imports/:id', { schema: { params: z.object({ id: z.uuid() }), response: { 200: importJob } } }, async (request) => {
+  app.get('/v1/imports/:id', { schema: { operationId: 'getImport', summary: 'An import and its progress', params: z.object({ id: z.uuid() }), response: { 200: importJob } } }, async (request) => {
     const job = await service.imports.get(request.params.id);
     await access.assertOwns(access.user(request), job.accountId).catch(() => {
       throw notFound('import', request.params.id);
@@ -71,7 +71,7 @@ export function registerImportRoutes(app: TypedApp, { service, access }: RouteCo
     return importView(job);
   });
 
-  app.get('/v1/imports', { schema: { querystring: s.accountQuery, response: { 200: z.object({ data: z.array(importJob) }) } } }, async (request) => {
+  app.get('/v1/imports', { schema: { operationId: 'listImports', summary: "An account's imports", querystring: s.accountQuery, response: { 200: z.object({ data: z.array(importJob) }) } } }, async (request) => {
     const account = await access.account(access.user(request), request.query.account_id);
     return { data: (await service.imports.list(account.id)).map(importView) };
   });

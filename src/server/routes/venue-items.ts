@@ -5,7 +5,7 @@ import { listUnparsedItems } from '../../service/index.js';
 
 /** The venue items an account's adapter could not read, kept raw, most recently seen first. */
 export function registerVenueItemRoutes(app: TypedApp, { service, access }: RouteContext): void {
-  app.get('/v1/venue-items', { schema: { querystring: s.venueItemQuery, response: { 200: s.page(s.venueItem) } } }, async (request) => {
+  app.get('/v1/venue-items', { schema: { operationId: 'listVenueItems', summary: 'List venue items Fillbook could not read, kept raw', querystring: s.venueItemQuery, response: { 200: s.page(s.venueItem) } } }, async (request) => {
     const account = await access.account(access.user(request), request.query.account_id);
     const page = await listUnparsedItems(service.ledger.db, account.id, request.query.limit, request.query.cursor ?? null);
     return {

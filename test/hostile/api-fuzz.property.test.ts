@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { z } from 'zod';
 import * as s from '../../src/server/schemas.js';
+import { importCreate } from '../../src/server/routes/imports.js';
 import { describeEachEngine } from '../support/backends.js';
 import { type Client, httpHarness } from '../support/http.js';
 
@@ -83,6 +84,8 @@ describeEachEngine('API fuzzer: no 5xx', (h) => {
     ['POST /v1/orders', () => '/v1/orders', s.orderCreate],
     ['POST /v1/orders/{id}/events', (k) => `/v1/orders/${k.order}/events`, s.orderEventCreate],
     ['POST /v1/fills', () => '/v1/fills', s.fillCreate],
+    ['POST /v1/fills/batch', () => '/v1/fills/batch', s.fillBatchCreate],
+    ['POST /v1/imports', () => '/v1/imports', importCreate],
     ['POST /v1/paper/…/fill', (k) => `/v1/paper/${k.account}/orders/${k.broker}/fill`, s.paperFill],
     ['POST /v1/paper/…/orders', (k) => `/v1/paper/${k.account}/orders`, s.paperOrder],
     ['POST /v1/fees', () => '/v1/fees', s.feeCreate],

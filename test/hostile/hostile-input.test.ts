@@ -87,6 +87,8 @@ const routes: WriteRoute[] = [
     decimals: ['amount'],
     times: ['charged_at'],
   },
+  // A batch's fills are judged one by one (a bad one is `refused` in its result); the body as a whole meets the byte, key, depth and size classes.
+  { name: 'POST /v1/fills/batch', url: () => '/v1/fills/batch', body: (ids) => ({ fills: [{ order_id: ids.order, exec_id: 'E-hb', quantity: '1', price: '2' }] }), text: [], decimals: [], times: [] },
   { name: 'POST /v1/reconciliations', url: () => '/v1/reconciliations', body: (ids) => ({ account_id: ids.account, actions: ['import_fills'] }), text: [], decimals: [], times: [] },
 ];
 

@@ -39,7 +39,7 @@ import {
   upsertWatermark,
 } from '../storage/index.js';
 import type { VenueAdapter } from '../venues/index.js';
-import type { VenueSync } from './venue-sync.js';
+import { fillInputOf, type VenueSync } from './venue-sync.js';
 import { unparsedItemFindings } from './unparsed-items.js';
 import { observeOnly, type Venues } from './venues.js';
 
@@ -345,18 +345,7 @@ export class Reconciler {
     // One batch, so one statement for the order's missing fills; a quarantined venue fill is kept, not applied.
     const order_ = { orderId, accountId };
     const results = await this.ledger.recordFills([
-      ...plan.missing.map((fill) => ({
-        order: order_,
-        execId: fill.execId,
-        leg: fill.leg,
-        quantity: fill.quantity.toFixed(),
-        price: fill.price.toFixed(),
-        fee: fill.fee.toFixed(),
-        feeCurrency: fill.feeCurrency,
-        liquidity: fill.liquidity,
-        executedAt: fill.executedAt,
-        source: 'reconciliation' as const,
-      })),
+      ...plan.missing.map((fill) => fillInputOf(fill, order_, 'reconciliation')),
       ...(plan.inferred === null ? [] : [{ order: order_, execId: plan.inferred.execId, quantity: plan.inferred.quantity.toFixed(), price: plan.inferred.price.toFixed(), source: 'reconciliation' as const }]),
     ]);
     // As before: a venue fill refused outright fails the action, and so does an inferred fill not recorded.

@@ -1,5 +1,5 @@
 import { type EventSource, isFillbookError, type Order, type OrderStatus } from '../domain/index.js';
-import type { LifecycleEventType, Ledger, OrderRef } from '../ledger/index.js';
+import type { LifecycleEventType, Ledger, OrderRef, RecordFillInput } from '../ledger/index.js';
 import type { UnparsedVenueItem, VenueAdapter, VenueEvent, VenueFillReport, VenueOrderReport } from '../venues/index.js';
 import { keepUnparsedItem } from './unparsed-items.js';
 
@@ -75,18 +75,7 @@ export class VenueSync {
     if (found === undefined) return { applied: false, skipped: 'unknown_order' };
     const order = await this.learnBrokerOrderId(found, fill.venueOrderId, source);
     try {
-      const result = await this.ledger.recordFill({
-        order: { orderId: order.id, accountId },
-        execId: fill.execId,
-        leg: fill.leg,
-        quantity: fill.quantity.toFixed(),
-        price: fill.price.toFixed(),
-        fee: fill.fee.toFixed(),
-        feeCurrency: fill.feeCurrency,
-        liquidity: fill.liquidity,
-        executedAt: fill.executedAt,
-        source,
-      });
+      const result = await this.ledger.recordFill(fillInputOf(fill, { orderId: order.id, accountId }, source));
       return result.outcome === 'recorded' ? { applied: true } : { applied: false, skipped: 'duplicate' };
     } catch (error) {
       if (isFillbookError(error) && ['FILLBOOK_ERR_OVERFILL', 'FILLBOOK_ERR_DUPLICATE_FILL_CONFLICT', 'FILLBOOK_ERR_INVALID_TRANSITION'].includes(error.code)) {
@@ -152,4 +141,20 @@ export class VenueSync {
     }
     return undefined;
   }
+}
+
+/** A venue's fill report as the ledger records it, for the order it belongs to. */
+export function fillInputOf(fill: VenueFillReport, order: { orderId: string; accountId: string }, source: EventSource): RecordFillInput {
+  return {
+    order,
+    execId: fill.execId,
+    leg: fill.leg,
+    quantity: fill.quantity.toFixed(),
+    price: fill.price.toFixed(),
+    fee: fill.fee.toFixed(),
+    feeCurrency: fill.feeCurrency,
+    liquidity: fill.liquidity,
+    executedAt: fill.executedAt,
+    source,
+  };
 }

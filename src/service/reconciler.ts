@@ -17,7 +17,7 @@ import {
   type VenueFillReport,
   type VenueOrderReport,
 } from '../domain/index.js';
-import type { Ledger } from '../ledger/index.js';
+import type { Account, Ledger } from '../ledger/index.js';
 import {
   finishRun,
   insertFindings,
@@ -107,14 +107,15 @@ export class Reconciler {
     // An observe-only account is never acted on at the venue: a repair that would cancel there is refused up front.
     if (account.observeOnly && request.actions?.includes('cancel_orphaned')) throw observeOnly(account.id);
     const adapter = await this.venues.forAccount(account.id);
-    const result = await this.ledger.db.withAdvisoryLock(`fillbook:reconcile:${account.id}`, () => this.runLocked(account.id, adapter, request));
+    const result = await this.ledger.db.withAdvisoryLock(`fillbook:reconcile:${account.id}`, () => this.runLocked(account, adapter, request));
     if (result === undefined) {
       throw new FillbookError('FILLBOOK_ERR_RECONCILIATION_RUNNING', `a reconciliation of account ${account.id} is already running; try again when it ends`, { account_id: account.id });
     }
     return result;
   }
 
-  private async runLocked(accountId: string, adapter: VenueAdapter, request: ReconcileRequest): Promise<ReconciliationRun> {
+  private async runLocked(account: Account, adapter: VenueAdapter, request: ReconcileRequest): Promise<ReconciliationRun> {
+    const accountId = account.id;
     const actions = [...new Set(request.actions ?? [])];
     const db = this.ledger.db;
     const run: RunRecord = {
@@ -131,7 +132,7 @@ export class Reconciler {
     };
     await insertRun(db, run);
     try {
-      const since = (await selectWatermark(db, accountId)) ?? new Date(Date.parse((await this.ledger.getAccount(accountId)).createdAt) - this.fillLookbackMs).toISOString();
+      const since = (await selectWatermark(db, accountId)) ?? new Date(Date.parse(account.createdAt) - this.fillLookbackMs).toISOString();
       const { findings, matched, deferred, venueCreatedAt } = await this.findings(accountId, adapter, since, request.onProgress);
       const taken = await this.repair(accountId, adapter, findings, actions, request.onProgress);
       const stored: StoredFinding[] = findings.map((f, i) => ({
@@ -291,12 +292,9 @@ export class Reconciler {
     const byOrder = new Map<string, VenueFillReport[]>(orders.map((o) => [o.venueOrderId, []]));
     if (orders.length === 0) return byOrder;
     const since = orders.reduce((min, o) => (o.createdAt < min ? o.createdAt : min), orders[0]!.createdAt);
-    let cursor: string | null = null;
-    do {
-      const page = await adapter.listFills(since, cursor);
+    await readPages((cursor) => adapter.listFills(since, cursor), (page) => {
       for (const fill of page.fills) byOrder.get(fill.venueOrderId)?.push(fill);
-      cursor = page.cursor;
-    } while (cursor !== null);
+    });
     return byOrder;
   }
 
@@ -317,21 +315,16 @@ export class Reconciler {
       }
       case 'import_fills':
         return `imported${(await this.importFills(accountId, finding.orderId!, repair.venueOrder, fills)) || ' nothing'}`;
-      case 'orphan':
-        if (repair.action === 'cancel_orphaned') {
-          // The ledger records the order it cancels (adopted first), so that every order the venue
-          // held is in the ledger once, and the cancel is in its audit trail.
-          const { order } = await this.ledger.adoptOrder(accountId, repair.venueOrder, repair.adoptedOrderId);
-          await this.sync.applyOrderReport(accountId, repair.venueOrder, 'reconciliation');
-          await this.importFills(accountId, order.id, repair.venueOrder, fills);
-          await this.sync.applyOrderReport(accountId, await adapter.cancelOrder(repair.venueOrder.venueOrderId), 'reconciliation');
-          return `adopted as order ${order.id} and canceled at the venue`;
-        } else {
-          const { order } = await this.ledger.adoptOrder(accountId, repair.venueOrder, repair.adoptedOrderId);
-          await this.sync.applyOrderReport(accountId, repair.venueOrder, 'reconciliation');
-          const imported = await this.importFills(accountId, order.id, repair.venueOrder, fills);
-          return `adopted as order ${order.id}${imported}`;
-        }
+      case 'orphan': {
+        // Both repairs adopt it: the ledger records the order it cancels too, so that every order
+        // the venue held is in the ledger once, and the cancel is in its audit trail.
+        const { order } = await this.ledger.adoptOrder(accountId, repair.venueOrder, repair.adoptedOrderId);
+        await this.sync.applyOrderReport(accountId, repair.venueOrder, 'reconciliation');
+        const imported = await this.importFills(accountId, order.id, repair.venueOrder, fills);
+        if (repair.action === 'adopt_orphaned') return `adopted as order ${order.id}${imported}`;
+        await this.sync.applyOrderReport(accountId, await adapter.cancelOrder(repair.venueOrder.venueOrderId), 'reconciliation');
+        return `adopted as order ${order.id} and canceled at the venue`;
+      }
       case 'cancel_at_venue':
         await adapter.cancelOrder(repair.venueOrder.venueOrderId);
         return 'canceled at the venue';

@@ -42,11 +42,12 @@ export class Venues {
   /**
    * The adapter of an account Fillbook may trade on: an observe-only account is refused with a coded
    * error before anything is recorded or sent. Its switch is read from the database each time, so
-   * every instance honours a change at once.
+   * every instance honours a change at once. Checked here, the caller gets the venue itself: the
+   * guarded adapter would read the switch a second time for the same placement or cancel.
    */
   async forSending(accountId: string): Promise<VenueAdapter> {
     await this.assertMaySend(accountId);
-    return this.forAccount(accountId);
+    return this.venueOf(accountId);
   }
 
   async assertMaySend(accountId: string): Promise<void> {

@@ -212,7 +212,7 @@ export function reconcileOrders(input: OrderReconciliationInput): OrderReconcili
         ...base,
         orderId: null,
         category: 'orphaned_at_broker',
-        details: { venue_status: venue.status, client_order_id: venue.clientOrderId, side: venue.side, quantity: formatDecimal(venue.quantity), filled_quantity: formatDecimal(venue.filledQuantity) },
+        details: orphanDetails(venue),
         repairs: [
           { kind: 'orphan', action: 'adopt_orphaned', venueOrder: venue, adoptedOrderId },
           { kind: 'orphan', action: 'cancel_orphaned', venueOrder: venue, adoptedOrderId },
@@ -268,7 +268,7 @@ export function reconcileClosedOrders(accountId: string, closed: readonly Closed
         orderId: null,
         brokerOrderId: venue.venueOrderId,
         symbol: venue.symbol,
-        details: { venue_status: venue.status, client_order_id: venue.clientOrderId, side: venue.side, quantity: formatDecimal(venue.quantity), filled_quantity: formatDecimal(venue.filledQuantity), closed_at_venue: true },
+        details: { ...orphanDetails(venue), closed_at_venue: true },
         repairs: [{ kind: 'orphan', action: 'adopt_orphaned', venueOrder: venue, adoptedOrderId: adoptedOrderIdFor(accountId, venue.venueOrderId) }],
       });
       continue;
@@ -288,6 +288,11 @@ export function reconcileClosedOrders(accountId: string, closed: readonly Closed
     }
   }
   return { findings, matched, deferred };
+}
+
+/** What a finding says of a venue order the ledger does not know. */
+function orphanDetails(venue: VenueOrderReport): Record<string, unknown> {
+  return { venue_status: venue.status, client_order_id: venue.clientOrderId, side: venue.side, quantity: formatDecimal(venue.quantity), filled_quantity: formatDecimal(venue.filledQuantity) };
 }
 
 function orderDetails(order: LedgerOrderView, venue: VenueOrderReport): Record<string, unknown> {

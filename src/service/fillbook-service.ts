@@ -3,6 +3,7 @@ import type { Ledger } from '../ledger/index.js';
 import { HistoryImport } from './history-import.js';
 import { Reconciler, type ReconcilerOptions, type ReconciliationRun } from './reconciler.js';
 import { OrderRouter, type OrderRouterOptions } from './order-router.js';
+import { feePollIntervalMsDefault, type FeePollOutcome, VenueFeePoller } from './venue-fees.js';
 import { VenueSync } from './venue-sync.js';
 import { builtInVenueFactories, type VenueFactory, Venues } from './venues.js';
 
@@ -16,6 +17,8 @@ export interface ServiceOptions extends OrderRouterOptions, ReconcilerOptions {
   /** 0 turns scheduled reconciliation off (the start-up run still happens unless `reconcileAtStart` is false). */
   reconcileIntervalMs?: number;
   reconcileAtStart?: boolean;
+  /** How often every account's fees reported apart from fills are polled; 0 turns the poll off (reconciliation still polls first). */
+  feePollIntervalMs?: number;
   reconcileActions?: ReconciliationAction[];
   /** Told about every scheduled run, so that an account that does not reconcile is flagged loudly. */
   onReconciled?: (run: ReconciliationRun) => void;
@@ -35,8 +38,10 @@ export class FillbookService {
   readonly router: OrderRouter;
   readonly reconciler: Reconciler;
   readonly imports: HistoryImport;
+  readonly fees: VenueFeePoller;
   private timer: NodeJS.Timeout | undefined;
   private reconcileTimer: NodeJS.Timeout | undefined;
+  private feeTimer: NodeJS.Timeout | undefined;
   private pass: Promise<void> = Promise.resolve();
   private readonly onError: (error: unknown, context: string) => void;
 
@@ -50,6 +55,7 @@ export class FillbookService {
     this.router = new OrderRouter(ledger, this.venues, this.sync, options);
     this.reconciler = new Reconciler(ledger, this.venues, this.sync, options);
     this.imports = new HistoryImport(ledger, this.venues, this.sync, options.now);
+    this.fees = new VenueFeePoller(ledger, this.venues, this.sync, options.now);
     this.venues.onAdapter((accountId, adapter) => {
       this.sync.attach(accountId, adapter, (e) => this.onError(e, `venue stream of account ${accountId}`));
       // After a stream reconnects, whatever it dropped meanwhile is found by reconciling.
@@ -69,6 +75,13 @@ export class FillbookService {
         this.pass = this.pass.then(() => this.reconcileAll('schedule'));
       }, reconcileMs);
       this.reconcileTimer.unref();
+    }
+    const feeMs = this.options.feePollIntervalMs ?? feePollIntervalMsDefault;
+    if (feeMs > 0) {
+      this.feeTimer = setInterval(() => {
+        this.pass = this.pass.then(() => this.pollFeesAll());
+      }, feeMs);
+      this.feeTimer.unref();
     }
     const intervalMs = this.options.submissionCheckIntervalMs ?? submissionCheckIntervalMsDefault;
     this.timer = setInterval(() => {
@@ -105,8 +118,30 @@ export class FillbookService {
     }
   }
 
+  /** Polls every account's fees reported apart from its fills (a venue without them is skipped). */
+  async pollFeesAll(): Promise<void> {
+    for (const account of await this.ledger.listAccounts()) {
+      if (!(account.venue in (this.options.venueFactories ?? builtInVenueFactories))) continue;
+      await this.pollFees(account.id).catch((error: unknown) => this.onError(error, `fee poll of account ${account.id}`));
+    }
+  }
+
+  pollFees(accountId: string): Promise<FeePollOutcome | undefined> {
+    return this.fees.poll(accountId);
+  }
+
+  /**
+   * Reconciles an account, having first brought in the fees its venue reported apart from fills (a
+   * fee taken in a crypto asset changes what the account holds). Fees left waiting for an order the
+   * ledger lacked are tried again after the run, which may have adopted that order. A fee poll that
+   * fails is reported and the run goes on: fees move no order and no fill.
+   */
   async reconcile(accountId: string, startedBy: string): Promise<ReconciliationRun> {
+    const polled = await this.pollFees(accountId).catch((error: unknown) => void this.onError(error, `fee poll of account ${accountId}`));
     const run = await this.reconciler.run({ accountId, actions: this.options.reconcileActions ?? [], startedBy });
+    if (polled !== undefined && polled.waiting > 0) {
+      await this.pollFees(accountId).catch((error: unknown) => this.onError(error, `fee poll of account ${accountId}`));
+    }
     this.options.onReconciled?.(run);
     return run;
   }
@@ -114,6 +149,7 @@ export class FillbookService {
   async stop(): Promise<void> {
     clearInterval(this.timer);
     clearInterval(this.reconcileTimer);
+    clearInterval(this.feeTimer);
     await this.pass;
     await this.venues.closeAll();
   }

@@ -6,3 +6,4 @@ export * from './webhook-inbox.js';
 export * from './reconciler.js';
 export * from './unparsed-items.js';
 export * from './history-import.js';
+export * from './venue-fees.js';

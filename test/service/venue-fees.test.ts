@@ -2,7 +2,6 @@ import { afterEach, expect, it } from 'vitest';
 import { type VenueFactory, VenueFeePoller } from '../../src/service/index.js';
 import { AlpacaAdapter, parseAlpacaConfig } from '../../src/venues/alpaca/index.js';
 import { TastytradeVenue } from '../../src/venues/tastytrade/tastytrade-adapter.js';
-import { parseTastytradeConfig } from '../../src/venues/tastytrade/tastytrade-config.js';
 import { describeEachEngine } from '../support/backends.js';
 import { trading } from '../support/trading.js';
 import { FakeAlpacaServer } from '../venues/fakes/alpaca-server.js';
@@ -76,7 +75,7 @@ describeEachEngine('venue fee poll', (h) => {
   it('tastytrade: a Trade\'s fees wait for their order and land on it once it is known; a fee of no order lands on its instrument', async () => {
     const fake = await FakeTastytrade.start();
     cleanup.push(() => fake.close());
-    const config = parseTastytradeConfig({ accountNumber: fake.accountNumber, environment: 'sandbox', apiBaseUrl: fake.apiBaseUrl, streamerUrl: fake.streamerUrl, requestsPerSecondMax: 100, requestTimeoutMs: 2_000, retryBaseDelayMs: 5, retryDelayMsMax: 40, reconnectDelayMs: 10, heartbeatIntervalMs: 1_000 });
+    const config = { accountNumber: fake.accountNumber, environment: 'sandbox', apiBaseUrl: fake.apiBaseUrl, streamerUrl: fake.streamerUrl, requestsPerSecondMax: 100, requestTimeoutMs: 2_000, retryBaseDelayMs: 5, retryDelayMsMax: 40, reconnectDelayMs: 10, heartbeatIntervalMs: 1_000 };
     const s = await stack('tastytrade', () => new TastytradeVenue(config, { credentials: { kind: 'oauth', clientSecret: 'fake-client-secret', refreshToken: 'fake-refresh-token' }, onError: () => {} }));
     const items = samplePlain<{ data: { items: Record<string, unknown>[] } }>('tastytrade', 'transactions-sdk.json').data.items;
     fake.transactions.push(...items.map((t) => ({ ...t, 'transaction-date': today, 'executed-at': `${today}T13:53:08.199+00:00` })));
@@ -89,7 +88,7 @@ describeEachEngine('venue fee poll', (h) => {
     expect(await s.poller().poll(s.account.id)).toMatchObject({ recorded: 0, waiting: 1 });
 
     // The bot's order, reported with tastytrade's order id: the waiting fee lands on it, once.
-    const { order } = await h().ledger.recordOrder({ accountId: s.account.id, symbol: 'RIVN  230623C00015000', assetClass: 'option', side: 'sell', type: 'limit', quantity: '40', limitPrice: '0.47', submit: false });
+    const { order } = await h().ledger.recordOrder({ accountId: s.account.id, symbol: 'RIVN  230623C00015000', assetClass: 'option', side: 'sell', type: 'limit', quantity: '40', limitPrice: '0.47' });
     await h().ledger.applyEvent({ orderId: order.id }, { type: 'submitted', brokerOrderId: '272610989' });
     expect(await s.poller().poll(s.account.id)).toEqual({ pages: 1, recorded: 1, duplicates: 0, waiting: 0, conflicts: 0 });
     const onOrder = await h().ledger.listRecordedFees(s.account.id, [order.id]);

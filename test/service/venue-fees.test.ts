@@ -37,7 +37,7 @@ describeEachEngine('venue fee poll', (h) => {
     const fake = await FakeAlpacaServer.start();
     cleanup.push(() => fake.close());
     const s = await stack('alpaca', () => new AlpacaAdapter(parseAlpacaConfig({ baseUrl: fake.baseUrl, streamUrl: fake.streamUrl, ...quick }), { keyId: fake.keyId, secretKey: fake.secretKey }));
-    const page = samplePlain<Record<string, unknown>[]>('alpaca', 'fee-activities.json').map((a) => ({ ...a, date: today }));
+    const page = samplePlain<Record<string, unknown>[]>('alpaca', 'fee-activities.json').map((a): Record<string, unknown> => ({ ...a, date: today }));
     fake.nonTradeActivities.push(...page);
 
     expect(await s.poller().poll(s.account.id)).toEqual({ pages: 1, recorded: 2, duplicates: 0, waiting: 0, conflicts: 0 });
@@ -64,7 +64,7 @@ describeEachEngine('venue fee poll', (h) => {
     const fake = await FakeAlpacaServer.start();
     cleanup.push(() => fake.close());
     const s = await stack('alpaca', () => new AlpacaAdapter(parseAlpacaConfig({ baseUrl: fake.baseUrl, streamUrl: fake.streamUrl, ...quick }), { keyId: fake.keyId, secretKey: fake.secretKey }));
-    const [cfee, taf] = samplePlain<Record<string, unknown>[]>('alpaca', 'fee-activities.json').map((a) => ({ ...a, date: today }));
+    const [cfee, taf] = samplePlain<Record<string, unknown>[]>('alpaca', 'fee-activities.json').map((a): Record<string, unknown> => ({ ...a, date: today }));
     fake.nonTradeActivities.push({ ...taf!, status: 'pending' }, cfee!);
     expect(await s.poller().poll(s.account.id)).toMatchObject({ recorded: 1 });
     const items = (await h().ledger.db.query('select kind, venue_item_id, reason from unparsed_venue_items where account_id = $1', [s.account.id])) as { kind: string; venue_item_id: string; reason: string }[];

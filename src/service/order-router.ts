@@ -1,7 +1,8 @@
 import { FillbookError, isFillbookError, type Order } from '../domain/index.js';
 import type { Ledger, OrderRef } from '../ledger/index.js';
 import type { OrderRequest } from '../domain/index.js';
-import { isVenueError, type VenueAdapter, type VenueOrderReport } from '../venues/index.js';
+import { isVenueError, type VenueAdapter, type VenueFillReport, type VenueOrderReport } from '../venues/index.js';
+import { readPages } from './venue-pages.js';
 import type { Venues } from './venues.js';
 import type { VenueSync } from './venue-sync.js';
 
@@ -122,7 +123,7 @@ export class OrderRouter {
     const order = await this.ledger.getOrder(ref);
     const adapter = await this.venues.forSending(order.accountId);
     const own: OrderRef = { orderId: order.id, accountId: order.accountId };
-    await this.ledger.applyEvent(own, { type: 'pending_cancel', source: 'api' });
+    await this.ledger.applyEvent(own, { type: 'cancel_requested', source: 'api' });
     const venueOrderId = order.brokerOrderId ?? (await adapter.getOrderByClientId(order.clientOrderId))?.venueOrderId;
     if (venueOrderId === undefined && order.sentBy === 'bot') {
       // The bot may be sending it at this very moment: the ledger cannot know it never will. The
@@ -196,7 +197,7 @@ export class OrderRouter {
       const existing = await adapter.getOrderByClientId(order.clientOrderId);
       let current: Order;
       try {
-        current = await this.ledger.applyEvent(ref, { type: 'retry', source: 'api' });
+        current = await this.ledger.applyEvent(ref, { type: 'retried', source: 'api' });
       } catch (error) {
         // Another instance retried it first, or the guard now refuses it: either way, not ours to send.
         if (isFillbookError(error, 'FILLBOOK_ERR_INVALID_TRANSITION') || isFillbookError(error, 'FILLBOOK_ERR_EXPOSURE_EXCEEDED') || isFillbookError(error, 'FILLBOOK_ERR_NOT_SENT_BY_FILLBOOK')) continue;
@@ -214,12 +215,9 @@ export class OrderRouter {
   }
 
   private async importFills(adapter: VenueAdapter, accountId: string, venueOrderId: string, since: string): Promise<void> {
-    let cursor: string | null = null;
-    do {
-      const page = await adapter.listFills(since, cursor);
-      for (const fill of page.fills) if (fill.venueOrderId === venueOrderId) await this.sync.applyFill(accountId, fill, 'broker_poll');
-      cursor = page.cursor;
-    } while (cursor !== null);
+    const fills: VenueFillReport[] = [];
+    await readPages((cursor) => adapter.listFills(since, cursor), (page) => fills.push(...page.fills.filter((f) => f.venueOrderId === venueOrderId)));
+    for (const fill of fills) await this.sync.applyFill(accountId, fill, 'broker_poll');
   }
 
   private async applyUnlessMovedOn(ref: OrderRef, event: { type: 'failed' | 'rejected'; reason: string }): Promise<void> {

@@ -73,23 +73,32 @@ describeEachEngine('reconciliation with a venue item the adapter cannot read', (
     await eventually(async () => expect(fake.listeners).toBe(1));
     fake.fill(order.brokerOrderId!, '10', '100');
     await eventually(async () => expect((await h().ledger.getOrder({ orderId: order.id })).status).toBe('filled'));
-    // The sample's combo (canceled) and multileg (filled) orders, created today so the window reads them; one more of a class no adapter knows.
+    // The documentation's combo (canceled) and the filled variant of its condor, created today so the window reads them; one more of a class no adapter knows.
     const today = new Date(Date.now() - 60_000).toISOString();
     const listed = samplePlain<{ orders: { order: Record<string, unknown>[] } }>('tradier', 'orders-multileg-combo.json').orders.order;
-    for (const o of listed.slice(1)) fake.addRawOrder(String(o.id), JSON.stringify({ ...o, create_date: today, transaction_date: today }));
-    fake.extraPositions.push({ symbol: 'SPY180720C00274000', quantity: '1' }, { symbol: 'SPY180720C00272000', quantity: '-1' });
+    const combo = listed.find((o) => o.id === 229063)!;
+    const condor = samplePlain<Record<string, unknown> & { leg: Record<string, unknown>[] }>('tradier', 'order-multileg-filled.json');
+    fake.addRawOrder('229063', JSON.stringify({ ...combo, create_date: today, transaction_date: today }));
+    fake.addRawOrder('229123', JSON.stringify({ ...condor, create_date: today, transaction_date: today, leg: condor.leg.map((l) => ({ ...l, create_date: today, transaction_date: today })) }));
+    // The condor's legs, held at the venue: +1, -1, -1, +1.
+    fake.extraPositions.push(
+      { symbol: 'SPY180720C00274000', quantity: '1' },
+      { symbol: 'SPY180720C00275000', quantity: '-1' },
+      { symbol: 'SPY180720C00276000', quantity: '-1' },
+      { symbol: 'SPY180720C00277000', quantity: '1' },
+    );
     fake.addRawOrder('777001', JSON.stringify({ ...listed[0]!, id: 777001, class: 'oto', status: 'open', create_date: today, transaction_date: today }));
     const dry = await runUntilReported(() => s.run());
-    // The combo and the filled spread are orders the ledger never knew, closed at the venue (read
-    // through listOrders); the spread's legs' holdings differ until it is adopted.
-    expect(categories(dry)).toEqual({ orphaned_at_broker: 2, holding_mismatch: 2, unparsed_venue_item: 1 });
+    // The combo and the filled condor are orders the ledger never knew, closed at the venue (read
+    // through listOrders); the condor's legs' holdings differ until it is adopted.
+    expect(categories(dry)).toEqual({ orphaned_at_broker: 2, holding_mismatch: 4, unparsed_venue_item: 1 });
     expect(dry.findings.find((f) => f.category === 'unparsed_venue_item')).toMatchObject({ brokerOrderId: '777001', details: { venue: 'tradier', reason: expect.stringMatching(/class "oto"/) } });
     expect(dry.findings.filter((f) => f.category === 'orphaned_at_broker').map((f) => f.brokerOrderId).sort()).toEqual(['229063', '229123']);
     await s.run(['adopt_orphaned', 'import_fills']);
     const spread = (await h().ledger.listOrders(s.account.id)).find((o) => o.brokerOrderId === '229123')!;
-    expect([spread.status, spread.legs?.length, spread.qtyFilled.toFixed()]).toEqual(['filled', 2, '1']);
+    expect([spread.status, spread.legs?.length, spread.qtyFilled.toFixed()]).toEqual(['filled', 4, '1']);
     const detail = await h().ledger.getOrderDetail({ orderId: spread.id });
-    expect(detail.fills.map((f) => [f.leg, f.price.toFixed()]).sort()).toEqual([[1, '1.15'], [2, '1.95']]);
+    expect(detail.fills.map((f) => [f.leg, f.price.toFixed()]).sort()).toEqual([[1, '2.5'], [2, '2.1'], [3, '1.75'], [4, '0.55']]);
     expect(categories(await s.run())).toEqual({ unparsed_venue_item: 1 });
   });
 });

@@ -6,6 +6,7 @@ import { parseTastyTransactionFee } from '../../src/venues/tastytrade/tastytrade
 import { parseTradierOrders } from '../../src/venues/tradier/tradier-payloads.js';
 import { tastyOrderReport } from '../../src/venues/tastytrade/tastytrade-mapping.js';
 import { tastyList, tastyOrderSchema } from '../../src/venues/tastytrade/tastytrade-schemas.js';
+import { changedPaths } from './samples/diff.js';
 import { sample, sampleNames, samplePlain, sourcesOf } from './samples/load.js';
 
 /**
@@ -24,6 +25,14 @@ describe('sample corpus', () => {
       for (const name of names) expect(sources, `${venue}/${name} has no source in SOURCES.md`).toContain(`\`${name}\``);
     });
   }
+});
+
+describe('derived samples change only the fields their SOURCES.md names', () => {
+  it('tradier: the filled condor is the documentation\'s condor with its fill, nothing else', () => {
+    const documented = (sample('tradier', 'orders-multileg-combo.json') as { orders: { order: { id: string }[] } }).orders.order.find((o) => o.id === '229123');
+    const legFields = (i: number) => ['status', 'avg_fill_price', 'exec_quantity', 'last_fill_price', 'last_fill_quantity'].map((f) => `leg.${i}.${f}`);
+    expect(changedPaths(documented, sample('tradier', 'order-multileg-filled.json')).sort()).toEqual(['status', 'exec_quantity', ...[0, 1, 2, 3].flatMap(legFields)].sort());
+  });
 });
 
 describe('alpaca samples', () => {
@@ -77,17 +86,39 @@ describe('alpaca samples', () => {
 });
 
 describe('tradier samples', () => {
-  it('reads combo and multileg orders in the account\'s order list (the page used to throw)', () => {
+  it('reads the documentation\'s order list: equity, option, combo and multileg orders (the page used to throw)', () => {
     const skipped: UnparsedVenueItem[] = [];
     const { snapshots, count } = parseTradierOrders(sample('tradier', 'orders-multileg-combo.json'), (i) => skipped.push(i));
-    expect([skipped, count]).toEqual([[], 3]);
-    const [equity, combo, multileg] = snapshots;
-    expect([equity!.details?.legs, combo!.details?.type, combo!.details?.side, combo!.details?.limitPrice?.toFixed()]).toEqual([null, 'limit', 'buy', '42']);
-    expect(combo!.details?.legs?.map((l) => [l.symbol, l.side, l.ratio.toFixed(), l.positionEffect])).toEqual([
-      ['SPY', 'buy', '100', null],
-      ['SPY180720C00274000', 'sell', '1', 'open'],
+    expect([skipped, count]).toEqual([[], 4]);
+    const [equity, option, combo, condor] = snapshots;
+    expect([equity!.details?.legs, equity!.status, option!.details?.symbol, option!.details?.assetClass]).toEqual([null, 'expired', 'SPY180720C00274000', 'option']);
+    // A combo is an equity leg and an option leg; a debit is a limit paid, its price the net.
+    expect([combo!.details?.type, combo!.details?.side, combo!.details?.limitPrice?.toFixed(), combo!.status]).toEqual(['limit', 'buy', '42', 'canceled']);
+    expect(combo!.details?.legs?.map((l) => [l.symbol, l.assetClass, l.side, l.ratio.toFixed(), l.positionEffect])).toEqual([
+      ['SPY', 'equity', 'buy', '100', null],
+      ['SPY180720C00274000', 'option', 'sell', '1', 'close'],
     ]);
-    expect([multileg!.details?.side, multileg!.legs?.map((l) => [l.legId, l.executed.toFixed(), l.lastFillPrice?.toFixed()])]).toEqual(['sell', [['229124', '1', '1.15'], ['229125', '1', '1.95']]]);
+    // The condor: a credit is a limit received (sell), whatever the parent's `side` says; four legs, each an order of its own.
+    expect([condor!.details?.type, condor!.details?.side, condor!.details?.limitPrice?.toFixed(), condor!.status]).toEqual(['limit', 'sell', '0.8', 'expired']);
+    expect(condor!.details?.legs?.map((l) => [l.symbol, l.side, l.ratio.toFixed(), l.positionEffect])).toEqual([
+      ['SPY180720C00274000', 'buy', '1', 'open'],
+      ['SPY180720C00275000', 'sell', '1', 'open'],
+      ['SPY180720C00276000', 'sell', '1', 'open'],
+      ['SPY180720C00277000', 'buy', '1', 'open'],
+    ]);
+    expect(condor!.legs?.map((l) => [l.legId, l.executed.toFixed()])).toEqual([['229124', '0'], ['229125', '0'], ['229126', '0'], ['229127', '0']]);
+  });
+
+  it('reads each leg\'s fill of a filled multileg order', () => {
+    const { snapshots } = parseTradierOrders({ orders: { order: sample('tradier', 'order-multileg-filled.json') } }, () => {});
+    const [condor] = snapshots;
+    expect([condor!.status, condor!.executed.toFixed(), condor!.avgFillPrice]).toEqual(['filled', '1', null]);
+    expect(condor!.legs?.map((l) => [l.legId, l.executed.toFixed(), l.lastFillQuantity?.toFixed(), l.lastFillPrice?.toFixed()])).toEqual([
+      ['229124', '1', '1', '2.5'],
+      ['229125', '1', '1', '2.1'],
+      ['229126', '1', '1', '1.75'],
+      ['229127', '1', '1', '0.55'],
+    ]);
   });
 
   it('keeps an order of a class it does not know raw and reads the rest of the page', () => {
@@ -95,7 +126,7 @@ describe('tradier samples', () => {
     const odd = { ...page.orders.order[0]!, id: '999001', class: 'oto' };
     const skipped: UnparsedVenueItem[] = [];
     const { snapshots } = parseTradierOrders({ orders: { order: [odd, ...page.orders.order] } }, (i) => skipped.push(i));
-    expect(snapshots.map((o) => o.orderId)).toEqual(['228175', '229063', '229123']);
+    expect(snapshots.map((o) => o.orderId)).toEqual(['228175', '228749', '229063', '229123']);
     expect(skipped.map((i) => [i.kind, i.venueItemId, i.payload === odd])).toEqual([['order', '999001', true]]);
     expect(skipped[0]!.reason).toMatch(/class "oto"/);
   });

@@ -20,7 +20,7 @@ import { parseJsonLossless } from '../../src/venues/wire.js';
 import { eventually } from '../support/eventually.js';
 import { trading } from '../support/trading.js';
 import { venueContract } from './contract.js';
-import { samplePlain } from './samples/load.js';
+import { samplePlain, sampleText } from './samples/load.js';
 import { FakeTradierServer } from './fakes/tradier-server.js';
 
 /** Fast timings for a local fake: the defaults wait seconds. */
@@ -106,24 +106,29 @@ describe('tradier adapter', () => {
   describe('the sample corpus, served by the fake', () => {
     it('reads combo and multileg orders among the account\'s orders as multi-leg orders, with each leg\'s fills', async () => {
       s = await start();
-      const listed = samplePlain<{ orders: { order: { id: number }[] } }>('tradier', 'orders-multileg-combo.json').orders.order;
+      // The documentation's page, its condor replaced by the filled variant (order-multileg-filled.json: the same order, filled).
+      const listed = samplePlain<{ orders: { order: { id: number }[] } }>('tradier', 'orders-multileg-combo.json').orders.order.filter((o) => o.id !== 229123);
       for (const order of listed) s.fake.addRawOrder(String(order.id), JSON.stringify(order));
+      s.fake.addRawOrder('229123', sampleText('tradier', 'order-multileg-filled.json'));
       const since = '2018-06-01T00:00:00.000Z';
-      const orders = (await s.adapter.listOrders!(since)).orders.filter((o) => ['228175', '229063', '229123'].includes(o.venueOrderId));
+      const orders = (await s.adapter.listOrders!(since)).orders.filter((o) => ['228175', '228749', '229063', '229123'].includes(o.venueOrderId));
       expect(orders.map((o) => [o.venueOrderId, o.type, o.side, o.status, o.legs?.length ?? null])).toEqual([
-        ['228175', 'limit', 'buy', 'open', null],
+        ['228175', 'limit', 'buy', 'expired', null],
+        ['228749', 'market', 'buy', 'expired', null],
         ['229063', 'limit', 'buy', 'canceled', 2],
-        ['229123', 'limit', 'sell', 'filled', 2],
+        ['229123', 'limit', 'sell', 'filled', 4],
       ]);
       expect(unparsedOf(s.events, '229123')).toEqual([]);
       const fills = (await s.adapter.listFills(since)).fills.filter((f) => f.venueOrderId === '229123');
       expect(fills.map((f) => [f.leg, f.symbol, f.side, f.quantity.toFixed(), f.price.toFixed()])).toEqual([
-        [1, 'SPY180720C00274000', 'buy', '1', '1.15'],
-        [2, 'SPY180720C00272000', 'sell', '1', '1.95'],
+        [1, 'SPY180720C00274000', 'buy', '1', '2.5'],
+        [2, 'SPY180720C00275000', 'sell', '1', '2.1'],
+        [3, 'SPY180720C00276000', 'sell', '1', '1.75'],
+        [4, 'SPY180720C00277000', 'buy', '1', '0.55'],
       ]);
       expect((await s.adapter.getOrder('229063'))?.legs?.map((l) => [l.symbol, l.assetClass, l.ratio.toFixed(), l.positionEffect])).toEqual([
         ['SPY', 'equity', '100', null],
-        ['SPY180720C00274000', 'option', '1', 'open'],
+        ['SPY180720C00274000', 'option', '1', 'close'],
       ]);
     });
   });

@@ -13,7 +13,8 @@ import {
   readOkxOrder,
 } from '../../src/venues/ccxt/index.js';
 import type { VenueFillReport, VenueOrderReport } from '../../src/venues/index.js';
-import { samplesOf, type VenueSample } from './samples/samples.js';
+import { changedPaths } from './samples/diff.js';
+import { sample, samplesOf, type VenueSample } from './samples/samples.js';
 
 /**
  * Every sample of the corpus through the parser that reads it in production, against what the
@@ -132,6 +133,22 @@ describe('venue sample corpus: okx', () => {
         return;
       }
       throw new Error(`${s.file}: no parser for kind ${s.kind}`);
+    });
+  }
+});
+
+describe('venue sample corpus: derived samples', () => {
+  // A sample no published source has (an execution type never shown, a status a venue may add) is a
+  // verbatim sample with the fields it names changed, and nothing else.
+  for (const venue of ['bybit', 'binance', 'okx']) {
+    it(`${venue}: every derived sample differs from its verbatim source in exactly the fields it names`, () => {
+      const derived = samplesOf(venue).filter((s) => s.derivedFrom !== undefined);
+      expect(derived.length).toBeGreaterThan(0);
+      for (const s of derived) {
+        const base = sample(venue, String(s.derivedFrom).replace(/\.json$/, ''));
+        expect(base.derivedFrom, `${s.file} derives from a derived sample`).toBeUndefined();
+        expect(changedPaths(base.payload, s.payload).sort(), s.file).toEqual([...(s.changed as string[])].sort());
+      }
     });
   }
 });

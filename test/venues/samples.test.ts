@@ -28,6 +28,16 @@ describe('sample corpus', () => {
 });
 
 describe('derived samples change only the fields their SOURCES.md names', () => {
+  it('alpaca: the trailing stop and the mleg order are the SDK\'s notional order with the fields SOURCES.md names', () => {
+    const base = sample('alpaca', 'order-notional.json');
+    expect(changedPaths(base, sample('alpaca', 'order-trailing-stop.json')).sort()).toEqual(
+      ['id', 'client_order_id', 'symbol', 'notional', 'qty', 'order_type', 'type', 'side', 'time_in_force', 'stop_price', 'status', 'trail_percent', 'hwm', 'position_intent'].sort(),
+    );
+    expect(changedPaths(base, sample('alpaca', 'order-mleg.json')).sort()).toEqual(
+      ['id', 'client_order_id', 'asset_id', 'symbol', 'asset_class', 'notional', 'qty', 'order_class', 'order_type', 'type', 'side', 'limit_price', 'status', 'legs', 'position_intent', 'commission'].sort(),
+    );
+  });
+
   it('tradier: the filled condor is the documentation\'s condor with its fill, nothing else', () => {
     const documented = (sample('tradier', 'orders-multileg-combo.json') as { orders: { order: { id: string }[] } }).orders.order.find((o) => o.id === '229123');
     const legFields = (i: number) => ['status', 'avg_fill_price', 'exec_quantity', 'last_fill_price', 'last_fill_quantity'].map((f) => `leg.${i}.${f}`);
@@ -54,6 +64,11 @@ describe('alpaca samples', () => {
     const { report } = parseAlpacaOrder(sample('alpaca', 'order-trailing-stop.json'));
     expect([report.type, report.side, report.quantity.toFixed(), report.stopPrice?.toFixed(), report.limitPrice]).toEqual(['trailing_stop', 'sell', '10', '178.2', null]);
     expect([report.trail?.percent?.toFixed(), report.trail?.price, report.trail?.highWaterMark?.toFixed()]).toEqual(['1', null, '180']);
+  });
+
+  it('reads a trailing stop whose order class is "", as a paper account answered one (alpaca-trade-api-python#396)', () => {
+    const { report } = parseAlpacaOrder({ ...(sample('alpaca', 'order-trailing-stop.json') as Record<string, unknown>), order_class: '' });
+    expect([report.type, report.legs, report.trail?.highWaterMark?.toFixed()]).toEqual(['trailing_stop', null, '180']);
   });
 
   it('reads an mleg order as a multi-leg order: units, legs with ratios and intents, the underlying as symbol', () => {

@@ -1,11 +1,13 @@
 import { afterEach, expect, it } from 'vitest';
 import { Reconciler, type VenueFactory } from '../../src/service/index.js';
 import { AlpacaAdapter, parseAlpacaConfig } from '../../src/venues/alpaca/index.js';
+import { TastytradeVenue } from '../../src/venues/tastytrade/index.js';
 import { parseTradierConfig, TradierAdapter } from '../../src/venues/tradier/index.js';
 import { describeEachEngine } from '../support/backends.js';
 import { eventually } from '../support/eventually.js';
 import { trading } from '../support/trading.js';
 import { FakeAlpacaServer } from '../venues/fakes/alpaca-server.js';
+import { FakeTastytrade } from '../venues/fakes/tastytrade-server.js';
 import { FakeTradierServer } from '../venues/fakes/tradier-server.js';
 import { samplePlain } from '../venues/samples/load.js';
 
@@ -99,6 +101,29 @@ describeEachEngine('reconciliation with a venue item the adapter cannot read', (
     expect([spread.status, spread.legs?.length, spread.qtyFilled.toFixed()]).toEqual(['filled', 4, '1']);
     const detail = await h().ledger.getOrderDetail({ orderId: spread.id });
     expect(detail.fills.map((f) => [f.leg, f.price.toFixed()]).sort()).toEqual([[1, '2.5'], [2, '2.1'], [3, '1.75'], [4, '0.55']]);
+    expect(categories(await s.run())).toEqual({ unparsed_venue_item: 1 });
+  });
+  it('tastytrade: the documentation\'s orders/live items (no instant of their own, once stamped with the local clock) read with tastytrade\'s time, one of an unknown status kept raw, the rest matches', async () => {
+    const fake = await FakeTastytrade.start();
+    cleanup.push(() => fake.close());
+    const config = { accountNumber: fake.accountNumber, environment: 'sandbox', apiBaseUrl: fake.apiBaseUrl, streamerUrl: fake.streamerUrl, requestsPerSecondMax: 100, requestTimeoutMs: 2_000, retryBaseDelayMs: 5, retryDelayMsMax: 40, reconnectDelayMs: 10, heartbeatIntervalMs: 1_000 };
+    // A local clock far off: nothing read from tastytrade may carry its time.
+    const s = await stack('tastytrade', () => new TastytradeVenue(config, { credentials: { kind: 'oauth', clientSecret: 'fake-client-secret', refreshToken: 'fake-refresh-token' }, onError: () => {}, clock: () => new Date('1990-01-01T00:00:00.000Z') }));
+    const order = await s.place();
+    await eventually(async () => expect(fake.subscriberCount).toBe(1));
+    fake.fill(order.brokerOrderId!, '10', '100');
+    await eventually(async () => expect((await h().ledger.getOrder({ orderId: order.id })).status).toBe('filled'));
+    const [live, spread] = samplePlain<{ data: { items: Record<string, unknown>[] } }>('tastytrade', 'orders-live-doc.json').data.items;
+    fake.rawLiveItems.push(live!, spread!, { ...live!, id: 54758899, status: 'Teleported' });
+    const dry = await runUntilReported(() => s.run());
+    // The documentation's Live order is one the ledger never knew; its cancelled spread is done and owes nothing.
+    expect(categories(dry)).toEqual({ orphaned_at_broker: 1, unparsed_venue_item: 1 });
+    expect(dry.findings.find((f) => f.category === 'unparsed_venue_item')).toMatchObject({ brokerOrderId: '54758899', details: { venue: 'tastytrade', kind: 'order', reason: expect.stringMatching(/unknown order status "Teleported"/) } });
+    expect(dry.findings.find((f) => f.category === 'orphaned_at_broker')).toMatchObject({ brokerOrderId: '54758826' });
+    await s.run(['adopt_orphaned']);
+    const adopted = (await h().ledger.listOrders(s.account.id)).find((o) => o.brokerOrderId === '54758826')!;
+    expect([adopted.symbol, adopted.status, adopted.limitPrice?.toFixed(), adopted.origin]).toEqual(['QQQ 191115C00187000', 'open', '3', 'reconciliation']);
+    expect(Date.parse(adopted.createdAt)).toBeGreaterThan(Date.parse('2020-01-01T00:00:00.000Z'));
     expect(categories(await s.run())).toEqual({ unparsed_venue_item: 1 });
   });
 });

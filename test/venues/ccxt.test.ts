@@ -427,11 +427,14 @@ describe('ccxt:bybit reconciliation through the fake', () => {
       fake.fill(brokerOrderId, '0.004', '20000');
       await eventually(async () => expect((await ledger.getOrder({ orderId: order.id })).qtyFilled.toFixed()).toBe('0.004'));
 
-      // What a real account can hold (real payloads from the corpus): an order in a status Bybit
-      // may add, executions of types that are not fills or cannot be read, all placed silently.
+      // What a real account can hold (payloads from the corpus): an order in a status Bybit may add,
+      // executions of types that are not fills (dividends, settlements, splits, delivery, funding) or
+      // cannot be read, a spread leg's execution (a fill, of an order not the ledger's), all placed silently.
       const now = String(Date.now());
       fake.addRawOrder({ ...payloadOf('bybit', 'order-unknown-status'), orderId: 'frozen-1', symbol: 'ETHUSDT', createdTime: now, updatedTime: now, category: 'linear' }, { silent: true });
-      for (const name of ['execution-unknown', 'execution-unheard-of', 'execution-dividend', 'execution-forwardsplitsettle', 'execution-funding']) {
+      // A resting RPI order (time in force RPI once made listOpenOrders throw): read, an order the ledger never knew.
+      fake.addRawOrder({ ...payloadOf('bybit', 'order-rpi'), orderId: 'rpi-1', symbol: 'ETHUSDT', createdTime: now, updatedTime: now, category: 'linear' }, { silent: true });
+      for (const name of ['execution-unknown', 'execution-unheard-of', 'execution-dividend', 'execution-forwardsplitsettle', 'execution-reversesplitsettle', 'execution-settle', 'execution-delivery', 'execution-funding', 'execution-futurespread']) {
         fake.addRawExecution({ ...payloadOf('bybit', name), orderId: 'not-ours', symbol: 'ETHUSDT', execTime: now, category: 'linear' }, { silent: true });
       }
       // The unreadable items are kept as the stream consumer stores them, and reported as their own
@@ -439,10 +442,11 @@ describe('ccxt:bybit reconciliation through the fake', () => {
       const run = await eventually(async () => {
         const r = await reconciler.run({ accountId: account.id, actions: [], startedBy: 'test' });
         const notable = Object.fromEntries(Object.entries(r.summary).filter(([k, v]) => v !== 0 && !['matched', 'deferred', 'repaired'].includes(k)));
-        expect(notable).toEqual({ unparsed_venue_item: 3 });
+        expect(notable).toEqual({ orphaned_at_broker: 1, unparsed_venue_item: 3 });
         return r;
       });
       expect(run.summary.matched).toBeGreaterThanOrEqual(1);
+      expect(run.findings.find((f) => f.category === 'orphaned_at_broker')).toMatchObject({ brokerOrderId: 'rpi-1', symbol: 'ETHUSDT' });
       // The unreadable ones were kept raw and reported, not defaulted: the order and the two executions.
       expect(unparsed.map((e) => (e.kind === 'unparsed' ? e.item.venueItemId : null)).filter((id, i, all) => all.indexOf(id) === i).sort()).toEqual(
         ['frozen-1', payloadOf<{ execId: string }>('bybit', 'execution-unheard-of').execId, payloadOf<{ execId: string }>('bybit', 'execution-unknown').execId].sort(),

@@ -158,8 +158,8 @@ export function accountHaltedAlert(runId: string, findings: Record<string, numbe
   return { kind: 'account_halted', severity: 'critical', dedupeKey: `account_halted:${runId}`, details: { run_id: runId, findings } };
 }
 
-export function accountReleasedAlert(runId: string, haltedAt: string, haltedByRunId: string): AlertDraft {
-  return { kind: 'account_released', severity: 'info', dedupeKey: `account_released:${runId}`, details: { run_id: runId, halted_at: haltedAt, halted_by_run_id: haltedByRunId } };
+export function accountReleasedAlert(runId: string, haltedAt: string, lastHaltingRunId: string): AlertDraft {
+  return { kind: 'account_released', severity: 'info', dedupeKey: `account_released:${runId}`, details: { run_id: runId, halted_at: haltedAt, last_halting_run_id: lastHaltingRunId } };
 }
 
 /** A venue stream down longer than the configured time: one alert per outage. */

@@ -1,143 +1,33 @@
-import { randomBytes } from 'node:crypto';
 import {
-  applyOrderEvent,
-  changesNothing,
-  decodeOrderEvent,
-  encodeOrderEvent,
   type EventSource,
-  eventSources,
   type Fill,
-  FillbookError,
-  isFillbookError,
-  isVenueName,
-  invalid,
-  assetClasses,
-  type AssetClass,
-  defaultMultiplier,
-  derivePosition,
-  deriveHoldings,
-  type Holding,
-  performanceMetrics,
-  type PerformanceMetrics,
-  reportingCurrency,
-  type Position,
-  type PositionSide,
-  positionSides,
-  symbolCharsMax,
-  checkExposure,
-  positionExposure,
-  type PositionRole,
-  type PositionSpec,
-  type RecordedFee,
-  type Order,
-  type OrderEvent,
-  orderFingerprint,
-  type OrderRequest,
-  type OrderSpec,
-  type OrderUpdate,
-  reasonCharsMax,
-  replayOrder,
-  requireOneOf,
-  requirePositive,
-  requireText,
-  requireTimestamp,
-  requireUuid,
-  type QuarantineKind,
-  type VenueOrderReport,
-  type VenueFeeReport,
   formatDecimal,
+  type Holding,
+  invalid,
+  isFillbookError,
+  type Order,
+  type OrderRequest,
+  type PerformanceMetrics,
+  type Position,
+  type QuarantineKind,
+  type RecordedFee,
+  requireUuid,
+  type VenueFeeReport,
+  type VenueOrderReport,
 } from '../domain/index.js';
-import {
-  type AccountRecord,
-  constraintOf,
-  type Database,
-  type DatabaseOptions,
-  insertAccount,
-  insertOrderCreated,
-  insertOrderEvent,
-  migrate,
-  openDatabase,
-  type QuarantinedFill,
-  selectAccount,
-  selectAccounts,
-  updateAccountSwitches,
-  selectOrder,
-  selectOrderAccount,
-  selectOrderEvents,
-  selectOrderFills,
-  insertPosition,
-  selectPositions,
-  selectPositionPage,
-  selectPositionOrders,
-  selectPositionFills,
-  selectHoldingFills,
-  selectOrders,
-  selectOrderPage,
-  type OrderPageFilter,
-  type OrderFilter,
-  selectGuardSnapshot,
-  selectPosition,
-  selectQuarantinedFills,
-  selectRecordedFees,
-  type SqlClient,
-  sqlState,
-  sqlStateOf,
-  type StoredOrderEvent,
-  updateOrder,
-} from '../storage/index.js';
-import { accountNotFound, brokerOrderIdCharsMax, lockOrder, lockPosition, type OrderRef, orderNotFound, type PositionRef, positionNotFound, resolveOrder, resolvePosition } from './addressing.js';
-import { fillBatchMax, type FillResult, FillRecording, type RecordFillInput } from './fill-recording.js';
+import { type Database, type DatabaseOptions, migrate, openDatabase, type OrderFilter, type OrderPageFilter, type QuarantinedFill, selectQuarantinedFills, selectRecordedFees } from '../storage/index.js';
+import { type Account, Accounts, type AccountSwitches, type CreateAccountInput } from './accounts.js';
+import type { OrderRef, PositionRef } from './addressing.js';
 import { orderFees, type OrderFees, recordFee, type RecordFeeInput, type RecordFeeResult } from './fee-recording.js';
-import { OrderPlacement, type RecordOrderResult } from './order-placement.js';
+import { fillBatchMax, type FillResult, FillRecording, type RecordFillInput } from './fill-recording.js';
+import type { RecordOrderResult } from './order-placement.js';
+import { type LifecycleEventInput, listLimitMax, type OrderDetail, Orders } from './orders.js';
+import { type CreatePositionInput, Positions } from './positions.js';
 import { recentOrders } from './recent-copies.js';
 
-export type Account = AccountRecord;
-
-export interface CreateAccountInput {
-  name: string;
-  /** The owning user (the HTTP service always sets it). */
-  userId?: string | null;
-  venue?: string;
-  baseCurrency?: string;
-  venueConfig?: Record<string, unknown>;
-  /** Read-only toward the venue (default false): Fillbook never places or cancels there. */
-  observeOnly?: boolean;
-  /** Refuse new entries while reconciliation says the ledger may be wrong (default true). */
-  failClosed?: boolean;
-}
-
-/** Lifecycle reports as the API names them (`open` is the acknowledgement, `retry` re-queues a failed order). */
-export const lifecycleEventTypes = [
-  'submitted', 'open', 'pending_cancel', 'cancel_rejected', 'canceled', 'rejected', 'expired', 'replaced', 'amended',
-  'status_checked', 'failed', 'retry',
-] as const;
-export type LifecycleEventType = (typeof lifecycleEventTypes)[number];
-
-const domainEventType = {
-  submitted: 'submitted',
-  open: 'accepted',
-  pending_cancel: 'cancel_requested',
-  cancel_rejected: 'cancel_rejected',
-  canceled: 'canceled',
-  rejected: 'rejected',
-  expired: 'expired',
-  replaced: 'replaced',
-  amended: 'amended',
-  status_checked: 'status_checked',
-  failed: 'failed',
-  retry: 'retried',
-} as const satisfies Record<LifecycleEventType, OrderUpdate['type']>;
-
-export interface LifecycleEventInput {
-  type: LifecycleEventType;
-  brokerOrderId?: string;
-  reason?: string;
-  quantity?: string;
-  limitPrice?: string;
-  stopPrice?: string;
-  at?: string | Date;
-  source?: EventSource;
-}
+export type { Account, AccountSwitches, CreateAccountInput } from './accounts.js';
+export { lifecycleEventTypes, type LifecycleEventInput, type LifecycleEventType, listLimitMax, type OrderDetail } from './orders.js';
+export type { CreatePositionInput } from './positions.js';
 
 /** One recorded or duplicate fill with its order (see `recordFill`). */
 export type RecordFillResult = Extract<FillResult, { fill: Fill }>;
@@ -149,26 +39,6 @@ export interface RecordFillOptions {
    */
   authorize?: (accountId: string) => Promise<void>;
 }
-
-export interface OrderDetail {
-  order: Order;
-  fills: Fill[];
-  events: StoredOrderEvent[];
-}
-
-export interface CreatePositionInput {
-  accountId: string;
-  signalId: string;
-  symbol: string;
-  side: PositionSide;
-  targetQuantity: string;
-  assetClass?: AssetClass;
-  /** Contract multiplier; 100 for options and 1 otherwise when absent. */
-  multiplier?: string;
-}
-
-/** The most rows one list call returns. */
-export const listLimitMax = 1000;
 
 /** Hooks for metrics; called after the transaction that decided the outcome committed or rolled back. */
 export interface LedgerObserver {
@@ -190,6 +60,8 @@ export const recentCopiesMax = 10_000;
 /**
  * The ledger library: what the HTTP service and the CLI call. Every write is one transaction that
  * changes the order row and appends its event together; every transaction touches one account.
+ * The work is done by one module per subject (accounts.ts, orders.ts with order-placement.ts,
+ * fill-recording.ts, positions.ts, fee-recording.ts); this class is their one public face.
  */
 export class Ledger {
   readonly db: Database;
@@ -197,18 +69,22 @@ export class Ledger {
   private readonly clock: () => Date;
 
   private readonly observers: LedgerObserver[] = [];
-  private readonly recentOrders = recentOrders(recentCopiesMax);
-  private readonly placement: OrderPlacement;
+  private readonly accounts: Accounts;
+  private readonly orders: Orders;
   private readonly fills: FillRecording;
+  private readonly positions: Positions;
 
   private constructor(db: Database, ownsDatabase: boolean, clock: () => Date) {
     this.db = db;
     this.ownsDatabase = ownsDatabase;
     this.clock = clock;
     const now = () => this.now();
-    // The recent copies of orders are shared: lifecycle events here update them as fills do.
-    this.placement = new OrderPlacement(db, now);
-    this.fills = new FillRecording(db, now, this.recentOrders);
+    // The recent copies of orders are shared: lifecycle events update them as fills do.
+    const recent = recentOrders(recentCopiesMax);
+    this.accounts = new Accounts(db, now);
+    this.orders = new Orders(db, now, recent);
+    this.fills = new FillRecording(db, now, recent);
+    this.positions = new Positions(db, now);
   }
 
   /** Adds hooks for metrics. */
@@ -234,43 +110,22 @@ export class Ledger {
 
   // ---- accounts ------------------------------------------------------------------------------
 
-  async createAccount(input: CreateAccountInput): Promise<Account> {
-    const venue = input.venue ?? 'paper';
-    if (!isVenueName(venue)) throw invalid('venue', `must be paper, alpaca, tradier, tastytrade, manual or ccxt:<exchange>; got ${JSON.stringify(venue)}`);
-    const baseCurrency = input.baseCurrency ?? 'USD';
-    if (!/^[A-Z0-9]{2,10}$/.test(baseCurrency)) throw invalid('base_currency', 'must be an upper-case currency code such as USD');
-    const account: Account = {
-      id: crypto.randomUUID(),
-      userId: input.userId ?? null,
-      name: requireText(input.name, 'name', 200),
-      venue,
-      baseCurrency,
-      venueConfig: input.venueConfig ?? {},
-      webhookSecret: `whsec_${randomBytes(32).toString('base64url')}`,
-      createdAt: this.now(),
-      observeOnly: input.observeOnly ?? false,
-      failClosed: input.failClosed ?? true,
-      halt: null,
-    };
-    await insertAccount(this.db, account);
-    return account;
+  createAccount(input: CreateAccountInput): Promise<Account> {
+    return this.accounts.create(input);
   }
 
-  async getAccount(accountId: string): Promise<Account> {
-    const account = await selectAccount(this.db, requireUuid(accountId, 'account_id'));
-    if (account === undefined) throw accountNotFound(accountId);
-    return account;
+  getAccount(accountId: string): Promise<Account> {
+    return this.accounts.get(accountId);
   }
 
   /** Turns an account's observe-only and fail-closed switches on or off. */
-  async updateAccount(accountId: string, switches: { observeOnly?: boolean; failClosed?: boolean }): Promise<Account> {
-    if (!(await updateAccountSwitches(this.db, requireUuid(accountId, 'account_id'), switches))) throw accountNotFound(accountId);
-    return this.getAccount(accountId);
+  updateAccount(accountId: string, switches: AccountSwitches): Promise<Account> {
+    return this.accounts.update(accountId, switches);
   }
 
   /** All accounts, or those of one user. */
-  async listAccounts(userId?: string): Promise<Account[]> {
-    return selectAccounts(this.db, userId === undefined ? undefined : requireUuid(userId, 'user_id'));
+  listAccounts(userId?: string): Promise<Account[]> {
+    return this.accounts.list(userId);
   }
 
   // ---- orders --------------------------------------------------------------------------------
@@ -285,9 +140,7 @@ export class Ledger {
    */
   async recordOrder(request: OrderRequest, source: EventSource = 'api'): Promise<RecordOrderResult> {
     try {
-      const result = await this.placement.record(request, source);
-      this.recentOrders.remember(result.order);
-      return result;
+      return await this.orders.record(request, source);
     } catch (error) {
       if (isFillbookError(error, 'FILLBOOK_ERR_EXPOSURE_EXCEEDED')) for (const o of this.observers) o.exposureRefused?.();
       throw error;
@@ -300,237 +153,78 @@ export class Ledger {
    * chose for it, so adopting twice, by either path, yields one order. The venue's state and fills
    * are applied afterwards.
    */
-  async adoptOrder(accountId: string, report: VenueOrderReport, id: string, origin: 'reconciliation' | 'import' = 'reconciliation'): Promise<RecordOrderResult> {
-    const at = this.now();
-    const spec: OrderSpec = {
-      id: requireUuid(id, 'order_id'),
-      accountId: requireUuid(accountId, 'account_id'),
-      clientOrderId: report.clientOrderId ?? `adopted-${report.venueOrderId}`,
-      brokerOrderId: report.venueOrderId,
-      positionId: null,
-      role: 'manual',
-      origin,
-      sentBy: 'bot',
-      symbol: report.symbol,
-      assetClass: report.assetClass,
-      side: report.side,
-      type: report.type,
-      timeInForce: report.timeInForce,
-      quantity: report.quantity,
-      limitPrice: report.limitPrice,
-      stopPrice: report.stopPrice,
-      legs: report.legs,
-    };
-    const created: OrderEvent = { type: 'created', at, recordedAt: at, source: origin, order: spec };
-    const order = applyOrderEvent(undefined, created);
-    const fingerprint = orderFingerprint(spec);
-    return this.db.transaction(async (tx) => {
-      if (await insertOrderCreated(tx, order, fingerprint, encodeOrderEvent(created))) return { order, created: true };
-      const existing = await selectOrder(tx, spec.accountId, { by: 'client_order_id', value: spec.clientOrderId });
-      if (existing === undefined) throw new Error(`adopting ${report.venueOrderId} conflicted but no order holds its client order id`);
-      return { order: existing.order, created: false };
-    });
+  adoptOrder(accountId: string, report: VenueOrderReport, id: string, origin: 'reconciliation' | 'import' = 'reconciliation'): Promise<RecordOrderResult> {
+    return this.orders.adopt(accountId, report, id, origin);
   }
 
-  /** Applies a lifecycle report to an order, through the transition table, with its audit event. */
-  async applyEvent(ref: OrderRef, input: LifecycleEventInput): Promise<Order> {
-    const event = this.lifecycleEvent(input);
-    const { accountId, key } = await resolveOrder(this.db, ref);
-    try {
-      return await this.db.transaction(async (tx) => {
-        // Locks are always taken position first, then order (a guarded placement's statement
-        // updates the position's row first too). Taking the position's row bumps its guard version,
-        // so a placement that read before this commits reads again.
-        const positionId = addsExposure(event) ? (await selectOrder(tx, accountId, key))?.order.positionId : null;
-        const position = positionId ? await lockPosition(tx, accountId, positionId) : undefined;
-        const order = await lockOrder(tx, accountId, key);
-        if (position !== undefined) {
-          const snapshot = await selectGuardSnapshot(tx, accountId, position.id, null);
-          if (snapshot === undefined) throw new Error(`position ${position.id} is locked but cannot be read`);
-          const others = snapshot.orders.filter((o) => o.id !== order.id);
-          const quantity = (event.type === 'amended' && event.quantity !== null ? event.quantity : order.quantity).minus(order.qtyFilled);
-          checkExposure(position, positionExposure(others), { role: order.role as PositionRole, side: order.side, symbol: order.symbol, quantity });
-        }
-        const next = applyOrderEvent(order, event);
-        if (changesNothing(order, next)) return order;
-        await updateOrder(tx, next);
-        await insertOrderEvent(tx, accountId, next.id, next.version, encodeOrderEvent(event));
-        return next;
-      }).then((next) => {
-        this.recentOrders.remember(next);
-        return next;
-      });
-    } catch (error) {
-      if (sqlStateOf(error) === sqlState.uniqueViolation && constraintOf(error)?.includes('broker_order_id')) {
-        throw new FillbookError(
-          'FILLBOOK_ERR_BROKER_ORDER_ID_CONFLICT',
-          `broker order id ${input.brokerOrderId} already belongs to another order in this account`,
-          { broker_order_id: input.brokerOrderId },
-        );
-      }
-      throw error;
-    }
+  /**
+   * Applies a lifecycle report to an order, through the transition table, with its audit event. The
+   * event types are the domain's (`accepted`, `cancel_requested`, `retried`, …; see `lifecycleEventTypes`).
+   */
+  applyEvent(ref: OrderRef, input: LifecycleEventInput): Promise<Order> {
+    return this.orders.applyEvent(ref, input);
   }
 
-  private lifecycleEvent(input: LifecycleEventInput): OrderUpdate {
-    const type = domainEventType[requireOneOf(lifecycleEventTypes, input.type, 'type')];
-    const recordedAt = this.now();
-    const base = {
-      at: input.at === undefined ? recordedAt : requireTimestamp(input.at, 'at'),
-      recordedAt,
-      source: requireOneOf(eventSources, input.source ?? 'api', 'source'),
-    };
-    const reason = input.reason === undefined ? null : requireText(input.reason, 'reason', reasonCharsMax);
-    const brokerOrderId = input.brokerOrderId === undefined ? null : requireText(input.brokerOrderId, 'broker_order_id', brokerOrderIdCharsMax);
-    switch (type) {
-      case 'submitted':
-      case 'accepted':
-        return { ...base, type, brokerOrderId };
-      case 'cancel_rejected':
-      case 'canceled':
-      case 'rejected':
-      case 'replaced':
-      case 'failed':
-        return { ...base, type, reason };
-      case 'amended': {
-        const optional = (value: string | undefined, field: string) => (value === undefined ? null : requirePositive(value, field));
-        const amended = {
-          quantity: optional(input.quantity, 'quantity'),
-          limitPrice: optional(input.limitPrice, 'limit_price'),
-          stopPrice: optional(input.stopPrice, 'stop_price'),
-        };
-        if (amended.quantity === null && amended.limitPrice === null && amended.stopPrice === null) {
-          throw invalid('amended', 'needs at least one of quantity, limit_price, stop_price');
-        }
-        return { ...base, type, ...amended };
-      }
-      case 'status_checked':
-        return { ...base, type, brokerOrderId };
-      case 'cancel_requested':
-      case 'expired':
-      case 'retried':
-        return { ...base, type };
-    }
-  }
-
-  async getOrder(ref: OrderRef): Promise<Order> {
-    const { accountId, key } = await resolveOrder(this.db, ref);
-    const found = await selectOrder(this.db, accountId, key);
-    if (found === undefined) throw orderNotFound(ref);
-    return found.order;
+  getOrder(ref: OrderRef): Promise<Order> {
+    return this.orders.get(ref);
   }
 
   /** The order with its fills and its audit trail, read in one transaction so they agree. */
-  async getOrderDetail(ref: OrderRef): Promise<OrderDetail> {
-    const { accountId, key } = await resolveOrder(this.db, ref);
-    return this.db.transaction(async (tx) => {
-      const found = await selectOrder(tx, accountId, key);
-      if (found === undefined) throw orderNotFound(ref);
-      const [fills, events] = [await selectOrderFills(tx, accountId, found.order.id), await selectOrderEvents(tx, accountId, found.order.id)];
-      return { order: found.order, fills, events };
-    });
+  getOrderDetail(ref: OrderRef): Promise<OrderDetail> {
+    return this.orders.detail(ref);
   }
 
   /** The account an order belongs to, found with one light query; undefined when there is no such order. */
-  async orderAccountId(orderId: string): Promise<string | undefined> {
-    return selectOrderAccount(this.db, requireUuid(orderId, 'order_id'));
+  orderAccountId(orderId: string): Promise<string | undefined> {
+    return this.orders.accountOf(orderId);
   }
 
   /** Rebuilds an order from its stored events alone. */
-  async replayOrder(ref: OrderRef): Promise<Order> {
-    const { events } = await this.getOrderDetail(ref);
-    return replayOrder(events.map(decodeOrderEvent));
+  replayOrder(ref: OrderRef): Promise<Order> {
+    return this.orders.replay(ref);
+  }
+
+  /** A page of orders across the given accounts, newest first (the listing API). */
+  pageOrders(filter: OrderPageFilter): Promise<Order[]> {
+    return this.orders.page(filter);
+  }
+
+  /** Orders of an account, oldest first, optionally by status and last change. */
+  listOrders(accountId: string, filter: Partial<OrderFilter> = {}): Promise<Order[]> {
+    return this.orders.list(accountId, filter);
   }
 
   // ---- positions, holdings, performance -----------------------------------------------------
 
   /** Creates a position for a signal; idempotent on `signal_id` (same body: the original; else a conflict). */
-  async createPosition(input: CreatePositionInput): Promise<{ position: Position; created: boolean }> {
-    const assetClass = requireOneOf(assetClasses, input.assetClass ?? 'equity', 'asset_class');
-    const spec: PositionSpec = {
-      id: crypto.randomUUID(),
-      accountId: requireUuid(input.accountId, 'account_id'),
-      signalId: requireText(input.signalId, 'signal_id', 200),
-      symbol: requireText(input.symbol, 'symbol', symbolCharsMax),
-      assetClass,
-      side: requireOneOf(positionSides, input.side, 'side'),
-      targetQuantity: requirePositive(input.targetQuantity, 'target_quantity'),
-      multiplier: input.multiplier === undefined ? defaultMultiplier(assetClass) : requirePositive(input.multiplier, 'multiplier'),
-      createdAt: this.now(),
-    };
-    return this.db.transaction(async (tx) => {
-      const account = await selectAccount(tx, spec.accountId);
-      if (account === undefined) throw accountNotFound(spec.accountId);
-      if (await insertPosition(tx, spec)) return { position: derivePosition(spec, [], [], { accountCurrency: account.baseCurrency, recordedFees: [] }), created: true };
-      const existing = await selectPosition(tx, spec.accountId, { by: 'signal_id', value: spec.signalId });
-      if (existing === undefined) throw new Error('signal id conflicted but no position holds it');
-      const same = (['symbol', 'assetClass', 'side'] as const).every((k) => existing[k] === spec[k]) && existing.targetQuantity.eq(spec.targetQuantity) && existing.multiplier.eq(spec.multiplier);
-      if (!same) {
-        throw new FillbookError('FILLBOOK_ERR_POSITION_CONFLICT', `signal_id ${spec.signalId} already has position ${existing.id} with a different body`, {
-          signal_id: spec.signalId,
-          position_id: existing.id,
-        });
-      }
-      return { position: (await this.derivePositions(tx, existing.accountId, [existing]))[0]!, created: false };
-    });
+  createPosition(input: CreatePositionInput): Promise<{ position: Position; created: boolean }> {
+    return this.positions.create(input);
   }
 
-  async getPosition(ref: PositionRef): Promise<Position> {
-    const { accountId, key } = await resolvePosition(this.db, ref);
-    return this.db.transaction(async (tx) => {
-      const spec = await selectPosition(tx, accountId, key);
-      if (spec === undefined) throw positionNotFound(key.value);
-      return (await this.derivePositions(tx, spec.accountId, [spec]))[0]!;
-    });
+  getPosition(ref: PositionRef): Promise<Position> {
+    return this.positions.get(ref);
   }
 
-  async listPositions(accountId: string): Promise<Position[]> {
-    const id = requireUuid(accountId, 'account_id');
-    return this.db.transaction(async (tx) => this.derivePositions(tx, id, await selectPositions(tx, [id])));
+  listPositions(accountId: string): Promise<Position[]> {
+    return this.positions.list(accountId);
   }
 
   /** A page of positions across the given accounts, newest first, with their derived figures. */
-  async pagePositions(accountIds: readonly string[], after: { createdAt: string; id: string } | null, limit: number): Promise<Position[]> {
-    return this.db.transaction(async (tx) => {
-      const specs = await selectPositionPage(tx, accountIds, after, Math.min(limit, listLimitMax));
-      const derived = new Map<string, Position>();
-      for (const accountId of new Set(specs.map((p) => p.accountId))) {
-        for (const p of await this.derivePositions(tx, accountId, specs.filter((x) => x.accountId === accountId))) derived.set(p.id, p);
-      }
-      return specs.map((p) => derived.get(p.id)!);
-    });
-  }
-
-  private async derivePositions(tx: SqlClient, accountId: string, specs: readonly PositionSpec[]): Promise<Position[]> {
-    if (specs.length === 0) return [];
-    const ids = specs.map((p) => p.id);
-    const [orders, fills] = [await selectPositionOrders(tx, accountId, ids), await selectPositionFills(tx, accountId, ids)];
-    const recordedFees = orders.length === 0 ? [] : await selectRecordedFees(tx, accountId, orders.map((o) => o.id));
-    const account = await selectAccount(tx, accountId);
-    // Positions reference their account (a foreign key): a missing one is a broken database.
-    if (account === undefined) throw new Error(`positions of account ${accountId} without the account`);
-    const accountCurrency = account.baseCurrency;
-    return specs.map((spec) => {
-      const own = orders.filter((o) => o.positionId === spec.id);
-      const ownIds = new Set(own.map((o) => o.id));
-      return derivePosition(spec, own, fills.filter((f) => ownIds.has(f.orderId)), { accountCurrency, recordedFees: recordedFees.filter((f) => f.orderId !== null && ownIds.has(f.orderId)) });
-    });
+  pagePositions(accountIds: readonly string[], after: { createdAt: string; id: string } | null, limit: number): Promise<Position[]> {
+    return this.positions.page(accountIds, after, limit);
   }
 
   /** Net quantity and average cost per instrument, from every fill in the account. */
-  async getHoldings(accountId: string): Promise<Holding[]> {
-    const id = requireUuid(accountId, 'account_id');
-    return this.db.transaction(async (tx) => deriveHoldings(await selectHoldingFills(tx, id), await selectRecordedFees(tx, id)));
+  getHoldings(accountId: string): Promise<Holding[]> {
+    return this.positions.holdings(accountId);
   }
 
   /**
    * Performance over the closed positions quoted in `currency` (default: see `reportingCurrency`);
    * realized P&L per quote currency and fees per currency beside.
    */
-  async getPerformance(accountId: string, currency?: string): Promise<PerformanceMetrics> {
-    const account = await this.getAccount(accountId);
-    const positions = await this.listPositions(account.id);
-    return performanceMetrics(positions, currency ?? reportingCurrency(positions, account.baseCurrency));
+  getPerformance(accountId: string, currency?: string): Promise<PerformanceMetrics> {
+    return this.positions.performance(accountId, currency);
   }
 
   // ---- fees reported apart from their fills --------------------------------------------------
@@ -578,16 +272,6 @@ export class Ledger {
     return orderFees(this.db, orders);
   }
 
-  /** A page of orders across the given accounts, newest first (the listing API). */
-  async pageOrders(filter: OrderPageFilter): Promise<Order[]> {
-    return selectOrderPage(this.db, { ...filter, limit: Math.min(filter.limit, listLimitMax) });
-  }
-
-  /** Orders of an account, oldest first, optionally by status and last change. */
-  async listOrders(accountId: string, filter: Partial<OrderFilter> = {}): Promise<Order[]> {
-    return selectOrders(this.db, requireUuid(accountId, 'account_id'), { limit: listLimitMax, ...filter });
-  }
-
   // ---- fills ---------------------------------------------------------------------------------
 
   /**
@@ -624,9 +308,3 @@ export class Ledger {
     return selectQuarantinedFills(this.db, requireUuid(accountId, 'account_id'), orderId === undefined ? undefined : requireUuid(orderId, 'order_id'));
   }
 }
-
-/** Events that make an order of a position ask for more: a retry makes it working again, an amendment may grow it. */
-function addsExposure(event: OrderUpdate): boolean {
-  return event.type === 'retried' || (event.type === 'amended' && event.quantity !== null);
-}
-

@@ -18,7 +18,8 @@ import {
   quarantineKinds,
   timesInForce,
 } from '../domain/index.js';
-import { fillBatchMax, lifecycleEventTypes } from '../ledger/index.js';
+import { fillBatchMax } from '../ledger/index.js';
+import { apiEventTypes } from './event-words.js';
 import { unparsedItemKinds } from '../venues/index.js';
 
 /**
@@ -68,7 +69,7 @@ export const positionEffect = z.enum(positionEffects).meta({ id: 'PositionEffect
 export const liquiditySide = z.enum(liquiditySides).meta({ id: 'LiquiditySide' });
 export const findingCategory = z.enum(findingCategories).meta({ id: 'FindingCategory' });
 export const reconciliationAction = z.enum(reconciliationActions).meta({ id: 'ReconciliationAction' });
-export const lifecycleEventType = z.enum(lifecycleEventTypes).meta({ id: 'OrderEventType' });
+export const lifecycleEventType = z.enum(apiEventTypes).meta({ id: 'OrderEventType' });
 export const quarantineKind = z.enum(quarantineKinds).meta({ id: 'QuarantineKind' });
 
 export const errorResponse = z.object({

@@ -123,7 +123,7 @@ export class OrderRouter {
     const order = await this.ledger.getOrder(ref);
     const adapter = await this.venues.forSending(order.accountId);
     const own: OrderRef = { orderId: order.id, accountId: order.accountId };
-    await this.ledger.applyEvent(own, { type: 'pending_cancel', source: 'api' });
+    await this.ledger.applyEvent(own, { type: 'cancel_requested', source: 'api' });
     const venueOrderId = order.brokerOrderId ?? (await adapter.getOrderByClientId(order.clientOrderId))?.venueOrderId;
     if (venueOrderId === undefined && order.sentBy === 'bot') {
       // The bot may be sending it at this very moment: the ledger cannot know it never will. The
@@ -200,7 +200,7 @@ export class OrderRouter {
       const existing = await adapter.getOrderByClientId(order.clientOrderId);
       let current: Order;
       try {
-        current = await this.ledger.applyEvent(ref, { type: 'retry', source: 'api' });
+        current = await this.ledger.applyEvent(ref, { type: 'retried', source: 'api' });
       } catch (error) {
         // Another instance retried it first, or the guard now refuses it: either way, not ours to send.
         if (isFillbookError(error, 'FILLBOOK_ERR_INVALID_TRANSITION') || isFillbookError(error, 'FILLBOOK_ERR_EXPOSURE_EXCEEDED') || isFillbookError(error, 'FILLBOOK_ERR_NOT_SENT_BY_FILLBOOK')) continue;

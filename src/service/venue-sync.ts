@@ -7,10 +7,10 @@ import { keepUnparsedItem } from './unparsed-items.js';
 const reportFor: Record<OrderStatus, LifecycleEventType | null> = {
   pending_submit: null,
   submitted: 'submitted',
-  open: 'open',
-  partially_filled: 'open',
+  open: 'accepted',
+  partially_filled: 'accepted',
   pending_cancel: null,
-  filled: 'open',
+  filled: 'accepted',
   canceled: 'canceled',
   rejected: 'rejected',
   expired: 'expired',
@@ -101,9 +101,9 @@ export class VenueSync {
     }
     const type = reportFor[report.status];
     if (type === null || type === 'submitted' || order.status === report.status) return { applied };
-    if (type === 'open' && order.status !== 'submitted' && order.status !== 'pending_submit') return { applied };
+    if (type === 'accepted' && order.status !== 'submitted' && order.status !== 'pending_submit') return { applied };
     try {
-      await this.ledger.applyEvent(ref, { type, brokerOrderId: type === 'open' ? report.venueOrderId : undefined, reason: report.reason ?? undefined, source });
+      await this.ledger.applyEvent(ref, { type, brokerOrderId: type === 'accepted' ? report.venueOrderId : undefined, reason: report.reason ?? undefined, source });
       return { applied: true };
     } catch (error) {
       if (isFillbookError(error, 'FILLBOOK_ERR_INVALID_TRANSITION')) return { applied, skipped: 'stale' };

@@ -31,7 +31,7 @@ describeEachEngine('reconciliation, by property', (h) => {
             if (drift === 'silent_partial_fill') await r.paper.fill(venueId, new Decimal(fillQty), new Decimal(100), { silent: true });
             if (drift === 'silent_full_fill') await r.paper.fill(venueId, new Decimal(10), new Decimal(100), { silent: true });
             if (drift === 'ghost') await h().ledger.applyEvent({ orderId: order.id }, { type: 'submitted', brokerOrderId: `P-ghost-${order.id}` });
-            if (drift === 'lost_cancel') await h().ledger.applyEvent({ orderId: order.id }, { type: 'pending_cancel' });
+            if (drift === 'lost_cancel') await h().ledger.applyEvent({ orderId: order.id }, { type: 'cancel_requested' });
             if (drift === 'closed_here') await h().ledger.applyEvent({ orderId: order.id }, { type: 'canceled', reason: 'operator' });
           }
           const repaired = await r.run(['clear_invalid', 'adopt_orphaned', 'import_fills', 'cancel_orphaned']);

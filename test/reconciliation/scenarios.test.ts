@@ -159,7 +159,7 @@ describeEachEngine('reconciliation scenarios', (h) => {
   it('status_mismatch: a cancel the venue never received, and an order the ledger closed but the venue still works', async () => {
     r = await reconciling(h().ledger);
     const lostCancel = await r.place();
-    await h().ledger.applyEvent({ orderId: lostCancel.id }, { type: 'pending_cancel' });
+    await h().ledger.applyEvent({ orderId: lostCancel.id }, { type: 'cancel_requested' });
     const closedHere = await r.place();
     await h().ledger.applyEvent({ orderId: closedHere.id }, { type: 'canceled', reason: 'operator' });
     expect(await r.summaryOf()).toEqual({ status_mismatch: 2 });

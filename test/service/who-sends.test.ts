@@ -36,7 +36,7 @@ describeEachEngine('who sends an order', (h) => {
     expect([closed.status, closed.statusReason, closed.retryCount]).toEqual(['rejected', 'not_found_at_broker', 0]);
     // A retry pass, and a retry asked for by hand, still send nothing.
     await stack.router.retryFailedOrders(r.account.id);
-    await ledger.applyEvent({ orderId: order.id }, { type: 'retry' }).catch((e: unknown) => expect(isFillbookError(e)).toBe(true));
+    await ledger.applyEvent({ orderId: order.id }, { type: 'retried' }).catch((e: unknown) => expect(isFillbookError(e)).toBe(true));
     expect(await r.paper.listOpenOrders()).toEqual([]);
     expect((await r.paper.listFills(new Date(0).toISOString())).fills).toEqual([]);
     const events = (await ledger.getOrderDetail({ orderId: order.id })).events.map((e) => e.type);
@@ -50,7 +50,7 @@ describeEachEngine('who sends an order', (h) => {
     r = await reconciling(ledger);
     const bot = await r.place({ submit: false });
     await ledger.applyEvent({ orderId: bot.id }, { type: 'failed', reason: 'the bot said so' });
-    await expect(ledger.applyEvent({ orderId: bot.id }, { type: 'retry' })).rejects.toMatchObject({ code: 'FILLBOOK_ERR_NOT_SENT_BY_FILLBOOK' });
+    await expect(ledger.applyEvent({ orderId: bot.id }, { type: 'retried' })).rejects.toMatchObject({ code: 'FILLBOOK_ERR_NOT_SENT_BY_FILLBOOK' });
     const own = await r.record();
     await ledger.applyEvent({ orderId: own.id }, { type: 'failed', reason: 'venue down' });
     const stack = trading(ledger, { retryDelayMs: 0 });
@@ -92,7 +92,7 @@ describeEachEngine('who sends an order', (h) => {
     const { ledger } = h();
     r = await reconciling(ledger);
     const order = await r.place({ submit: false, clientOrderId: 'bot-9' });
-    await ledger.applyEvent({ orderId: order.id }, { type: 'open' }); // the bot reported it open, without the venue's id
+    await ledger.applyEvent({ orderId: order.id }, { type: 'accepted' }); // the bot reported it open, without the venue's id
     const atVenue = await r.paper.placeExternal({ clientOrderId: 'bot-9', symbol: 'AAPL', side: 'buy', type: 'limit', timeInForce: 'day', quantity: '10', limitPrice: '100' }, { silent: true });
     const dry = await r.run();
     expect(dry.findings.map((f) => [f.category, f.details.reason])).toEqual([['status_mismatch', 'broker_order_id_unknown']]);
@@ -107,7 +107,7 @@ describeEachEngine('who sends an order', (h) => {
     const order = await r.place();
     await r.paper.fill(order.brokerOrderId!, new Decimal(3), new Decimal(100));
     await eventually(async () => expect((await ledger.getOrder({ orderId: order.id })).qtyFilled.toFixed()).toBe('3'));
-    await ledger.applyEvent({ orderId: order.id }, { type: 'pending_cancel' }); // the cancel never reached the venue
+    await ledger.applyEvent({ orderId: order.id }, { type: 'cancel_requested' }); // the cancel never reached the venue
     expect(await r.summaryOf()).toEqual({ status_mismatch: 1 });
     await r.run(['clear_invalid']);
     expect((await ledger.getOrder({ orderId: order.id })).status).toBe('partially_filled');
@@ -119,7 +119,7 @@ describeEachEngine('who sends an order', (h) => {
     r = await reconciling(ledger);
     const { position } = await ledger.createPosition({ accountId: r.account.id, signalId: 'rej', symbol: 'AAPL', side: 'long', targetQuantity: '10' });
     const entry = await r.place({ positionId: position.id, role: 'entry', submit: false });
-    await ledger.applyEvent({ orderId: entry.id }, { type: 'pending_cancel' });
+    await ledger.applyEvent({ orderId: entry.id }, { type: 'cancel_requested' });
     await expect(r.place({ positionId: position.id, role: 'entry', submit: false })).rejects.toMatchObject({ code: 'FILLBOOK_ERR_EXPOSURE_EXCEEDED' });
     const rejected = await ledger.applyEvent({ orderId: entry.id }, { type: 'rejected', reason: 'margin check' });
     expect([rejected.status, rejected.statusReason]).toEqual(['rejected', 'margin check']);

@@ -39,7 +39,7 @@ describeEachEngine('fill batches', (h) => {
     const b = await ledger.createAccount({ name: 'batch b', venue: 'manual' });
     const pending = (await ledger.recordOrder(buy(a.id))).order;
     const open = (await ledger.recordOrder(buy(a.id))).order;
-    await ledger.applyEvent({ orderId: open.id }, { type: 'open', brokerOrderId: 'BRK-1' });
+    await ledger.applyEvent({ orderId: open.id }, { type: 'accepted', brokerOrderId: 'BRK-1' });
     const partly = (await ledger.recordOrder(buy(b.id))).order;
     await ledger.recordFill({ order: { orderId: partly.id }, execId: 'b-0', quantity: '4', price: '99' });
 

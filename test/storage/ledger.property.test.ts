@@ -26,7 +26,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
     weight: 2,
     arbitrary: fc.record({
       kind: fc.constant('event' as const),
-      type: fc.constantFrom<LifecycleEventType>('submitted', 'open', 'pending_cancel', 'cancel_rejected', 'canceled', 'expired', 'status_checked'),
+      type: fc.constantFrom<LifecycleEventType>('submitted', 'accepted', 'cancel_requested', 'cancel_rejected', 'canceled', 'expired', 'status_checked'),
     }),
   },
 );

@@ -75,11 +75,11 @@ describeEachEngine('ledger', (h) => {
     const { order } = await ledger.recordOrder(limitBuy(account.id));
     const ref = { orderId: order.id };
     await ledger.applyEvent(ref, { type: 'submitted', brokerOrderId: 'B-1', at: '2026-11-20T14:30:01.000Z', source: 'api' });
-    await ledger.applyEvent(ref, { type: 'open', at: '2026-11-20T14:30:02.000Z', source: 'broker_stream' });
+    await ledger.applyEvent(ref, { type: 'accepted', at: '2026-11-20T14:30:02.000Z', source: 'broker_stream' });
     await ledger.applyEvent(ref, { type: 'status_checked', at: '2026-11-20T14:30:03.000Z', source: 'broker_poll' });
     await ledger.recordFill({ order: { accountId: account.id, brokerOrderId: 'B-1' }, execId: 'X1', quantity: '4', price: '2.50', fee: '0.65', executedAt: '2026-11-20T14:30:04.000Z' });
     await ledger.applyEvent(ref, { type: 'amended', limitPrice: '2.55', at: '2026-11-20T14:30:05.000Z' });
-    await ledger.applyEvent(ref, { type: 'pending_cancel', at: '2026-11-20T14:30:06.000Z' });
+    await ledger.applyEvent(ref, { type: 'cancel_requested', at: '2026-11-20T14:30:06.000Z' });
     const canceled = await ledger.applyEvent(ref, { type: 'canceled', reason: 'user asked', at: '2026-11-20T14:30:07.000Z' });
     expect(canceled).toMatchObject({
       status: 'canceled',
@@ -107,7 +107,7 @@ describeEachEngine('ledger', (h) => {
     const account = await newAccount(ledger);
     const { order } = await ledger.recordOrder(limitBuy(account.id));
     await ledger.applyEvent({ orderId: order.id }, { type: 'rejected', reason: 'no buying power' });
-    const error = await expectCode(ledger.applyEvent({ orderId: order.id }, { type: 'open' }), 'FILLBOOK_ERR_INVALID_TRANSITION');
+    const error = await expectCode(ledger.applyEvent({ orderId: order.id }, { type: 'accepted' }), 'FILLBOOK_ERR_INVALID_TRANSITION');
     expect(error.message).toBe(`order ${order.id} is rejected; the event 'accepted' is not allowed in that status`);
     expect((await ledger.getOrderDetail({ orderId: order.id })).events).toHaveLength(2);
   });
@@ -118,8 +118,8 @@ describeEachEngine('ledger', (h) => {
     const { order } = await ledger.recordOrder(limitBuy(account.id));
     const ref = { orderId: order.id };
     await ledger.applyEvent(ref, { type: 'submitted', brokerOrderId: 'B-R', source: 'api' });
-    const open = await ledger.applyEvent(ref, { type: 'open', source: 'broker_stream' });
-    expect(await ledger.applyEvent(ref, { type: 'open', source: 'broker_poll' })).toEqual(open);
+    const open = await ledger.applyEvent(ref, { type: 'accepted', source: 'broker_stream' });
+    expect(await ledger.applyEvent(ref, { type: 'accepted', source: 'broker_poll' })).toEqual(open);
     expect(await ledger.applyEvent(ref, { type: 'submitted', brokerOrderId: 'B-R', source: 'broker_poll' })).toEqual(open);
     await ledger.applyEvent(ref, { type: 'status_checked', source: 'broker_poll' });
     expect((await ledger.getOrderDetail(ref)).events.map((e) => e.type)).toEqual(['created', 'submitted', 'accepted', 'status_checked']);

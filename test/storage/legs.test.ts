@@ -42,7 +42,7 @@ describeEachEngine('multi-leg orders', (h) => {
     const conflict = await ledger.recordOrder({ ...changed, role: 'manual', clientOrderId: order.clientOrderId }).catch((e: unknown) => e);
     expect(isFillbookError(conflict, 'FILLBOOK_ERR_IDEMPOTENCY_CONFLICT')).toBe(true);
 
-    await ledger.applyEvent({ orderId: order.id }, { type: 'open', brokerOrderId: 'TT-1' });
+    await ledger.applyEvent({ orderId: order.id }, { type: 'accepted', brokerOrderId: 'TT-1' });
     await legFill(ledger, order.id, 'F1', 1, '2', '5.00', '2026-11-20T15:00:01.000Z');
     const half = await legFill(ledger, order.id, 'F2', 2, '1', '2.00', '2026-11-20T15:00:02.000Z');
     expect([half.order.status, half.order.qtyFilled.toFixed(), half.order.avgFillPrice?.toFixed(), half.fill.leg]).toEqual(['partially_filled', '1', '3', 2]);

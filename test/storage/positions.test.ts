@@ -70,7 +70,7 @@ describeEachEngine('positions and the exposure guard', (h) => {
     const failed = (await entry('6')).order;
     await ledger.applyEvent({ orderId: failed.id }, { type: 'failed', reason: 'connection refused' });
     const replacement = (await entry('6')).order;
-    await refused(ledger.applyEvent({ orderId: failed.id }, { type: 'retry' }));
+    await refused(ledger.applyEvent({ orderId: failed.id }, { type: 'retried' }));
     await refused(ledger.applyEvent({ orderId: replacement.id }, { type: 'amended', quantity: '11' }));
     const amended = await ledger.applyEvent({ orderId: replacement.id }, { type: 'amended', quantity: '10' });
     expect(amended.quantity.toFixed()).toBe('10');

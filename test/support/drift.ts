@@ -129,7 +129,7 @@ export async function runDriftScript(ledger: Ledger, seed: number): Promise<Drif
             const how = pick(['bot_with_id', 'bot_without_id', 'stream'] as const);
             steps.push(`  -> ${how}`);
             if (how === 'stream') await route([{ kind: 'order', order: atVenue }]);
-            else await ledger.applyEvent({ accountId: account.id, clientOrderId }, { type: 'open', brokerOrderId: how === 'bot_with_id' ? atVenue.venueOrderId : undefined });
+            else await ledger.applyEvent({ accountId: account.id, clientOrderId }, { type: 'accepted', brokerOrderId: how === 'bot_with_id' ? atVenue.venueOrderId : undefined });
           }
           break;
         }

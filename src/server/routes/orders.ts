@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { FillbookError, isFillbookError } from '../../domain/index.js';
 import type { OrderRef } from '../../ledger/index.js';
 import { selectOrderFillsPage } from '../../storage/index.js';
+import { domainEventOf } from '../event-words.js';
 import * as s from '../schemas.js';
 import type { RouteContext } from '../server.js';
 import { fillView, orderDetailView, orderView } from '../views.js';
@@ -125,7 +126,7 @@ export function registerOrderRoutes(app: TypedApp, { ledger, service, access }: 
     const b = request.body;
     const order = await ledger.applyEvent(
       { orderId: request.params.id, accountId },
-      { type: b.type, brokerOrderId: b.broker_order_id, reason: b.reason, quantity: b.quantity, limitPrice: b.limit_price, stopPrice: b.stop_price, at: b.at, source: 'api' },
+      { type: domainEventOf[b.type], brokerOrderId: b.broker_order_id, reason: b.reason, quantity: b.quantity, limitPrice: b.limit_price, stopPrice: b.stop_price, at: b.at, source: 'api' },
     );
     return orderView(order);
   });

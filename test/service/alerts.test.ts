@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { afterEach, expect, it } from 'vitest';
 import type { AlertDraft } from '../../src/domain/index.js';
+import { Ledger } from '../../src/ledger/index.js';
 import { AlertDelivery, AlertSinks, keepUnparsedItem } from '../../src/service/index.js';
 import { type Database, openDatabase, queueAlert, selectAlerts } from '../../src/storage/index.js';
 import { Users } from '../../src/users/index.js';
@@ -207,5 +208,23 @@ describeEachEngine('alerts out', (h, engine) => {
     const ids = hook.received.map((r) => String(r.json.id));
     expect(ids.length).toBe(count);
     expect(new Set(ids).size).toBe(count);
+  });
+  it('an exposure refusal commits nothing and alerts right after, at most once a minute per position', async () => {
+    const { account } = await owned();
+    let clock = Date.parse('2026-12-01T10:00:05.000Z');
+    const ledger = await Ledger.open({ database: h().db, now: () => new Date(clock) });
+    const { position } = await ledger.createPosition({ accountId: account.id, signalId: 'sig-x', symbol: 'AAPL', side: 'long', targetQuantity: '10' });
+    const entry = { accountId: account.id, positionId: position.id, symbol: 'AAPL', side: 'buy' as const, type: 'market' as const, sentBy: 'bot' as const };
+    await ledger.recordOrder({ ...entry, quantity: '10' });
+    for (const clientOrderId of ['again-1', 'again-2']) {
+      await expect(ledger.recordOrder({ ...entry, quantity: '1', clientOrderId })).rejects.toMatchObject({ code: 'FILLBOOK_ERR_EXPOSURE_EXCEEDED' });
+    }
+    const refused = await selectAlerts(h().db, [account.id], { limit: 10 });
+    expect(refused.map((a) => [a.kind, a.severity, a.createdAt])).toEqual([['exposure_refused', 'warning', '2026-12-01T10:00:05.000Z']]);
+    expect(refused[0]!.details).toEqual({ position_id: position.id, role: 'entry', target: '10', filled: '0', working: '10', requested: '1', symbol: 'AAPL', side: 'buy', client_order_id: 'again-1' });
+    expect((await ledger.listOrders(account.id)).length).toBe(1);
+    clock += 61_000;
+    await expect(ledger.recordOrder({ ...entry, quantity: '2' })).rejects.toMatchObject({ code: 'FILLBOOK_ERR_EXPOSURE_EXCEEDED' });
+    expect((await selectAlerts(h().db, [account.id], { limit: 10 })).map((a) => a.details.requested)).toEqual(['2', '1']);
   });
 });

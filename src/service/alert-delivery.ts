@@ -49,6 +49,7 @@ export class AlertDelivery {
   private readonly retryDelayMs: number;
   private readonly retryDelayMsCap: number;
   private readonly now: () => Date;
+  private readonly observers: NonNullable<AlertDeliveryOptions['onAttempt']>[] = [];
 
   constructor(
     private readonly db: Database,
@@ -58,6 +59,16 @@ export class AlertDelivery {
     this.retryDelayMs = options.retryDelayMs ?? alertRetryDelayMsDefault;
     this.retryDelayMsCap = options.retryDelayMsCap ?? alertRetryDelayMsCap;
     this.now = options.now ?? (() => new Date());
+  }
+
+  /** Adds a hook told of every attempt (metrics). */
+  observe(onAttempt: NonNullable<AlertDeliveryOptions['onAttempt']>): void {
+    this.observers.push(onAttempt);
+  }
+
+  private told(kind: AlertSinkKind, outcome: 'delivered' | 'retry' | 'failed'): void {
+    this.options.onAttempt?.(kind, outcome);
+    for (const o of this.observers) o(kind, outcome);
   }
 
   /** Polls for due deliveries until stopped. */
@@ -124,7 +135,7 @@ export class AlertDelivery {
     const key = { accountId: delivery.alert.accountId, alertId: delivery.alert.id, sinkId: delivery.sink.id };
     if (outcome.ok) {
       await recordDeliveryAttempt(this.db, key, { status: 'delivered', attempts, at: at.toISOString(), error: null });
-      this.options.onAttempt?.(delivery.sink.kind, 'delivered');
+      this.told(delivery.sink.kind, 'delivered');
       return;
     }
     const giveUp = !outcome.retryable || attempts >= this.attemptsMax;
@@ -136,6 +147,6 @@ export class AlertDelivery {
       ...(nextAttemptAt === undefined ? {} : { nextAttemptAt }),
       error: giveUp && outcome.retryable ? `${outcome.error} (gave up after ${attempts} attempts)` : outcome.error,
     });
-    this.options.onAttempt?.(delivery.sink.kind, giveUp ? 'failed' : 'retry');
+    this.told(delivery.sink.kind, giveUp ? 'failed' : 'retry');
   }
 }

@@ -302,7 +302,10 @@ export function alertMessage(alert: Pick<AlertRecord, 'kind' | 'details'>, accou
     case 'stuck_submission':
       return {
         title: `Stuck submission: ${str(d.symbol)} order on ${where}`,
-        lines: [`Order ${str(d.order_id)} (client order id ${str(d.client_order_id)}, sent by ${str(d.sent_by)}) was still ${str(d.status)} since ${str(d.since)}.`, `${str(d.outcome)}`],
+        lines: [
+          `Order ${str(d.order_id)}${d.client_order_id == null ? '' : ` (client order id ${str(d.client_order_id)}${d.sent_by == null ? '' : `, sent by ${str(d.sent_by)}`})`} is still ${str(d.status)}${d.since == null ? ', unacknowledged by the venue' : ` since ${str(d.since)}`}.`,
+          `${str(d.outcome)}`,
+        ],
       };
     case 'account_halted': {
       const findings = Object.entries((d.findings ?? {}) as Record<string, number>).map(([c, n]) => `${n} ${c}`).join(', ');
@@ -337,7 +340,8 @@ export function alertText(message: AlertMessage, severity: AlertSeverity, alertI
 
 function clip(text: string): string {
   if (text.length <= alertTextCharsMax) return text;
-  return `${text.slice(0, alertTextCharsMax - 20)}\n… (cut; see the API)`;
+  const cut = '\n… (cut; see the API)';
+  return `${text.slice(0, alertTextCharsMax - cut.length)}${cut}`;
 }
 
 /** Slack's incoming-webhook body: `text` (the notification and fallback) and Block Kit blocks. */

@@ -281,7 +281,7 @@ export function alertMessage(alert: Pick<AlertRecord, 'kind' | 'details'>, accou
     case 'fill_quarantined':
       return {
         title: `Fill quarantined (${str(d.quarantine)}) on ${where}`,
-        lines: [`Exec id ${str(d.exec_id)}: ${str(d.quantity)} @ ${str(d.price)} for order ${str(d.order_id, 'unknown')}.`, `${str(d.reason)}`, 'It is kept, not applied: look at it with GET /v1/orders/{id}.'],
+        lines: [`Exec id ${str(d.exec_id)}: ${str(d.quantity)} @ ${str(d.price)} for order ${str(d.order_id, 'unknown')}.`, `${str(d.reason)}`, `It is kept, not applied: GET /v1/orders/${str(d.order_id, '{id}')} shows it.`],
       };
     case 'reconciliation_findings': {
       const groups = (Array.isArray(d.findings) ? d.findings : []) as { category: string; count: number; repaired: number; examples: string[] }[];

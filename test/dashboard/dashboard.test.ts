@@ -499,9 +499,9 @@ describe.skipIf(!browserFound)('dashboard (browser)', () => {
       expect(await textOf(rows.first())).toMatch(/Swing book warning Fill quarantined \(overfill\) on Swing book \(manual\) Exec id E-orcl-over: 4 @ 10 .* Ops webhook: delivered/);
       expect(await rows.first().getAttribute('data-kind')).toBe('fill_quarantined');
       expect(hook.received.at(-1)!.json).toMatchObject({ kind: 'fill_quarantined', account_id: d.accounts.book, test: false });
-      await page.getByLabel('Kind', { exact: true }).first().selectOption('stream_down');
+      await page.getByLabel('Alert kind').selectOption('stream_down');
       await page.getByText('No alerts of this kind.').waitFor();
-      await page.getByLabel('Kind', { exact: true }).first().selectOption('');
+      await page.getByLabel('Alert kind').selectOption('');
       await alerts.waitFor();
       await shot('alerts');
     } finally {

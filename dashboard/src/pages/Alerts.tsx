@@ -31,7 +31,7 @@ function RecentAlerts() {
       <div className="filters">
         <AccountSelect id="alerts-account" value={accountId} onChange={setAccountId} allLabel="All accounts" />
         <div className="field">
-          <label htmlFor="alerts-kind">Kind</label>
+          <label htmlFor="alerts-kind">Alert kind</label>
           <select id="alerts-kind" value={kind} onChange={(e) => setKind(e.target.value)}>
             <option value="">All kinds</option>
             {alertKinds.map((k) => (

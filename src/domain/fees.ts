@@ -29,8 +29,12 @@ export interface RecordedFee {
   feeId: string;
   orderId: string | null;
   execId: string | null;
-  symbol: string;
-  assetClass: AssetClass;
+  /**
+   * The instrument it is for; null for a fee of the whole account that names none (Alpaca's daily
+   * regulatory fee totals), which moves no holding and no position.
+   */
+  symbol: string | null;
+  assetClass: AssetClass | null;
   amount: Decimal;
   currency: string;
   /** The venue's word for it (`CFEE`, `FEE`, `PTC`, `REG fee`): shown, never interpreted. */

@@ -44,9 +44,11 @@ export function deriveHoldings(fills: readonly HoldingFill[], recordedFees: read
   const fillAt = new Map(fills.map((f) => [f.execId, f.executedAt]));
   const steps: Step[] = [
     ...fills.map((fill) => ({ at: fill.executedAt, key: fill.execId, symbol: fill.symbol, assetClass: fill.assetClass, fill, baseFee: baseFeeOf({ amount: fill.fee, currency: fill.feeCurrency }, fill.symbol, fill.assetClass) })),
-    ...recordedFees.map((fee) => {
+    // A fee of the whole account (no instrument) holds nothing: it is in no holding.
+    ...recordedFees.flatMap((fee) => {
+      if (fee.symbol === null || fee.assetClass === null) return [];
       const at = fee.execId === null ? undefined : fillAt.get(fee.execId);
-      return { at: at ?? fee.chargedAt, key: at === undefined ? `~${fee.feeId}` : `${fee.execId}\u0000${fee.feeId}`, symbol: fee.symbol, assetClass: fee.assetClass, fill: null, baseFee: baseFeeOf(fee, fee.symbol, fee.assetClass) };
+      return [{ at: at ?? fee.chargedAt, key: at === undefined ? `~${fee.feeId}` : `${fee.execId}\u0000${fee.feeId}`, symbol: fee.symbol, assetClass: fee.assetClass, fill: null, baseFee: baseFeeOf(fee, fee.symbol, fee.assetClass) }];
     }),
   ].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const book = new Map<string, { symbol: string; assetClass: AssetClass; net: Decimal; cost: Decimal | null; costUnknown: boolean }>();

@@ -36,8 +36,11 @@ export interface RecordFeeInput {
   order?: { orderId: string } | { clientOrderId: string } | { brokerOrderId: string };
   /** The execution it belongs to, when the venue names it: a fill of `order`. */
   execId?: string | null;
-  /** The instrument; required without `order` (an order's fee is for the order's symbol). */
-  symbol?: string;
+  /**
+   * The instrument; required without `order` (an order's fee is for the order's symbol), unless
+   * null: a fee of the whole account that names no instrument (Alpaca's daily regulatory totals).
+   */
+  symbol?: string | null;
   assetClass?: AssetClass;
   amount: string;
   currency: string;
@@ -91,8 +94,9 @@ export async function recordFee(db: Database, now: string, input: RecordFeeInput
         throw invalid('exec_id', `order ${order.id} has no fill with exec id ${execId}; record the fill first, or leave exec_id out`);
       }
     }
-    const symbol = order?.symbol ?? requireText(input.symbol, 'symbol', symbolCharsMax);
-    const assetClass = order?.assetClass ?? requireOneOf(assetClasses, input.assetClass ?? 'equity', 'asset_class');
+    const accountWide = order === null && input.symbol === null;
+    const symbol = order?.symbol ?? (accountWide ? null : requireText(input.symbol, 'symbol', symbolCharsMax));
+    const assetClass = order?.assetClass ?? (accountWide ? null : requireOneOf(assetClasses, input.assetClass ?? 'equity', 'asset_class'));
     const fee: RecordedFee = { accountId, feeId, orderId: order?.id ?? null, execId, symbol, assetClass, amount, currency, kind, source, chargedAt, recordedAt: now };
     if (await insertRecordedFee(tx, fee, input.payload)) return { outcome: 'recorded' as const, fee };
     const recorded = await selectRecordedFee(tx, accountId, feeId);

@@ -255,7 +255,8 @@ export class Ledger {
       feeId: report.feeId,
       ...(report.venueOrderId === null ? {} : { order: { brokerOrderId: report.venueOrderId } }),
       execId: report.execId,
-      ...(report.symbol === null ? {} : { symbol: report.symbol }),
+      // Neither an order nor an instrument: a fee of the whole account (Alpaca's daily regulatory totals).
+      ...(report.symbol === null ? (report.venueOrderId === null ? { symbol: null } : {}) : { symbol: report.symbol }),
       ...(report.assetClass === null ? {} : { assetClass: report.assetClass }),
       amount: formatDecimal(report.amount),
       currency: report.currency,

@@ -6,6 +6,7 @@ import { HistoryImport } from './history-import.js';
 import { StreamWatch, streamDownAlertAfterMsDefault } from './stream-watch.js';
 import { Reconciler, type ReconcilerOptions, type ReconciliationRun } from './reconciler.js';
 import { OrderRouter, type OrderRouterOptions } from './order-router.js';
+import { feePollIntervalMsDefault, type FeePollOutcome, VenueFeePoller } from './venue-fees.js';
 import { VenueSync } from './venue-sync.js';
 import { builtInVenueFactories, type VenueFactory, Venues } from './venues.js';
 
@@ -19,6 +20,8 @@ export interface ServiceOptions extends OrderRouterOptions, ReconcilerOptions {
   /** 0 turns scheduled reconciliation off (the start-up run still happens unless `reconcileAtStart` is false). */
   reconcileIntervalMs?: number;
   reconcileAtStart?: boolean;
+  /** How often every account's fees reported apart from fills are polled; 0 turns the poll off (reconciliation still polls first). */
+  feePollIntervalMs?: number;
   reconcileActions?: ReconciliationAction[];
   /** Told about every scheduled run, so that an account that does not reconcile is flagged loudly. */
   onReconciled?: (run: ReconciliationRun) => void;
@@ -46,8 +49,10 @@ export class FillbookService {
   readonly alerts: AlertDelivery;
   readonly alertSinks: AlertSinks;
   readonly streams: StreamWatch;
+  readonly fees: VenueFeePoller;
   private timer: NodeJS.Timeout | undefined;
   private reconcileTimer: NodeJS.Timeout | undefined;
+  private feeTimer: NodeJS.Timeout | undefined;
   private pass: Promise<void> = Promise.resolve();
   private readonly onError: (error: unknown, context: string) => void;
 
@@ -65,6 +70,7 @@ export class FillbookService {
     this.alerts = new AlertDelivery(ledger.db, alertOptions);
     this.alertSinks = new AlertSinks(ledger.db, alertOptions);
     this.streams = new StreamWatch(ledger.db, options.streamDownAlertAfterMs ?? streamDownAlertAfterMsDefault, (e) => this.onError(e, 'stream alert'));
+    this.fees = new VenueFeePoller(ledger, this.venues, this.sync, options.now);
     this.venues.onAdapter((accountId, adapter) => {
       this.sync.attach(accountId, adapter, (e) => this.onError(e, `venue stream of account ${accountId}`));
       // After a stream reconnects, whatever it dropped meanwhile is found by reconciling.
@@ -89,6 +95,13 @@ export class FillbookService {
         this.pass = this.pass.then(() => this.reconcileAll('schedule'));
       }, reconcileMs);
       this.reconcileTimer.unref();
+    }
+    const feeMs = this.options.feePollIntervalMs ?? feePollIntervalMsDefault;
+    if (feeMs > 0) {
+      this.feeTimer = setInterval(() => {
+        this.pass = this.pass.then(() => this.pollFeesAll());
+      }, feeMs);
+      this.feeTimer.unref();
     }
     const intervalMs = this.options.submissionCheckIntervalMs ?? submissionCheckIntervalMsDefault;
     this.timer = setInterval(() => {
@@ -125,8 +138,30 @@ export class FillbookService {
     }
   }
 
+  /** Polls every account's fees reported apart from its fills (a venue without them is skipped). */
+  async pollFeesAll(): Promise<void> {
+    for (const account of await this.ledger.listAccounts()) {
+      if (!(account.venue in (this.options.venueFactories ?? builtInVenueFactories))) continue;
+      await this.pollFees(account.id).catch((error: unknown) => this.onError(error, `fee poll of account ${account.id}`));
+    }
+  }
+
+  pollFees(accountId: string): Promise<FeePollOutcome | undefined> {
+    return this.fees.poll(accountId);
+  }
+
+  /**
+   * Reconciles an account, having first brought in the fees its venue reported apart from fills (a
+   * fee taken in a crypto asset changes what the account holds). Fees left waiting for an order the
+   * ledger lacked are tried again after the run, which may have adopted that order. A fee poll that
+   * fails is reported and the run goes on: fees move no order and no fill.
+   */
   async reconcile(accountId: string, startedBy: string): Promise<ReconciliationRun> {
+    const polled = await this.pollFees(accountId).catch((error: unknown) => void this.onError(error, `fee poll of account ${accountId}`));
     const run = await this.reconciler.run({ accountId, actions: this.options.reconcileActions ?? [], startedBy });
+    if (polled !== undefined && polled.waiting > 0) {
+      await this.pollFees(accountId).catch((error: unknown) => this.onError(error, `fee poll of account ${accountId}`));
+    }
     this.options.onReconciled?.(run);
     return run;
   }
@@ -135,6 +170,7 @@ export class FillbookService {
     clearInterval(this.timer);
     clearInterval(this.reconcileTimer);
     this.streams.stop();
+    clearInterval(this.feeTimer);
     await this.pass;
     await this.alerts.stop();
     await this.venues.closeAll();

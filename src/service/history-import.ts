@@ -26,7 +26,8 @@ import {
   upsertWatermark,
 } from '../storage/index.js';
 import type { VenueAdapter } from '../venues/index.js';
-import { venuePagesMax, watermarkOverlapMs } from './reconciler.js';
+import { watermarkOverlapMs } from './reconciler.js';
+import { venuePagesMax } from './venue-pages.js';
 import type { VenueSync } from './venue-sync.js';
 import type { Venues } from './venues.js';
 

@@ -9,3 +9,4 @@ export * from './history-import.js';
 export * from './alert-delivery.js';
 export * from './alert-sinks.js';
 export * from './stream-watch.js';
+export * from './venue-fees.js';

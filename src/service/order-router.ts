@@ -2,7 +2,8 @@ import { FillbookError, isFillbookError, type Order, type OrderSender, stuckSubm
 import { queueAlert } from '../storage/index.js';
 import type { Ledger, OrderRef } from '../ledger/index.js';
 import type { OrderRequest } from '../domain/index.js';
-import { isVenueError, type VenueAdapter, type VenueOrderReport } from '../venues/index.js';
+import { isVenueError, type VenueAdapter, type VenueFillReport, type VenueOrderReport } from '../venues/index.js';
+import { readPages } from './venue-pages.js';
 import type { Venues } from './venues.js';
 import type { VenueSync } from './venue-sync.js';
 
@@ -218,12 +219,9 @@ export class OrderRouter {
   }
 
   private async importFills(adapter: VenueAdapter, accountId: string, venueOrderId: string, since: string): Promise<void> {
-    let cursor: string | null = null;
-    do {
-      const page = await adapter.listFills(since, cursor);
-      for (const fill of page.fills) if (fill.venueOrderId === venueOrderId) await this.sync.applyFill(accountId, fill, 'broker_poll');
-      cursor = page.cursor;
-    } while (cursor !== null);
+    const fills: VenueFillReport[] = [];
+    await readPages((cursor) => adapter.listFills(since, cursor), (page) => fills.push(...page.fills.filter((f) => f.venueOrderId === venueOrderId)));
+    for (const fill of fills) await this.sync.applyFill(accountId, fill, 'broker_poll');
   }
 
   private async applyUnlessMovedOn(ref: OrderRef, event: { type: 'failed' | 'rejected'; reason: string }): Promise<void> {

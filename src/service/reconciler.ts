@@ -50,6 +50,7 @@ import { observeOnly, type Venues } from './venues.js';
 /** Orders changed this recently are left for the next run. */
 export const quietPeriodMsDefault = 5_000;
 import { stuckAfterMsDefault } from './order-router.js';
+import { readPages } from './venue-pages.js';
 /** Ledger orders read per page; venue lookups made at once. */
 export const ledgerPageSize = 10_000;
 export const venueLookupsInFlightMax = 8;
@@ -61,8 +62,6 @@ export const findingsReturnedMax = 10_000;
 export const fillLookbackMsDefault = 24 * 3_600_000;
 /** The watermark is set this far before the run's start, so a venue item stamped a little late is read again. */
 export const watermarkOverlapMs = 60_000;
-/** Pages of venue orders or fills read in one run: a bound on a loop over what the venue says. */
-export const venuePagesMax = 100_000;
 
 export interface ReconcileRequest {
   accountId: string;
@@ -394,18 +393,6 @@ export function nextWatermark(since: string, startedAt: string, quietPeriodMs: n
     for (const r of f.repairs) if ('venueOrder' in r) next = Math.min(next, Date.parse(r.venueOrder.createdAt));
   }
   return new Date(Math.max(next, Date.parse(since))).toISOString();
-}
-
-/** Reads a cursor-paged venue listing to its end, within `venuePagesMax` pages. */
-async function readPages<P extends { cursor: string | null }>(read: (cursor: string | null) => Promise<P>, onPage: (page: P) => void): Promise<void> {
-  let cursor: string | null = null;
-  for (let pages = 0; pages < venuePagesMax; pages++) {
-    const page = await read(cursor);
-    onPage(page);
-    cursor = page.cursor;
-    if (cursor === null) return;
-  }
-  throw new Error(`the venue listed more than ${venuePagesMax} pages; reconciliation stops rather than loop without end`);
 }
 
 async function inBatches<T>(items: readonly T[], size: number, work: (item: T) => Promise<void>, progress: (done: number) => void): Promise<void> {

@@ -12,3 +12,4 @@ export * from './import-store.js';
 export * from './fill-page-store.js';
 export * from './export-store.js';
 export * from './alert-store.js';
+export * from './venue-fee-store.js';

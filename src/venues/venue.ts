@@ -1,6 +1,6 @@
-import type { AssetClass, Decimal, OrderLeg, OrderSide, OrderType, TimeInForce, VenueFillReport, VenueOrderReport, VenuePositionReport } from '../domain/index.js';
+import type { AssetClass, Decimal, OrderLeg, OrderSide, OrderType, TimeInForce, VenueFeeReport, VenueFillReport, VenueOrderReport, VenuePositionReport } from '../domain/index.js';
 
-export type { VenueFillReport, VenueOrderReport, VenuePositionReport } from '../domain/index.js';
+export type { VenueFeeReport, VenueFillReport, VenueOrderReport, VenuePositionReport } from '../domain/index.js';
 
 /**
  * One interface every venue implements. Adapters parse the venue's raw payloads at the edge into
@@ -17,6 +17,8 @@ export const venueCapabilityNames = [
   'positions',
   'stream', // order and fill events are pushed
   'multiLeg',
+  'feesSince', // fees reported apart from the fills (Alpaca's fee activities, tastytrade's transactions) can be read from a cursor
+
 ] as const;
 export type VenueCapability = (typeof venueCapabilityNames)[number];
 export type VenueCapabilities = Readonly<Record<VenueCapability, boolean>>;
@@ -45,6 +47,18 @@ export interface OrderPage {
   orders: VenueOrderReport[];
   /** Pass back to get the next page; null on the last page. */
   cursor: string | null;
+}
+
+export interface FeePage {
+  /** The fees of the page, oldest first; an unreadable record is emitted as an `unparsed` event instead. */
+  fees: VenueFeeReport[];
+  /**
+   * Where the next read continues (store it; pass it back). Never null once anything was read, so a
+   * poll that found the end resumes there when more records arrive.
+   */
+  cursor: string | null;
+  /** Another page may follow right away. */
+  more: boolean;
 }
 
 /** What kind of venue item an adapter could not read. */
@@ -91,6 +105,11 @@ export interface VenueAdapter {
    * history import to bring in what the ledger lacks. Present when `capabilities.ordersSince`.
    */
   listOrders?(since: string, cursor?: string | null): Promise<OrderPage>;
+  /**
+   * The fees the venue reports apart from its fills, a page at a time, oldest first, from `since`
+   * (ISO 8601) on the first read and from `cursor` after. Present when `capabilities.feesSince`.
+   */
+  listFees?(since: string, cursor: string | null): Promise<FeePage>;
   listPositions(): Promise<VenuePositionReport[]>;
   subscribe(listener: VenueListener): () => void;
   close(): Promise<void>;

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { UnparsedVenueItem } from '../../src/venues/index.js';
 import { parseAlpacaFillActivities, parseAlpacaOrder, parseAlpacaOrders } from '../../src/venues/alpaca/alpaca-payloads.js';
+import { parseAlpacaFeeActivities } from '../../src/venues/alpaca/alpaca-fees.js';
+import { parseTastyTransactionFee } from '../../src/venues/tastytrade/tastytrade-fees.js';
 import { parseTradierOrders } from '../../src/venues/tradier/tradier-payloads.js';
 import { tastyOrderReport } from '../../src/venues/tastytrade/tastytrade-mapping.js';
 import { tastyList, tastyOrderSchema } from '../../src/venues/tastytrade/tastytrade-schemas.js';
@@ -116,5 +118,36 @@ describe('tastytrade samples', () => {
     const page = tastyList(tastyOrderSchema).parse(samplePlain('tastytrade', 'orders-live-doc.json'));
     const order = { ...page.data.items[0]!, legs: [{ ...page.data.items[0]!.legs[0]!, fills: [{ 'fill-id': 'f1', quantity: page.data.items[0]!.legs[0]!.quantity, 'fill-price': page.data.items[0]!.price!, 'filled-at': '2019-10-01T13:30:00.000Z' }] }] };
     expect(tastyOrderReport(order, '2019-10-01T14:00:00.000Z').updatedAt).toBe('2019-10-01T13:30:00.000Z');
+  });
+
+  it('reads the fees of the SDK transactions: one fee per transaction, signed by its effects, on its order or, with none, on its instrument', () => {
+    const items = (sample('tastytrade', 'transactions-sdk.json') as { data: { items: unknown[] } }).data.items;
+    const parsed = items.map(parseTastyTransactionFee);
+    expect(parsed.map((p) => p.kind)).toEqual(['fee', 'nothing', 'fee']);
+    const [trade, , assignment] = parsed.map((p) => (p.kind === 'fee' ? { ...p.report, amount: p.report.amount.toFixed(), raw: undefined } : null));
+    // 0.042 regulatory + 0.40 clearing + 40.0 commission, all Debit; the 0.0 proprietary index fee (None) is not charged.
+    expect(trade).toEqual({ feeId: 'tastytrade:2455333333', venueOrderId: '272610989', execId: null, symbol: null, assetClass: null, amount: '40.442', currency: 'USD', kind: 'Trade: commission, clearing-fees, regulatory-fees (estimated)', chargedAt: '2023-06-12T13:53:08.199Z', raw: undefined });
+    expect(assignment).toMatchObject({ feeId: 'tastytrade:245478958', venueOrderId: null, symbol: 'RIVN', assetClass: 'equity', amount: '200', currency: 'USD' });
+  });
+
+  it('a credit is a refund, and a fee without its effect is unreadable, never guessed', () => {
+    const trade = (samplePlain('tastytrade', 'transactions-sdk.json') as { data: { items: Record<string, unknown>[] } }).data.items[0]!;
+    const refund = parseTastyTransactionFee({ ...trade, 'commission-effect': 'Credit' });
+    expect(refund.kind === 'fee' && refund.report.amount.toFixed()).toBe('-39.558');
+    const { 'clearing-fees-effect': _, ...noEffect } = trade;
+    const unreadable = parseTastyTransactionFee(noEffect);
+    expect(unreadable.kind === 'unreadable' && unreadable.reason).toMatch(/clearing-fees without its effect/);
+    expect(parseTastyTransactionFee({ ...trade, 'regulatory-fees-effect': 'Sideways' }).kind).toBe('unreadable');
+  });
+});
+
+describe('alpaca fee samples', () => {
+  it('reads the documented crypto fee as the asset it took, and a daily regulatory fee as the whole account\'s (no order, no instrument)', () => {
+    const [cfee, taf] = parseAlpacaFeeActivities(sample('alpaca', 'fee-activities.json'));
+    expect(cfee?.kind === 'fee' && [cfee.report.symbol, cfee.report.amount.toFixed(), cfee.report.currency, cfee.report.kind]).toEqual(['ETH/USD', '0.000195', 'ETH', 'CFEE']);
+    expect(taf?.kind === 'fee' && { ...taf.report, amount: taf.report.amount.toFixed(), raw: undefined }).toEqual({
+      feeId: 'alpaca:20220812000000000::53be51ba-46f9-43de-b81f-576f241dc681', venueOrderId: null, execId: null, symbol: null, assetClass: null,
+      amount: '0.01', currency: 'USD', kind: 'FEE/TAF', chargedAt: '2022-08-12T00:00:00.000Z', raw: undefined,
+    });
   });
 });

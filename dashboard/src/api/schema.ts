@@ -1247,7 +1247,7 @@ export interface components {
             account_id: string;
             /** @description decimal as a string */
             amount: string;
-            asset_class: components["schemas"]["AssetClass"];
+            asset_class: components["schemas"]["AssetClass"] | null;
             charged_at: string;
             currency: string;
             exec_id: string | null;
@@ -1256,7 +1256,8 @@ export interface components {
             order_id: string | null;
             recorded_at: string;
             source: string;
-            symbol: string;
+            /** @description null for a fee of the whole account that names no instrument (Alpaca's daily regulatory fee totals) */
+            symbol: string | null;
         };
         SlackSinkCreate: {
             /** @description default true */

@@ -1,6 +1,7 @@
 import type { trading } from '@alpacahq/alpaca-trade-api/rest';
 import { formatDecimal, isWorking } from '../../domain/index.js';
 import {
+  type FeePage,
   type FillPage,
   type OrderPage,
   type UnparsedVenueItem,
@@ -24,6 +25,7 @@ import {
   parseAlpacaPositions,
   parseAlpacaTradeUpdate,
 } from './alpaca-payloads.js';
+import { parseAlpacaFeeActivities } from './alpaca-fees.js';
 import { AlpacaRest, type WriteOutcome } from './alpaca-rest.js';
 import { AlpacaTradeStream } from './alpaca-stream.js';
 import { remember } from '../wire.js';
@@ -31,6 +33,8 @@ import { rawId, unparsedEvent, unparsedItem } from '../unparsed.js';
 
 /** `GET /v2/account/activities` returns at most 100 a page; `GET /v2/orders` at most 500. */
 export const fillPageSizeMax = 100;
+/** Fee activities read per page of `GET /v2/account/activities`, Alpaca's most. */
+export const feePageSizeMax = 100;
 export const openOrdersPageSizeMax = 500;
 /** Orders read per page of `listOrders`, Alpaca's most. */
 export const ordersPageSizeMax = 500;
@@ -68,6 +72,7 @@ export class AlpacaAdapter implements VenueAdapter {
     positions: true,
     stream: true,
     multiLeg: false,
+    feesSince: true, // FEE, CFEE and PTC activities (listFees)
   };
   private readonly rest: AlpacaRest;
   private readonly stream: AlpacaTradeStream;
@@ -203,6 +208,29 @@ export class AlpacaAdapter implements VenueAdapter {
       fills: page.activities.map((a) => a.fill).filter((f) => Date.parse(f.executedAt) >= sinceMs),
       cursor: page.rawIds.length === fillPageSizeMax && last !== null ? last : null,
     };
+  }
+
+  /**
+   * The fee activities (FEE, CFEE, PTC) after `since` on the first read, then after the page token
+   * `cursor` (the id of the last activity read, Alpaca's paging key), oldest first. An activity that
+   * cannot be applied (unreadable, pending or canceled, an asset it does not name) is emitted as an
+   * unparsed `activity` item; one that charged nothing is skipped. The cursor is the last item's id,
+   * read or not, so a poll that reached the end resumes there.
+   */
+  async listFees(since: string, cursor: string | null): Promise<FeePage> {
+    this.assertOpen();
+    const sinceMs = Date.parse(since);
+    if (Number.isNaN(sinceMs)) throw new Error(`alpaca: listFees needs an ISO timestamp; got ${JSON.stringify(since)}`);
+    const raw = await this.rest.listFeeActivities({ after: new Date(sinceMs - 1), pageSize: feePageSizeMax, pageToken: cursor ?? undefined });
+    const items = Array.isArray(raw) ? raw : [];
+    if (!Array.isArray(raw)) this.skip(unparsedItem('activity', raw, null, new Error('alpaca: the fee activities are not a list')));
+    const fees = [];
+    for (const parsed of parseAlpacaFeeActivities(items)) {
+      if (parsed.kind === 'fee') fees.push(parsed.report);
+      else if (parsed.kind === 'unreadable') this.skip({ kind: 'activity', venueItemId: parsed.id, payload: parsed.raw, reason: parsed.reason });
+    }
+    const last = items.length === 0 ? null : rawId(items.at(-1), 'id');
+    return { fees, cursor: last ?? cursor, more: items.length === feePageSizeMax && last !== null };
   }
 
   async listPositions(): Promise<VenuePositionReport[]> {

@@ -17,26 +17,38 @@ import { cryptoPairSymbol } from './alpaca-payloads.js';
  * A made-up regulatory fee of an equity sale, in the non-trade activity shape:
  *   {"id":"20261120000000000::0f9e7a52-2d0c-4c55-9d6b-7a3c1b2e4f60","activity_type":"FEE","date":"2026-11-20",
  *    "net_amount":"-0.02","description":"REG fee","symbol":"AAPL","status":"executed"}
- * A non-trade activity carries no order id in the documented shape, so such a fee is the account's,
- * for its symbol (it moves holdings, no position); an `order_id`, when present, ties it to the order.
+ * A non-trade activity carries no order id in the documented shape (alpaca-trade-api's
+ * `NonTradeActivities`: id, activity_type, activity_sub_type, date, created_at, net_amount, qty,
+ * symbol, currency, status, ...), so such a fee is the account's: for its symbol when it names one
+ * (it moves holdings, no position), else for the whole account. Regulatory fees (FEE with sub-type
+ * REG, TAF, CAT, ORF, OCC) are charged as one total per account and trading day
+ * (docs.alpaca.markets/docs/regulatory-fees), with `symbol: ""`: they belong to no order, and
+ * Fillbook does not invent a split of them over the day's fills. An `order_id`, when present, ties a
+ * fee to its order.
  */
 
 export const alpacaFeeActivityTypes = ['FEE', 'CFEE', 'PTC'] as const;
 export type AlpacaFeeActivityType = (typeof alpacaFeeActivityTypes)[number];
 
+/** Absent, null and "" all mean "not given" in Alpaca's non-trade activities (`"symbol": ""`). */
+const given = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' || v === null ? undefined : v), schema.optional());
+
 const feeActivityPayload = z.object({
   id: z.string().min(1).max(180),
   activity_type: z.enum(alpacaFeeActivityTypes),
-  date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
-  transaction_time: wireTimestamp.optional(),
-  created_at: wireTimestamp.optional(),
-  net_amount: wireDecimal.optional(),
-  qty: wireDecimal.optional(),
-  symbol: z.string().min(1).max(64).optional(),
-  currency: z.string().regex(/^[A-Za-z0-9]{1,10}$/).optional(),
-  order_id: z.string().min(1).max(128).optional(),
-  description: z.string().max(500).optional(),
-  status: z.string().optional(),
+  // FEE's sub-types, as alpaca-trade-api's NonTradeActivities documents them: REG, TAF, LCT, ORF, OCC, NRC, NRV, COM, CAT.
+  activity_sub_type: given(z.string().regex(/^[A-Z.]{1,20}$/)),
+  // A date (`2022-08-12`), or a date at midnight (`2025-08-04T00:00:00`, as some pages write it).
+  date: given(z.string().regex(/^\d{4}-\d{2}-\d{2}(T00:00:00(\.0+)?Z?)?$/)),
+  transaction_time: given(wireTimestamp),
+  created_at: given(wireTimestamp),
+  net_amount: given(wireDecimal),
+  qty: given(wireDecimal),
+  symbol: given(z.string().min(1).max(64)),
+  currency: given(z.string().regex(/^[A-Za-z0-9]{1,10}$/)),
+  order_id: given(z.string().min(1).max(128)),
+  description: given(z.string().max(500)),
+  status: given(z.string()),
 });
 
 /**
@@ -70,7 +82,8 @@ export function parseAlpacaFeeActivity(raw: unknown): AlpacaFeeParse {
   const a = parsed.data;
   const unreadable = (reason: string): AlpacaFeeParse => ({ kind: 'unreadable', id: a.id, reason: `alpaca: fee activity ${a.id}: ${reason}`, raw });
   if (a.status !== undefined && a.status !== 'executed') return unreadable(`status ${JSON.stringify(a.status)}: only an executed fee is applied`);
-  const at = a.transaction_time ?? a.created_at ?? (a.date === undefined ? undefined : `${a.date}T00:00:00Z`);
+  // The day the fee is for, else when it was posted: a daily total belongs to its trading day.
+  const at = a.transaction_time ?? (a.date === undefined ? a.created_at : `${a.date.slice(0, 10)}T00:00:00Z`);
   if (at === undefined) return unreadable('has no date');
   let instrument: { symbol: string; assetClass: AssetClass } | null;
   try {
@@ -78,8 +91,8 @@ export function parseAlpacaFeeActivity(raw: unknown): AlpacaFeeParse {
   } catch (e) {
     return unreadable((e as Error).message);
   }
-  const base = { feeId: `alpaca:${a.id}`, venueOrderId: a.order_id ?? null, execId: null, symbol: instrument?.symbol ?? null, assetClass: instrument?.assetClass ?? null, kind: a.activity_type, chargedAt: isoMillis(at), raw };
-  if (a.net_amount !== undefined && !a.net_amount.isZero()) return { kind: 'fee', report: { ...base, amount: a.net_amount.neg(), currency: 'USD' } };
+  const base = { feeId: `alpaca:${a.id}`, venueOrderId: a.order_id ?? null, execId: null, symbol: instrument?.symbol ?? null, assetClass: instrument?.assetClass ?? null, kind: a.activity_sub_type === undefined ? a.activity_type : `${a.activity_type}/${a.activity_sub_type}`, chargedAt: isoMillis(at), raw };
+  if (a.net_amount !== undefined && !a.net_amount.isZero()) return { kind: 'fee', report: { ...base, amount: a.net_amount.neg(), currency: a.currency?.toUpperCase() ?? 'USD' } };
   if (a.qty !== undefined && !a.qty.isZero()) {
     if (instrument === null) return unreadable('charges a quantity but names no symbol');
     const pair = instrumentCurrencies(instrument.symbol, instrument.assetClass, 'USD');

@@ -1,6 +1,7 @@
 import { ApiError, FetchError, trading } from '@alpacahq/alpaca-trade-api/rest';
 import { VenueError } from '../venue.js';
 import type { AlpacaConfig, AlpacaCredentials } from './alpaca-config.js';
+import { alpacaFeeActivityTypes } from './alpaca-fees.js';
 import { alpacaErrorMessage } from './alpaca-payloads.js';
 import { parseJsonLossless, sleep, transportFailure, waitMs } from '../wire.js';
 
@@ -73,6 +74,18 @@ export class AlpacaRest {
   listFillActivities(query: ActivityQuery): Promise<unknown> {
     return this.read('GET /v2/account/activities/FILL', () =>
       this.#activities.getAccountActivitiesByActivityTypeRaw({ activityType: 'FILL', after: query.after, direction: 'asc', pageSize: query.pageSize, pageToken: query.pageToken }), false);
+  }
+
+  /** The fee activities (FEE, CFEE, PTC) after `after`, oldest first, from the page token on. */
+  listFeeActivities(query: ActivityQuery): Promise<unknown> {
+    return this.read('GET /v2/account/activities', () =>
+      this.#activities.getAccountActivitiesRaw({
+        activityTypes: [...alpacaFeeActivityTypes] as trading.ActivityType[],
+        after: query.after,
+        direction: 'asc',
+        pageSize: query.pageSize,
+        pageToken: query.pageToken,
+      }), false);
   }
 
   listPositions(): Promise<unknown> {

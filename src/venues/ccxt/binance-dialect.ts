@@ -82,6 +82,7 @@ export class BinanceDialect implements CcxtDialect {
       positions: market === 'usdm', // spot holdings are balances, not positions
       stream: false,
       multiLeg: false,
+      feesSince: false, // fees come on the fills
     };
   }
 

@@ -69,6 +69,7 @@ export class BybitDialect implements CcxtDialect {
       positions: config.category !== 'spot', // spot holdings are wallet balances, not positions
       stream: true,
       multiLeg: false,
+      feesSince: false, // fees come on the fills
     };
   }
 

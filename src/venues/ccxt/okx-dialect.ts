@@ -71,6 +71,7 @@ export class OkxDialect implements CcxtDialect {
       positions: config.instType === 'SWAP',
       stream: false,
       multiLeg: false,
+      feesSince: false, // fees come on the fills
     };
   }
 

@@ -79,6 +79,7 @@ export class PaperVenue implements VenueAdapter {
     positions: true,
     stream: true,
     multiLeg: false,
+    feesSince: false, // its fills carry their own fees
   };
   readonly config: PaperConfig;
   private readonly listeners = new Set<VenueListener>();

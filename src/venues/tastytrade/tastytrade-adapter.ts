@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { isWorking, zero } from '../../domain/index.js';
 import { parseEach, rawId, unparsedEvent, unparsedItem } from '../unparsed.js';
 import {
+  type FeePage,
   type OrderPage,
   type UnparsedVenueItem,
   type FillPage,
@@ -19,10 +20,13 @@ import { parseTastytradeConfig, type TastytradeConfig, type TastytradeCredential
 import { AmbiguousOutcome, errorMessage, parsePayload, TastytradeHttp, type TastyResponse } from './tastytrade-http.js';
 import { tastyFillReports, tastyOrderBody, tastyOrderReport, tastyPositionReport } from './tastytrade-mapping.js';
 import { type TastyOrder, tastyList, tastyOrderSchema, tastyPlacedSchema, tastyPositionSchema, tastySingle } from './tastytrade-schemas.js';
+import { parseTastyTransactionFee } from './tastytrade-fees.js';
 import { TastytradeStreamer } from './tastytrade-stream.js';
 
 /** Orders per page of the order search (tastytrade's default is 10). */
 export const orderPageSizeMax = 100;
+/** Transactions read per page of `GET /accounts/{account_number}/transactions` (tastytrade's default; at most 2,000). */
+export const transactionPageSizeMax = 250;
 /** Pages of order history `getOrderByClientId` reads at most before answering "not found". */
 export const clientIdSearchPagesMax = 10;
 /** Fill ids remembered to emit each fill once; the oldest are forgotten first (the ledger dedupes too). */
@@ -59,6 +63,7 @@ export class TastytradeVenue implements VenueAdapter {
     positions: true,
     stream: true,
     multiLeg: true, // spreads, with each leg's fills
+    feesSince: true, // fees of Trade and other transactions (listFees)
   };
   readonly config: TastytradeConfig;
   private readonly http: TastytradeHttp;
@@ -207,6 +212,32 @@ export class TastytradeVenue implements VenueAdapter {
     return { fills, cursor: page.next === null ? null : encodeCursor(page.next) };
   }
 
+  /**
+   * The fees on the account's transactions since the day of `since`, oldest first (`sort=Asc`, so
+   * pages do not shift as new transactions arrive). The cursor counts the transactions read from
+   * that day on: the next read starts at the page holding the next one and skips those already read.
+   * A transaction whose fees cannot be read is emitted as an unparsed `activity` item.
+   */
+  async listFees(since: string, cursor: string | null): Promise<FeePage> {
+    const sinceMs = Date.parse(since);
+    if (Number.isNaN(sinceMs)) throw new VenueError('rejected', `listFees needs an ISO time; got ${JSON.stringify(since)}`);
+    const at = cursor === null ? { startDate: this.dateOf(sinceMs), seen: 0 } : decodeFeeCursor(cursor);
+    const offset = Math.floor(at.seen / transactionPageSizeMax);
+    const query = new URLSearchParams({ 'start-date': at.startDate, sort: 'Asc', 'per-page': String(transactionPageSizeMax), 'page-offset': String(offset) });
+    const response = await this.http.request('GET', `${this.accountPath}/transactions?${query}`, 'read');
+    this.assertOk(response, 'GET transactions');
+    const page = parsePayload(tastyList(z.unknown()), response.json, 'GET transactions');
+    const fresh = page.data.items.slice(at.seen - offset * transactionPageSizeMax);
+    const fees = [];
+    for (const item of fresh) {
+      const parsed = parseTastyTransactionFee(item);
+      if (parsed.kind === 'fee') fees.push(parsed.report);
+      else if (parsed.kind === 'unreadable') this.skip({ kind: 'activity', venueItemId: parsed.id, payload: parsed.raw, reason: parsed.reason });
+    }
+    const seen = at.seen + fresh.length;
+    return { fees, cursor: encodeFeeCursor({ startDate: at.startDate, seen }), more: page.data.items.length === transactionPageSizeMax };
+  }
+
   async listPositions(): Promise<VenuePositionReport[]> {
     const response = await this.http.request('GET', `${this.accountPath}/positions`, 'read');
     this.assertOk(response, 'GET positions');
@@ -332,4 +363,23 @@ function decodeCursor(text: string): Cursor {
     // falls through to the error below
   }
   throw new VenueError('rejected', 'not a tastytrade fill cursor; pass back the cursor listFills returned');
+}
+
+interface FeeCursor {
+  startDate: string;
+  seen: number;
+}
+
+function encodeFeeCursor(cursor: FeeCursor): string {
+  return Buffer.from(JSON.stringify(cursor)).toString('base64url');
+}
+
+function decodeFeeCursor(text: string): FeeCursor {
+  try {
+    const c = JSON.parse(Buffer.from(text, 'base64url').toString()) as FeeCursor;
+    if (typeof c.startDate === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(c.startDate) && Number.isInteger(c.seen) && c.seen >= 0) return c;
+  } catch {
+    // falls through to the error below
+  }
+  throw new VenueError('rejected', 'not a tastytrade fee cursor; pass back the cursor listFees returned');
 }

@@ -78,6 +78,7 @@ export class TradierAdapter implements VenueAdapter {
     positions: true,
     stream: true,
     multiLeg: false,
+    feesSince: false, // Tradier's fills carry no fee and it reports none apart
   };
   private readonly http: TradierHttp;
   private readonly stream: TradierAccountStream;

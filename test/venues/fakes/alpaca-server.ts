@@ -91,6 +91,11 @@ export class FakeAlpacaServer {
    * `status` and `submitted_at`, looked up by `id` and `client_order_id`; never filled or canceled.
    */
   readonly rawOrders = new Map<string, Record<string, unknown>>();
+  /**
+   * Non-trade activities served by `GET /v2/account/activities?activity_types=…` exactly as given
+   * (the sample corpus's fee activities), in the order given, which is Alpaca's ascending order.
+   */
+  readonly nonTradeActivities: Record<string, unknown>[] = [];
   /** Positions `GET /v2/positions` reports besides those the fills make, written as given. */
   readonly extraPositions: unknown[] = [];
   /** Every REST request, as `METHOD /path?query` (no headers: they hold the key). */
@@ -327,6 +332,7 @@ export class FakeAlpacaServer {
       }
     }
     if (method === 'GET' && path === '/v2/account/activities/FILL') return { status: 200, body: this.fills(q) };
+    if (method === 'GET' && path === '/v2/account/activities') return { status: 200, body: this.nonTrade(q) };
     if (method === 'GET' && path === '/v2/positions') return { status: 200, body: this.positions() };
     return { status: 404, body: { code: 40410000, message: `no route ${method} ${path}` } };
   }
@@ -390,6 +396,19 @@ export class FakeAlpacaServer {
     const pageSize = Math.min(100, Number(q.get('page_size') ?? 100));
     const token = q.get('page_token');
     let list = this.activities.filter((a) => after === null || Date.parse(a.transaction_time) > Date.parse(after));
+    if (q.get('direction') !== 'asc') list = [...list].reverse();
+    if (token !== null) list = list.slice(list.findIndex((a) => a.id === token) + 1);
+    return list.slice(0, pageSize);
+  }
+
+  /** Non-trade activities of the asked types after `after` (by their day), paged by `page_token` as Alpaca pages. */
+  private nonTrade(q: URLSearchParams): Record<string, unknown>[] {
+    const types = new Set((q.get('activity_types') ?? '').split(',').filter((t) => t !== ''));
+    const after = q.get('after');
+    const pageSize = Math.min(100, Number(q.get('page_size') ?? 100));
+    const token = q.get('page_token');
+    const day = (a: Record<string, unknown>) => String(a.date ?? a.created_at ?? '').slice(0, 10);
+    let list = this.nonTradeActivities.filter((a) => (types.size === 0 || types.has(String(a.activity_type))) && (after === null || day(a) >= after.slice(0, 10)));
     if (q.get('direction') !== 'asc') list = [...list].reverse();
     if (token !== null) list = list.slice(list.findIndex((a) => a.id === token) + 1);
     return list.slice(0, pageSize);

@@ -47,6 +47,8 @@ export class FakeTastytrade {
   readonly requests: { method: string; path: string }[] = [];
   /** Items `orders/live` serves verbatim beside the fake's own orders: the sample corpus's payloads (test/venues/samples/tastytrade). */
   readonly rawLiveItems: unknown[] = [];
+  /** The account's transactions, oldest first, served verbatim by `GET /accounts/{n}/transactions` (the sample corpus's). */
+  readonly transactions: Record<string, unknown>[] = [];
   /** Every streamer message pushed, as sent. */
   readonly pushed: string[] = [];
   readonly orders = new Map<string, FakeOrder>();
@@ -201,6 +203,7 @@ export class FakeTastytrade {
     if (method === 'GET' && rest === '/orders/live') return [200, { data: { items: [...[...this.orders.values()].map((o) => o.json), ...this.rawLiveItems] }, context }];
     if (method === 'GET' && rest === '/orders') return this.searchOrders(url, context);
     if (method === 'GET' && rest === '/positions') return [200, { data: { items: this.positions() }, context }];
+    if (method === 'GET' && rest === '/transactions') return this.listTransactions(url, context);
     const one = rest.match(/^\/orders\/(\d+)$/);
     if (one !== null) {
       const order = this.orders.get(one[1]!);
@@ -209,6 +212,19 @@ export class FakeTastytrade {
       if (method === 'DELETE') return this.cancel(order, context);
     }
     return [404, { error: { code: 'not_found', message: `no route ${method} ${path}` } }];
+  }
+
+  /** Transactions from `start-date` on, ascending (`sort=Asc`) or not, a `per-page` page at `page-offset`, with tastytrade's pagination block. */
+  private listTransactions(url: URL, context: string): [number, unknown] {
+    const q = url.searchParams;
+    const start = q.get('start-date');
+    const perPage = Math.min(2000, Number(q.get('per-page') ?? 250));
+    const offset = Number(q.get('page-offset') ?? 0);
+    let items = this.transactions.filter((t) => start === null || String(t['transaction-date'] ?? '') >= start);
+    if (q.get('sort') !== 'Asc') items = [...items].reverse();
+    const page = items.slice(offset * perPage, (offset + 1) * perPage);
+    const pagination = { 'per-page': perPage, 'page-offset': offset, 'item-offset': offset * perPage, 'total-items': items.length, 'total-pages': Math.ceil(items.length / perPage), 'current-item-count': page.length, 'previous-link': null, 'next-link': null, 'paging-link-template': null };
+    return [200, { data: { items: page }, context, pagination }];
   }
 
   private oauth(body: Json): [number, unknown] {

@@ -3,6 +3,7 @@ import { type Account, api, type User, whenSignedOut } from './api';
 import { AccountsContext, useResource } from './data';
 import { clock, timeZone } from './format';
 import { LiveContext, useLiveStream } from './live';
+import { AlertsPage } from './pages/Alerts';
 import { HoldingsPage } from './pages/Holdings';
 import { OrderDetailPage } from './pages/OrderDetail';
 import { OrdersPage } from './pages/Orders';
@@ -20,6 +21,7 @@ const nav = [
   { to: '/holdings', label: 'Holdings' },
   { to: '/reconciliation', label: 'Reconciliation' },
   { to: '/performance', label: 'Performance' },
+  { to: '/alerts', label: 'Alerts' },
 ];
 
 /** Signed out: the sign-in form. Signed in: the header, the live stream and the page of the path. */
@@ -148,6 +150,8 @@ function Page({ path }: { path: string }) {
       return <HoldingsPage />;
     case '/reconciliation':
       return <ReconciliationPage />;
+    case '/alerts':
+      return <AlertsPage />;
     case '/performance':
       return (
         <Suspense fallback={<p className="muted" role="status">Loading…</p>}>

@@ -5,7 +5,7 @@
  */
 
 import type { components } from './api/schema';
-import { findingCategoryValues, orderStatusValues, reconciliationActionValues } from './api/schema';
+import { alertKindValues, findingCategoryValues, orderStatusValues, reconciliationActionValues } from './api/schema';
 
 // The shapes and value sets are generated from the service's OpenAPI document (api/schema.ts, by
 // `npm run generate:api`), never copied here: a field the server renames fails this typecheck.
@@ -27,6 +27,12 @@ export type Finding = Schemas['Finding'];
 export type FindingCategory = Schemas['FindingCategory'];
 export type ReconciliationAction = Schemas['ReconciliationAction'];
 export type ReconciliationRun = Schemas['Reconciliation'];
+export type Alert = Schemas['Alert'];
+export type AlertKind = Schemas['AlertKind'];
+export type AlertSink = Schemas['AlertSink'];
+export type AlertSinkCreate = Schemas['AlertSinkCreate'];
+export type AlertSinkTest = Schemas['AlertSinkTest'];
+export const alertKinds = alertKindValues;
 export type User = { id: string; name: string };
 
 export interface Page<T> {
@@ -62,7 +68,7 @@ export function whenSignedOut(handler: () => void): void {
   onSignedOut = handler;
 }
 
-async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+async function request<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET' && csrfToken !== null) headers['x-csrf-token'] = csrfToken;
@@ -152,6 +158,14 @@ export const api = {
   reconcile: (accountId: string, actions: ReconciliationAction[]) => request<ReconciliationRun>('POST', '/v1/reconciliations', { account_id: accountId, actions }),
   reconciliations: (accountId: string) => request<{ data: ReconciliationRun[] }>('GET', `/v1/reconciliations${query({ account_id: accountId })}`).then((r) => r.data),
   reconciliation: (id: string) => request<ReconciliationRun>('GET', `/v1/reconciliations/${encodeURIComponent(id)}`),
+
+  alerts: (filter: { account_id?: string; kind?: string; limit?: number; cursor?: string }) => request<Page<Alert>>('GET', `/v1/alerts${query({ ...filter })}`),
+  retryAlert: (id: string) => request<Alert>('POST', `/v1/alerts/${encodeURIComponent(id)}/retry`),
+  alertSinks: () => request<{ data: AlertSink[] }>('GET', '/v1/alert-sinks').then((r) => r.data),
+  addAlertSink: (sink: AlertSinkCreate) => request<AlertSink>('POST', '/v1/alert-sinks', sink),
+  updateAlertSink: (id: string, change: { enabled?: boolean; name?: string }) => request<AlertSink>('PATCH', `/v1/alert-sinks/${encodeURIComponent(id)}`, change),
+  removeAlertSink: (id: string) => request<AlertSink>('DELETE', `/v1/alert-sinks/${encodeURIComponent(id)}`),
+  testAlertSink: (id: string) => request<AlertSinkTest>('POST', `/v1/alert-sinks/${encodeURIComponent(id)}/test`),
 
   /** Every order in a working status (all pages), e.g. to see which positions are protected. */
   async workingOrders(accountId?: string): Promise<Order[]> {

@@ -6,9 +6,10 @@ import { buildServer } from '../server/index.js';
 import cliProgress from 'cli-progress';
 import { isFillbookError, type ReconciliationAction } from '../domain/index.js';
 import { databaseUnavailable } from '../storage/index.js';
-import { FillbookService, type ReconciliationRun } from '../service/index.js';
+import { FillbookService, type ReconciliationRun, telegramApiBaseUrlDefault } from '../service/index.js';
 import { Users } from '../users/index.js';
 import { registerImportCommand } from './commands/import.js';
+import { telegramApiUrlEnv } from './commands/alerts.js';
 import { registerCommands } from './commands/index.js';
 
 export const portDefault = 7878;
@@ -67,11 +68,15 @@ program
   .option('--reconcile-interval <seconds>', 'reconcile every account this often (0: only at start-up)', parseSeconds, 300)
   .option('--public-url <url>', 'the address users reach the service at (FILLBOOK_PUBLIC_URL); https makes the session cookie Secure', process.env.FILLBOOK_PUBLIC_URL)
   .option('--secure-cookies', 'mark the session cookie Secure even when --public-url is not https')
-  .action(async (flags: StorageFlags & { port: number; host: string; reconcileInterval: number; publicUrl?: string; secureCookies?: boolean }) => {
+  .option('--stream-down-alert <seconds>', 'alert when a venue stream has been down this long', parseSeconds, 60)
+  .option('--telegram-api-url <url>', `the Telegram Bot API's address for Telegram alert sinks (${telegramApiUrlEnv})`, process.env[telegramApiUrlEnv] ?? telegramApiBaseUrlDefault)
+  .action(async (flags: StorageFlags & { port: number; host: string; reconcileInterval: number; publicUrl?: string; secureCookies?: boolean; streamDownAlert: number; telegramApiUrl: string }) => {
     const ledger = await Ledger.open(storageOptions(flags));
     const service = new FillbookService(ledger, {
       onError: (error, context) => console.error(context, error),
       reconcileIntervalMs: flags.reconcileInterval * 1000,
+      streamDownAlertAfterMs: flags.streamDownAlert * 1000,
+      alerts: { telegramApiBaseUrl: flags.telegramApiUrl },
       onReconciled: (run) => {
         const open = Object.entries(run.summary).filter(([category, n]) => n > 0 && !['matched', 'deferred', 'repaired'].includes(category));
         if ((run.summary.holding_mismatch ?? 0) > 0) {

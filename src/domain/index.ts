@@ -18,3 +18,4 @@ export * from './performance.js';
 export * from './broker-reports.js';
 export * from './reconciliation.js';
 export * from './unparsed-findings.js';
+export * from './alerts.js';

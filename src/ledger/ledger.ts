@@ -24,6 +24,7 @@ import type { RecordOrderResult } from './order-placement.js';
 import { type LifecycleEventInput, listLimitMax, type OrderDetail, Orders } from './orders.js';
 import { type CreatePositionInput, Positions } from './positions.js';
 import { recentOrders } from './recent-copies.js';
+import { queueExposureAlert } from './refusal-alerts.js';
 
 export type { Account, AccountSwitches, CreateAccountInput } from './accounts.js';
 export { lifecycleEventTypes, type LifecycleEventInput, type LifecycleEventType, listLimitMax, type OrderDetail } from './orders.js';
@@ -142,7 +143,10 @@ export class Ledger {
     try {
       return await this.orders.record(request, source);
     } catch (error) {
-      if (isFillbookError(error, 'FILLBOOK_ERR_EXPOSURE_EXCEEDED')) for (const o of this.observers) o.exposureRefused?.();
+      if (isFillbookError(error, 'FILLBOOK_ERR_EXPOSURE_EXCEEDED')) {
+        for (const o of this.observers) o.exposureRefused?.();
+        await queueExposureAlert(this.db, request, error, this.now());
+      }
       throw error;
     }
   }

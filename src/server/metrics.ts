@@ -1,6 +1,6 @@
 import client from 'prom-client';
 import type { LedgerObserver } from '../ledger/index.js';
-import { countInbox, countUnparsedItems, type Database } from '../storage/index.js';
+import { countAlertDeliveries, countAlerts, countInbox, countUnparsedItems, type Database } from '../storage/index.js';
 
 /**
  * Prometheus metrics, one registry per server (so tests can run several). Counters count what this
@@ -10,6 +10,12 @@ export class Metrics {
   readonly registry = new client.Registry();
   readonly fillsIngested = new client.Counter({ name: 'fillbook_fills_ingested_total', help: 'Fill deliveries by outcome', labelNames: ['outcome'], registers: [this.registry] });
   readonly guardRefusals = new client.Counter({ name: 'fillbook_guard_refusals_total', help: 'Orders refused by the exposure guard', registers: [this.registry] });
+  readonly alertAttempts = new client.Counter({
+    name: 'fillbook_alert_delivery_attempts_total',
+    help: "This instance's attempts to deliver an alert, by sink kind and outcome (delivered, retry: failed and retried later, failed: given up)",
+    labelNames: ['sink_kind', 'outcome'],
+    registers: [this.registry],
+  });
   readonly requestDuration = new client.Histogram({
     name: 'fillbook_http_request_duration_seconds',
     help: 'HTTP request latency',
@@ -38,6 +44,25 @@ export class Metrics {
         this.reset();
         const halted = await db.query<{ account_id: string }>('select h.account_id from account_halts h join accounts a on a.account_id = h.account_id where a.fail_closed');
         for (const r of halted) this.set({ account_id: r.account_id }, 1);
+      },
+    });
+    new client.Gauge({
+      name: 'fillbook_alert_deliveries',
+      help: 'Alert deliveries in the database by status: pending (queued, to be sent or retried), delivered, failed (given up)',
+      labelNames: ['status'],
+      registers: [this.registry],
+      async collect() {
+        for (const [status, n] of Object.entries(await countAlertDeliveries(db))) this.set({ status }, n);
+      },
+    });
+    new client.Gauge({
+      name: 'fillbook_alerts',
+      help: 'Alerts queued in the outbox (kept), by kind',
+      labelNames: ['kind'],
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        for (const r of await countAlerts(db)) this.set({ kind: r.kind }, r.n);
       },
     });
     new client.Gauge({

@@ -19,6 +19,7 @@ import { Metrics } from './metrics.js';
 import { installIdempotency } from './idempotency.js';
 import { documentErrorResponses, swaggerOptions } from './openapi.js';
 import { registerAccountRoutes } from './routes/accounts.js';
+import { registerAlertRoutes } from './routes/alerts.js';
 import { registerFeeRoutes } from './routes/fees.js';
 import { registerFillListingRoutes } from './routes/fill-listing.js';
 import { registerFillRoutes } from './routes/fills.js';
@@ -122,6 +123,7 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
   const metrics = new Metrics(ledger.db);
   ledger.observe(metrics.observer());
   const service = options.service ?? new FillbookService(ledger);
+  service.alerts.observe((sinkKind, outcome) => metrics.alertAttempts.inc({ sink_kind: sinkKind, outcome }));
   const users = new Users(ledger.db);
   const access = new Access(users, ledger);
   const inbox = new WebhookInbox(ledger, service.sync);
@@ -217,6 +219,7 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
   registerReconciliationRoutes(typed, context);
   registerVenueItemRoutes(typed, context);
   registerImportRoutes(typed, context);
+  registerAlertRoutes(typed, context);
   registerSessionRoutes(typed, { sessions, secureCookies, throttle: new LoginThrottle(ledger.db) });
   registerStreamRoute(typed, context);
   await registerDashboard(app);

@@ -1,6 +1,9 @@
 import { isFillbookError, type ReconciliationAction } from '../domain/index.js';
 import type { Ledger } from '../ledger/index.js';
+import { AlertDelivery, type AlertDeliveryOptions } from './alert-delivery.js';
+import { AlertSinks } from './alert-sinks.js';
 import { HistoryImport } from './history-import.js';
+import { StreamWatch, streamDownAlertAfterMsDefault } from './stream-watch.js';
 import { Reconciler, type ReconcilerOptions, type ReconciliationRun } from './reconciler.js';
 import { OrderRouter, type OrderRouterOptions } from './order-router.js';
 import { feePollIntervalMsDefault, type FeePollOutcome, VenueFeePoller } from './venue-fees.js';
@@ -24,6 +27,10 @@ export interface ServiceOptions extends OrderRouterOptions, ReconcilerOptions {
   onReconciled?: (run: ReconciliationRun) => void;
   venueFactories?: Record<string, VenueFactory>;
   onError?: (error: unknown, context: string) => void;
+  /** Delivery of the alert outbox (retries, the Telegram API's address, …). */
+  alerts?: AlertDeliveryOptions;
+  /** A venue stream down this long queues a `stream_down` alert (`streamDownAlertAfterMsDefault`). */
+  streamDownAlertAfterMs?: number;
 }
 
 /**
@@ -38,6 +45,10 @@ export class FillbookService {
   readonly router: OrderRouter;
   readonly reconciler: Reconciler;
   readonly imports: HistoryImport;
+  /** Delivers the alert outbox in the background (started with the service). */
+  readonly alerts: AlertDelivery;
+  readonly alertSinks: AlertSinks;
+  readonly streams: StreamWatch;
   readonly fees: VenueFeePoller;
   private timer: NodeJS.Timeout | undefined;
   private reconcileTimer: NodeJS.Timeout | undefined;
@@ -55,18 +66,27 @@ export class FillbookService {
     this.router = new OrderRouter(ledger, this.venues, this.sync, options);
     this.reconciler = new Reconciler(ledger, this.venues, this.sync, options);
     this.imports = new HistoryImport(ledger, this.venues, this.sync, options.now);
+    const alertOptions: AlertDeliveryOptions = { onError: (e) => this.onError(e, 'alert delivery'), ...options.alerts };
+    this.alerts = new AlertDelivery(ledger.db, alertOptions);
+    this.alertSinks = new AlertSinks(ledger.db, alertOptions);
+    this.streams = new StreamWatch(ledger.db, options.streamDownAlertAfterMs ?? streamDownAlertAfterMsDefault, (e) => this.onError(e, 'stream alert'));
     this.fees = new VenueFeePoller(ledger, this.venues, this.sync, options.now);
     this.venues.onAdapter((accountId, adapter) => {
       this.sync.attach(accountId, adapter, (e) => this.onError(e, `venue stream of account ${accountId}`));
       // After a stream reconnects, whatever it dropped meanwhile is found by reconciling.
       adapter.subscribe((event) => {
-        if (event.kind === 'reconnected') this.reconcile(accountId, 'reconnect').catch((e: unknown) => this.onError(e, `reconciliation of account ${accountId}`));
+        if (event.kind === 'disconnected') this.streams.disconnected(accountId, adapter.venue, event.reason);
+        if (event.kind === 'reconnected') {
+          void this.streams.reconnected(accountId);
+          this.reconcile(accountId, 'reconnect').catch((e: unknown) => this.onError(e, `reconciliation of account ${accountId}`));
+        }
       });
     });
   }
 
   /** Connects every account's venue, runs a first pass and schedules the next ones. */
   async start(): Promise<void> {
+    this.alerts.start();
     await this.checkSubmissions();
     if (this.options.reconcileAtStart !== false) await this.reconcileAll('startup');
     const reconcileMs = this.options.reconcileIntervalMs ?? reconcileIntervalMsDefault;
@@ -149,8 +169,10 @@ export class FillbookService {
   async stop(): Promise<void> {
     clearInterval(this.timer);
     clearInterval(this.reconcileTimer);
+    this.streams.stop();
     clearInterval(this.feeTimer);
     await this.pass;
+    await this.alerts.stop();
     await this.venues.closeAll();
   }
 }

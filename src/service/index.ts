@@ -6,4 +6,7 @@ export * from './webhook-inbox.js';
 export * from './reconciler.js';
 export * from './unparsed-items.js';
 export * from './history-import.js';
+export * from './alert-delivery.js';
+export * from './alert-sinks.js';
+export * from './stream-watch.js';
 export * from './venue-fees.js';

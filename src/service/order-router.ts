@@ -1,4 +1,5 @@
-import { FillbookError, isFillbookError, type Order } from '../domain/index.js';
+import { FillbookError, isFillbookError, type Order, type OrderSender, stuckSubmissionAlert } from '../domain/index.js';
+import { queueAlert } from '../storage/index.js';
 import type { Ledger, OrderRef } from '../ledger/index.js';
 import type { OrderRequest } from '../domain/index.js';
 import { isVenueError, type VenueAdapter, type VenueFillReport, type VenueOrderReport } from '../venues/index.js';
@@ -163,6 +164,9 @@ export class OrderRouter {
     const resolved: Order[] = [];
     for (const order of stuck) {
       const ref: OrderRef = { orderId: order.id, accountId };
+      // Being stuck is a fact of time, not a change: its alert is written on its own, before the
+      // lookup, once per order (a crash in the lookup finds it stuck again; the key holds it to one).
+      await queueAlert(this.ledger.db, accountId, stuckSubmissionAlert({ ...order, since: order.updatedAt }, stuckOutcome(order.sentBy)), this.options.now().toISOString());
       const report = (order.brokerOrderId !== null ? await adapter.getOrder(order.brokerOrderId) : undefined) ?? (await adapter.getOrderByClientId(order.clientOrderId));
       if (report !== undefined) {
         await this.sync.applyOrderReport(accountId, report, 'broker_poll');
@@ -228,4 +232,11 @@ export class OrderRouter {
       if (!isFillbookError(error, 'FILLBOOK_ERR_INVALID_TRANSITION')) throw error;
     }
   }
+}
+
+/** What the submission check does about a stuck order, as its alert says. */
+function stuckOutcome(sentBy: OrderSender): string {
+  return sentBy === 'fillbook'
+    ? 'Fillbook looks it up at the venue by client order id: found, the ledger takes the venue\'s state and fills; not found, it is failed (and retried with backoff) or rejected (not_found_at_broker). It is never sent again blindly.'
+    : 'The bot sends this order: Fillbook looks it up at the venue and takes its state when found; not found, it is left for reconciliation (clear_invalid closes it as rejected).';
 }

@@ -14,6 +14,7 @@ import {
   reconcileOrders,
   reconcileClosedOrders,
   type Repair,
+  runAlerts,
   type VenueFillReport,
   type VenueOrderReport,
 } from '../domain/index.js';
@@ -21,6 +22,9 @@ import type { Account, Ledger } from '../ledger/index.js';
 import {
   finishRun,
   insertFindings,
+  queueAlert,
+  selectRunAlertInputs,
+  upsertRunAlertState,
   insertRun,
   type RunRecord,
   selectFindings,
@@ -154,9 +158,15 @@ export class Reconciler {
       const halting: Record<string, number> = {};
       for (const f of unresolved) if (isHalting(f.category)) halting[f.category] = (halting[f.category] ?? 0) + 1;
       await db.transaction(async (tx) => {
+        // The run's alerts are queued in the transaction that finishes it and sets its halt: a run
+        // that does not complete alerts nothing, and one that does cannot lose its alerts.
+        const { previous, haltBefore } = await selectRunAlertInputs(tx, accountId);
         await finishRun(tx, finished);
         await setAccountHalt(tx, accountId, run.id, halting, finished.finishedAt);
         await upsertWatermark(tx, accountId, nextWatermark(since, run.startedAt, this.quietPeriodMs, unresolved, venueCreatedAt), run.id, finished.finishedAt);
+        const raised = runAlerts({ runId: run.id, startedBy: run.startedBy, dryRun: run.dryRun, findings: stored, categories: findingCategories, failClosed: account.failClosed, haltBefore, haltAfter: halting, previous });
+        for (const alert of raised.alerts) await queueAlert(tx, accountId, alert, finished.finishedAt);
+        await upsertRunAlertState(tx, accountId, run.id, raised.state, finished.finishedAt);
       });
       return { ...finished, findings: stored.slice(0, findingsReturnedMax) };
     } catch (error) {

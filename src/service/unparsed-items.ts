@@ -1,5 +1,5 @@
-import { type Finding, FillbookError, unparsedFindings } from '../domain/index.js';
-import { type SqlClient, selectUnparsedItems, type UnparsedCursor, type UnparsedItemRecord, upsertUnparsedItem } from '../storage/index.js';
+import { type Finding, FillbookError, unparsedFindings, venueItemUnparsedAlert } from '../domain/index.js';
+import { type Database, queueAlert, type SqlClient, selectUnparsedItems, type UnparsedCursor, type UnparsedItemRecord, upsertUnparsedItem } from '../storage/index.js';
 import type { UnparsedVenueItem } from '../venues/index.js';
 
 /**
@@ -13,8 +13,12 @@ export const unparsedFindingWindowMsDefault = 7 * 24 * 3_600_000;
 /** Items reconciliation reads at most per run. */
 export const unparsedFindingsMax = 500;
 
-export async function keepUnparsedItem(sql: SqlClient, accountId: string, venue: string, item: UnparsedVenueItem, seenAt: string): Promise<void> {
-  await upsertUnparsedItem(sql, { accountId, venue, kind: item.kind, venueItemId: item.venueItemId, payload: item.payload, reason: item.reason, seenAt });
+/** Keeps an item; its first sighting queues an alert in the same transaction (later ones only count). */
+export async function keepUnparsedItem(db: Database, accountId: string, venue: string, item: UnparsedVenueItem, seenAt: string): Promise<void> {
+  await db.transaction(async (tx) => {
+    const kept = await upsertUnparsedItem(tx, { accountId, venue, kind: item.kind, venueItemId: item.venueItemId, payload: item.payload, reason: item.reason, seenAt });
+    if (kept.first) await queueAlert(tx, accountId, venueItemUnparsedAlert({ venue, kind: item.kind, itemKey: kept.itemKey, venueItemId: item.venueItemId, reason: item.reason }), seenAt);
+  });
 }
 
 export interface UnparsedPage {

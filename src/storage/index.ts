@@ -11,4 +11,5 @@ export * from './idempotency-store.js';
 export * from './import-store.js';
 export * from './fill-page-store.js';
 export * from './export-store.js';
+export * from './alert-store.js';
 export * from './venue-fee-store.js';

@@ -58,17 +58,23 @@ export interface UnparsedItemInput {
   seenAt: string;
 }
 
-/** Keeps one sighting: a new item is inserted, a known one gets the newest payload and reason and one more count. */
-export async function upsertUnparsedItem(sql: SqlClient, item: UnparsedItemInput): Promise<void> {
-  await sql.query(
+/**
+ * Keeps one sighting: a new item is inserted, a known one gets the newest payload and reason and one
+ * more count. Returns the item's key and whether this was its first sighting.
+ */
+export async function upsertUnparsedItem(sql: SqlClient, item: UnparsedItemInput): Promise<{ itemKey: string; first: boolean }> {
+  const itemKey = unparsedItemKey(item.venueItemId, item.payload);
+  const rows = await sql.query<{ first: boolean }>(
     `insert into unparsed_venue_items (account_id, venue, kind, item_key, venue_item_id, payload, reason, first_seen_at, last_seen_at, times_seen)
      values ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $8, 1)
      on conflict (account_id, venue, kind, item_key) do update set
        payload = excluded.payload, reason = excluded.reason, times_seen = unparsed_venue_items.times_seen + 1,
        last_seen_at = greatest(unparsed_venue_items.last_seen_at, excluded.last_seen_at),
-       first_seen_at = least(unparsed_venue_items.first_seen_at, excluded.first_seen_at)`,
-    [item.accountId, item.venue, item.kind, unparsedItemKey(item.venueItemId, item.payload), item.venueItemId, storedPayload(item.payload), item.reason, item.seenAt],
+       first_seen_at = least(unparsed_venue_items.first_seen_at, excluded.first_seen_at)
+     returning times_seen = 1 as first`,
+    [item.accountId, item.venue, item.kind, itemKey, item.venueItemId, storedPayload(item.payload), item.reason, item.seenAt],
   );
+  return { itemKey, first: rows[0]?.first === true };
 }
 
 /** Where a page ends: the last item's (last_seen_at, item_key, venue, kind), newest first. */

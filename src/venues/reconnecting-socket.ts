@@ -16,6 +16,8 @@ export interface ReconnectTiming {
 export interface ReconnectingSocketEvents {
   /** Subscribed again after a drop: whatever the venue pushed meanwhile is lost (venues do not replay). */
   onReconnected(): void;
+  /** A subscribed connection dropped, with the last error seen on it; `onReconnected` follows when it is back. */
+  onDisconnected?(reason: string | null): void;
   onError(error: unknown): void;
 }
 
@@ -35,6 +37,9 @@ export abstract class ReconnectingSocket {
   private keepaliveTimer: NodeJS.Timeout | null = null;
   private reconnectTimer: NodeJS.Timeout | null = null;
   private lastMessageAt = 0;
+  /** Subscribed on the current connection; a drop of such a connection is a disconnect the consumer hears of. */
+  private live = false;
+  private lastError: string | null = null;
 
   protected constructor(
     private readonly url: string,
@@ -66,6 +71,7 @@ export abstract class ReconnectingSocket {
   /** The venue acknowledged the subscription: keep the connection alive, and say so after a reconnect. */
   protected subscribed(socket: WebSocket): void {
     this.failures = 0;
+    this.live = true;
     if (this.keepaliveTimer !== null) clearInterval(this.keepaliveTimer);
     this.keepaliveTimer = setInterval(() => {
       if (Date.now() - this.lastMessageAt > silentIntervalsMax * this.timing.keepaliveIntervalMs) {
@@ -80,6 +86,7 @@ export abstract class ReconnectingSocket {
 
   /** Reports the error and drops the connection, which is then reopened. */
   protected fail(socket: WebSocket, error: unknown): void {
+    this.lastError = error instanceof Error ? error.message : String(error);
     this.events.onError(error);
     if (this.socket === socket) socket.terminate();
   }
@@ -93,9 +100,15 @@ export abstract class ReconnectingSocket {
       this.lastMessageAt = Date.now();
       this.received(socket, data.toString());
     });
-    socket.on('error', (error) => this.events.onError(new Error(`${this.label}: ${error.message}`)));
+    socket.on('error', (error) => {
+      this.lastError = `${this.label}: ${error.message}`;
+      this.events.onError(new Error(this.lastError));
+    });
     socket.on('close', () => {
       if (this.socket !== socket) return;
+      if (this.live) this.events.onDisconnected?.(this.lastError);
+      this.live = false;
+      this.lastError = null;
       this.teardown();
       this.scheduleReconnect();
     });

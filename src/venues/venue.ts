@@ -85,7 +85,9 @@ export type VenueEvent =
   | { kind: 'order'; order: VenueOrderReport }
   | { kind: 'fill'; fill: VenueFillReport }
   | { kind: 'unparsed'; item: UnparsedVenueItem }
-  | { kind: 'reconnected' };
+  | { kind: 'reconnected' }
+  /** The stream's connection dropped (it reconnects by itself; `reconnected` follows once it is back). */
+  | { kind: 'disconnected'; reason: string | null };
 export type VenueListener = (event: VenueEvent) => void;
 
 export interface VenueAdapter {

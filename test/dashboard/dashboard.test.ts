@@ -1,6 +1,7 @@
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { Receiver } from '../support/alert-receivers.js';
 import { eventually } from '../support/eventually.js';
 import { contrastFailures } from './contrast.js';
 import { type Dashboard, rejectReason, type SeededUser, startDashboard } from './seed.js';
@@ -463,5 +464,48 @@ describe.skipIf(!browserFound)('dashboard (browser)', () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Positions' }).click();
     await page.getByText('Your session ended. Sign in again.').waitFor();
     await page.getByRole('heading', { name: 'Sign in to Fillbook' }).waitFor();
+  });
+  it('the alerts page: a sink added, a test message sent, an alert listed with its delivery state, only your own', async () => {
+    const hook = new Receiver();
+    await hook.up();
+    try {
+      await signIn(d.alice);
+      await go('Alerts');
+      await page.getByText('No sinks yet').waitFor();
+      const form = page.getByRole('form', { name: 'Add a sink' });
+      await form.getByLabel('Name').fill('Ops webhook');
+      await form.getByLabel('URL').fill(`${hook.url}/alerts`);
+      await form.getByRole('button', { name: 'Add sink' }).click();
+      await page.getByText(/signing secret \(shown once, keep it\): whsec_/).waitFor();
+      const sinkRow = page.getByRole('table', { name: 'Alert sinks' }).getByRole('row', { name: /Ops webhook/ });
+      expect(await textOf(sinkRow)).toMatch(new RegExp(`Ops webhook webhook ${hook.url}/alerts secret whsec_…\\S{4} every kind`));
+      await sinkRow.getByRole('button', { name: 'Send test message' }).click();
+      await sinkRow.getByText('Test message delivered.').waitFor();
+      expect(hook.received.map((r) => r.json.test)).toEqual([true]);
+
+      // An overfill on alice's book is quarantined, and alerts; bob's alert is not hers to see.
+      const order = await d.api<{ id: string }>(d.alice, 'POST', '/v1/orders', { account_id: d.accounts.book, symbol: 'ORCL', side: 'buy', type: 'market', quantity: '1', submit: false });
+      await d.api(d.alice, 'POST', `/v1/orders/${order.id}/events`, { type: 'submitted', broker_order_id: 'B-orcl' });
+      await d.server.app.inject({ method: 'POST', url: '/v1/fills', headers: { authorization: `Bearer ${d.alice.key}`, 'content-type': 'application/json' }, payload: JSON.stringify({ order_id: order.id, exec_id: 'E-orcl-over', quantity: '4', price: '10' }) });
+      const bobs = await d.api<{ id: string }>(d.bob, 'POST', '/v1/orders', { account_id: d.accounts.bob, symbol: 'IBM', side: 'buy', type: 'market', quantity: '1', submit: false });
+      await d.api(d.bob, 'POST', `/v1/orders/${bobs.id}/events`, { type: 'submitted', broker_order_id: 'B-ibm' });
+      await d.server.app.inject({ method: 'POST', url: '/v1/fills', headers: { authorization: `Bearer ${d.bob.key}`, 'content-type': 'application/json' }, payload: JSON.stringify({ order_id: bobs.id, exec_id: 'E-ibm-over', quantity: '4', price: '10' }) });
+      await d.server.service.alerts.deliverDue();
+      await page.reload();
+      const alerts = page.getByRole('table', { name: 'Alerts' });
+      await alerts.waitFor();
+      const rows = alerts.locator('tbody tr');
+      expect(await rows.count()).toBe(1);
+      expect(await textOf(rows.first())).toMatch(/Swing book warning Fill quarantined \(overfill\) on Swing book \(manual\) Exec id E-orcl-over: 4 @ 10 .* Ops webhook: delivered/);
+      expect(await rows.first().getAttribute('data-kind')).toBe('fill_quarantined');
+      expect(hook.received.at(-1)!.json).toMatchObject({ kind: 'fill_quarantined', account_id: d.accounts.book, test: false });
+      await page.getByLabel('Alert kind').selectOption('stream_down');
+      await page.getByText('No alerts of this kind.').waitFor();
+      await page.getByLabel('Alert kind').selectOption('');
+      await alerts.waitFor();
+      await shot('alerts');
+    } finally {
+      await hook.down();
+    }
   });
 });

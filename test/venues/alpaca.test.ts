@@ -205,6 +205,7 @@ describe('alpaca adapter', () => {
       s = await start();
       s.fake.dropStreams();
       await eventually(async () => expect(s!.events.filter((e) => e.kind === 'reconnected')).toHaveLength(1));
+      expect(s.events.filter((e) => e.kind === 'disconnected')).toHaveLength(1);
       expect([s.fake.connections, s.adapter.streaming]).toEqual([2, true]);
       const placed = await s.adapter.placeOrder(request());
       s.fake.fill(placed.venueOrderId, '10', '100');

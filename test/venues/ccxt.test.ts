@@ -133,6 +133,7 @@ describe('ccxt:bybit adapter specifics', () => {
     await open();
     fake.dropStreams();
     await eventually(async () => expect(events.some((e) => e.kind === 'reconnected')).toBe(true));
+    expect(events.filter((e) => e.kind === 'disconnected').length).toBe(1);
     const placed = await adapter.placeOrder(request(unique('after-reconnect'), '0.001'));
     fake.fill(placed.venueOrderId, '0.001', '20000');
     await eventually(async () => expect(fillsOf(placed.venueOrderId)).toHaveLength(1));

@@ -140,6 +140,7 @@ describe('tastytrade adapter specifics', () => {
     await open();
     fake.dropStreams();
     await eventually(async () => expect(events.some((e) => e.kind === 'reconnected')).toBe(true));
+    expect(events.filter((e) => e.kind === 'disconnected').length).toBe(1);
     await eventually(async () => expect(fake.subscriberCount).toBeGreaterThan(0));
     const placed = await adapter.placeOrder(request(unique('after-reconnect'), '1'));
     fake.fill(placed.venueOrderId, '1', '100');

@@ -244,8 +244,11 @@ describe('tradier adapter', () => {
       s = await start({ streamIdleTimeoutMs: 300 });
       s.fake.dropStreams();
       await eventually(async () => expect(s!.events.filter((e) => e.kind === 'reconnected')).toHaveLength(1));
+      // Each drop of an open stream is said first (the service's stream alerts start from it).
+      expect(s.events.filter((e) => e.kind === 'disconnected')).toHaveLength(1);
       s.fake.heartbeats = false;
       await eventually(async () => expect(s!.events.filter((e) => e.kind === 'reconnected')).toHaveLength(2));
+      expect(s.events.filter((e) => e.kind === 'disconnected').map((e) => (e as { reason: string | null }).reason)).toEqual([null, expect.stringMatching(/no heartbeat/)]);
       s.fake.heartbeats = true;
       expect(s.fake.connections).toBe(3);
       expect(s.fake.count('POST', '/v1/accounts/events/session')).toBe(3);

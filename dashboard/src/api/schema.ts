@@ -92,6 +92,110 @@ export interface paths {
         patch: operations["updateAccount"];
         trace?: never;
     };
+    "/v1/alert-sinks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your alert sinks (secrets shown as hints only) */
+        get: operations["listAlertSinks"];
+        put?: never;
+        /** Add a sink: a signed webhook, a Slack incoming webhook or a Telegram chat */
+        post: operations["createAlertSink"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/alert-sinks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a sink; its deliveries not yet made are dropped */
+        delete: operations["deleteAlertSink"];
+        options?: never;
+        head?: never;
+        /** Rename a sink, turn it on or off, or change the kinds it takes */
+        patch: operations["updateAlertSink"];
+        trace?: never;
+    };
+    "/v1/alert-sinks/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a test message to a sink now and say whether it arrived (nothing is queued) */
+        post: operations["testAlertSink"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Alerts of your accounts, newest first, with each delivery's state */
+        get: operations["listAlerts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/alerts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One alert with the state of each delivery */
+        get: operations["getAlert"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/alerts/{id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Queue the deliveries of an alert that gave up (failed) again, from the first attempt */
+        post: operations["retryAlert"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/exports/fills.csv": {
         parameters: {
             query?: never;
@@ -553,6 +657,83 @@ export interface components {
         AccountUpdate: {
             fail_closed?: boolean;
             observe_only?: boolean;
+        };
+        Alert: {
+            /** Format: uuid */
+            account_id: string;
+            created_at: string;
+            /** @description one per sink of the account's owner that takes the kind, as the sinks were when the alert was queued */
+            deliveries: components["schemas"]["AlertDelivery"][];
+            details: {
+                [key: string]: unknown;
+            };
+            /**
+             * Format: uuid
+             * @description stable: every delivery of this alert carries it, for the receiver to deduplicate on
+             */
+            id: string;
+            kind: components["schemas"]["AlertKind"];
+            severity: components["schemas"]["AlertSeverity"];
+            text: string;
+            title: string;
+        };
+        AlertDelivery: {
+            attempts: number;
+            delivered_at: string | null;
+            last_error: string | null;
+            next_attempt_at: string;
+            /** Format: uuid */
+            sink_id: string;
+            sink_kind: components["schemas"]["AlertSinkKind"];
+            sink_name: string;
+            /** @description pending (to be sent or retried), delivered (the receiver answered 2xx), failed (given up) */
+            status: components["schemas"]["AlertDeliveryStatus"];
+        };
+        /** @enum {string} */
+        AlertDeliveryStatus: "pending" | "delivered" | "failed";
+        /** @enum {string} */
+        AlertKind: "exposure_refused" | "fill_quarantined" | "reconciliation_findings" | "position_unprotected" | "stuck_submission" | "account_halted" | "account_released" | "stream_down" | "stream_up" | "venue_item_unparsed";
+        AlertPage: {
+            data: components["schemas"]["Alert"][];
+            next_cursor: string | null;
+        };
+        /** @enum {string} */
+        AlertSeverity: "info" | "warning" | "critical";
+        AlertSink: {
+            /** @description a Telegram sink's chat */
+            chat_id: string | null;
+            created_at: string;
+            enabled: boolean;
+            /** Format: uuid */
+            id: string;
+            kind: components["schemas"]["AlertSinkKind"];
+            kinds: components["schemas"]["AlertKind"][] | null;
+            name: string;
+            /** @description a webhook secret Fillbook made: shown once, when the sink is created */
+            secret?: string;
+            /** @description enough of the secret to tell which one it is, never enough to use it */
+            secret_hint: string;
+            /** @description a webhook's URL; null for the others (a Slack URL is its secret) */
+            url: string | null;
+        };
+        AlertSinkCreate: components["schemas"]["WebhookSinkCreate"] | components["schemas"]["SlackSinkCreate"] | components["schemas"]["TelegramSinkCreate"];
+        /** @enum {string} */
+        AlertSinkKind: "webhook" | "slack" | "telegram";
+        AlertSinkTest: {
+            /**
+             * Format: uuid
+             * @description the id the test message carried
+             */
+            alert_id: string;
+            delivered: boolean;
+            /** @description what the receiver or the network said when it was not delivered */
+            error: string | null;
+        };
+        AlertSinkUpdate: {
+            enabled?: boolean;
+            /** @description the alert kinds this sink takes; null or absent: every kind */
+            kinds?: components["schemas"]["AlertKind"][] | null;
+            name?: string;
         };
         /** @enum {string} */
         AssetClass: "equity" | "option" | "future" | "crypto";
@@ -1078,6 +1259,30 @@ export interface components {
             /** @description null for a fee of the whole account that names no instrument (Alpaca's daily regulatory fee totals) */
             symbol: string | null;
         };
+        SlackSinkCreate: {
+            /** @description default true */
+            enabled?: boolean;
+            /** @constant */
+            kind: "slack";
+            /** @description the alert kinds this sink takes; null or absent: every kind */
+            kinds?: components["schemas"]["AlertKind"][] | null;
+            name: string;
+            /** @description the Slack incoming-webhook URL (https://hooks.slack.com/services/…); a secret: never shown again */
+            webhook_url: string;
+        };
+        TelegramSinkCreate: {
+            /** @description the bot's token from BotFather; a secret: never shown again */
+            bot_token: string;
+            /** @description the chat to send to: a numeric id (-100…) or a channel @username */
+            chat_id: string;
+            /** @description default true */
+            enabled?: boolean;
+            /** @constant */
+            kind: "telegram";
+            /** @description the alert kinds this sink takes; null or absent: every kind */
+            kinds?: components["schemas"]["AlertKind"][] | null;
+            name: string;
+        };
         /** @enum {string} */
         TimeInForce: "day" | "gtc" | "ioc" | "fok" | "opg" | "cls";
         VenueFill: {
@@ -1117,6 +1322,19 @@ export interface components {
             symbol: string;
             type: components["schemas"]["OrderType"];
         };
+        WebhookSinkCreate: {
+            /** @description default true */
+            enabled?: boolean;
+            /** @constant */
+            kind: "webhook";
+            /** @description the alert kinds this sink takes; null or absent: every kind */
+            kinds?: components["schemas"]["AlertKind"][] | null;
+            name: string;
+            /** @description the signing secret; one is made when absent and shown once in the answer */
+            secret?: string;
+            /** @description where each alert is POSTed as JSON, signed (fillbook-signature) with the secret */
+            url: string;
+        };
     };
     responses: never;
     parameters: never;
@@ -1128,6 +1346,17 @@ export type Account = components['schemas']['Account'];
 export type AccountCreate = components['schemas']['AccountCreate'];
 export type AccountHalt = components['schemas']['AccountHalt'];
 export type AccountUpdate = components['schemas']['AccountUpdate'];
+export type Alert = components['schemas']['Alert'];
+export type AlertDelivery = components['schemas']['AlertDelivery'];
+export type AlertDeliveryStatus = components['schemas']['AlertDeliveryStatus'];
+export type AlertKind = components['schemas']['AlertKind'];
+export type AlertPage = components['schemas']['AlertPage'];
+export type AlertSeverity = components['schemas']['AlertSeverity'];
+export type AlertSink = components['schemas']['AlertSink'];
+export type AlertSinkCreate = components['schemas']['AlertSinkCreate'];
+export type AlertSinkKind = components['schemas']['AlertSinkKind'];
+export type AlertSinkTest = components['schemas']['AlertSinkTest'];
+export type AlertSinkUpdate = components['schemas']['AlertSinkUpdate'];
 export type AssetClass = components['schemas']['AssetClass'];
 export type Error = components['schemas']['Error'];
 export type FeeCreate = components['schemas']['FeeCreate'];
@@ -1170,10 +1399,13 @@ export type Reconciliation = components['schemas']['Reconciliation'];
 export type ReconciliationAction = components['schemas']['ReconciliationAction'];
 export type ReconciliationCreate = components['schemas']['ReconciliationCreate'];
 export type RecordedFee = components['schemas']['RecordedFee'];
+export type SlackSinkCreate = components['schemas']['SlackSinkCreate'];
+export type TelegramSinkCreate = components['schemas']['TelegramSinkCreate'];
 export type TimeInForce = components['schemas']['TimeInForce'];
 export type VenueFill = components['schemas']['VenueFill'];
 export type VenueItem = components['schemas']['VenueItem'];
 export type VenueOrder = components['schemas']['VenueOrder'];
+export type WebhookSinkCreate = components['schemas']['WebhookSinkCreate'];
 export type $defs = Record<string, never>;
 export interface operations {
     signIn: {
@@ -1626,6 +1858,587 @@ export interface operations {
             };
             /** @description the body is not application/json (FILLBOOK_ERR_UNSUPPORTED_MEDIA_TYPE) */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description well-formed but invalid: unknown fields, wrong types, bad decimals, unknown enum values */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal error; the message names the request id to quote */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listAlertSinks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["AlertSink"][];
+                    };
+                };
+            };
+            /** @description no API key or session, or a bad one (FILLBOOK_ERR_UNAUTHORIZED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal error; the message names the request id to quote */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createAlertSink: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A key of your choosing (a UUID, say) that makes a retry of this request safe: the same key and request within 24 hours get the first answer back instead of doing it again. */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AlertSinkCreate"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertSink"];
+                };
+            };
+            /** @description the body is not valid JSON (FILLBOOK_ERR_MALFORMED_JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no API key or session, or a bad one (FILLBOOK_ERR_UNAUTHORIZED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a signed-in request that changes something without the session's x-csrf-token header (FILLBOOK_ERR_FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description conflict: an idempotency key or client_order_id reused with another body, a request with that key still in progress, the exposure guard, a refused transition, a conflicting fill */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the body is over 1 MiB (FILLBOOK_ERR_PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the body is not application/json (FILLBOOK_ERR_UNSUPPORTED_MEDIA_TYPE) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description well-formed but invalid: unknown fields, wrong types, bad decimals, unknown enum values */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal error; the message names the request id to quote */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteAlertSink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertSink"];
+                };
+            };
+            /** @description no API key or session, or a bad one (FILLBOOK_ERR_UNAUTHORIZED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a signed-in request that changes something without the session's x-csrf-token header (FILLBOOK_ERR_FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not found, or not yours: another user's account, order or position is indistinguishable from a missing one */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description well-formed but invalid: unknown fields, wrong types, bad decimals, unknown enum values */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal error; the message names the request id to quote */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    updateAlertSink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AlertSinkUpdate"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertSink"];
+                };
+            };
+            /** @description the body is not valid JSON (FILLBOOK_ERR_MALFORMED_JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no API key or session, or a bad one (FILLBOOK_ERR_UNAUTHORIZED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a signed-in request that changes something without the session's x-csrf-token header (FILLBOOK_ERR_FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not found, or not yours: another user's account, order or position is indistinguishable from a missing one */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the body is over 1 MiB (FILLBOOK_ERR_PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the body is not application/json (FILLBOOK_ERR_UNSUPPORTED_MEDIA_TYPE) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description well-formed but invalid: unknown fields, wrong types, bad decimals, unknown enum values */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal error; the message names the request id to quote */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    testAlertSink: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A key of your choosing (a UUID, say) that makes a retry of this request safe: the same key and request within 24 hours get the first answer back instead of doing it again. */
+                "idempotency-key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertSinkTest"];
+                };
+            };
+            /** @description no API key or session, or a bad one (FILLBOOK_ERR_UNAUTHORIZED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a signed-in request that changes something without the session's x-csrf-token header (FILLBOOK_ERR_FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not found, or not yours: another user's account, order or position is indistinguishable from a missing one */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description conflict: an idempotency key or client_order_id reused with another body, a request with that key still in progress, the exposure guard, a refused transition, a conflicting fill */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description well-formed but invalid: unknown fields, wrong types, bad decimals, unknown enum values */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal error; the message names the request id to quote */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listAlerts: {
+        parameters: {
+            query?: {
+                account_id?: string;
+                cursor?: string;
+                kind?: components["schemas"]["AlertKind"];
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertPage"];
+                };
+            };
+            /** @description no API key or session, or a bad one (FILLBOOK_ERR_UNAUTHORIZED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not found, or not yours: another user's account, order or position is indistinguishable from a missing one */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description well-formed but invalid: unknown fields, wrong types, bad decimals, unknown enum values */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal error; the message names the request id to quote */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getAlert: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Alert"];
+                };
+            };
+            /** @description no API key or session, or a bad one (FILLBOOK_ERR_UNAUTHORIZED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not found, or not yours: another user's account, order or position is indistinguishable from a missing one */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description well-formed but invalid: unknown fields, wrong types, bad decimals, unknown enum values */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal error; the message names the request id to quote */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    retryAlert: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A key of your choosing (a UUID, say) that makes a retry of this request safe: the same key and request within 24 hours get the first answer back instead of doing it again. */
+                "idempotency-key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Alert"];
+                };
+            };
+            /** @description no API key or session, or a bad one (FILLBOOK_ERR_UNAUTHORIZED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a signed-in request that changes something without the session's x-csrf-token header (FILLBOOK_ERR_FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not found, or not yours: another user's account, order or position is indistinguishable from a missing one */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description conflict: an idempotency key or client_order_id reused with another body, a request with that key still in progress, the exposure guard, a refused transition, a conflicting fill */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4224,6 +5037,10 @@ export const pathsV1ImportsPostResponses202ContentApplicationJsonPhaseValues: Re
 export const pathsV1ImportsPostResponses202ContentApplicationJsonStatusValues: ReadonlyArray<FlattenedDeepRequired<paths>["/v1/imports"]["post"]["responses"]["202"]["content"]["application/json"]["status"]> = ["running", "interrupted", "failed", "completed"];
 export const pathsV1ImportsIdGetResponses200ContentApplicationJsonPhaseValues: ReadonlyArray<FlattenedDeepRequired<paths>["/v1/imports/{id}"]["get"]["responses"]["200"]["content"]["application/json"]["phase"]> = ["orders", "fills", "positions", "done"];
 export const pathsV1ImportsIdGetResponses200ContentApplicationJsonStatusValues: ReadonlyArray<FlattenedDeepRequired<paths>["/v1/imports/{id}"]["get"]["responses"]["200"]["content"]["application/json"]["status"]> = ["running", "interrupted", "failed", "completed"];
+export const alertDeliveryStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AlertDeliveryStatus"]> = ["pending", "delivered", "failed"];
+export const alertKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AlertKind"]> = ["exposure_refused", "fill_quarantined", "reconciliation_findings", "position_unprotected", "stuck_submission", "account_halted", "account_released", "stream_down", "stream_up", "venue_item_unparsed"];
+export const alertSeverityValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AlertSeverity"]> = ["info", "warning", "critical"];
+export const alertSinkKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AlertSinkKind"]> = ["webhook", "slack", "telegram"];
 export const assetClassValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AssetClass"]> = ["equity", "option", "future", "crypto"];
 export const feeResultOutcomeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["FeeResult"]["outcome"]> = ["recorded", "duplicate"];
 export const fillBatchResultResultsOutcomeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["FillBatchResult"]["results"]["outcome"]> = ["recorded", "duplicate", "conflict", "overfill", "refused"];

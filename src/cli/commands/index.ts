@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerAlertCommands } from './alerts.js';
 import { registerExportCommand } from './export-command.js';
 import { registerLedgerCommands } from './ledger-commands.js';
 import { databaseUrlEnv } from './storage.js';
@@ -7,6 +8,7 @@ import { databaseUrlEnv } from './storage.js';
 export function registerCommands(program: Command): void {
   registerLedgerCommands(program);
   registerExportCommand(program);
+  registerAlertCommands(program);
   program.addHelpText(
     'after',
     `\nStorage: every command uses the PostgreSQL server named by ${databaseUrlEnv} (postgres://user@host:5432/db)\nwhen it is set, else the embedded database in --data-dir (default .fillbook/data).`,

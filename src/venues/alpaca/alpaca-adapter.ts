@@ -94,6 +94,7 @@ export class AlpacaAdapter implements VenueAdapter {
     this.stream = new AlpacaTradeStream(config, credentials, {
       onTradeUpdate: (data) => this.onTradeUpdate(data),
       onReconnected: () => this.deliver({ kind: 'reconnected' }),
+      onDisconnected: (reason) => this.deliver({ kind: 'disconnected', reason }),
       onError: (error) => this.onError(error),
     });
   }

@@ -8,6 +8,8 @@ export interface AlpacaStreamHandlers {
   onTradeUpdate(data: unknown): void;
   /** Listening again after a lost connection: what was sent meanwhile is lost (Alpaca does not replay). */
   onReconnected(): void;
+  /** A listening connection dropped, with the last error seen on it; it reconnects by itself. */
+  onDisconnected(reason: string | null): void;
   onError(error: Error): void;
 }
 
@@ -25,6 +27,7 @@ export class AlpacaTradeStream {
   private listening = false;
   private everListened = false;
   private attempt = 0;
+  private lastError: string | null = null;
   private reconnectTimer: NodeJS.Timeout | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
 
@@ -61,7 +64,8 @@ export class AlpacaTradeStream {
       ws.send(JSON.stringify({ action: 'authenticate', data: { key_id: this.#credentials.keyId, secret_key: this.#credentials.secretKey } }));
       this.heartbeat = setInterval(() => {
         if (!alive) {
-          this.handlers.onError(new Error(`alpaca stream: no answer to a ping within ${this.config.heartbeatMs} ms; reconnecting`));
+          this.lastError = `alpaca stream: no answer to a ping within ${this.config.heartbeatMs} ms`;
+          this.handlers.onError(new Error(`${this.lastError}; reconnecting`));
           ws.terminate();
           return;
         }
@@ -76,10 +80,15 @@ export class AlpacaTradeStream {
       const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8');
       this.handle(ws, text);
     });
-    ws.on('error', (error) => this.handlers.onError(new Error(`alpaca stream: ${error.message}`)));
+    ws.on('error', (error) => {
+      this.lastError = `alpaca stream: ${error.message}`;
+      this.handlers.onError(new Error(this.lastError));
+    });
     ws.on('close', () => {
       clearInterval(this.heartbeat);
       if (this.ws === ws) this.ws = undefined;
+      if (this.listening && !this.closed) this.handlers.onDisconnected(this.lastError);
+      this.lastError = null;
       this.listening = false;
       if (!this.closed) this.scheduleReconnect();
     });

@@ -249,6 +249,7 @@ export class BybitDialect implements CcxtDialect {
         if (typeof fill !== 'symbol') handlers.onFill(fill);
       }),
       onReconnected: handlers.onReconnected,
+      onDisconnected: handlers.onDisconnected,
       onError: handlers.onError,
     });
     stream.start();

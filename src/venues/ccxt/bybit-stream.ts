@@ -12,6 +12,7 @@ export interface BybitStreamHandlers {
   onOrder(raw: unknown): void;
   onExecution(raw: unknown): void;
   onReconnected(): void;
+  onDisconnected(reason: string | null): void;
   onError(error: unknown): void;
 }
 

@@ -172,6 +172,7 @@ export class CcxtVenue implements VenueAdapter {
       onFill: (fill) => this.streamedFill(fill),
       onUnparsed: (item) => this.emitUnparsed([item]),
       onReconnected: () => this.emit({ kind: 'reconnected' }),
+      onDisconnected: (reason) => this.emit({ kind: 'disconnected', reason }),
       onError: (error) => this.onError(error),
     });
     return () => {

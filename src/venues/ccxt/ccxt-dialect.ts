@@ -7,6 +7,8 @@ export interface DialectStreamHandlers {
   /** A streamed item the dialect could not read; the stream goes on. */
   onUnparsed(item: UnparsedVenueItem): void;
   onReconnected(): void;
+  /** The stream's connection dropped; it reconnects by itself. */
+  onDisconnected(reason: string | null): void;
   onError(error: unknown): void;
 }
 

@@ -87,6 +87,7 @@ export class TastytradeVenue implements VenueAdapter {
     this.streamer = new TastytradeStreamer(this.config.streamerUrl ?? urls.streamer, this.config.accountNumber, this.http, this.config, {
       onOrder: (data, timestamp) => this.streamed(data, timestamp),
       onReconnected: () => this.emit({ kind: 'reconnected' }),
+      onDisconnected: (reason) => this.emit({ kind: 'disconnected', reason }),
       onError: (error) => this.onError(error),
     });
   }

@@ -12,6 +12,8 @@ export interface StreamHandlers {
   onOrder(data: unknown, timestamp: string | null): void;
   /** The stream is subscribed again after a drop: whatever happened meanwhile was not pushed. */
   onReconnected(): void;
+  /** A subscribed connection dropped (it is reopened; `onReconnected` follows). */
+  onDisconnected(reason: string | null): void;
   onError(error: unknown): void;
 }
 

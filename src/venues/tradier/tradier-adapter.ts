@@ -110,6 +110,7 @@ export class TradierAdapter implements VenueAdapter {
         this.streamQueue = this.streamQueue.then(() => this.onStreamMessage(message)).catch((error: unknown) => this.onError(error));
       },
       onReconnected: () => this.deliver({ kind: 'reconnected' }),
+      onDisconnected: (reason) => this.deliver({ kind: 'disconnected', reason }),
       onError: (error) => this.onError(error),
     });
   }

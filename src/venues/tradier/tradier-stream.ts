@@ -9,6 +9,8 @@ export interface TradierStreamHandlers {
   onMessage(message: unknown): void;
   /** Streaming again after a lost connection: what changed meanwhile was not sent. */
   onReconnected(): void;
+  /** An open connection dropped, with the last error seen on it; it reconnects by itself. */
+  onDisconnected(reason: string | null): void;
   onError(error: Error): void;
 }
 
@@ -24,6 +26,7 @@ export class TradierAccountStream {
   private open = false;
   private everOpen = false;
   private attempt = 0;
+  private lastError: string | null = null;
   private reconnectTimer: NodeJS.Timeout | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
 
@@ -85,10 +88,15 @@ export class TradierAccountStream {
       }
       this.handlers.onMessage(message);
     });
-    ws.on('error', (error) => this.handlers.onError(new Error(`tradier stream: ${error.message}`)));
+    ws.on('error', (error) => {
+      this.lastError = `tradier stream: ${error.message}`;
+      this.handlers.onError(new Error(this.lastError));
+    });
     ws.on('close', () => {
       clearTimeout(this.idleTimer);
       if (this.ws === ws) this.ws = undefined;
+      if (this.open && !this.closed) this.handlers.onDisconnected(this.lastError);
+      this.lastError = null;
       this.open = false;
       if (!this.closed) this.scheduleReconnect();
     });
@@ -97,7 +105,8 @@ export class TradierAccountStream {
   private watch(ws: WebSocket): void {
     clearTimeout(this.idleTimer);
     this.idleTimer = setTimeout(() => {
-      this.handlers.onError(new Error(`tradier stream: silent for ${this.config.streamIdleTimeoutMs} ms (no heartbeat); reconnecting`));
+      this.lastError = `tradier stream: silent for ${this.config.streamIdleTimeoutMs} ms (no heartbeat)`;
+      this.handlers.onError(new Error(`${this.lastError}; reconnecting`));
       ws.terminate();
     }, this.config.streamIdleTimeoutMs);
   }

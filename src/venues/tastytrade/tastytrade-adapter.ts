@@ -235,7 +235,7 @@ export class TastytradeVenue implements VenueAdapter {
       else if (parsed.kind === 'unreadable') this.skip({ kind: 'activity', venueItemId: parsed.id, payload: parsed.raw, reason: parsed.reason });
     }
     const seen = at.seen + fresh.length;
-    return { fees, cursor: encodeFeeCursor({ startDate: at.startDate, seen }), more: page.data.items.length === transactionPageSizeMax };
+    return { fees, cursor: encodeCursor({ startDate: at.startDate, seen }), more: page.data.items.length === transactionPageSizeMax };
   }
 
   async listPositions(): Promise<VenuePositionReport[]> {
@@ -351,35 +351,26 @@ function remember(set: Set<string>, key: string, max: number): void {
   if (set.size > max) set.delete(set.values().next().value!);
 }
 
-function encodeCursor(cursor: Cursor): string {
-  return Buffer.from(JSON.stringify(cursor)).toString('base64url');
-}
-
-function decodeCursor(text: string): Cursor {
-  try {
-    const c = JSON.parse(Buffer.from(text, 'base64url').toString()) as Cursor;
-    if (typeof c.startDate === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(c.startDate) && Number.isInteger(c.offset) && c.offset >= 0) return c;
-  } catch {
-    // falls through to the error below
-  }
-  throw new VenueError('rejected', 'not a tastytrade fill cursor; pass back the cursor listFills returned');
-}
-
 interface FeeCursor {
   startDate: string;
   seen: number;
 }
 
-function encodeFeeCursor(cursor: FeeCursor): string {
+/** A cursor handed out by a listing: its position as base64url JSON. */
+function encodeCursor(cursor: Cursor | FeeCursor): string {
   return Buffer.from(JSON.stringify(cursor)).toString('base64url');
 }
 
-function decodeFeeCursor(text: string): FeeCursor {
+/** A cursor handed back: valid when its start date is a day and `count` (the position in it) a whole number. */
+function decodeCursorOf<C extends { startDate: string }>(text: string, count: 'offset' | 'seen', refusal: string): C {
   try {
-    const c = JSON.parse(Buffer.from(text, 'base64url').toString()) as FeeCursor;
-    if (typeof c.startDate === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(c.startDate) && Number.isInteger(c.seen) && c.seen >= 0) return c;
+    const c = JSON.parse(Buffer.from(text, 'base64url').toString()) as Record<string, unknown>;
+    if (typeof c.startDate === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(c.startDate) && Number.isInteger(c[count]) && (c[count] as number) >= 0) return c as unknown as C;
   } catch {
     // falls through to the error below
   }
-  throw new VenueError('rejected', 'not a tastytrade fee cursor; pass back the cursor listFees returned');
+  throw new VenueError('rejected', refusal);
 }
+
+const decodeCursor = (text: string) => decodeCursorOf<Cursor>(text, 'offset', 'not a tastytrade fill cursor; pass back the cursor listFills returned');
+const decodeFeeCursor = (text: string) => decodeCursorOf<FeeCursor>(text, 'seen', 'not a tastytrade fee cursor; pass back the cursor listFees returned');

@@ -116,6 +116,8 @@ interface CaseResult {
   fillsPerSecond: number;
   p50Ms: number;
   p99Ms: number;
+  maxMs: number;
+  meanMs: number;
   errors: number;
   firstError?: string;
 }
@@ -133,7 +135,10 @@ async function drive(name: string, clients: Client[], durationMs: number, send: 
       for (let n = 0; Date.now() < deadline; n++) {
         const t0 = process.hrtime.bigint();
         try {
-          fills += await send(client, n);
+          // Not `fills += await send(…)`: that reads `fills` before the await, and the clients'
+          // concurrent additions would overwrite each other (it counted about one client's fills).
+          const sent = await send(client, n);
+          fills += sent;
           latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
         } catch (error) {
           errors++;
@@ -144,13 +149,13 @@ async function drive(name: string, clients: Client[], durationMs: number, send: 
   );
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const sorted = Float64Array.from(latencies).sort();
-  return { name, fills, seconds, fillsPerSecond: fills / seconds, p50Ms: percentile(sorted, 0.5), p99Ms: percentile(sorted, 0.99), errors, ...(firstError === undefined ? {} : { firstError }) };
+  return { name, fills, seconds, fillsPerSecond: fills / seconds, p50Ms: percentile(sorted, 0.5), p99Ms: percentile(sorted, 0.99), maxMs: sorted.at(-1) ?? 0, meanMs: sorted.reduce((a, b) => a + b, 0) / Math.max(1, sorted.length), errors, ...(firstError === undefined ? {} : { firstError }) };
 }
 
 async function measure(name: string, clients: Client[], send: (client: Client, n: number) => Promise<number>): Promise<CaseResult> {
   await drive(`${name} (warm-up)`, clients, warmupDurationMs, send);
   const result = await drive(name, clients, caseDurationMs, send);
-  console.log(`  ${name.padEnd(34)} ${fmt(result.fillsPerSecond, 0).padStart(8)} fills/s   p50 ${fmt(result.p50Ms, 2)} ms   p99 ${fmt(result.p99Ms, 2)} ms   errors ${result.errors}`);
+  console.log(`  ${name.padEnd(34)} ${fmt(result.fillsPerSecond, 0).padStart(8)} fills/s   p50 ${fmt(result.p50Ms, 2)} ms   p99 ${fmt(result.p99Ms, 2)} ms   mean ${fmt(result.meanMs, 2)} ms   max ${fmt(result.maxMs, 1)} ms   errors ${result.errors}`);
   return result;
 }
 

@@ -1,4 +1,4 @@
-import { type Fill, type Order, type QuarantineKind, type StoredEventFields } from '../domain/index.js';
+import { encodeLegFills, type Fill, type Order, type QuarantineKind, type StoredEventFields } from '../domain/index.js';
 import { constraintOf, type SqlClient, sqlState, sqlStateOf } from './database.js';
 import { fillColumns, fillFromRow, fillValues, orderColumns, orderFromRow, orderValues, placeholders, type Row, toIso } from './order-rows.js';
 
@@ -289,7 +289,7 @@ export async function selectOrderEvents(sql: SqlClient, accountId: string, order
   }));
 }
 
-/** The order columns a fill changes, with their SQL types (the batch statement's arrays). */
+/** The order columns a fill changes, with their SQL types. */
 const fillChangedColumns = [
   ['status', 'text'], ['qty_filled', 'numeric'], ['qty_remaining', 'numeric'], ['filled_notional', 'numeric'],
   ['avg_fill_price', 'numeric'], ['fees', 'numeric'], ['fee_currency', 'text'], ['first_fill_at', 'timestamptz'],
@@ -301,18 +301,22 @@ const fillColumnTypes = {
   fee_currency: 'text', liquidity: 'text', executed_at: 'timestamptz', received_at: 'timestamptz', source: 'text', leg: 'integer',
 } as const satisfies Record<(typeof fillColumns)[number], string>;
 const batchFillColumns = fillColumns.filter((c) => c !== 'account_id');
-const batchEventColumns = [['order_id', 'uuid'], ['seq', 'integer'], ['type', 'text'], ['source', 'text'], ['occurred_at', 'timestamptz'], ['recorded_at', 'timestamptz'], ['payload', 'jsonb']] as const;
+/** A fill's `filled` event travels in the fill's record (the event_ columns), one record per applied fill. */
+const batchEventColumns = [['event_seq', 'integer'], ['event_type', 'text'], ['event_source', 'text'], ['occurred_at', 'timestamptz'], ['recorded_at', 'timestamptz'], ['payload', 'jsonb']] as const;
 const batchQuarantineColumns = [['id', 'uuid'], ['kind', 'text'], ['exec_id', 'text'], ['order_id', 'uuid'], ['reason', 'text'], ['payload', 'jsonb'], ['received_at', 'timestamptz']] as const;
 
+/**
+ * The batch statement. Each table's rows travel as one JSON array of records (`json_to_recordset`):
+ * one parameter per table, written by JSON.stringify and read by the server in one pass, where an
+ * array per column cost the client an escaped element per value.
+ */
 const insertFillBatchSql = (() => {
-  let n = 1; // $1 is the account
-  const unnest = (columns: readonly (readonly [string, string])[], alias: string) =>
-    `unnest(${columns.map(([, type]) => `$${++n}::${type}[]`).join(', ')}) as ${alias}(${columns.map(([c]) => c).join(', ')})`;
-  const orders = unnest([['id', 'uuid'], ['read_version', 'integer'], ...fillChangedColumns], 'u');
-  const orderIds = '$2::uuid[]';
-  const fills = unnest(batchFillColumns.map((c) => [c, fillColumnTypes[c]] as const), 'f');
-  const events = unnest(batchEventColumns, 'e');
-  const quarantined = unnest(batchQuarantineColumns, 'q');
+  const records = (param: number, columns: readonly (readonly [string, string])[], alias: string) =>
+    `json_to_recordset($${param}::json) as ${alias}(${columns.map(([c, type]) => `${c} ${type}`).join(', ')})`;
+  const orders = records(2, [['id', 'uuid'], ['read_version', 'integer'], ...fillChangedColumns], 'u');
+  const fills = records(3, [...batchFillColumns.map((c) => [c, fillColumnTypes[c]] as const), ...batchEventColumns], 'f');
+  const quarantined = records(4, batchQuarantineColumns, 'q');
+  const expected = '$5::int';
   const claimed = '(select count(*) from changed)';
   // No ON CONFLICT on the fills: a taken exec id fails the whole statement (see `isExecIdTaken`).
   return `with changed as (
@@ -320,21 +324,23 @@ const insertFillBatchSql = (() => {
       from ${orders}
       where o.account_id = $1 and o.id = u.id and o.version = u.read_version
       returning o.id
+    ), f as (
+      select * from ${fills}
     ), fill as (
       insert into fills (${fillColumns.join(', ')})
-      select $1, ${batchFillColumns.map((c) => `f.${c}`).join(', ')} from ${fills} where f.order_id in (select id from changed)
+      select $1, ${batchFillColumns.map((c) => `f.${c}`).join(', ')} from f where f.order_id in (select id from changed)
       returning 1
     ), event as (
-      insert into order_events (account_id, ${batchEventColumns.map(([c]) => c).join(', ')})
-      select $1, ${batchEventColumns.map(([c]) => `e.${c}`).join(', ')} from ${events} where e.order_id in (select id from changed)
+      insert into order_events (account_id, order_id, seq, type, source, occurred_at, recorded_at, payload)
+      select $1, f.order_id, f.event_seq, f.event_type, f.event_source, f.occurred_at, f.recorded_at, f.payload from f where f.order_id in (select id from changed)
       returning 1
     ), quarantined as (
       insert into fill_quarantine (account_id, ${batchQuarantineColumns.map(([c]) => c).join(', ')})
       select $1, ${batchQuarantineColumns.map(([c]) => `q.${c}`).join(', ')} from ${quarantined}
       returning 1
     )
-    select case when ${claimed} = cardinality(${orderIds}) then (select count(*) from fill)::int
-             else fillbook_stale_write(cardinality(${orderIds}), ${claimed}) end as fills,
+    select case when ${claimed} = ${expected} then (select count(*) from fill)::int
+             else fillbook_stale_write(${expected}, ${claimed}) end as fills,
            (select count(*) from event)::int as events, (select count(*) from quarantined)::int as quarantined`;
 })();
 
@@ -367,41 +373,35 @@ export type FillWrite = 'applied' | 'stale';
  * `isExecIdTaken`), the statement fails as a whole and changes nothing.
  */
 export async function insertFillBatch(sql: SqlClient, batch: FillBatchWrite): Promise<FillWrite> {
-  const column = <T>(rows: readonly T[], value: (row: T) => unknown) => rows.map(value);
-  const changed = batch.orders.map(({ order }) => {
+  if (batch.events.length !== batch.fills.length) throw new Error(`a fill batch writes one event per fill; got ${batch.fills.length} fills and ${batch.events.length} events`);
+  const orders = batch.orders.map(({ readVersion, order }) => {
     const values = orderValues(order);
-    return new Map(orderColumns.map((c, i) => [c as string, values[i]]));
+    const record: Record<string, unknown> = { id: order.id, read_version: readVersion };
+    for (const [c] of fillChangedColumns) record[c] = values[orderColumnIndex[c]];
+    // jsonb travels as JSON inside the record, not as JSON text.
+    record.leg_fills = order.legFills === null ? null : encodeLegFills(order.legFills);
+    return record;
   });
-  const fillRows = batch.fills.map((f) => fillValues(f));
-  const params: unknown[] = [
-    batch.accountId,
-    column(batch.orders, (o) => o.order.id),
-    column(batch.orders, (o) => o.readVersion),
-    ...fillChangedColumns.map(([c]) => column(changed, (values) => values.get(c))),
-    ...batchFillColumns.map((c) => column(fillRows, (values) => values[fillColumns.indexOf(c)])),
-    column(batch.events, (e) => e.orderId),
-    column(batch.events, (e) => e.seq),
-    column(batch.events, (e) => e.event.type),
-    column(batch.events, (e) => e.event.source),
-    column(batch.events, (e) => e.event.at),
-    column(batch.events, (e) => e.event.recordedAt),
-    column(batch.events, (e) => JSON.stringify(e.event.payload)),
-    column(batch.quarantined, (q) => q.id),
-    column(batch.quarantined, (q) => q.kind),
-    column(batch.quarantined, (q) => q.execId),
-    column(batch.quarantined, (q) => q.orderId),
-    column(batch.quarantined, (q) => q.reason),
-    column(batch.quarantined, (q) => JSON.stringify(q.payload)),
-    column(batch.quarantined, (q) => q.receivedAt),
-  ];
+  const fills = batch.fills.map((f, i) => {
+    const values = fillValues(f);
+    const { seq, event } = batch.events[i]!;
+    if (batch.events[i]!.orderId !== f.orderId) throw new Error(`event ${i} of a fill batch is not its fill's order's`);
+    const record: Record<string, unknown> = { event_seq: seq, event_type: event.type, event_source: event.source, occurred_at: event.at, recorded_at: event.recordedAt, payload: event.payload };
+    for (const c of batchFillColumns) record[c] = values[fillColumnIndex[c]];
+    return record;
+  });
+  const quarantined = batch.quarantined.map((q) => ({ id: q.id, kind: q.kind, exec_id: q.execId, order_id: q.orderId, reason: q.reason, payload: q.payload, received_at: q.receivedAt }));
   try {
-    await sql.query(insertFillBatchSql, params);
+    await sql.query(insertFillBatchSql, [batch.accountId, JSON.stringify(orders), JSON.stringify(fills), JSON.stringify(quarantined), batch.orders.length]);
     return 'applied';
   } catch (error) {
     if (sqlStateOf(error) === sqlState.staleWrite) return 'stale';
     throw error;
   }
 }
+
+const orderColumnIndex = Object.fromEntries(orderColumns.map((c, i) => [c, i])) as Record<(typeof orderColumns)[number], number>;
+const fillColumnIndex = Object.fromEntries(fillColumns.map((c, i) => [c, i])) as Record<(typeof fillColumns)[number], number>;
 
 /** Whether an error is the fills' unique exec id refusing a second fill with the same exec id. */
 export function isExecIdTaken(error: unknown): boolean {

@@ -144,12 +144,12 @@ function applyUpdate(order: Order, event: OrderUpdate): Order {
       { order_id: order.id, sent_by: order.sentBy, event: event.type },
     );
   }
-  let next: Order = { ...order, version: order.version + 1, updatedAt: event.recordedAt };
-  next = applyEventFields(next, event);
-  const complete = next.qtyFilled.eq(next.quantity);
+  // One copy of the order per event: the event's own fields and the status's are patches on it.
+  const changed: Order = { ...order, ...eventFields(order, event) };
+  const complete = changed.qtyFilled.eq(changed.quantity);
   const target = complete && transition.whenComplete !== undefined ? transition.whenComplete : transition.to;
-  const status = target === 'unchanged' ? order.status : target === 'working' ? workingStatus(next) : target;
-  return settleStatus(next, status, event.at);
+  const status = target === 'unchanged' ? order.status : target === 'working' ? workingStatus(changed) : target;
+  return Object.assign(changed, { version: order.version + 1, updatedAt: event.recordedAt }, statusFields(changed, status, event.at));
 }
 
 /**
@@ -161,11 +161,10 @@ function workingStatus(order: Order): OrderStatus {
   return order.qtyFilled.isZero() && !anyLegFilled ? 'open' : 'partially_filled';
 }
 
-/** Sets the status and what follows from it: remaining quantity and completion time. */
-function settleStatus(order: Order, status: OrderStatus, at: string): Order {
+/** The status and what follows from it for an order that was in `order.status`: remaining quantity and completion time. */
+function statusFields(order: Order, status: OrderStatus, at: string): Pick<Order, 'status' | 'qtyRemaining' | 'completedAt' | 'canceledAt'> {
   const becameTerminal = isTerminal(status) && (!isTerminal(order.status) || status !== order.status);
   return {
-    ...order,
     status,
     qtyRemaining: isTerminal(status) ? zero : order.quantity.minus(order.qtyFilled),
     completedAt: becameTerminal ? at : order.completedAt,
@@ -173,27 +172,28 @@ function settleStatus(order: Order, status: OrderStatus, at: string): Order {
   };
 }
 
-function applyEventFields(order: Order, event: OrderUpdate): Order {
+/** What an event changes in an order besides its status, version and update time (a patch). */
+function eventFields(order: Order, event: OrderUpdate): Partial<Order> {
   switch (event.type) {
     case 'submitted':
-      return { ...withBrokerOrderId(order, event.brokerOrderId), submittedAt: order.submittedAt ?? event.at };
+      return { ...brokerOrderIdFields(order, event.brokerOrderId), submittedAt: order.submittedAt ?? event.at };
     case 'accepted':
-      return { ...withBrokerOrderId(order, event.brokerOrderId), acceptedAt: order.acceptedAt ?? event.at };
+      return { ...brokerOrderIdFields(order, event.brokerOrderId), acceptedAt: order.acceptedAt ?? event.at };
     case 'cancel_requested':
     case 'expired':
-      return order;
+      return {};
     case 'cancel_rejected':
     case 'canceled':
     case 'rejected':
     case 'replaced':
-      return { ...order, statusReason: event.reason ?? order.statusReason };
+      return { statusReason: event.reason ?? order.statusReason };
     case 'status_checked':
       // A report that names the venue's order id teaches it to an order that lacks it.
-      return { ...withBrokerOrderId(order, event.brokerOrderId ?? null), lastStatusCheckAt: event.at };
+      return { ...brokerOrderIdFields(order, event.brokerOrderId ?? null), lastStatusCheckAt: event.at };
     case 'failed':
-      return { ...order, statusReason: event.reason ?? order.statusReason, firstFailedAt: order.firstFailedAt ?? event.at };
+      return { statusReason: event.reason ?? order.statusReason, firstFailedAt: order.firstFailedAt ?? event.at };
     case 'retried':
-      return { ...order, retryCount: order.retryCount + 1, lastRetryAt: event.at };
+      return { retryCount: order.retryCount + 1, lastRetryAt: event.at };
     case 'amended':
       return amend(order, event);
     case 'filled':
@@ -201,8 +201,8 @@ function applyEventFields(order: Order, event: OrderUpdate): Order {
   }
 }
 
-function withBrokerOrderId(order: Order, brokerOrderId: string | null): Order {
-  if (brokerOrderId === null || brokerOrderId === order.brokerOrderId) return order;
+function brokerOrderIdFields(order: Order, brokerOrderId: string | null): Pick<Order, 'brokerOrderId'> | Record<string, never> {
+  if (brokerOrderId === null || brokerOrderId === order.brokerOrderId) return {};
   if (order.brokerOrderId !== null) {
     throw new FillbookError(
       'FILLBOOK_ERR_BROKER_ORDER_ID_CONFLICT',
@@ -210,10 +210,10 @@ function withBrokerOrderId(order: Order, brokerOrderId: string | null): Order {
       { order_id: order.id, broker_order_id: order.brokerOrderId, reported: brokerOrderId },
     );
   }
-  return { ...order, brokerOrderId };
+  return { brokerOrderId };
 }
 
-function amend(order: Order, event: OrderAmended): Order {
+function amend(order: Order, event: OrderAmended): Partial<Order> {
   const quantity = event.quantity ?? order.quantity;
   if (quantity.lte(order.qtyFilled)) {
     throw new FillbookError(
@@ -232,7 +232,6 @@ function amend(order: Order, event: OrderAmended): Order {
     );
   }
   return {
-    ...order,
     quantity,
     limitPrice: event.limitPrice ?? order.limitPrice,
     stopPrice: event.stopPrice ?? order.stopPrice,
@@ -241,13 +240,12 @@ function amend(order: Order, event: OrderAmended): Order {
 }
 
 /** Adds a fill: cumulative quantity, exact notional, weighted average price, fees, fill times. */
-function addFill(order: Order, event: OrderFilled): Order {
+function addFill(order: Order, event: OrderFilled): Partial<Order> {
   const { fill } = event;
   const leg = legOfFill(order.id, order.legs, fill);
-  const filled = leg === null ? addSingleFill(order, event) : addLegFill(order, event, leg);
   const executedAt = fill.executedAt;
   return {
-    ...filled,
+    ...(leg === null ? singleFillFields(order, event) : legFillFields(order, event, leg)),
     fees: order.fees.plus(fill.fee),
     feeCurrency: order.feeCurrency ?? fill.feeCurrency,
     // Fills arrive out of order: the first and last fill times are the extremes, not the arrivals.
@@ -261,7 +259,7 @@ function addFill(order: Order, event: OrderFilled): Order {
  * average the net price per unit and its notional the sum over legs. A leg may not fill beyond
  * ratio x quantity: that is an overfill, as for a single-instrument order.
  */
-function addLegFill(order: Order, event: OrderFilled, index: number): Order {
+function legFillFields(order: Order, event: OrderFilled, index: number): Partial<Order> {
   const { fill } = event;
   const legs = order.legs!;
   const progress = order.legFills!;
@@ -284,7 +282,6 @@ function addLegFill(order: Order, event: OrderFilled, index: number): Order {
   }
   const legFills = progress.map((p, i) => (i === index ? { qtyFilled, filledNotional: p.filledNotional.plus(fill.quantity.times(fill.price)) } : p));
   return {
-    ...order,
     legFills,
     qtyFilled: completeUnits(legs, legFills),
     filledNotional: order.filledNotional.plus(fill.quantity.times(fill.price)),
@@ -292,7 +289,7 @@ function addLegFill(order: Order, event: OrderFilled, index: number): Order {
   };
 }
 
-function addSingleFill(order: Order, event: OrderFilled): Order {
+function singleFillFields(order: Order, event: OrderFilled): Pick<Order, 'qtyFilled' | 'filledNotional' | 'avgFillPrice'> {
   const { fill } = event;
   const qtyFilled = order.qtyFilled.plus(fill.quantity);
   if (qtyFilled.gt(order.quantity)) {
@@ -309,5 +306,5 @@ function addSingleFill(order: Order, event: OrderFilled): Order {
     );
   }
   const filledNotional = order.filledNotional.plus(fill.quantity.times(fill.price));
-  return { ...order, qtyFilled, filledNotional, avgFillPrice: averagePrice(filledNotional, qtyFilled) };
+  return { qtyFilled, filledNotional, avgFillPrice: averagePrice(filledNotional, qtyFilled) };
 }

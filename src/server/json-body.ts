@@ -31,32 +31,71 @@ export function parseJsonBody(bytes: Buffer): { text: string; value: unknown } {
     const poisoned = error instanceof SyntaxError && /prototype/i.test(error.message);
     throw new FillbookError('FILLBOOK_ERR_MALFORMED_JSON', poisoned ? 'the body has a __proto__ or constructor.prototype key, which is refused' : 'the body is not valid JSON', {});
   }
-  checkShape(value);
-  checkDuplicateKeys(text);
+  const keys = checkShape(value);
+  // JSON.parse keeps one of two equal keys: fewer keys parsed than written means a duplicate.
+  if (keys !== keysWritten(text)) checkDuplicateKeys(text);
   return { text, value };
+}
+
+interface Visit {
+  value: unknown;
+  parent: Visit | undefined;
+  key: string;
+  depth: number;
+}
+
+/** Where a visited value is, as `body.fills[3].price`: made only for an error message. */
+function pathOf(visit: Visit): string {
+  const parts: string[] = [];
+  for (let v: Visit | undefined = visit; v?.parent !== undefined; v = v.parent) parts.push(Array.isArray(v.parent.value) ? `[${v.key}]` : `.${v.key}`);
+  return `body${parts.reverse().join('')}`;
 }
 
 /**
  * Walks the parsed value without recursion: the depth bound, and text PostgreSQL cannot store
- * (NUL) or that is not Unicode (a lone surrogate from a `\ud800` escape).
+ * (NUL) or that is not Unicode (a lone surrogate from a `\ud800` escape). Returns how many object
+ * keys it saw. A value's path is made only when it is refused.
  */
-function checkShape(root: unknown): void {
-  const stack: { value: unknown; path: string; depth: number }[] = [{ value: root, path: 'body', depth: 0 }];
+function checkShape(root: unknown): number {
+  let keys = 0;
+  const stack: Visit[] = [{ value: root, parent: undefined, key: '', depth: 0 }];
   while (stack.length > 0) {
-    const { value, path, depth } = stack.pop()!;
+    const visit = stack.pop()!;
+    const { value, depth } = visit;
     if (typeof value === 'string') {
-      checkText(value, path);
+      if (!isStorableText(value)) checkText(value, pathOf(visit));
     } else if (typeof value === 'object' && value !== null) {
       if (depth >= bodyDepthMax) {
+        const path = pathOf(visit);
         throw new FillbookError('FILLBOOK_ERR_TOO_DEEP', `the body nests objects and arrays more than ${bodyDepthMax} levels deep (at ${path})`, { path, depth_max: bodyDepthMax });
       }
-      for (const [key, child] of Object.entries(value)) {
-        const childPath = Array.isArray(value) ? `${path}[${key}]` : `${path}.${key}`;
-        checkText(key, childPath);
-        stack.push({ value: child, path: childPath, depth: depth + 1 });
+      const isArray = Array.isArray(value);
+      for (const key of Object.keys(value)) {
+        const child: Visit = { value: (value as Record<string, unknown>)[key], parent: visit, key, depth: depth + 1 };
+        if (!isArray) {
+          keys++;
+          if (!isStorableText(key)) checkText(key, pathOf(child));
+        }
+        stack.push(child);
       }
     }
   }
+  return keys;
+}
+
+/**
+ * How many object keys a JSON text writes (valid JSON: JSON.parse has read it). Each match takes one
+ * whole string, so the scan resumes after it and the next quote opens the next string; a string
+ * followed by a colon is a key.
+ */
+function keysWritten(text: string): number {
+  let keys = 0;
+  for (const match of text.matchAll(/"(?:[^"\\]|\\.)*"(\s*:)?/g)) if (match[1] !== undefined) keys++;
+  return keys;
+}
+
+function isStorableText(value: string): boolean {
+  return (value as string & { isWellFormed(): boolean }).isWellFormed() && !value.includes('\u0000');
 }
 
 // `String.prototype.isWellFormed` is in Node 20; the compiler's lib (ES2022) does not declare it yet.

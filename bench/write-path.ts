@@ -204,14 +204,14 @@ async function orderListPage(ledger: Ledger, url: string): Promise<{ orders: num
   const raw = new pg.Client({ connectionString: url });
   await raw.connect();
   try {
-    // A copy of one real order, a million times, a second apart: made by the server in one statement.
+    // A copy of one real order, a million times, a second apart: made by the server in one statement
+    // (every column copied but the id, the client order id and the creation time, so the copy follows
+    // the table as migrations add columns).
+    const { rows: columns } = await raw.query<{ name: string }>(`select column_name as name from information_schema.columns where table_schema = current_schema() and table_name = 'orders' order by ordinal_position`);
+    const made: Record<string, string> = { id: 'gen_random_uuid()', client_order_id: `'list-' || g`, created_at: 'o.created_at - make_interval(secs => g)' };
     await raw.query(
-      `insert into orders select o.account_id, gen_random_uuid(), 'list-' || g, null, o.position_id, o.role, o.origin, o.symbol, o.asset_class,
-         o.side, o.type, o.time_in_force, o.quantity, o.limit_price, o.stop_price, o.status, o.status_reason, o.qty_filled,
-         o.qty_remaining, o.filled_notional, o.avg_fill_price, o.fees, o.fee_currency, o.request_fingerprint, o.version,
-         o.created_at - make_interval(secs => g), o.submitted_at, o.accepted_at, o.first_fill_at, o.last_fill_at, o.completed_at,
-         o.canceled_at, o.last_status_check_at, o.updated_at, o.first_failed_at, o.last_retry_at, o.retry_count, o.amended_at,
-         o.detected_at, o.legs, o.leg_fills
+      `insert into orders (${columns.map((c) => c.name).join(', ')})
+       select ${columns.map((c) => made[c.name] ?? `o.${c.name}`).join(', ')}
        from orders o, generate_series(1, $2::int - 1) g where o.account_id = $1 and o.id = $3`,
       [account.id, listOrders, order.id],
     );

@@ -144,12 +144,16 @@ function applyUpdate(order: Order, event: OrderUpdate): Order {
       { order_id: order.id, sent_by: order.sentBy, event: event.type },
     );
   }
-  // One copy of the order per event: the event's own fields and the status's are patches on it.
-  const changed: Order = { ...order, ...eventFields(order, event) };
-  const complete = changed.qtyFilled.eq(changed.quantity);
+  // One copy of the order per event (a plain clone, V8's fast path); the event's own fields and the
+  // status's are patches written onto that copy, which nothing else has seen yet.
+  const next: Order = { ...order };
+  Object.assign(next, eventFields(order, event));
+  next.version = order.version + 1;
+  next.updatedAt = event.recordedAt;
+  const complete = next.qtyFilled.eq(next.quantity);
   const target = complete && transition.whenComplete !== undefined ? transition.whenComplete : transition.to;
-  const status = target === 'unchanged' ? order.status : target === 'working' ? workingStatus(changed) : target;
-  return Object.assign(changed, { version: order.version + 1, updatedAt: event.recordedAt }, statusFields(changed, status, event.at));
+  const status = target === 'unchanged' ? order.status : target === 'working' ? workingStatus(next) : target;
+  return Object.assign(next, statusFields(next, status, event.at));
 }
 
 /**
@@ -243,9 +247,13 @@ function amend(order: Order, event: OrderAmended): Partial<Order> {
 function addFill(order: Order, event: OrderFilled): Partial<Order> {
   const { fill } = event;
   const leg = legOfFill(order.id, order.legs, fill);
+  const filled = leg === null ? singleFillFields(order, event) : legFillFields(order, event, leg);
   const executedAt = fill.executedAt;
   return {
-    ...(leg === null ? singleFillFields(order, event) : legFillFields(order, event, leg)),
+    qtyFilled: filled.qtyFilled,
+    filledNotional: filled.filledNotional,
+    avgFillPrice: filled.avgFillPrice,
+    legFills: filled.legFills,
     fees: order.fees.plus(fill.fee),
     feeCurrency: order.feeCurrency ?? fill.feeCurrency,
     // Fills arrive out of order: the first and last fill times are the extremes, not the arrivals.
@@ -254,12 +262,15 @@ function addFill(order: Order, event: OrderFilled): Partial<Order> {
   };
 }
 
+/** What a fill changes in an order's filled quantity, notional and average price (and its legs' progress). */
+type FilledFields = Pick<Order, 'qtyFilled' | 'filledNotional' | 'avgFillPrice' | 'legFills'>;
+
 /**
  * A leg's fill: the leg's own figures move; the order's filled quantity is its complete units, its
  * average the net price per unit and its notional the sum over legs. A leg may not fill beyond
  * ratio x quantity: that is an overfill, as for a single-instrument order.
  */
-function legFillFields(order: Order, event: OrderFilled, index: number): Partial<Order> {
+function legFillFields(order: Order, event: OrderFilled, index: number): FilledFields {
   const { fill } = event;
   const legs = order.legs!;
   const progress = order.legFills!;
@@ -289,7 +300,7 @@ function legFillFields(order: Order, event: OrderFilled, index: number): Partial
   };
 }
 
-function singleFillFields(order: Order, event: OrderFilled): Pick<Order, 'qtyFilled' | 'filledNotional' | 'avgFillPrice'> {
+function singleFillFields(order: Order, event: OrderFilled): FilledFields {
   const { fill } = event;
   const qtyFilled = order.qtyFilled.plus(fill.quantity);
   if (qtyFilled.gt(order.quantity)) {
@@ -306,5 +317,5 @@ function singleFillFields(order: Order, event: OrderFilled): Pick<Order, 'qtyFil
     );
   }
   const filledNotional = order.filledNotional.plus(fill.quantity.times(fill.price));
-  return { qtyFilled, filledNotional, avgFillPrice: averagePrice(filledNotional, qtyFilled) };
+  return { qtyFilled, filledNotional, avgFillPrice: averagePrice(filledNotional, qtyFilled), legFills: order.legFills };
 }

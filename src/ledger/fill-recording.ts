@@ -157,7 +157,6 @@ export class FillRecording {
       const written = await insertFillBatch(this.db, {
         accountId,
         orders: plan.orders,
-        fills: plan.applied.map((a) => a.fill),
         events: plan.applied.map((a) => ({ orderId: a.fill.orderId, seq: a.seq, event: encodeOrderEvent(a.event) })),
         quarantined: plan.quarantined.map((q) => ({
           id: crypto.randomUUID(),

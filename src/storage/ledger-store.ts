@@ -1,6 +1,6 @@
 import { encodeLegFills, type Fill, type Order, type QuarantineKind, type StoredEventFields } from '../domain/index.js';
 import { constraintOf, type SqlClient, sqlState, sqlStateOf } from './database.js';
-import { fillColumns, fillFromRow, fillValues, orderColumns, orderFromRow, orderValues, placeholders, type Row, toIso } from './order-rows.js';
+import { fillColumns, fillFromRow, orderColumns, orderFromRow, orderValues, placeholders, type Row, toIso } from './order-rows.js';
 
 /**
  * The ledger's SQL, one function a statement. Every statement names the account: no statement
@@ -296,25 +296,22 @@ const fillChangedColumns = [
   ['last_fill_at', 'timestamptz'], ['completed_at', 'timestamptz'], ['version', 'integer'], ['updated_at', 'timestamptz'],
   ['leg_fills', 'jsonb'],
 ] as const;
-const fillColumnTypes = {
-  account_id: 'uuid', id: 'uuid', order_id: 'uuid', exec_id: 'text', quantity: 'numeric', price: 'numeric', fee: 'numeric',
-  fee_currency: 'text', liquidity: 'text', executed_at: 'timestamptz', received_at: 'timestamptz', source: 'text', leg: 'integer',
-} as const satisfies Record<(typeof fillColumns)[number], string>;
 const batchFillColumns = fillColumns.filter((c) => c !== 'account_id');
-/** A fill's `filled` event travels in the fill's record (the event_ columns), one record per applied fill. */
-const batchEventColumns = [['event_seq', 'integer'], ['event_type', 'text'], ['event_source', 'text'], ['occurred_at', 'timestamptz'], ['recorded_at', 'timestamptz'], ['payload', 'jsonb']] as const;
+const batchEventColumns = [['order_id', 'uuid'], ['seq', 'integer'], ['type', 'text'], ['source', 'text'], ['occurred_at', 'timestamptz'], ['recorded_at', 'timestamptz'], ['payload', 'jsonb']] as const;
 const batchQuarantineColumns = [['id', 'uuid'], ['kind', 'text'], ['exec_id', 'text'], ['order_id', 'uuid'], ['reason', 'text'], ['payload', 'jsonb'], ['received_at', 'timestamptz']] as const;
 
 /**
  * The batch statement. Each table's rows travel as one JSON array of records (`json_to_recordset`):
  * one parameter per table, written by JSON.stringify and read by the server in one pass, where an
- * array per column cost the client an escaped element per value.
+ * array per column cost the client an escaped element per value. A fill travels once, in its
+ * `filled` event's payload, whose `fill` holds the fill's columns by name (`encodeFill`): the
+ * fills row is read from there (`jsonb_populate_record`), never sent twice.
  */
 const insertFillBatchSql = (() => {
   const records = (param: number, columns: readonly (readonly [string, string])[], alias: string) =>
     `json_to_recordset($${param}::json) as ${alias}(${columns.map(([c, type]) => `${c} ${type}`).join(', ')})`;
   const orders = records(2, [['id', 'uuid'], ['read_version', 'integer'], ...fillChangedColumns], 'u');
-  const fills = records(3, [...batchFillColumns.map((c) => [c, fillColumnTypes[c]] as const), ...batchEventColumns], 'f');
+  const events = records(3, batchEventColumns, 'e');
   const quarantined = records(4, batchQuarantineColumns, 'q');
   const expected = '$5::int';
   const claimed = '(select count(*) from changed)';
@@ -324,15 +321,16 @@ const insertFillBatchSql = (() => {
       from ${orders}
       where o.account_id = $1 and o.id = u.id and o.version = u.read_version
       returning o.id
-    ), f as (
-      select * from ${fills}
+    ), e as (
+      select * from ${events} where e.order_id in (select id from changed)
     ), fill as (
       insert into fills (${fillColumns.join(', ')})
-      select $1, ${batchFillColumns.map((c) => `f.${c}`).join(', ')} from f where f.order_id in (select id from changed)
+      select $1, ${batchFillColumns.map((c) => `f.${c}`).join(', ')} from e, jsonb_populate_record(null::fills, e.payload->'fill') f
+      where f.order_id = e.order_id
       returning 1
     ), event as (
-      insert into order_events (account_id, order_id, seq, type, source, occurred_at, recorded_at, payload)
-      select $1, f.order_id, f.event_seq, f.event_type, f.event_source, f.occurred_at, f.recorded_at, f.payload from f where f.order_id in (select id from changed)
+      insert into order_events (account_id, ${batchEventColumns.map(([c]) => c).join(', ')})
+      select $1, ${batchEventColumns.map(([c]) => `e.${c}`).join(', ')} from e
       returning 1
     ), quarantined as (
       insert into fill_quarantine (account_id, ${batchQuarantineColumns.map(([c]) => c).join(', ')})
@@ -355,8 +353,10 @@ export interface FillBatchWrite {
   accountId: string;
   /** Each order the batch applied fills to, or whose status or quantity refused a fill (then unchanged). */
   orders: readonly OrderWrite[];
-  fills: readonly Fill[];
-  /** The `filled` event of each fill, with its sequence number on its order. */
+  /**
+   * The `filled` event of each fill, with its sequence number on its order: the fill itself is
+   * written from the event's payload (`encodeFill`, under `fill`).
+   */
   events: readonly { orderId: string; seq: number; event: StoredEventFields }[];
   quarantined: readonly QuarantinedFill[];
 }
@@ -373,7 +373,6 @@ export type FillWrite = 'applied' | 'stale';
  * `isExecIdTaken`), the statement fails as a whole and changes nothing.
  */
 export async function insertFillBatch(sql: SqlClient, batch: FillBatchWrite): Promise<FillWrite> {
-  if (batch.events.length !== batch.fills.length) throw new Error(`a fill batch writes one event per fill; got ${batch.fills.length} fills and ${batch.events.length} events`);
   const orders = batch.orders.map(({ readVersion, order }) => {
     const values = orderValues(order);
     const record: Record<string, unknown> = { id: order.id, read_version: readVersion };
@@ -382,17 +381,10 @@ export async function insertFillBatch(sql: SqlClient, batch: FillBatchWrite): Pr
     record.leg_fills = order.legFills === null ? null : encodeLegFills(order.legFills);
     return record;
   });
-  const fills = batch.fills.map((f, i) => {
-    const values = fillValues(f);
-    const { seq, event } = batch.events[i]!;
-    if (batch.events[i]!.orderId !== f.orderId) throw new Error(`event ${i} of a fill batch is not its fill's order's`);
-    const record: Record<string, unknown> = { event_seq: seq, event_type: event.type, event_source: event.source, occurred_at: event.at, recorded_at: event.recordedAt, payload: event.payload };
-    for (const c of batchFillColumns) record[c] = values[fillColumnIndex[c]];
-    return record;
-  });
+  const events = batch.events.map(({ orderId, seq, event }) => ({ order_id: orderId, seq, type: event.type, source: event.source, occurred_at: event.at, recorded_at: event.recordedAt, payload: event.payload }));
   const quarantined = batch.quarantined.map((q) => ({ id: q.id, kind: q.kind, exec_id: q.execId, order_id: q.orderId, reason: q.reason, payload: q.payload, received_at: q.receivedAt }));
   try {
-    await sql.query(insertFillBatchSql, [batch.accountId, JSON.stringify(orders), JSON.stringify(fills), JSON.stringify(quarantined), batch.orders.length]);
+    await sql.query(insertFillBatchSql, [batch.accountId, JSON.stringify(orders), JSON.stringify(events), JSON.stringify(quarantined), batch.orders.length]);
     return 'applied';
   } catch (error) {
     if (sqlStateOf(error) === sqlState.staleWrite) return 'stale';
@@ -401,7 +393,6 @@ export async function insertFillBatch(sql: SqlClient, batch: FillBatchWrite): Pr
 }
 
 const orderColumnIndex = Object.fromEntries(orderColumns.map((c, i) => [c, i])) as Record<(typeof orderColumns)[number], number>;
-const fillColumnIndex = Object.fromEntries(fillColumns.map((c, i) => [c, i])) as Record<(typeof fillColumns)[number], number>;
 
 /** Whether an error is the fills' unique exec id refusing a second fill with the same exec id. */
 export function isExecIdTaken(error: unknown): boolean {

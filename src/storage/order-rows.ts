@@ -87,13 +87,6 @@ export const fillColumns = [
   'received_at', 'source', 'leg',
 ] as const;
 
-export function fillValues(f: Fill): unknown[] {
-  return [
-    f.accountId, f.id, f.orderId, f.execId, formatDecimal(f.quantity), formatDecimal(f.price), formatDecimal(f.fee),
-    f.feeCurrency, f.liquidity, f.executedAt, f.receivedAt, f.source, f.leg,
-  ];
-}
-
 export function fillFromRow(r: Row): Fill {
   return {
     accountId: r.account_id as string,

@@ -165,6 +165,32 @@ describeEachEngine('fill batches', (h) => {
     expect(json(await ledger.replayOrder({ orderId: order.id }))).toEqual(json(stored));
   });
 
+  it('stores each fill exactly as recorded, every column (it travels once, in its event), and its event with it', async () => {
+    const { ledger, db } = h();
+    const account = await ledger.createAccount({ name: 'columns', venue: 'manual' });
+    const single = (await ledger.recordOrder(buy(account.id, '100'))).order;
+    const leg = (symbol: string, side: 'buy' | 'sell') => ({ symbol, assetClass: 'option' as const, side, ratio: '1', positionEffect: 'open' as const });
+    const spread = (await ledger.recordOrder({
+      accountId: account.id, symbol: 'SPY', side: 'buy', type: 'limit', quantity: '2', limitPrice: '3.00',
+      legs: [leg('SPY   261218C00100000', 'buy'), leg('SPY   261218C00110000', 'sell')],
+    })).order;
+    const results = await ledger.recordFills([
+      { order: { orderId: single.id }, execId: 'c-1', quantity: '0.000000001', price: '123456789.123456789', fee: '-0.0025', feeCurrency: 'BNB', liquidity: 'maker', executedAt: '2026-12-01T10:00:00.123Z' },
+      { order: { orderId: spread.id }, execId: 'c-"2"\\', leg: 2, quantity: '1', price: '0', executedAt: '2026-12-01T10:00:01.000Z' },
+      { order: { orderId: single.id }, execId: 'c-3', quantity: '7', price: '99.5' },
+    ]);
+    expect(results.map((r) => r.outcome)).toEqual(['recorded', 'recorded', 'recorded']);
+    const recorded = results.map((r) => ('fill' in r ? json(r.fill) : null));
+    const stored = [...(await ledger.getOrderDetail({ orderId: single.id })).fills, ...(await ledger.getOrderDetail({ orderId: spread.id })).fills].map(json);
+    const byExecId = (x: unknown, y: unknown) => String((x as { execId: string }).execId).localeCompare(String((y as { execId: string }).execId));
+    expect(stored.sort(byExecId)).toEqual(recorded.sort(byExecId));
+    // The event's payload carries the fill under the fills table's own column names.
+    const columns = await db.query<{ name: string }>(`select column_name as name from information_schema.columns where table_schema = current_schema() and table_name = 'fills' order by column_name`);
+    const events = await db.query<{ payload: { fill: Record<string, unknown> } }>(`select payload from order_events where account_id = $1 and type = 'filled' and order_id = $2`, [account.id, spread.id]);
+    expect(Object.keys(events[0]!.payload.fill).sort()).toEqual(columns.map((c) => c.name));
+    expect(json(await ledger.replayOrder({ orderId: single.id }))).toEqual(json(await ledger.getOrder({ orderId: single.id })));
+  });
+
   it('refuses a batch over the limit before anything is written, and the fills of an account the caller may not write', async () => {
     const { ledger } = h();
     const mine = await ledger.createAccount({ name: 'mine', venue: 'manual' });

@@ -108,7 +108,9 @@ export class FillRecording {
         refuse(entry.index, orderNotFound(entry.ref));
         continue;
       }
-      byAccount.set(accountId, [...(byAccount.get(accountId) ?? []), { ...entry, accountId }]);
+      const group = byAccount.get(accountId);
+      if (group === undefined) byAccount.set(accountId, [{ ...entry, accountId }]);
+      else group.push({ ...entry, accountId });
     }
 
     // One statement per account: no transaction spans two.

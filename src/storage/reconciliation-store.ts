@@ -1,6 +1,7 @@
-import { type Decimal, decimalFromSql, type Finding, type LedgerOrderView, type OrderStatus, type PositionProtection } from '../domain/index.js';
+import { type Decimal, decimalFromSql, type Finding, type LedgerOrderView, type LedgerWorkingOrders, type OrderStatus, type PositionProtection } from '../domain/index.js';
 import type { Database, SqlClient } from './database.js';
 import { type Row, toIso } from './order-rows.js';
+import { packedPlainSql, packedSql, packedTextSql, splitPacked, unpackField } from './packed-rows.js';
 
 export interface RunRecord {
   id: string;
@@ -97,15 +98,23 @@ export async function selectFindings(sql: SqlClient, accountId: string, runId: s
 /** ISO 8601 in UTC with milliseconds, as toISOString writes it: made by the server, so no Date is parsed per row. */
 export const isoTextSql = (column: string) => `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
-/** Equal strings share one instance (statuses, symbols, quantities repeat across a million rows). */
+/**
+ * Equal strings share one instance (statuses, symbols, quantities repeat across a million rows).
+ * Use one per column: a value equal to the column's previous one is answered without hashing.
+ */
 export function interner<T>(make: (text: string) => T, sizeMax = 10_000): (text: string) => T {
   const seen = new Map<string, T>();
+  let lastText: string | undefined;
+  let lastValue: T | undefined;
   return (text) => {
+    if (text === lastText) return lastValue!;
     let value = seen.get(text);
     if (value === undefined) {
       value = make(text);
       if (seen.size < sizeMax) seen.set(text, value);
     }
+    lastText = text;
+    lastValue = value;
     return value;
   };
 }
@@ -126,21 +135,59 @@ const slimMapper = () => {
   });
 };
 
-/** Every working order, slim, read through one cursor (one snapshot, in the table's order) a page at a time. */
-export async function readWorkingOrders(db: Database, accountId: string, pageSize: number, onPage: (page: LedgerOrderView[]) => void): Promise<void> {
-  const map = slimMapper();
+// The ids first: pairing reads them without decoding the rest (`LedgerWorkingOrders`).
+const workingFields = [
+  packedTextSql('broker_order_id'), packedTextSql('client_order_id'), packedPlainSql('id'), packedTextSql('symbol'),
+  packedPlainSql('status'), packedPlainSql('qty_filled'), packedPlainSql('sent_by'), packedPlainSql(isoTextSql('updated_at')),
+];
+
+/**
+ * Every working order, read through one cursor (one snapshot, in the table's order) a page at a
+ * time, each kept as the one packed text the database wrote (packed-rows.ts) and decoded when asked.
+ * The next page is asked for before this one is taken in, so that the server reads it meanwhile.
+ */
+export async function readWorkingOrders(db: Database, accountId: string, pageSize: number, onPage: (read: number) => void): Promise<LedgerWorkingOrders> {
+  const [symbol, status, sentBy, updatedAt] = [interner((s) => s), interner((s) => s), interner((s) => s), interner((s) => s)];
+  const qtyFilled = interner<Decimal>(decimalFromSql);
+  const packed: string[] = [];
   await db.transaction(async (tx) => {
     await tx.query(
-      `declare working_orders no scroll cursor for select ${slimColumns} from orders where account_id = $1
+      `declare working_orders no scroll cursor for select ${packedSql(workingFields)} from orders where account_id = $1
          and status in ('pending_submit', 'submitted', 'open', 'partially_filled', 'pending_cancel')`,
       [accountId],
     );
-    for (;;) {
-      const rows = await tx.query(`fetch forward ${pageSize} from working_orders`);
-      onPage(rows.map(map));
-      if (rows.length < pageSize) break;
+    const fetchPage = () => tx.query<{ packed: string }>(`fetch forward ${pageSize} from working_orders`);
+    let next: Promise<{ packed: string }[]> | null = fetchPage();
+    while (next !== null) {
+      const rows: { packed: string }[] = await next;
+      next = rows.length < pageSize ? null : fetchPage();
+      for (const r of rows) packed.push(r.packed);
+      onPage(packed.length);
     }
   });
+  const firstTab = (at: number) => packed[at]!.indexOf('\t');
+  return {
+    length: packed.length,
+    brokerOrderId: (at) => unpackField(packed[at]!.slice(0, firstTab(at))),
+    clientOrderId: (at) => {
+      const row = packed[at]!;
+      const from = row.indexOf('\t') + 1;
+      return unpackField(row.slice(from, row.indexOf('\t', from)))!;
+    },
+    view: (at) => {
+      const f = splitPacked(packed[at]!, workingFields.length);
+      return {
+        brokerOrderId: unpackField(f[0]!),
+        clientOrderId: unpackField(f[1]!)!,
+        id: f[2]!,
+        symbol: symbol(unpackField(f[3]!)!),
+        status: status(f[4]!) as OrderStatus,
+        qtyFilled: qtyFilled(f[5]!),
+        sentBy: sentBy(f[6]!) as LedgerOrderView['sentBy'],
+        updatedAt: updatedAt(f[7]!),
+      };
+    },
+  };
 }
 
 /** Ledger orders (any status) by broker order id or client order id, for venue orders not matched. */

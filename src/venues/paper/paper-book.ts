@@ -1,5 +1,5 @@
 import { averagePrice, type Decimal, decimalFromSql, formatDecimal, type OrderStatus } from '../../domain/index.js';
-import { interner, isoTextSql, type SqlClient } from '../../storage/index.js';
+import { interner, isoTextSql, packedPlainSql, packedSql, packedTextSql, splitPacked, type SqlClient, unpackField } from '../../storage/index.js';
 import type { VenueFillReport, VenueOrderReport, VenuePlaceRequest, VenuePositionReport } from '../venue.js';
 
 /** The paper venue's own statuses, as a broker would report them, and their Fillbook meaning. */
@@ -94,45 +94,59 @@ export async function selectPaperOrder(sql: SqlClient, accountId: string, by: 'v
 }
 
 const openPageSize = 10_000;
-const leanColumns = `venue_order_id, client_order_id, symbol, asset_class, side, type, time_in_force, quantity, limit_price, stop_price, status,
-  filled_quantity, filled_notional, reason, ${isoTextSql('created_at')} as created_at, ${isoTextSql('updated_at')} as updated_at`;
+const openFields = [
+  packedTextSql('venue_order_id'), packedTextSql('client_order_id'), packedTextSql('symbol'), packedTextSql('asset_class'), packedPlainSql('side'),
+  packedTextSql('type'), packedTextSql('time_in_force'), packedPlainSql('quantity'), packedPlainSql('limit_price'), packedPlainSql('stop_price'),
+  packedPlainSql('status'), packedPlainSql('filled_quantity'), packedPlainSql('filled_notional'), packedTextSql('reason'),
+  packedPlainSql(isoTextSql('created_at')), packedPlainSql(isoTextSql('updated_at')),
+];
 
-/** Open orders a page at a time (keyset on the venue order id, as a broker's API pages), decoded lean. */
+/**
+ * Open orders a page at a time (keyset on the venue order id, as a broker's API pages), each row
+ * packed into one text (src/storage/packed-rows.ts) and decoded lean; the next page is asked for
+ * before this one is decoded, so that the server reads it while Node decodes.
+ */
 export async function selectOpenPaperOrders(sql: SqlClient, accountId: string): Promise<VenueOrderReport[]> {
-  const text = interner((s) => s);
-  const decimal = interner<Decimal>(decimalFromSql);
-  const orNull = (v: unknown) => (v === null || v === undefined ? null : decimal(v as string));
-  const out: VenueOrderReport[] = [];
-  for (let after: string | null = null; ; ) {
-    const rows = await sql.query(
-      `select ${leanColumns} from paper_orders where account_id = $1 and status in ('new', 'partially_filled')
+  // One interner per column (see `interner`).
+  const [symbol, assetClass, side, type, timeInForce, status, createdAt, updatedAt] = Array.from({ length: 8 }, () => interner((s) => s));
+  const [quantity, limitPrice, stopPrice, filledQuantity] = Array.from({ length: 4 }, () => interner<Decimal>(decimalFromSql));
+  const orNull = (field: string, decimal: (text: string) => Decimal) => (field === '\\N' ? null : decimal(field));
+  const decode = (packed: string): VenueOrderReport => {
+    const f = splitPacked(packed, openFields.length);
+    const filled = filledQuantity!(f[11]!);
+    return {
+      venueOrderId: unpackField(f[0]!)!,
+      clientOrderId: unpackField(f[1]!)!,
+      symbol: symbol!(unpackField(f[2]!)!),
+      assetClass: assetClass!(unpackField(f[3]!)!) as VenueOrderReport['assetClass'],
+      side: side!(f[4]!) as VenueOrderReport['side'],
+      type: type!(unpackField(f[5]!)!) as VenueOrderReport['type'],
+      legs: null,
+      timeInForce: timeInForce!(unpackField(f[6]!)!) as VenueOrderReport['timeInForce'],
+      quantity: quantity!(f[7]!),
+      limitPrice: orNull(f[8]!, limitPrice!),
+      stopPrice: orNull(f[9]!, stopPrice!),
+      status: mapPaperStatus(status!(f[10]!)),
+      filledQuantity: filled,
+      avgFillPrice: filled.isZero() ? null : averagePrice(decimalFromSql(f[12]!), filled),
+      reason: unpackField(f[13]!),
+      createdAt: createdAt!(f[14]!),
+      updatedAt: updatedAt!(f[15]!),
+    };
+  };
+  const page = (after: string | null) =>
+    sql.query<{ packed: string }>(
+      `select ${packedSql(openFields)} from paper_orders where account_id = $1 and status in ('new', 'partially_filled')
          and ($2::text is null or venue_order_id > $2) order by venue_order_id limit $3`,
       [accountId, after, openPageSize],
     );
-    for (const r of rows) {
-      const filled = decimal(r.filled_quantity as string);
-      out.push({
-        venueOrderId: r.venue_order_id as string,
-        clientOrderId: r.client_order_id as string,
-        symbol: text(r.symbol as string),
-        assetClass: text(r.asset_class as string) as VenueOrderReport['assetClass'],
-        side: text(r.side as string) as VenueOrderReport['side'],
-        type: text(r.type as string) as VenueOrderReport['type'],
-        legs: null,
-        timeInForce: text(r.time_in_force as string) as VenueOrderReport['timeInForce'],
-        quantity: decimal(r.quantity as string),
-        limitPrice: orNull(r.limit_price),
-        stopPrice: orNull(r.stop_price),
-        status: mapPaperStatus(r.status as string),
-        filledQuantity: filled,
-        avgFillPrice: filled.isZero() ? null : averagePrice(decimalFromSql(r.filled_notional as string), filled),
-        reason: (r.reason as string | null) ?? null,
-        createdAt: text(r.created_at as string),
-        updatedAt: text(r.updated_at as string),
-      });
-    }
-    if (rows.length < openPageSize) break;
-    after = rows.at(-1)!.venue_order_id as string;
+  const out: VenueOrderReport[] = [];
+  let next: Promise<{ packed: string }[]> | null = page(null);
+  while (next !== null) {
+    const rows: { packed: string }[] = await next;
+    const last = rows.at(-1);
+    next = rows.length < openPageSize || last === undefined ? null : page(unpackField(last.packed.slice(0, last.packed.indexOf('\t')))!);
+    for (const r of rows) out.push(decode(r.packed));
   }
   return out;
 }

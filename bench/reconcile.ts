@@ -371,11 +371,13 @@ function probedAdapter(inner: VenueAdapter, probe: Probe): VenueAdapter {
 }
 
 /** Consecutive phases of a run, each between two marks; together they cover the whole wall time. */
-const phaseBounds: { phase: string; from: string; to: string; sql?: string[] }[] = [
+const phaseBounds: { phase: string; from: string; to: string; sql?: string[]; overlaps?: true }[] = [
   { phase: 'setup: account, adapter, lock, run row', from: 'run:start', to: 'run row:end', sql: ['other', 'run row'] },
-  { phase: 'ledger working orders (pages of 10,000)', from: 'run row:end', to: 'progress:ledger orders', sql: ['ledger page'] },
-  { phase: 'venue open orders (listOpenOrders)', from: 'listOpenOrders:start', to: 'listOpenOrders:end', sql: ['venue open list'] },
-  { phase: 'lookupsNeeded (in memory)', from: 'listOpenOrders:end', to: 'lookups:start' },
+  { phase: 'read both sides at once', from: 'run row:end', to: 'reads:end', sql: ['ledger page', 'venue open list'] },
+  // The two reads overlap (their rows are not added to the total): each one's own span.
+  { phase: '  of which ledger working orders (pages of 10,000)', from: 'run row:end', to: 'progress:ledger orders', sql: ['ledger page'], overlaps: true },
+  { phase: '  of which venue open orders (listOpenOrders)', from: 'listOpenOrders:start', to: 'listOpenOrders:end', sql: ['venue open list'], overlaps: true },
+  { phase: 'pairing, lookupsNeeded (in memory)', from: 'reads:end', to: 'lookups:start' },
   { phase: 'venue lookups (8 in flight)', from: 'lookups:start', to: 'lookups:end', sql: ['venue getOrder', 'venue getOrderByClientId'] },
   { phase: 'ledger lookups by venue keys', from: 'lookups:end', to: 'ledger lookup:end', sql: ['ledger lookup'] },
   { phase: 'classify (match loop, reconcileOrders)', from: 'ledger lookup:end', to: 'ledger net:start' },
@@ -462,7 +464,11 @@ async function childMain(): Promise<void> {
     // The lookups begin with the first single-order call (by venue id, or by client id when the order has no broker id).
     const firstLookup = Math.min(probe.marks.get('getOrder:start') ?? Infinity, probe.marks.get('getOrderByClientId:start') ?? Infinity);
     // No venue lookups at all: the phase is empty.
-    probe.marks.set('lookups:start', Number.isFinite(firstLookup) ? firstLookup : (probe.marks.get('listOpenOrders:end') ?? Number.NaN));
+    // The reconciler reads the ledger and the venue at once: the reads end when the later one does.
+    const readsEnd = Math.max(probe.marks.get('progress:ledger orders') ?? Number.NaN, probe.marks.get('listOpenOrders:end') ?? Number.NaN);
+    probe.marks.set('reads:end', readsEnd);
+    probe.heapAt.set('reads:end', probe.heapAt.get(readsEnd === probe.marks.get('listOpenOrders:end') ? 'listOpenOrders:end' : 'progress:ledger orders') ?? Number.NaN);
+    probe.marks.set('lookups:start', Number.isFinite(firstLookup) ? firstLookup : readsEnd);
     probe.marks.set('lookups:end', probe.marks.get('lookups:end') ?? probe.marks.get('lookups:start')!);
     const phases = phaseBounds.map((b) => {
       const from = probe.marks.get(b.from);

@@ -72,6 +72,8 @@ export interface LedgerWorkingOrders {
   readonly length: number;
   brokerOrderId(at: number): string | null;
   clientOrderId(at: number): string;
+  /** Whether the order's client order id is this one (answered without building the string). */
+  hasClientOrderId(at: number, clientOrderId: string): boolean;
   /** The order's view, decoded anew on each call: keep it only as long as it is needed. */
   view(at: number): LedgerOrderView;
 }
@@ -82,6 +84,7 @@ export function workingOrdersOf(views: readonly LedgerOrderView[]): LedgerWorkin
     length: views.length,
     brokerOrderId: (at) => views[at]!.brokerOrderId,
     clientOrderId: (at) => views[at]!.clientOrderId,
+    hasClientOrderId: (at, clientOrderId) => views[at]!.clientOrderId === clientOrderId,
     view: (at) => views[at]!,
   };
 }
@@ -124,7 +127,7 @@ export function pairWorkingOrders(ledgerWorking: LedgerWorkingOrders, venueOpen:
     if (l === undefined) otherByVenueId.set(v.venueOrderId, i);
     else byBrokerId[l] = i;
     if (v.clientOrderId === null) continue;
-    if (l !== undefined && ledgerWorking.clientOrderId(l) === v.clientOrderId) cleanAt[l] = i;
+    if (l !== undefined && ledgerWorking.hasClientOrderId(l, v.clientOrderId)) cleanAt[l] = i;
     else otherByClientId.set(v.clientOrderId, i);
   }
   const venueAt = new Int32Array(ledgerWorking.length);

@@ -196,7 +196,7 @@ export class Reconciler {
 
     // Before declaring an order gone, the venue is asked for that single order (unless its history just said).
     const venueLookups = new Map<string, VenueOrderReport | null>();
-    await inBatches(needed.ledgerOrders, venueLookupsInFlightMax, async (order) => {
+    await inFlight(needed.ledgerOrders, venueLookupsInFlightMax, async (order) => {
       const seen = order.brokerOrderId !== null ? recent.get(order.brokerOrderId) : undefined;
       const found = seen ?? (order.brokerOrderId !== null ? await adapter.getOrder(order.brokerOrderId) : undefined) ?? (await adapter.getOrderByClientId(order.clientOrderId));
       venueLookups.set(order.id, found ?? null);
@@ -267,10 +267,15 @@ export class Reconciler {
     if (fillOrders.size === 0) return closed;
     const knownExecIds = await selectKnownExecIds(this.ledger.db, accountId, [...fillOrders.values()].flat());
     const lacking = [...fillOrders].filter(([, execIds]) => execIds.some((id) => !knownExecIds.has(id))).map(([venueOrderId]) => venueOrderId);
-    await inBatches(lacking.sort(), venueLookupsInFlightMax, async (venueOrderId) => {
-      const report = await adapter.getOrder(venueOrderId);
-      if (report !== undefined && !isWorking(report.status)) closed.set(venueOrderId, report);
+    // Kept in the order of the ids, not of the answers: the findings come out in that order.
+    const reports = new Map<string, VenueOrderReport | undefined>();
+    await inFlight(lacking.sort(), venueLookupsInFlightMax, async (venueOrderId) => {
+      reports.set(venueOrderId, await adapter.getOrder(venueOrderId));
     }, (done) => onProgress?.('venue lookups', done, lacking.length));
+    for (const venueOrderId of lacking) {
+      const report = reports.get(venueOrderId);
+      if (report !== undefined && !isWorking(report.status)) closed.set(venueOrderId, report);
+    }
     return closed;
   }
 
@@ -392,9 +397,19 @@ export function nextWatermark(since: string, startedAt: string, quietPeriodMs: n
   return new Date(Math.max(next, Date.parse(since))).toISOString();
 }
 
-async function inBatches<T>(items: readonly T[], size: number, work: (item: T) => Promise<void>, progress: (done: number) => void): Promise<void> {
-  for (let i = 0; i < items.length; i += size) {
-    await Promise.all(items.slice(i, i + size).map(work));
-    progress(Math.min(items.length, i + size));
-  }
+/**
+ * Works through the items with up to `size` of them in flight at any time (a slow one holds up only
+ * its own slot, where batches of `size` waited for their slowest); `progress` every `size` done and at the end.
+ */
+async function inFlight<T>(items: readonly T[], size: number, work: (item: T) => Promise<void>, progress: (done: number) => void): Promise<void> {
+  let next = 0;
+  let done = 0;
+  const slot = async () => {
+    while (next < items.length) {
+      await work(items[next++]!);
+      done++;
+      if (done % size === 0 || done === items.length) progress(done);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(size, items.length) }, slot));
 }

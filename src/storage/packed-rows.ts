@@ -6,15 +6,17 @@
  * garbage collector.
  *
  * A field that may hold any text (an id chosen by a client or a venue, a symbol, a reason) goes
- * through `packedTextSql`: as it is when it holds neither a tab nor a backslash (nearly always, and
- * `strpos` is cheap), else a backslash followed by the text with `\` and tab escaped as COPY's text
- * format escapes them. A null is `\N`. Fields the database writes itself (numbers, statuses, uuids,
+ * through `packedTextSql`: as it is when it holds no tab, newline or backslash (nearly always, and
+ * `strpos` is cheap), else a backslash followed by the text with `\`, tab and newline escaped as
+ * COPY's text format escapes them, so that rows can also be joined by newlines (`packedPagesSql`).
+ * A null is `\N`. Fields the database writes itself (numbers, statuses, uuids,
  * timestamps) need no escaping: `packedSql` takes them as they are.
  */
 
 /** An escaped text field (see above); nullable. */
 export const packedTextSql = (column: string) =>
-  `coalesce(case when strpos(${column}, e'\\t') = 0 and strpos(${column}, '\\') = 0 then ${column} else '\\' || replace(replace(${column}, '\\', '\\\\'), e'\\t', '\\t') end, '\\N')`;
+  `coalesce(case when strpos(${column}, e'\\t') = 0 and strpos(${column}, e'\\n') = 0 and strpos(${column}, '\\') = 0 then ${column}
+    else '\\' || replace(replace(replace(${column}, '\\', '\\\\'), e'\\t', '\\t'), e'\\n', '\\n') end, '\\N')`;
 
 /** A field that can hold neither a tab nor a backslash (a number, a uuid, a status, a formatted time); nullable. */
 export const packedPlainSql = (expression: string) => `coalesce((${expression})::text, '\\N')`;
@@ -28,7 +30,7 @@ const escaped = /\\(.)/g;
 export function unpackField(field: string): string | null {
   if (field.charCodeAt(0) !== 92) return field;
   if (field === '\\N') return null;
-  return field.slice(1).replace(escaped, (_, c: string) => (c === 't' ? '\t' : c));
+  return field.slice(1).replace(escaped, (_, c: string) => (c === 't' ? '\t' : c === 'n' ? '\n' : c));
 }
 
 /** The fields of a packed row (as many as `packedSql` was given; escaped fields still escaped, see `unpackField`). */

@@ -174,6 +174,13 @@ export async function readWorkingOrders(db: Database, accountId: string, pageSiz
       const from = row.indexOf('\t') + 1;
       return unpackField(row.slice(from, row.indexOf('\t', from)))!;
     },
+    hasClientOrderId: (at, clientOrderId) => {
+      const row = packed[at]!;
+      const from = row.indexOf('\t') + 1;
+      // An escaped field (it begins with a backslash) is compared decoded; a plain one in place.
+      if (row.charCodeAt(from) === 92) return unpackField(row.slice(from, row.indexOf('\t', from))) === clientOrderId;
+      return row.startsWith(clientOrderId, from) && row.charCodeAt(from + clientOrderId.length) === 9;
+    },
     view: (at) => {
       const f = splitPacked(packed[at]!, workingFields.length);
       return {

@@ -1,7 +1,7 @@
 import { type Decimal, decimalFromSql, type Finding, type LedgerOrderView, type LedgerWorkingOrders, type OrderStatus, type PositionProtection } from '../domain/index.js';
 import type { Database, SqlClient } from './database.js';
 import { type Row, toIso } from './order-rows.js';
-import { packedPlainSql, packedSql, packedTextSql, splitPacked, unpackField } from './packed-rows.js';
+import { ColumnInterner, PackedFields, packedPlainSql, packedSql, packedTextSql, unpackField } from './packed-rows.js';
 
 export interface RunRecord {
   id: string;
@@ -98,40 +98,19 @@ export async function selectFindings(sql: SqlClient, accountId: string, runId: s
 /** ISO 8601 in UTC with milliseconds, as toISOString writes it: made by the server, so no Date is parsed per row. */
 export const isoTextSql = (column: string) => `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
-/**
- * Equal strings share one instance (statuses, symbols, quantities repeat across a million rows).
- * Use one per column: a value equal to the column's previous one is answered without hashing.
- */
-export function interner<T>(make: (text: string) => T, sizeMax = 10_000): (text: string) => T {
-  const seen = new Map<string, T>();
-  let lastText: string | undefined;
-  let lastValue: T | undefined;
-  return (text) => {
-    if (text === lastText) return lastValue!;
-    let value = seen.get(text);
-    if (value === undefined) {
-      value = make(text);
-      if (seen.size < sizeMax) seen.set(text, value);
-    }
-    lastText = text;
-    lastValue = value;
-    return value;
-  };
-}
-
 const slimColumns = `id, client_order_id, broker_order_id, symbol, status, qty_filled, sent_by, ${isoTextSql('updated_at')} as updated_at`;
 const slimMapper = () => {
-  const text = interner((s) => s);
-  const decimal = interner<Decimal>(decimalFromSql);
+  const [symbol, status, updatedAt, sentBy] = Array.from({ length: 4 }, () => new ColumnInterner((s) => s));
+  const qtyFilled = new ColumnInterner<Decimal>(decimalFromSql);
   return (r: Row): LedgerOrderView => ({
     id: r.id as string,
     clientOrderId: r.client_order_id as string,
     brokerOrderId: (r.broker_order_id as string | null) ?? null,
-    symbol: text(r.symbol as string),
-    status: text(r.status as string) as OrderStatus,
-    qtyFilled: decimal(r.qty_filled as string),
-    updatedAt: text(r.updated_at as string),
-    sentBy: text(r.sent_by as string) as LedgerOrderView['sentBy'],
+    symbol: symbol!.of(r.symbol as string),
+    status: status!.of(r.status as string) as OrderStatus,
+    qtyFilled: qtyFilled.of(r.qty_filled as string),
+    updatedAt: updatedAt!.of(r.updated_at as string),
+    sentBy: sentBy!.of(r.sent_by as string) as LedgerOrderView['sentBy'],
   });
 };
 
@@ -147,8 +126,10 @@ const workingFields = [
  * The next page is asked for before this one is taken in, so that the server reads it meanwhile.
  */
 export async function readWorkingOrders(db: Database, accountId: string, pageSize: number, onPage: (read: number) => void): Promise<LedgerWorkingOrders> {
-  const [symbol, status, sentBy, updatedAt] = [interner((s) => s), interner((s) => s), interner((s) => s), interner((s) => s)];
-  const qtyFilled = interner<Decimal>(decimalFromSql);
+  // One interner per column: a value equal to the column's previous one costs no string (packed-rows.ts).
+  const [symbol, status, sentBy, updatedAt] = Array.from({ length: 4 }, () => new ColumnInterner((s) => s));
+  const qtyFilled = new ColumnInterner<Decimal>(decimalFromSql);
+  const fields = new PackedFields();
   const packed: string[] = [];
   await db.transaction(async (tx) => {
     await tx.query(
@@ -182,16 +163,19 @@ export async function readWorkingOrders(db: Database, accountId: string, pageSiz
       return row.startsWith(clientOrderId, from) && row.charCodeAt(from + clientOrderId.length) === 9;
     },
     view: (at) => {
-      const f = splitPacked(packed[at]!, workingFields.length);
+      const f = fields.read(packed[at]!, workingFields.length);
+      const brokerOrderId = f.text();
+      const clientOrderId = f.text()!;
+      const id = f.text()!;
       return {
-        brokerOrderId: unpackField(f[0]!),
-        clientOrderId: unpackField(f[1]!)!,
-        id: f[2]!,
-        symbol: symbol(unpackField(f[3]!)!),
-        status: status(f[4]!) as OrderStatus,
-        qtyFilled: qtyFilled(f[5]!),
-        sentBy: sentBy(f[6]!) as LedgerOrderView['sentBy'],
-        updatedAt: updatedAt(f[7]!),
+        brokerOrderId,
+        clientOrderId,
+        id,
+        symbol: f.interned(symbol!)!,
+        status: f.interned(status!)! as OrderStatus,
+        qtyFilled: f.interned(qtyFilled)!,
+        sentBy: f.interned(sentBy!)! as LedgerOrderView['sentBy'],
+        updatedAt: f.interned(updatedAt!)!,
       };
     },
   };

@@ -1,5 +1,5 @@
 import { averagePrice, type Decimal, decimalFromSql, formatDecimal, type OrderStatus } from '../../domain/index.js';
-import { interner, isoTextSql, packedPlainSql, packedSql, packedTextSql, splitPacked, type SqlClient, unpackField } from '../../storage/index.js';
+import { ColumnInterner, isoTextSql, PackedFields, packedPlainSql, packedSql, packedTextSql, type SqlClient } from '../../storage/index.js';
 import type { VenueFillReport, VenueOrderReport, VenuePlaceRequest, VenuePositionReport } from '../venue.js';
 
 /** The paper venue's own statuses, as a broker would report them, and their Fillbook meaning. */
@@ -107,45 +107,55 @@ const openFields = [
  * before this one is decoded, so that the server reads it while Node decodes.
  */
 export async function selectOpenPaperOrders(sql: SqlClient, accountId: string): Promise<VenueOrderReport[]> {
-  // One interner per column (see `interner`).
-  const [symbol, assetClass, side, type, timeInForce, status, createdAt, updatedAt] = Array.from({ length: 8 }, () => interner((s) => s));
-  const [quantity, limitPrice, stopPrice, filledQuantity] = Array.from({ length: 4 }, () => interner<Decimal>(decimalFromSql));
-  const orNull = (field: string, decimal: (text: string) => Decimal) => (field === '\\N' ? null : decimal(field));
+  // One interner per column: a value equal to the column's previous one costs no string (packed-rows.ts).
+  const [symbol, assetClass, side, type, timeInForce, createdAt, updatedAt] = Array.from({ length: 7 }, () => new ColumnInterner((s) => s));
+  const [quantity, limitPrice, stopPrice, filledQuantity, filledNotional] = Array.from({ length: 5 }, () => new ColumnInterner<Decimal>(decimalFromSql));
+  const status = new ColumnInterner(mapPaperStatus);
+  const fields = new PackedFields();
   const decode = (packed: string): VenueOrderReport => {
-    const f = splitPacked(packed, openFields.length);
-    const filled = filledQuantity!(f[11]!);
-    return {
-      venueOrderId: unpackField(f[0]!)!,
-      clientOrderId: unpackField(f[1]!)!,
-      symbol: symbol!(unpackField(f[2]!)!),
-      assetClass: assetClass!(unpackField(f[3]!)!) as VenueOrderReport['assetClass'],
-      side: side!(f[4]!) as VenueOrderReport['side'],
-      type: type!(unpackField(f[5]!)!) as VenueOrderReport['type'],
+    const f = fields.read(packed, openFields.length);
+    const venueOrderId = f.text()!;
+    const clientOrderId = f.text()!;
+    const report = {
+      venueOrderId,
+      clientOrderId,
+      symbol: f.interned(symbol!)!,
+      assetClass: f.interned(assetClass!)! as VenueOrderReport['assetClass'],
+      side: f.interned(side!)! as VenueOrderReport['side'],
+      type: f.interned(type!)! as VenueOrderReport['type'],
       legs: null,
-      timeInForce: timeInForce!(unpackField(f[6]!)!) as VenueOrderReport['timeInForce'],
-      quantity: quantity!(f[7]!),
-      limitPrice: orNull(f[8]!, limitPrice!),
-      stopPrice: orNull(f[9]!, stopPrice!),
-      status: mapPaperStatus(status!(f[10]!)),
-      filledQuantity: filled,
-      avgFillPrice: filled.isZero() ? null : averagePrice(decimalFromSql(f[12]!), filled),
-      reason: unpackField(f[13]!),
-      createdAt: createdAt!(f[14]!),
-      updatedAt: updatedAt!(f[15]!),
+      timeInForce: f.interned(timeInForce!)! as VenueOrderReport['timeInForce'],
+      quantity: f.interned(quantity!)!,
+      limitPrice: f.interned(limitPrice!),
+      stopPrice: f.interned(stopPrice!),
+      status: f.interned(status)!,
+      filledQuantity: f.interned(filledQuantity!)!,
+      avgFillPrice: null as Decimal | null,
+      reason: null as string | null,
+      createdAt: '',
+      updatedAt: '',
     };
+    const notional = f.interned(filledNotional!)!;
+    if (!report.filledQuantity.isZero()) report.avgFillPrice = averagePrice(notional, report.filledQuantity);
+    report.reason = f.text();
+    report.createdAt = f.interned(createdAt!)!;
+    report.updatedAt = f.interned(updatedAt!)!;
+    return report;
   };
   // One text per page, its rows joined by newlines: the driver decodes one value instead of 10,000.
   // The aggregate takes the page's rows in the subquery's order (PostgreSQL keeps it; no second sort).
   type Page = { rows: string | null; n: number; last: string | null };
+  // The first page and the others are two statements: one prepared statement with `$2 is null or
+  // venue_order_id > $2` may get a generic plan that cannot start the index scan at $2, and then
+  // every page reads the book from its first order.
+  const pageSql = (keyset: string) =>
+    `select string_agg(packed, e'\\n') as rows, count(*)::int as n, max(venue_order_id) as last
+     from (select venue_order_id, ${packedSql(openFields)} from paper_orders where account_id = $1 and status in ('new', 'partially_filled')
+             ${keyset} order by venue_order_id limit $2) page`;
+  const firstPage = pageSql('');
+  const laterPage = pageSql('and venue_order_id > $3');
   const page = async (after: string | null): Promise<Page> =>
-    (
-      await sql.query<Page>(
-        `select string_agg(packed, e'\\n') as rows, count(*)::int as n, max(venue_order_id) as last
-         from (select venue_order_id, ${packedSql(openFields)} from paper_orders where account_id = $1 and status in ('new', 'partially_filled')
-                 and ($2::text is null or venue_order_id > $2) order by venue_order_id limit $3) page`,
-        [accountId, after, openPageSize],
-      )
-    )[0]!;
+    (await sql.query<Page>(after === null ? firstPage : laterPage, after === null ? [accountId, openPageSize] : [accountId, openPageSize, after]))[0]!;
   const out: VenueOrderReport[] = [];
   let next: Promise<Page> | null = page(null);
   while (next !== null) {

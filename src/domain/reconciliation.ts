@@ -62,21 +62,115 @@ export interface LedgerOrderView {
   sentBy: OrderSender;
 }
 
-/** The venue's open orders indexed once (by position), for lookupsNeeded and reconcileOrders alike. */
-export interface VenueOpenIndex {
-  byVenueId: Map<string, number>;
-  byClientId: Map<string, number>;
+/**
+ * The ledger's working orders as reconciliation reads a million of them: the ids pairing needs, and
+ * each order's view decoded when it is needed. Holding a million decoded views at once cost about
+ * 200 MB and much of the garbage collector's time (bench/reconcile.ts); storage keeps each order
+ * as one packed row instead (src/storage/reconciliation-store.ts).
+ */
+export interface LedgerWorkingOrders {
+  readonly length: number;
+  brokerOrderId(at: number): string | null;
+  clientOrderId(at: number): string;
+  /** Whether the order's client order id is this one (answered without building the string). */
+  hasClientOrderId(at: number, clientOrderId: string): boolean;
+  /** The order's view, decoded anew on each call: keep it only as long as it is needed. */
+  view(at: number): LedgerOrderView;
 }
 
-export function indexVenueOpen(venueOpen: readonly VenueOrderReport[]): VenueOpenIndex {
-  const byVenueId = new Map<string, number>();
-  const byClientId = new Map<string, number>();
+/** Views already decoded, as LedgerWorkingOrders. */
+export function workingOrdersOf(views: readonly LedgerOrderView[]): LedgerWorkingOrders {
+  return {
+    length: views.length,
+    brokerOrderId: (at) => views[at]!.brokerOrderId,
+    clientOrderId: (at) => views[at]!.clientOrderId,
+    hasClientOrderId: (at, clientOrderId) => views[at]!.clientOrderId === clientOrderId,
+    view: (at) => views[at]!,
+  };
+}
+
+/**
+ * Which venue open order each ledger working order is compared with: the one with the order's
+ * broker order id, else the last one with its client order id. Found in one pass over each side
+ * with one index of the ledger's broker order ids; the few venue orders no ledger order carries
+ * cleanly (by both ids) get small indexes of their own. At 1,000,000 orders this replaced two
+ * indexes of the venue's orders (by venue id and by client id) and four lookups per order.
+ *
+ * The ledger's orders are one account's, so their client order ids and broker order ids are each
+ * unique (the orders table's constraints): a venue order with a ledger order's client id is either
+ * that order's clean pair or one of the few indexed apart.
+ */
+export interface WorkingPairs {
+  /** Per ledger working order (by position): the position of the venue open order it is compared with, -1 when the venue lists none. */
+  venueAt: Int32Array;
+  /** Per venue open order: 1 when some ledger working order names it, by venue order id or by client order id. */
+  named: Uint8Array;
+  /** Whether the venue lists an order with this id as open. */
+  listsOpen(venueOrderId: string): boolean;
+}
+
+export function pairWorkingOrders(ledgerWorking: LedgerWorkingOrders, venueOpen: readonly VenueOrderReport[]): WorkingPairs {
+  const ledgerByBrokerId = new Map<string, number>();
+  for (let l = 0; l < ledgerWorking.length; l++) {
+    const id = ledgerWorking.brokerOrderId(l);
+    if (id !== null) ledgerByBrokerId.set(id, l);
+  }
+  // Per ledger order: the last venue position with its broker order id, and the last of those with its client order id too.
+  const byBrokerId = new Int32Array(ledgerWorking.length).fill(-1);
+  const cleanAt = new Int32Array(ledgerWorking.length).fill(-1);
+  // Venue orders with an id no ledger working order carries, and client ids of venue orders not cleanly paired: last position each.
+  const otherByVenueId = new Map<string, number>();
+  const otherByClientId = new Map<string, number>();
   for (let i = 0; i < venueOpen.length; i++) {
     const v = venueOpen[i]!;
-    byVenueId.set(v.venueOrderId, i);
-    if (v.clientOrderId !== null) byClientId.set(v.clientOrderId, i);
+    const l = ledgerByBrokerId.get(v.venueOrderId);
+    if (l === undefined) otherByVenueId.set(v.venueOrderId, i);
+    else byBrokerId[l] = i;
+    if (v.clientOrderId === null) continue;
+    if (l !== undefined && ledgerWorking.hasClientOrderId(l, v.clientOrderId)) cleanAt[l] = i;
+    else otherByClientId.set(v.clientOrderId, i);
   }
-  return { byVenueId, byClientId };
+  const venueAt = new Int32Array(ledgerWorking.length);
+  const named = new Uint8Array(venueOpen.length);
+  for (let l = 0; l < ledgerWorking.length; l++) {
+    const byBroker = byBrokerId[l]!;
+    // Usually every venue order pairs cleanly, and the client ids need not be read again.
+    const byClient = otherByClientId.size === 0 ? cleanAt[l]! : Math.max(cleanAt[l]!, otherByClientId.get(ledgerWorking.clientOrderId(l)) ?? -1);
+    if (byBroker >= 0) named[byBroker] = 1;
+    if (byClient >= 0) named[byClient] = 1;
+    venueAt[l] = byBroker >= 0 ? byBroker : byClient;
+  }
+  return {
+    venueAt,
+    named,
+    listsOpen: (venueOrderId) => {
+      const l = ledgerByBrokerId.get(venueOrderId);
+      return l === undefined ? otherByVenueId.has(venueOrderId) : byBrokerId[l]! >= 0;
+    },
+  };
+}
+
+/**
+ * The ledger's order for a venue order, by the rule every path that matches venue reports to ledger
+ * orders follows (`VenueSync`, reconciliation): the order carrying the venue order id as its broker
+ * order id, else the order with the venue order's client order id, unless that order carries another
+ * broker order id (another venue order reusing the client id: the bot placed it again after the
+ * first was refused). `byBrokerId` and `byClientId` look the ledger up.
+ */
+export function ledgerOrderFor<T extends { brokerOrderId: string | null }>(
+  venue: { venueOrderId: string; clientOrderId: string | null },
+  byBrokerId: (brokerOrderId: string) => T | undefined,
+  byClientId: (clientOrderId: string) => T | undefined,
+): T | undefined {
+  const byBroker = byBrokerId(venue.venueOrderId);
+  if (byBroker !== undefined) return byBroker;
+  const byClient = venue.clientOrderId === null ? undefined : byClientId(venue.clientOrderId);
+  return byClient !== undefined && clientIdMatchHolds(byClient, venue.venueOrderId) ? byClient : undefined;
+}
+
+/** Whether a ledger order found by a venue order's client order id is that venue order's (see `ledgerOrderFor`). */
+export function clientIdMatchHolds(order: { brokerOrderId: string | null }, venueOrderId: string): boolean {
+  return order.brokerOrderId === null || order.brokerOrderId === venueOrderId;
 }
 
 export type Repair =
@@ -103,7 +197,7 @@ export interface Finding {
 
 export interface OrderReconciliationInput {
   /** Ledger orders in a working status. */
-  ledgerWorking: readonly LedgerOrderView[];
+  ledgerWorking: LedgerWorkingOrders;
   /** The venue's open orders. */
   venueOpen: readonly VenueOrderReport[];
   /** The venue's answer for single lookups of ledger orders missing from its open orders (null: unknown to the venue). */
@@ -116,8 +210,8 @@ export interface OrderReconciliationInput {
   quietPeriodMs: number;
   /** A `pending_submit`/`submitted` order older than this is a stuck submission. */
   stuckAfterMs: number;
-  /** The venue index lookupsNeeded built; built again when absent. */
-  index?: VenueOpenIndex;
+  /** The pairs lookupsNeeded was given; found again when absent. */
+  pairs?: WorkingPairs;
 }
 
 export interface OrderReconciliation {
@@ -127,47 +221,62 @@ export interface OrderReconciliation {
 }
 
 /** What `reconcileOrders` needs looked up first: by ledger order id and by venue order id. */
-export function lookupsNeeded(ledgerWorking: readonly LedgerOrderView[], venueOpen: readonly VenueOrderReport[], index: VenueOpenIndex = indexVenueOpen(venueOpen)) {
-  // Which venue open orders some ledger working order names (by venue id or client id), without a set of the ledger's keys.
-  const named = new Uint8Array(venueOpen.length);
+export function lookupsNeeded(ledgerWorking: LedgerWorkingOrders, venueOpen: readonly VenueOrderReport[], pairs: WorkingPairs = pairWorkingOrders(ledgerWorking, venueOpen)) {
   const ledgerOrders: LedgerOrderView[] = [];
-  for (const o of ledgerWorking) {
-    const byBroker = o.brokerOrderId === null ? undefined : index.byVenueId.get(o.brokerOrderId);
-    const byClient = index.byClientId.get(o.clientOrderId);
-    if (byBroker !== undefined) named[byBroker] = 1;
-    if (byClient !== undefined) named[byClient] = 1;
-    if (byBroker === undefined && byClient === undefined) ledgerOrders.push(o);
-  }
+  for (let l = 0; l < ledgerWorking.length; l++) if (pairs.venueAt[l] === -1) ledgerOrders.push(ledgerWorking.view(l));
   // A venue order named by the client id of a ledger order matched elsewhere is still "known" (as before).
   return {
     /** Ledger working orders the venue does not list as open: ask the venue for each. */
     ledgerOrders,
     /** Venue open orders the ledger does not hold as working: look each up in the ledger. */
-    venueOrders: venueOpen.filter((_, i) => named[i] === 0),
-    index,
+    venueOrders: venueOpen.filter((_, i) => pairs.named[i] === 0),
+    pairs,
+  };
+}
+
+/** Date.parse, remembering the last answer: timestamps repeat (orders changed together, interned strings). */
+function timeParser(): (iso: string) => number {
+  let lastText = '';
+  let lastMs = Number.NaN;
+  return (iso) => {
+    if (iso !== lastText) {
+      lastText = iso;
+      lastMs = Date.parse(iso);
+    }
+    return lastMs;
   };
 }
 
 export function reconcileOrders(input: OrderReconciliationInput): OrderReconciliation {
   const now = Date.parse(input.now);
-  const quiet = (updatedAt: string) => now - Date.parse(updatedAt) < input.quietPeriodMs;
-  const index = input.index ?? indexVenueOpen(input.venueOpen);
+  const ledgerMs = timeParser();
+  const venueMs = timeParser();
+  const quiet = (updatedAtMs: number) => now - updatedAtMs < input.quietPeriodMs;
+  const pairs = input.pairs ?? pairWorkingOrders(input.ledgerWorking, input.venueOpen);
   const findings: Finding[] = [];
   let matched = 0;
   let deferred = 0;
   const seenVenue = new Uint8Array(input.venueOpen.length);
 
-  for (const order of input.ledgerWorking) {
-    const at = (order.brokerOrderId !== null ? index.byVenueId.get(order.brokerOrderId) : undefined) ?? index.byClientId.get(order.clientOrderId);
-    const open = at === undefined ? undefined : input.venueOpen[at];
-    if (at !== undefined) seenVenue[at] = 1;
-    if (quiet(order.updatedAt) || (open !== undefined && quiet(open.updatedAt))) {
+  for (let l = 0; l < input.ledgerWorking.length; l++) {
+    const order = input.ledgerWorking.view(l);
+    const at = pairs.venueAt[l]!;
+    const open = at === -1 ? undefined : input.venueOpen[at];
+    if (at !== -1) seenVenue[at] = 1;
+    const updatedAtMs = ledgerMs(order.updatedAt);
+    if (quiet(updatedAtMs) || (open !== undefined && quiet(venueMs(open.updatedAt)))) {
       deferred++;
       continue;
     }
     const venue = open ?? input.venueLookups.get(order.id) ?? null;
+    const stuck = (order.status === 'pending_submit' || order.status === 'submitted') && now - updatedAtMs >= input.stuckAfterMs;
+    // Most orders agree: that is decided before anything is built for a finding.
+    const difference = venue === null ? 'missing' : pairedDifference(order, venue, stuck);
+    if (difference === null) {
+      matched++;
+      continue;
+    }
     const base = { orderId: order.id, brokerOrderId: venue?.venueOrderId ?? order.brokerOrderId, symbol: order.symbol };
-    const stuck = (order.status === 'pending_submit' || order.status === 'submitted') && now - Date.parse(order.updatedAt) >= input.stuckAfterMs;
     if (venue === null) {
       if (order.status === 'pending_submit' && !stuck) {
         deferred++; // in flight: the send may not have reached the venue yet
@@ -182,25 +291,30 @@ export function reconcileOrders(input: OrderReconciliationInput): OrderReconcili
       continue;
     }
     const details = orderDetails(order, venue);
-    if (stuck) {
-      findings.push({ ...base, category: 'stuck_submission', details, repairs: [{ kind: 'apply_venue_state', action: 'clear_invalid', venueOrder: venue }] });
-    } else if (isTerminal(venue.status)) {
-      findings.push({ ...base, category: 'missing_at_broker', details, repairs: [{ kind: 'apply_venue_state', action: 'clear_invalid', venueOrder: venue }] });
-    } else if (!venue.filledQuantity.eq(order.qtyFilled)) {
-      findings.push({ ...base, category: 'fill_mismatch', details, repairs: venue.filledQuantity.gt(order.qtyFilled) ? [{ kind: 'import_fills', action: 'import_fills', venueOrder: venue }] : [] });
-    } else if (order.status === 'pending_cancel' || (order.status === 'submitted' && venue.status === 'open')) {
-      findings.push({ ...base, category: 'status_mismatch', details, repairs: [{ kind: 'apply_venue_state', action: 'clear_invalid', venueOrder: venue }] });
-    } else if (order.brokerOrderId === null) {
-      findings.push({ ...base, category: 'status_mismatch', details: { ...details, reason: 'broker_order_id_unknown' }, repairs: [{ kind: 'apply_venue_state', action: 'clear_invalid', venueOrder: venue }] });
-    } else {
-      matched++;
+    const applyVenueState: Repair[] = [{ kind: 'apply_venue_state', action: 'clear_invalid', venueOrder: venue }];
+    switch (difference) {
+      case 'stuck':
+        findings.push({ ...base, category: 'stuck_submission', details, repairs: applyVenueState });
+        break;
+      case 'closed_at_venue':
+        findings.push({ ...base, category: 'missing_at_broker', details, repairs: applyVenueState });
+        break;
+      case 'fills':
+        findings.push({ ...base, category: 'fill_mismatch', details, repairs: venue.filledQuantity.gt(order.qtyFilled) ? [{ kind: 'import_fills', action: 'import_fills', venueOrder: venue }] : [] });
+        break;
+      case 'status':
+        findings.push({ ...base, category: 'status_mismatch', details, repairs: applyVenueState });
+        break;
+      case 'broker_order_id_unknown':
+        findings.push({ ...base, category: 'status_mismatch', details: { ...details, reason: 'broker_order_id_unknown' }, repairs: applyVenueState });
+        break;
     }
   }
 
   for (let i = 0; i < input.venueOpen.length; i++) {
     if (seenVenue[i] === 1) continue;
     const venue = input.venueOpen[i]!;
-    if (quiet(venue.updatedAt)) {
+    if (quiet(Date.parse(venue.updatedAt))) {
       deferred++;
       continue;
     }
@@ -218,7 +332,7 @@ export function reconcileOrders(input: OrderReconciliationInput): OrderReconcili
           { kind: 'orphan', action: 'cancel_orphaned', venueOrder: venue, adoptedOrderId },
         ],
       });
-    } else if (quiet(known.updatedAt)) {
+    } else if (quiet(Date.parse(known.updatedAt))) {
       deferred++;
     } else {
       // The ledger closed an order that still works at the venue.
@@ -226,6 +340,19 @@ export function reconcileOrders(input: OrderReconciliationInput): OrderReconcili
     }
   }
   return { findings, matched, deferred };
+}
+
+/**
+ * How a ledger working order differs from the venue's report of it, first difference first (null:
+ * they agree). Decimals from one read are often one instance, so identity is tried before `eq`.
+ */
+function pairedDifference(order: LedgerOrderView, venue: VenueOrderReport, stuck: boolean): 'stuck' | 'closed_at_venue' | 'fills' | 'status' | 'broker_order_id_unknown' | null {
+  if (stuck) return 'stuck';
+  if (isTerminal(venue.status)) return 'closed_at_venue';
+  if (venue.filledQuantity !== order.qtyFilled && !venue.filledQuantity.eq(order.qtyFilled)) return 'fills';
+  if (order.status === 'pending_cancel' || (order.status === 'submitted' && venue.status === 'open')) return 'status';
+  if (order.brokerOrderId === null) return 'broker_order_id_unknown';
+  return null;
 }
 
 /**

@@ -7,6 +7,7 @@ import {
   findingCategories,
   findUnprotected,
   type LedgerOrderView,
+  ledgerOrderFor,
   lookupsNeeded,
   planFillImport,
   type ReconciliationAction,
@@ -182,19 +183,20 @@ export class Reconciler {
    */
   private async findings(accountId: string, adapter: VenueAdapter, since: string, onProgress: ReconcileRequest['onProgress']) {
     const db = this.ledger.db;
-    const ledgerWorking: LedgerOrderView[] = [];
-    await readWorkingOrders(db, accountId, ledgerPageSize, (page) => {
-      for (const o of page) ledgerWorking.push(o);
-      onProgress?.('ledger orders', ledgerWorking.length, ledgerWorking.length);
-    });
-    const venueOpen = await adapter.listOpenOrders();
-    onProgress?.('venue orders', venueOpen.length, venueOpen.length);
+    // Both sides are read at once: the database reads one while Node decodes the other.
+    const [ledgerWorking, venueOpen] = await Promise.all([
+      readWorkingOrders(db, accountId, ledgerPageSize, (read) => onProgress?.('ledger orders', read, read)),
+      adapter.listOpenOrders().then((orders) => {
+        onProgress?.('venue orders', orders.length, orders.length);
+        return orders;
+      }),
+    ]);
     const needed = lookupsNeeded(ledgerWorking, venueOpen);
-    const recent = await this.venueActivity(accountId, adapter, since, needed.index.byVenueId, onProgress);
+    const recent = await this.venueActivity(accountId, adapter, since, needed.pairs.listsOpen, onProgress);
 
     // Before declaring an order gone, the venue is asked for that single order (unless its history just said).
     const venueLookups = new Map<string, VenueOrderReport | null>();
-    await inBatches(needed.ledgerOrders, venueLookupsInFlightMax, async (order) => {
+    await inFlight(needed.ledgerOrders, venueLookupsInFlightMax, async (order) => {
       const seen = order.brokerOrderId !== null ? recent.get(order.brokerOrderId) : undefined;
       const found = seen ?? (order.brokerOrderId !== null ? await adapter.getOrder(order.brokerOrderId) : undefined) ?? (await adapter.getOrderByClientId(order.clientOrderId));
       venueLookups.set(order.id, found ?? null);
@@ -222,7 +224,7 @@ export class Reconciler {
       now: this.now().toISOString(),
       quietPeriodMs: this.quietPeriodMs,
       stuckAfterMs: this.stuckAfterMs,
-      index: needed.index,
+      pairs: needed.pairs,
     });
     const closedOrders: ClosedVenueOrder[] = closed.map((venue) => ({ venue, ledger: ledgerOrderOf(venue) }));
     const closedFindings = reconcileClosedOrders(accountId, closedOrders, this.now().toISOString(), this.quietPeriodMs);
@@ -244,11 +246,11 @@ export class Reconciler {
    * (from its order history, where it has one), and the order behind every fill the ledger lacks
    * (asked for one by one). Returns the orders not open at the venue, by venue order id.
    */
-  private async venueActivity(accountId: string, adapter: VenueAdapter, since: string, open: ReadonlyMap<string, number>, onProgress: ReconcileRequest['onProgress']): Promise<Map<string, VenueOrderReport>> {
+  private async venueActivity(accountId: string, adapter: VenueAdapter, since: string, listsOpen: (venueOrderId: string) => boolean, onProgress: ReconcileRequest['onProgress']): Promise<Map<string, VenueOrderReport>> {
     const closed = new Map<string, VenueOrderReport>();
     if (adapter.capabilities.ordersSince && adapter.listOrders !== undefined) {
       await readPages((cursor) => adapter.listOrders!(since, cursor), (page) => {
-        for (const order of page.orders) if (!open.has(order.venueOrderId) && !isWorking(order.status)) closed.set(order.venueOrderId, order);
+        for (const order of page.orders) if (!listsOpen(order.venueOrderId) && !isWorking(order.status)) closed.set(order.venueOrderId, order);
         onProgress?.('venue history', closed.size, closed.size);
       });
     }
@@ -256,7 +258,7 @@ export class Reconciler {
     const fillOrders = new Map<string, string[]>();
     await readPages((cursor) => adapter.listFills(since, cursor), (page) => {
       for (const fill of page.fills) {
-        if (open.has(fill.venueOrderId) || closed.has(fill.venueOrderId)) continue;
+        if (listsOpen(fill.venueOrderId) || closed.has(fill.venueOrderId)) continue;
         const ids = fillOrders.get(fill.venueOrderId) ?? [];
         ids.push(fill.execId);
         fillOrders.set(fill.venueOrderId, ids);
@@ -265,10 +267,15 @@ export class Reconciler {
     if (fillOrders.size === 0) return closed;
     const knownExecIds = await selectKnownExecIds(this.ledger.db, accountId, [...fillOrders.values()].flat());
     const lacking = [...fillOrders].filter(([, execIds]) => execIds.some((id) => !knownExecIds.has(id))).map(([venueOrderId]) => venueOrderId);
-    await inBatches(lacking.sort(), venueLookupsInFlightMax, async (venueOrderId) => {
-      const report = await adapter.getOrder(venueOrderId);
-      if (report !== undefined && !isWorking(report.status)) closed.set(venueOrderId, report);
+    // Kept in the order of the ids, not of the answers: the findings come out in that order.
+    const reports = new Map<string, VenueOrderReport | undefined>();
+    await inFlight(lacking.sort(), venueLookupsInFlightMax, async (venueOrderId) => {
+      reports.set(venueOrderId, await adapter.getOrder(venueOrderId));
     }, (done) => onProgress?.('venue lookups', done, lacking.length));
+    for (const venueOrderId of lacking) {
+      const report = reports.get(venueOrderId);
+      if (report !== undefined && !isWorking(report.status)) closed.set(venueOrderId, report);
+    }
     return closed;
   }
 
@@ -368,16 +375,11 @@ export class Reconciler {
   }
 }
 
-/** Indexes ledger orders to find the one for a venue order: by broker order id, else by client order id if it has no other broker id. */
+/** Indexes ledger orders to find the one for a venue order, by the rule of `ledgerOrderFor`. */
 function ledgerIndex(orders: readonly LedgerOrderView[]): (venue: VenueOrderReport) => LedgerOrderView | null {
   const byBrokerId = new Map(orders.flatMap((o) => (o.brokerOrderId === null ? [] : [[o.brokerOrderId, o] as const])));
   const byClientId = new Map(orders.map((o) => [o.clientOrderId, o]));
-  return (venue) => {
-    const byBroker = byBrokerId.get(venue.venueOrderId);
-    if (byBroker !== undefined) return byBroker;
-    const byClient = venue.clientOrderId === null ? undefined : byClientId.get(venue.clientOrderId);
-    return byClient !== undefined && byClient.brokerOrderId === null ? byClient : null;
-  };
+  return (venue) => ledgerOrderFor(venue, (id) => byBrokerId.get(id), (id) => byClientId.get(id)) ?? null;
 }
 
 /**
@@ -395,9 +397,19 @@ export function nextWatermark(since: string, startedAt: string, quietPeriodMs: n
   return new Date(Math.max(next, Date.parse(since))).toISOString();
 }
 
-async function inBatches<T>(items: readonly T[], size: number, work: (item: T) => Promise<void>, progress: (done: number) => void): Promise<void> {
-  for (let i = 0; i < items.length; i += size) {
-    await Promise.all(items.slice(i, i + size).map(work));
-    progress(Math.min(items.length, i + size));
-  }
+/**
+ * Works through the items with up to `size` of them in flight at any time (a slow one holds up only
+ * its own slot, where batches of `size` waited for their slowest); `progress` every `size` done and at the end.
+ */
+async function inFlight<T>(items: readonly T[], size: number, work: (item: T) => Promise<void>, progress: (done: number) => void): Promise<void> {
+  let next = 0;
+  let done = 0;
+  const slot = async () => {
+    while (next < items.length) {
+      await work(items[next++]!);
+      done++;
+      if (done % size === 0 || done === items.length) progress(done);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(size, items.length) }, slot));
 }

@@ -1,4 +1,4 @@
-import { type EventSource, isFillbookError, type Order, type OrderStatus } from '../domain/index.js';
+import { clientIdMatchHolds, type EventSource, isFillbookError, type Order, type OrderStatus } from '../domain/index.js';
 import type { LifecycleEventType, Ledger, OrderRef, RecordFillInput } from '../ledger/index.js';
 import type { UnparsedVenueItem, VenueAdapter, VenueEvent, VenueFillReport, VenueOrderReport } from '../venues/index.js';
 import { keepUnparsedItem } from './unparsed-items.js';
@@ -123,23 +123,21 @@ export class VenueSync {
     return this.ledger.applyEvent(ref, { type, brokerOrderId: venueOrderId, source });
   }
 
-  /**
-   * A venue report's order: by broker order id, else by client order id. An order found by client
-   * order id that already carries another broker order id is another venue order reusing the client
-   * id (the bot placed it again after the first was refused): not this one.
-   */
+  /** A venue report's order, by the rule of `ledgerOrderFor` (src/domain/reconciliation.ts), which the reconciler follows too. */
   private async find(accountId: string, venueOrderId: string, clientOrderId: string | null): Promise<Order | undefined> {
-    const attempts: OrderRef[] = [{ accountId, brokerOrderId: venueOrderId }];
-    if (clientOrderId !== null) attempts.push({ accountId, clientOrderId });
-    for (const ref of attempts) {
-      try {
-        const order = await this.ledger.getOrder(ref);
-        return order.brokerOrderId === null || order.brokerOrderId === venueOrderId ? order : undefined;
-      } catch (error) {
-        if (!isFillbookError(error, 'FILLBOOK_ERR_ORDER_NOT_FOUND')) throw error;
-      }
+    const byBroker = await this.getIfAny({ accountId, brokerOrderId: venueOrderId });
+    if (byBroker !== undefined || clientOrderId === null) return byBroker;
+    const byClient = await this.getIfAny({ accountId, clientOrderId });
+    return byClient !== undefined && clientIdMatchHolds(byClient, venueOrderId) ? byClient : undefined;
+  }
+
+  private async getIfAny(ref: OrderRef): Promise<Order | undefined> {
+    try {
+      return await this.ledger.getOrder(ref);
+    } catch (error) {
+      if (!isFillbookError(error, 'FILLBOOK_ERR_ORDER_NOT_FOUND')) throw error;
+      return undefined;
     }
-    return undefined;
   }
 }
 

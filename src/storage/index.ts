@@ -13,3 +13,4 @@ export * from './fill-page-store.js';
 export * from './export-store.js';
 export * from './alert-store.js';
 export * from './venue-fee-store.js';
+export * from './packed-rows.js';

@@ -1,6 +1,7 @@
-import { type Decimal, decimalFromSql, type Finding, type LedgerOrderView, type OrderStatus, type PositionProtection } from '../domain/index.js';
+import { type Decimal, decimalFromSql, type Finding, type LedgerOrderView, type LedgerWorkingOrders, type OrderStatus, type PositionProtection } from '../domain/index.js';
 import type { Database, SqlClient } from './database.js';
 import { type Row, toIso } from './order-rows.js';
+import { ColumnInterner, PackedFields, packedPlainSql, packedSql, packedTextSql, unpackField } from './packed-rows.js';
 
 export interface RunRecord {
   id: string;
@@ -97,50 +98,87 @@ export async function selectFindings(sql: SqlClient, accountId: string, runId: s
 /** ISO 8601 in UTC with milliseconds, as toISOString writes it: made by the server, so no Date is parsed per row. */
 export const isoTextSql = (column: string) => `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
-/** Equal strings share one instance (statuses, symbols, quantities repeat across a million rows). */
-export function interner<T>(make: (text: string) => T, sizeMax = 10_000): (text: string) => T {
-  const seen = new Map<string, T>();
-  return (text) => {
-    let value = seen.get(text);
-    if (value === undefined) {
-      value = make(text);
-      if (seen.size < sizeMax) seen.set(text, value);
-    }
-    return value;
-  };
-}
-
 const slimColumns = `id, client_order_id, broker_order_id, symbol, status, qty_filled, sent_by, ${isoTextSql('updated_at')} as updated_at`;
 const slimMapper = () => {
-  const text = interner((s) => s);
-  const decimal = interner<Decimal>(decimalFromSql);
+  const [symbol, status, updatedAt, sentBy] = Array.from({ length: 4 }, () => new ColumnInterner((s) => s));
+  const qtyFilled = new ColumnInterner<Decimal>(decimalFromSql);
   return (r: Row): LedgerOrderView => ({
     id: r.id as string,
     clientOrderId: r.client_order_id as string,
     brokerOrderId: (r.broker_order_id as string | null) ?? null,
-    symbol: text(r.symbol as string),
-    status: text(r.status as string) as OrderStatus,
-    qtyFilled: decimal(r.qty_filled as string),
-    updatedAt: text(r.updated_at as string),
-    sentBy: text(r.sent_by as string) as LedgerOrderView['sentBy'],
+    symbol: symbol!.of(r.symbol as string),
+    status: status!.of(r.status as string) as OrderStatus,
+    qtyFilled: qtyFilled.of(r.qty_filled as string),
+    updatedAt: updatedAt!.of(r.updated_at as string),
+    sentBy: sentBy!.of(r.sent_by as string) as LedgerOrderView['sentBy'],
   });
 };
 
-/** Every working order, slim, read through one cursor (one snapshot, in the table's order) a page at a time. */
-export async function readWorkingOrders(db: Database, accountId: string, pageSize: number, onPage: (page: LedgerOrderView[]) => void): Promise<void> {
-  const map = slimMapper();
+// The ids first: pairing reads them without decoding the rest (`LedgerWorkingOrders`).
+const workingFields = [
+  packedTextSql('broker_order_id'), packedTextSql('client_order_id'), packedPlainSql('id'), packedTextSql('symbol'),
+  packedPlainSql('status'), packedPlainSql('qty_filled'), packedPlainSql('sent_by'), packedPlainSql(isoTextSql('updated_at')),
+];
+
+/**
+ * Every working order, read through one cursor (one snapshot, in the table's order) a page at a
+ * time, each kept as the one packed text the database wrote (packed-rows.ts) and decoded when asked.
+ * The next page is asked for before this one is taken in, so that the server reads it meanwhile.
+ */
+export async function readWorkingOrders(db: Database, accountId: string, pageSize: number, onPage: (read: number) => void): Promise<LedgerWorkingOrders> {
+  // One interner per column: a value equal to the column's previous one costs no string (packed-rows.ts).
+  const [symbol, status, sentBy, updatedAt] = Array.from({ length: 4 }, () => new ColumnInterner((s) => s));
+  const qtyFilled = new ColumnInterner<Decimal>(decimalFromSql);
+  const fields = new PackedFields();
+  const packed: string[] = [];
   await db.transaction(async (tx) => {
     await tx.query(
-      `declare working_orders no scroll cursor for select ${slimColumns} from orders where account_id = $1
+      `declare working_orders no scroll cursor for select ${packedSql(workingFields)} from orders where account_id = $1
          and status in ('pending_submit', 'submitted', 'open', 'partially_filled', 'pending_cancel')`,
       [accountId],
     );
-    for (;;) {
-      const rows = await tx.query(`fetch forward ${pageSize} from working_orders`);
-      onPage(rows.map(map));
-      if (rows.length < pageSize) break;
+    const fetchPage = () => tx.query<{ packed: string }>(`fetch forward ${pageSize} from working_orders`);
+    let next: Promise<{ packed: string }[]> | null = fetchPage();
+    while (next !== null) {
+      const rows: { packed: string }[] = await next;
+      next = rows.length < pageSize ? null : fetchPage();
+      for (const r of rows) packed.push(r.packed);
+      onPage(packed.length);
     }
   });
+  const firstTab = (at: number) => packed[at]!.indexOf('\t');
+  return {
+    length: packed.length,
+    brokerOrderId: (at) => unpackField(packed[at]!.slice(0, firstTab(at))),
+    clientOrderId: (at) => {
+      const row = packed[at]!;
+      const from = row.indexOf('\t') + 1;
+      return unpackField(row.slice(from, row.indexOf('\t', from)))!;
+    },
+    hasClientOrderId: (at, clientOrderId) => {
+      const row = packed[at]!;
+      const from = row.indexOf('\t') + 1;
+      // An escaped field (it begins with a backslash) is compared decoded; a plain one in place.
+      if (row.charCodeAt(from) === 92) return unpackField(row.slice(from, row.indexOf('\t', from))) === clientOrderId;
+      return row.startsWith(clientOrderId, from) && row.charCodeAt(from + clientOrderId.length) === 9;
+    },
+    view: (at) => {
+      const f = fields.read(packed[at]!, workingFields.length);
+      const brokerOrderId = f.text();
+      const clientOrderId = f.text()!;
+      const id = f.text()!;
+      return {
+        brokerOrderId,
+        clientOrderId,
+        id,
+        symbol: f.interned(symbol!)!,
+        status: f.interned(status!)! as OrderStatus,
+        qtyFilled: f.interned(qtyFilled)!,
+        sentBy: f.interned(sentBy!)! as LedgerOrderView['sentBy'],
+        updatedAt: f.interned(updatedAt!)!,
+      };
+    },
+  };
 }
 
 /** Ledger orders (any status) by broker order id or client order id, for venue orders not matched. */

@@ -1,0 +1,58 @@
+import fc from 'fast-check';
+import { expect, it } from 'vitest';
+import { Decimal, type LedgerOrderView, lookupsNeeded, pairWorkingOrders, type VenueOrderReport, workingOrdersOf } from '../../src/domain/index.js';
+
+/**
+ * The pairing of ledger working orders with venue open orders, against the rule as it was written
+ * before it was made fast (two indexes of the venue's orders, last position wins): the venue order
+ * with the ledger order's broker order id, else the last with its client order id; "named" when
+ * either id names it. Ids are drawn from a few values so that clashes, duplicates at the venue,
+ * client ids reused by another venue order and orders without ids all occur.
+ */
+function reference(ledger: readonly LedgerOrderView[], venue: readonly VenueOrderReport[]) {
+  const byVenueId = new Map<string, number>();
+  const byClientId = new Map<string, number>();
+  venue.forEach((v, i) => {
+    byVenueId.set(v.venueOrderId, i);
+    if (v.clientOrderId !== null) byClientId.set(v.clientOrderId, i);
+  });
+  const named = new Uint8Array(venue.length);
+  const venueAt = ledger.map((o) => {
+    const byBroker = o.brokerOrderId === null ? undefined : byVenueId.get(o.brokerOrderId);
+    const byClient = byClientId.get(o.clientOrderId);
+    if (byBroker !== undefined) named[byBroker] = 1;
+    if (byClient !== undefined) named[byClient] = 1;
+    return byBroker ?? byClient ?? -1;
+  });
+  return { venueAt, named: [...named], listed: new Set(byVenueId.keys()) };
+}
+
+const ids = (prefix: string) => fc.integer({ min: 0, max: 5 }).map((n) => `${prefix}${n}`);
+
+it('pairs ledger and venue orders exactly as the two-index rule did', () => {
+  fc.assert(
+    fc.property(
+      // The ledger's ids are unique per account (the orders table's constraints): drawn as unique sets.
+      fc.uniqueArray(fc.record({ client: ids('c'), broker: fc.option(ids('P'), { nil: null }) }), { selector: (o) => o.client, maxLength: 6 }),
+      fc.array(fc.record({ venue: ids('P'), client: fc.option(ids('c'), { nil: null }) }), { maxLength: 8 }),
+      (ledgerIds, venueIds) => {
+        const seenBroker = new Set<string>();
+        const ledger: LedgerOrderView[] = ledgerIds.map((o, i) => {
+          const broker = o.broker !== null && !seenBroker.has(o.broker) ? o.broker : null;
+          if (broker !== null) seenBroker.add(broker);
+          return { id: `o${i}`, clientOrderId: o.client, brokerOrderId: broker, symbol: 'S', status: 'open', qtyFilled: new Decimal(0), updatedAt: '2026-01-01T00:00:00.000Z', sentBy: 'fillbook' };
+        });
+        const venue = venueIds.map((v) => ({ venueOrderId: v.venue, clientOrderId: v.client }) as VenueOrderReport);
+        const want = reference(ledger, venue);
+        const pairs = pairWorkingOrders(workingOrdersOf(ledger), venue);
+        expect([...pairs.venueAt]).toEqual(want.venueAt);
+        expect([...pairs.named]).toEqual(want.named);
+        for (let n = 0; n <= 5; n++) expect(pairs.listsOpen(`P${n}`)).toBe(want.listed.has(`P${n}`));
+        const needed = lookupsNeeded(workingOrdersOf(ledger), venue, pairs);
+        expect(needed.ledgerOrders.map((o) => o.id)).toEqual(ledger.filter((_, l) => want.venueAt[l] === -1).map((o) => o.id));
+        expect(needed.venueOrders).toEqual(venue.filter((_, i) => want.named[i] === 0));
+      },
+    ),
+    { numRuns: 2_000 },
+  );
+});

@@ -1,5 +1,4 @@
 import {
-  adoptedOrderIdFor,
   type AssetClass,
   FillbookError,
   invalid,
@@ -17,7 +16,7 @@ import {
   selectImport,
   selectImportAccount,
   selectImports,
-  selectHoldingFills,
+  selectFillAssetClasses,
   selectNetBySymbol,
   selectOpeningBalances,
   selectUnfinishedImport,
@@ -28,7 +27,7 @@ import {
 import type { VenueAdapter } from '../venues/index.js';
 import { watermarkOverlapMs } from './reconciler.js';
 import { venuePagesMax } from './venue-pages.js';
-import type { VenueSync } from './venue-sync.js';
+import type { SyncOutcome, VenueSync } from './venue-sync.js';
 import type { Venues } from './venues.js';
 
 /**
@@ -213,7 +212,7 @@ export class HistoryImport {
         let cursor: string | null;
         if (job.phase === 'orders') {
           const page = await adapter.listOrders!(job.since, job.cursor);
-          for (const report of page.orders) await this.importOrder(account.id, report, counts);
+          await this.importOrders(account.id, page.orders, counts);
           counts.ordersSeen += page.orders.length;
           cursor = page.cursor;
         } else {
@@ -251,24 +250,32 @@ export class HistoryImport {
     }
   }
 
-  /** A venue order: adopted when the ledger lacks it, then brought to the venue's status (fills come in their phase). */
-  private async importOrder(accountId: string, report: VenueOrderReport, counts: ImportRecord['counts']): Promise<void> {
-    const outcome = await this.sync.applyOrderReport(accountId, report, 'import');
-    if (outcome.skipped !== 'unknown_order') return;
-    const { created } = await this.ledger.adoptOrder(accountId, report, adoptedOrderIdFor(accountId, report.venueOrderId), 'import');
-    if (created) counts.adopted++;
-    await this.sync.applyOrderReport(accountId, report, 'import');
+  /**
+   * A page of venue orders: those the ledger lacks adopted, then each brought to the venue's status
+   * (fills come in their phase). A page at a time: one read finds the orders the ledger knows, one
+   * statement adopts the others, one writes the status events (see `VenueSync.applyOrderReports`).
+   */
+  private async importOrders(accountId: string, reports: readonly VenueOrderReport[], counts: ImportRecord['counts']): Promise<void> {
+    const outcomes = await this.sync.applyOrderReports(accountId, reports, 'import');
+    const unknown = reports.filter((_, i) => outcomes[i]!.skipped === 'unknown_order');
+    if (unknown.length === 0) return;
+    for (const { created } of await this.ledger.adoptOrders(accountId, unknown, 'import')) if (created) counts.adopted++;
+    await this.sync.applyOrderReports(accountId, unknown, 'import');
   }
 
-  /** A page of fills: each recorded once by exec id; the order behind a fill the ledger does not know is asked for and adopted first. */
+  /**
+   * A page of fills: each recorded once by exec id, through the batched fill path; the orders behind
+   * fills the ledger does not know are asked for and adopted first, then their fills recorded.
+   */
   private async importFills(accountId: string, adapter: VenueAdapter, fills: readonly VenueFillReport[], counts: ImportRecord['counts']): Promise<void> {
-    const unknown: VenueFillReport[] = [];
-    for (const fill of fills) {
-      const outcome = await this.sync.applyFill(accountId, fill, 'import');
+    const count = (outcome: SyncOutcome) => {
       if (outcome.applied) counts.imported++;
-      else if (outcome.skipped === 'unknown_order') unknown.push(fill);
       else if (outcome.skipped === 'quarantined') counts.quarantined++;
-    }
+    };
+    const outcomes = await this.sync.applyFills(accountId, fills, 'import');
+    outcomes.forEach(count);
+    const unknown = fills.filter((_, i) => outcomes[i]!.skipped === 'unknown_order');
+    if (unknown.length === 0) return;
     const venueOrderIds = [...new Set(unknown.map((f) => f.venueOrderId))].sort();
     const reports = new Map<string, VenueOrderReport>();
     for (let i = 0; i < venueOrderIds.length; i += importLookupsInFlightMax) {
@@ -277,16 +284,13 @@ export class HistoryImport {
         if (report !== undefined) reports.set(id, report);
       }));
     }
-    for (const id of venueOrderIds) {
-      const report = reports.get(id);
-      if (report === undefined) throw new Error(`the venue lists fills of order ${id} but does not find the order; import again later`);
-      await this.importOrder(accountId, report, counts);
-    }
-    for (const fill of unknown) {
-      const outcome = await this.sync.applyFill(accountId, fill, 'import');
-      if (outcome.applied) counts.imported++;
-      else if (outcome.skipped === 'quarantined') counts.quarantined++;
-      else if (outcome.skipped === 'unknown_order') throw new Error(`fill ${fill.execId} of venue order ${fill.venueOrderId} still has no order after adopting it`);
+    const missing = venueOrderIds.find((id) => !reports.has(id));
+    if (missing !== undefined) throw new Error(`the venue lists fills of order ${missing} but does not find the order; import again later`);
+    await this.importOrders(accountId, venueOrderIds.map((id) => reports.get(id)!), counts);
+    for (const [i, outcome] of (await this.sync.applyFills(accountId, unknown, 'import')).entries()) {
+      const fill = unknown[i]!;
+      if (outcome.skipped === 'unknown_order') throw new Error(`fill ${fill.execId} of venue order ${fill.venueOrderId} still has no order after adopting it`);
+      count(outcome);
     }
   }
 
@@ -304,7 +308,7 @@ export class HistoryImport {
       // selectNetBySymbol counts opening balances too: the previous ones are taken out again.
       const net = await selectNetBySymbol(tx, accountId);
       const assetClassOf = new Map<string, AssetClass>([...previous.values()].map((b) => [b.symbol, b.assetClass]));
-      for (const h of await selectHoldingFills(tx, accountId)) if (!assetClassOf.has(h.symbol)) assetClassOf.set(h.symbol, h.assetClass);
+      for (const [symbol, assetClass] of await selectFillAssetClasses(tx, accountId)) if (!assetClassOf.has(symbol)) assetClassOf.set(symbol, assetClass);
       for (const p of positions) assetClassOf.set(p.symbol, p.assetClass);
       const venue = new Map(positions.map((p) => [p.symbol, p.netQuantity]));
       const balances: OpeningBalance[] = [];

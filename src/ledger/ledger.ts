@@ -166,10 +166,17 @@ export class Ledger {
    * under `adoptedOrderIdFor(accountId, venueOrderId)`, with set-based SQL: one statement inserts the
    * orders (and their created events) whose client order id is free, one read finds the others. Each
    * result, in input order, is what `adoptOrder` would answer: created, or the order already there.
-   * Two adopters of the same venue order at once create one order.
+   * Two adopters of the same venue order at once create one order. With `then`, each order the call
+   * creates also gets, in the same statement, the lifecycle events `then` decides for it (as
+   * `applyEventSequences`, from the order just adopted): the venue's state, without a second write.
    */
-  adoptOrders(accountId: string, reports: readonly VenueOrderReport[], origin: 'reconciliation' | 'import' = 'reconciliation'): Promise<RecordOrderResult[]> {
-    return this.orders.adoptMany(accountId, reports, origin);
+  adoptOrders(
+    accountId: string,
+    reports: readonly VenueOrderReport[],
+    origin: 'reconciliation' | 'import' = 'reconciliation',
+    then?: (report: VenueOrderReport) => EventSequence['next'],
+  ): Promise<RecordOrderResult[]> {
+    return this.orders.adoptMany(accountId, reports, origin, then);
   }
 
   /**

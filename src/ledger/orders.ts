@@ -28,6 +28,7 @@ import {
   requireText,
   requireTimestamp,
   requireUuid,
+  type StoredEventFields,
   type VenueOrderReport,
 } from '../domain/index.js';
 import {
@@ -137,9 +138,9 @@ export class Orders {
    * are applied afterwards.
    */
   async adopt(accountId: string, report: VenueOrderReport, id: string, origin: 'reconciliation' | 'import' = 'reconciliation'): Promise<RecordOrderResult> {
-    const { order, fingerprint, event } = adoptionOf(requireUuid(accountId, 'account_id'), report, requireUuid(id, 'order_id'), origin, this.now());
+    const { order, fingerprint, events } = adoptionOf(requireUuid(accountId, 'account_id'), report, requireUuid(id, 'order_id'), origin, this.now());
     return this.db.transaction(async (tx) => {
-      if (await insertOrderCreated(tx, order, fingerprint, event)) return { order, created: true };
+      if (await insertOrderCreated(tx, order, fingerprint, events[0]!.event)) return { order, created: true };
       const existing = await selectOrder(tx, order.accountId, { by: 'client_order_id', value: order.clientOrderId });
       if (existing === undefined) throw new Error(`adopting ${report.venueOrderId} conflicted but no order holds its client order id`);
       return { order: existing.order, created: false };
@@ -152,26 +153,44 @@ export class Orders {
    * finds the orders holding the others. Each result is as `adopt` would answer, in input order: a
    * report whose client order id an earlier report of the call took gets that order, not created.
    * Safe against concurrent adopters: the insert waits for one holding the same client order id and
-   * then leaves it.
+   * then leaves it. With `then`, each order this call creates also gets the events `then` decides
+   * for it (see `applySequences`), written in the same statement, as if applied right after.
    */
-  async adoptMany(accountId: string, reports: readonly VenueOrderReport[], origin: 'reconciliation' | 'import'): Promise<RecordOrderResult[]> {
+  async adoptMany(
+    accountId: string,
+    reports: readonly VenueOrderReport[],
+    origin: 'reconciliation' | 'import',
+    then?: (report: VenueOrderReport) => EventSequence['next'],
+  ): Promise<RecordOrderResult[]> {
     const account = requireUuid(accountId, 'account_id');
     if (reports.length === 0) return [];
     const at = this.now();
     const adoptions = reports.map((report) => adoptionOf(account, report, adoptedOrderIdFor(account, report.venueOrderId), origin, at));
     const first = new Map<string, OrderCreation>();
-    for (const adoption of adoptions) if (!first.has(adoption.order.clientOrderId)) first.set(adoption.order.clientOrderId, adoption);
+    for (const [i, adoption] of adoptions.entries()) {
+      if (first.has(adoption.order.clientOrderId)) continue;
+      if (then === undefined) first.set(adoption.order.clientOrderId, adoption);
+      else {
+        const { order, events } = this.decide(adoption.order, then(reports[i]!));
+        first.set(adoption.order.clientOrderId, { ...adoption, order, events: [...adoption.events, ...events] });
+      }
+    }
     const created = await insertOrdersCreated(this.db, account, [...first.values()]);
     const holders = new Map<string, Order>();
-    for (const adoption of first.values()) if (created.has(adoption.order.id)) holders.set(adoption.order.clientOrderId, adoption.order);
+    for (const adoption of first.values()) {
+      if (!created.has(adoption.order.id)) continue;
+      holders.set(adoption.order.clientOrderId, adoption.order);
+      if (then !== undefined) this.recentOrders.remember(adoption.order);
+    }
     const taken = [...first.keys()].filter((clientOrderId) => !holders.has(clientOrderId));
     if (taken.length > 0) {
       for (const order of await selectOrdersByKeys(this.db, account, { ids: [], clientOrderIds: taken, brokerOrderIds: [] })) holders.set(order.clientOrderId, order);
     }
     return adoptions.map((adoption) => {
+      const mine = first.get(adoption.order.clientOrderId);
       const order = holders.get(adoption.order.clientOrderId);
       if (order === undefined) throw new Error(`adopting ${adoption.order.brokerOrderId} conflicted but no order holds its client order id`);
-      return { order, created: first.get(adoption.order.clientOrderId) === adoption && created.has(adoption.order.id) };
+      return { order, created: mine?.order.id === adoption.order.id && created.has(adoption.order.id) };
     });
   }
 
@@ -234,28 +253,7 @@ export class Orders {
       if (read.accountId !== account) throw new Error(`order ${read.id} is not of account ${account}`);
       if (seen.has(read.id)) throw new Error(`order ${read.id} has two sequences in one batch`);
       seen.add(read.id);
-      let order = read;
-      let applied = 0;
-      let refused: EventSequenceResult['refused'] = null;
-      const events: { seq: number; event: ReturnType<typeof encodeOrderEvent> }[] = [];
-      for (let step = 0, input = next(order); input !== null; input = next(order)) {
-        if (step >= sequenceStepsMax) throw new Error(`more than ${sequenceStepsMax} events for order ${read.id} in one sequence`);
-        const event = this.lifecycleEvent(input);
-        if (addsExposure(event)) throw new Error(`a ${event.type} event may add exposure: apply it through applyEvent, which runs the guard`);
-        let after: Order;
-        try {
-          after = applyOrderEvent(order, event);
-        } catch (error) {
-          if (!isFillbookError(error, 'FILLBOOK_ERR_INVALID_TRANSITION')) throw error;
-          refused = { step, error };
-          break;
-        }
-        step++;
-        applied++;
-        if (changesNothing(order, after)) continue;
-        order = after;
-        events.push({ seq: after.version, event: encodeOrderEvent(event) });
-      }
+      const { order, applied, refused, events } = this.decide(read, next);
       if (events.length > 0) writes.push({ readVersion: read.version, order, events });
       return { order, applied, refused };
     });
@@ -272,6 +270,33 @@ export class Orders {
     }
     for (const w of writes) this.recentOrders.remember(w.order);
     return results;
+  }
+
+  /** A sequence's events through the transition table, in memory: the order they leave and the events to write (see `applySequences`). */
+  private decide(read: Order, next: EventSequence['next']): EventSequenceResult & { events: { seq: number; event: StoredEventFields }[] } {
+    let order = read;
+    let applied = 0;
+    let refused: EventSequenceResult['refused'] = null;
+    const events: { seq: number; event: StoredEventFields }[] = [];
+    for (let step = 0, input = next(order); input !== null; input = next(order)) {
+      if (step >= sequenceStepsMax) throw new Error(`more than ${sequenceStepsMax} events for order ${read.id} in one sequence`);
+      const event = this.lifecycleEvent(input);
+      if (addsExposure(event)) throw new Error(`a ${event.type} event may add exposure: apply it through applyEvent, which runs the guard`);
+      let after: Order;
+      try {
+        after = applyOrderEvent(order, event);
+      } catch (error) {
+        if (!isFillbookError(error, 'FILLBOOK_ERR_INVALID_TRANSITION')) throw error;
+        refused = { step, error };
+        break;
+      }
+      step++;
+      applied++;
+      if (changesNothing(order, after)) continue;
+      order = after;
+      events.push({ seq: after.version, event: encodeOrderEvent(event) });
+    }
+    return { order, applied, refused, events };
   }
 
   /** The orders of an account that any of these client or broker order ids name (each checked as an order reference would be). */
@@ -391,5 +416,5 @@ function adoptionOf(accountId: string, report: VenueOrderReport, id: string, ori
     legs: report.legs,
   };
   const created: OrderEvent = { type: 'created', at, recordedAt: at, source: origin, order: spec };
-  return { order: applyOrderEvent(undefined, created), fingerprint: orderFingerprint(spec), event: encodeOrderEvent(created) };
+  return { order: applyOrderEvent(undefined, created), fingerprint: orderFingerprint(spec), events: [{ seq: 1, event: encodeOrderEvent(created) }] };
 }

@@ -8,6 +8,7 @@ import {
 } from '../domain/index.js';
 import type { Account, Ledger } from '../ledger/index.js';
 import {
+  analyzeImportedTables,
   emptyImportCounts,
   type ImportRecord,
   insertImport,
@@ -38,6 +39,13 @@ import type { Venues } from './venues.js';
 export const importLookupsInFlightMax = 4;
 /** The earliest `since` accepted: no venue keeps orders from before it, and year 0 is a typo. */
 export const importSinceMin = '2000-01-01T00:00:00.000Z';
+/**
+ * The planner's statistics are refreshed (see `analyzeImportedTables`) once the import has written
+ * this many orders and fills, and again each time it has written `importAnalyzeGrowth` times as many
+ * as at the last refresh: a few times per import, while the tables are still growing fast.
+ */
+export const importAnalyzeFirstRows = 2_000;
+export const importAnalyzeGrowth = 4;
 /** Imports listed per account. */
 export const importsListedMax = 100;
 
@@ -196,6 +204,7 @@ export class HistoryImport {
     try {
       options.onProgress?.(job);
       let pages = 0;
+      let analyzeAt = importAnalyzeFirstRows;
       while (job.phase === 'orders' || job.phase === 'fills') {
         if (options.signal?.aborted) {
           await commit({ ...job, status: 'interrupted' });
@@ -223,6 +232,11 @@ export class HistoryImport {
         }
         const next = cursor !== null ? { ...job, cursor } : { ...job, phase: job.phase === 'orders' ? ('fills' as const) : ('positions' as const), cursor: null };
         await commit({ ...next, counts });
+        const written = counts.adopted + counts.imported;
+        if (written >= analyzeAt) {
+          await analyzeImportedTables(db);
+          analyzeAt = written * importAnalyzeGrowth;
+        }
         await options.afterPage?.(job);
       }
       if (job.phase === 'positions') {
@@ -259,8 +273,11 @@ export class HistoryImport {
     const outcomes = await this.sync.applyOrderReports(accountId, reports, 'import');
     const unknown = reports.filter((_, i) => outcomes[i]!.skipped === 'unknown_order');
     if (unknown.length === 0) return;
-    for (const { created } of await this.ledger.adoptOrders(accountId, unknown, 'import')) if (created) counts.adopted++;
-    await this.sync.applyOrderReports(accountId, unknown, 'import');
+    // An order this adopts is brought to the venue's status in the same statement; one already there (another adopter's) after.
+    const adopted = await this.ledger.adoptOrders(accountId, unknown, 'import', (report) => this.sync.reportEvents(report, 'import'));
+    for (const { created } of adopted) if (created) counts.adopted++;
+    const there = unknown.filter((_, i) => !adopted[i]!.created);
+    if (there.length > 0) await this.sync.applyOrderReports(accountId, there, 'import');
   }
 
   /**

@@ -97,10 +97,16 @@ export class VenueSync {
    * quarantine (bad data) is thrown, as `applyFill` throws it, once the batch it was in is written.
    */
   async applyFills(accountId: string, fills: readonly VenueFillReport[], source: EventSource): Promise<SyncOutcome[]> {
-    const index = await this.orderIndex(accountId, fills);
     const outcomes: SyncOutcome[] = new Array<SyncOutcome>(fills.length);
+    // Most fills name an order the ledger knows by its broker order id: recordFills finds those itself.
+    const unfound = await this.recordVenueFills(fills.map((fill, at) => ({ at, input: fillInputOf(fill, { accountId, brokerOrderId: fill.venueOrderId }, source) })), outcomes);
+    if (unfound.length === 0) return outcomes;
+    // The others by client order id (one read), an order learning its broker order id first, as in applyFill.
+    const rest = unfound.map((at) => fills[at]!);
+    const index = await this.orderIndex(accountId, rest);
     const inputs: { at: number; input: RecordFillInput }[] = [];
-    for (const [at, fill] of fills.entries()) {
+    for (const at of unfound) {
+      const fill = fills[at]!;
       const found = index.find(fill.venueOrderId, fill.clientOrderId);
       if (found === undefined) {
         outcomes[at] = { applied: false, skipped: 'unknown_order' };
@@ -110,19 +116,32 @@ export class VenueSync {
       if (order.brokerOrderId === null) index.add((order = await this.learnBrokerOrderId(found, fill.venueOrderId, source)));
       inputs.push({ at, input: fillInputOf(fill, { orderId: order.id, accountId }, source) });
     }
-    let refusal: unknown;
+    const lost = await this.recordVenueFills(inputs, outcomes);
+    if (lost.length > 0) throw new Error(`the order of fill ${fills[lost[0]!]!.execId} was found and then not found`);
+    return outcomes;
+  }
+
+  /**
+   * Records fills through `recordFills`, a batch of `fillBatchMax` at a time, and sets each one's
+   * outcome as `applyFill` would; returns the places of those whose order was not found. A fill
+   * refused for something other than a quarantine is thrown once its batch is written.
+   */
+  private async recordVenueFills(inputs: readonly { at: number; input: RecordFillInput }[], outcomes: SyncOutcome[]): Promise<number[]> {
+    const unfound: number[] = [];
     for (let i = 0; i < inputs.length; i += fillBatchMax) {
       const batch = inputs.slice(i, i + fillBatchMax);
       const results = await this.ledger.recordFills(batch.map((b) => b.input));
+      let refusal: unknown;
       for (const [k, result] of results.entries()) {
         const at = batch[k]!.at;
         if ('fill' in result) outcomes[at] = result.outcome === 'recorded' ? { applied: true } : { applied: false, skipped: 'duplicate' };
         else if (quarantinedCodes.includes(result.error.code)) outcomes[at] = { applied: false, skipped: 'quarantined' };
+        else if (result.error.code === 'FILLBOOK_ERR_ORDER_NOT_FOUND') unfound.push(at);
         else refusal ??= result.error;
       }
       if (refusal !== undefined) throw refusal;
     }
-    return outcomes;
+    return unfound;
   }
 
   /**
@@ -159,6 +178,15 @@ export class VenueSync {
       // Only the status event can be refused: the table takes `submitted` from pending_submit and `status_checked` from every status.
       return result.refused === null ? { applied: result.applied > 0 } : { applied: result.applied > 0, skipped: 'stale' };
     });
+  }
+
+  /**
+   * The events `applyOrderReport` applies for a report, decided one at a time from the order as it
+   * stands (see `EventSequence`): for `Ledger.adoptOrders` to bring orders it creates to the venue's
+   * state in the same statement.
+   */
+  reportEvents(report: VenueOrderReport, source: EventSource): (order: Order) => LifecycleEventInput | null {
+    return reportSteps(report, source);
   }
 
   /** The orders venue reports name, read at once, to `find` each report's as `find` does. */
@@ -272,7 +300,7 @@ class OrderIndex {
 }
 
 /** A venue's fill report as the ledger records it, for the order it belongs to. */
-export function fillInputOf(fill: VenueFillReport, order: { orderId: string; accountId: string }, source: EventSource): RecordFillInput {
+export function fillInputOf(fill: VenueFillReport, order: OrderRef, source: EventSource): RecordFillInput {
   return {
     order,
     execId: fill.execId,

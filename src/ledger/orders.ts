@@ -166,9 +166,12 @@ export class Orders {
     if (reports.length === 0) return [];
     const at = this.now();
     const adoptions = reports.map((report) => adoptionOf(account, report, adoptedOrderIdFor(account, report.venueOrderId), origin, at));
+    // The first report of each client order id is inserted; a later one is answered as adopt would answer it then.
     const first = new Map<string, OrderCreation>();
+    const firstAt = new Map<string, number>();
     for (const [i, adoption] of adoptions.entries()) {
       if (first.has(adoption.order.clientOrderId)) continue;
+      firstAt.set(adoption.order.clientOrderId, i);
       if (then === undefined) first.set(adoption.order.clientOrderId, adoption);
       else {
         const { order, events } = this.decide(adoption.order, then(reports[i]!));
@@ -186,11 +189,10 @@ export class Orders {
     if (taken.length > 0) {
       for (const order of await selectOrdersByKeys(this.db, account, { ids: [], clientOrderIds: taken, brokerOrderIds: [] })) holders.set(order.clientOrderId, order);
     }
-    return adoptions.map((adoption) => {
-      const mine = first.get(adoption.order.clientOrderId);
+    return adoptions.map((adoption, i) => {
       const order = holders.get(adoption.order.clientOrderId);
       if (order === undefined) throw new Error(`adopting ${adoption.order.brokerOrderId} conflicted but no order holds its client order id`);
-      return { order, created: mine?.order.id === adoption.order.id && created.has(adoption.order.id) };
+      return { order, created: firstAt.get(adoption.order.clientOrderId) === i && created.has(adoption.order.id) };
     });
   }
 

@@ -201,44 +201,73 @@ export class HistoryImport {
       await updateImport(db, job);
       options.onProgress?.(job);
     };
+    // One page is written while the next is read and decided: this process's work on one overlaps the
+    // database's on the other. Pages are committed in order, each once its writes and every earlier
+    // page's are done, so a crash leaves the job at a page whose writes, and all before, are in; the
+    // page or two after it are redone on resume, which changes nothing they already changed. A phase
+    // begins once the one before is written (the fills need their orders adopted).
+    let inFlight: InFlightPage | undefined;
+    let analyzeAt = importAnalyzeFirstRows;
+    const settle = async (page: InFlightPage) => {
+      await page.done;
+      const counts = addCounts(job.counts, page.delta);
+      await commit({ ...page.next, counts });
+      const written = counts.adopted + counts.imported;
+      if (written >= analyzeAt) {
+        await analyzeImportedTables(db);
+        analyzeAt = written * importAnalyzeGrowth;
+      }
+      await options.afterPage?.(job);
+    };
+    const settleAll = async () => {
+      const page = inFlight;
+      inFlight = undefined;
+      if (page !== undefined) await settle(page);
+    };
     try {
       options.onProgress?.(job);
       let pages = 0;
-      let analyzeAt = importAnalyzeFirstRows;
-      while (job.phase === 'orders' || job.phase === 'fills') {
+      /** The job as of the last page read: its phase and cursor run ahead of `job`'s by the page in flight. */
+      let planned = job;
+      while (planned.phase === 'orders' || planned.phase === 'fills') {
+        if (inFlight !== undefined && inFlight.phase !== planned.phase) await settleAll();
         if (options.signal?.aborted) {
+          await settleAll();
           await commit({ ...job, status: 'interrupted' });
           return job;
         }
         if (++pages > venuePagesMax) throw new Error(`the venue listed more than ${venuePagesMax} pages; the import stops rather than loop without end`);
-        if (job.phase === 'orders' && !(adapter.capabilities.ordersSince && adapter.listOrders !== undefined)) {
+        if (planned.phase === 'orders' && !(adapter.capabilities.ordersSince && adapter.listOrders !== undefined)) {
           // No order history at this venue: the orders behind the fills are asked for in the fills phase.
+          await settleAll();
           await commit({ ...job, phase: 'fills', cursor: null });
+          planned = job;
           continue;
         }
         if (pages > 1 && pauseMs > 0) await new Promise((resolve) => setTimeout(resolve, pauseMs));
-        const counts = { ...job.counts, pages: job.counts.pages + 1 };
+        const delta: ImportRecord['counts'] = { ...zeroCounts, pages: 1 };
         let cursor: string | null;
-        if (job.phase === 'orders') {
-          const page = await adapter.listOrders!(job.since, job.cursor);
-          await this.importOrders(account.id, page.orders, counts);
-          counts.ordersSeen += page.orders.length;
+        let done: Promise<void>;
+        if (planned.phase === 'orders') {
+          const page = await adapter.listOrders!(planned.since, planned.cursor);
+          done = this.importOrders(account.id, page.orders, delta);
+          delta.ordersSeen = page.orders.length;
           cursor = page.cursor;
         } else {
-          const page = await adapter.listFills(job.since, job.cursor);
-          await this.importFills(account.id, adapter, page.fills, counts);
-          counts.fillsSeen += page.fills.length;
+          const page = await adapter.listFills(planned.since, planned.cursor);
+          done = this.importFills(account.id, adapter, page.fills, delta);
+          delta.fillsSeen = page.fills.length;
           cursor = page.cursor;
         }
-        const next = cursor !== null ? { ...job, cursor } : { ...job, phase: job.phase === 'orders' ? ('fills' as const) : ('positions' as const), cursor: null };
-        await commit({ ...next, counts });
-        const written = counts.adopted + counts.imported;
-        if (written >= analyzeAt) {
-          await analyzeImportedTables(db);
-          analyzeAt = written * importAnalyzeGrowth;
-        }
-        await options.afterPage?.(job);
+        // Awaited in order below (or, after a failure, before the job is marked failed).
+        done.catch(() => {});
+        const next = cursor !== null ? { ...planned, cursor } : { ...planned, phase: planned.phase === 'orders' ? ('fills' as const) : ('positions' as const), cursor: null };
+        const previous = inFlight;
+        inFlight = { phase: planned.phase, done, next, delta };
+        planned = next;
+        if (previous !== undefined) await settle(previous);
       }
+      await settleAll();
       if (job.phase === 'positions') {
         const written = adapter.capabilities.positions ? await this.writeOpeningBalances(account.id, adapter, job) : 0;
         const finishedAt = this.now().toISOString();
@@ -259,6 +288,8 @@ export class HistoryImport {
       }
       return job;
     } catch (error) {
+      // Nothing of the import may still be writing once it says it failed.
+      await inFlight?.done.catch(() => {});
       await commit({ ...job, status: 'failed', error: error instanceof Error ? error.message : String(error) });
       throw error;
     }
@@ -349,4 +380,18 @@ export function pagePauseMsFor(account: Account): number {
 
 function importRunning(accountId: string): FillbookError {
   return new FillbookError('FILLBOOK_ERR_IMPORT_RUNNING', `an import or a reconciliation of account ${accountId} is running; wait for it to end, or resume the import later`, { account_id: accountId });
+}
+
+/** A page read and being written, not yet committed: its phase, its writes, the job after it, and what it adds to the counts. */
+interface InFlightPage {
+  phase: 'orders' | 'fills';
+  done: Promise<void>;
+  next: ImportRecord;
+  delta: ImportRecord['counts'];
+}
+
+const zeroCounts: ImportRecord['counts'] = { ...emptyImportCounts };
+
+function addCounts(a: ImportRecord['counts'], b: ImportRecord['counts']): ImportRecord['counts'] {
+  return Object.fromEntries(Object.entries(a).map(([k, v]) => [k, v + (b[k as keyof typeof b] ?? 0)])) as ImportRecord['counts'];
 }

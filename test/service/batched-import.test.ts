@@ -1,8 +1,9 @@
 import { beforeAll, expect, it } from 'vitest';
 import { adoptedOrderIdFor, Decimal, type VenueFillReport, type VenueOrderReport } from '../../src/domain/index.js';
 import { Ledger } from '../../src/ledger/index.js';
-import { VenueSync } from '../../src/service/index.js';
+import { builtInVenueFactories, HistoryImport, Venues, VenueSync } from '../../src/service/index.js';
 import { openDatabase } from '../../src/storage/index.js';
+import type { VenueAdapter } from '../../src/venues/index.js';
 import { describeEachEngine } from '../support/backends.js';
 
 /**
@@ -54,6 +55,42 @@ function fill(n: number, i: number, overrides: Partial<VenueFillReport> = {}): V
     liquidity: null,
     executedAt: at(n * 10 + i),
     ...overrides,
+  };
+}
+
+/**
+ * A venue of `orders` filled orders of 3 fills each, listed 4 orders or 5 fills a page, so that an
+ * order's fills straddle pages (two pages in flight write the same order). Without `ordersSince` the
+ * import finds the orders behind the fills by `getOrder`, in the fills phase.
+ */
+function smallPageVenue(orders: number, ordersSince: boolean): VenueAdapter {
+  const filled = (n: number) => report(n, { status: 'filled', quantity: d('6'), filledQuantity: d('6'), avgFillPrice: d('100') });
+  const fills = Array.from({ length: orders * 3 }, (_, k) => fill(Math.floor(k / 3) + 1, (k % 3) + 1));
+  const refuse = () => Promise.reject(new Error('listing only'));
+  return {
+    venue: 'paper',
+    capabilities: { clientOrderId: true, idempotentSubmit: true, getByClientOrderId: false, cancel: false, fillsSince: true, ordersSince, positions: true, stream: false, multiLeg: false, feesSince: false },
+    placeOrder: refuse,
+    cancelOrder: refuse,
+    getOrder: (id) => Promise.resolve(Number(id.slice(2)) <= orders ? filled(Number(id.slice(2))) : undefined),
+    getOrderByClientId: () => Promise.resolve(undefined),
+    listOpenOrders: () => Promise.resolve([]),
+    ...(ordersSince
+      ? {
+          listOrders: (_since: string, cursor?: string | null) => {
+            const from = Number(cursor ?? 1);
+            const to = Math.min(orders, from + 3);
+            return Promise.resolve({ orders: Array.from({ length: to - from + 1 }, (_, i) => filled(from + i)), cursor: to < orders ? String(to + 1) : null });
+          },
+        }
+      : {}),
+    listFills: (_since, cursor) => {
+      const from = Number(cursor ?? 0);
+      return Promise.resolve({ fills: fills.slice(from, from + 5), cursor: from + 5 < fills.length ? String(from + 5) : null });
+    },
+    listPositions: () => Promise.resolve([{ symbol: 'AAPL', assetClass: 'equity', netQuantity: d(String(orders * 6)) }]),
+    subscribe: () => () => {},
+    close: () => Promise.resolve(),
   };
 }
 
@@ -237,4 +274,28 @@ describeEachEngine('batched history import paths', (h, engine) => {
     expect(redone).toEqual(redoneSingle);
     expect(await book(batched)).toEqual(await book(single));
   });
+
+  for (const ordersSince of [true, false]) {
+    it(`an import over many small pages (${ordersSince ? 'orders listed' : 'orders looked up behind their fills'}), interrupted and resumed, stores every fill once and counts each once`, async () => {
+      const accountId = await account();
+      const orders = 23;
+      const venues = new Venues(ledger(), { ...builtInVenueFactories, paper: () => smallPageVenue(orders, ordersSince) });
+      const imports = new HistoryImport(ledger(), venues, new VenueSync(ledger()));
+      const since = at(-60_000);
+      const abort = new AbortController();
+      let committed = 0;
+      const first = await imports.start({ accountId, since, startedBy: 'test' }, { signal: abort.signal, afterPage: () => (++committed === (ordersSince ? 8 : 4) ? abort.abort() : undefined) });
+      const interrupted = await first.done;
+      expect([interrupted.status, interrupted.phase]).toEqual(['interrupted', 'fills']);
+      const resumed = await (await imports.start({ accountId, since, startedBy: 'test' })).done;
+      expect(resumed.id).toBe(interrupted.id);
+      expect(resumed.status).toBe('completed');
+      const orderPages = ordersSince ? Math.ceil(orders / 4) : 0;
+      // The page in flight when it was stopped was committed first: nothing is read twice.
+      expect(resumed.counts).toEqual({ pages: orderPages + Math.ceil((orders * 3) / 5), ordersSeen: ordersSince ? orders : 0, fillsSeen: orders * 3, adopted: orders, imported: orders * 3, quarantined: 0, openingBalances: 0 });
+      expect([await countRows('orders', accountId), await countRows('fills', accountId), await countRows('order_events', accountId)]).toEqual([orders, orders * 3, orders * 6]);
+      for (const o of await ledger().listOrders(accountId)) expect([o.status, o.qtyFilled.toFixed(), o.version]).toEqual(['filled', '6', 6]);
+      await venues.closeAll();
+    });
+  }
 });

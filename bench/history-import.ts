@@ -19,8 +19,10 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { once } from 'node:events';
 import { availableParallelism, loadavg, totalmem } from 'node:os';
 import { constants as perfConstants, PerformanceObserver } from 'node:perf_hooks';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
+import pg from 'pg';
 import { Decimal, type VenueFillReport, type VenueOrderReport, type VenuePositionReport } from '../src/domain/index.js';
 import { Ledger } from '../src/ledger/index.js';
 import { builtInVenueFactories, HistoryImport, Venues, VenueSync } from '../src/service/index.js';
@@ -223,6 +225,8 @@ interface ChildRequest {
 interface RunResult {
   wallMs: number;
   cpuMs: number;
+  /** CPU of the server processes of the import's connections (see `ServerCpu`); null when /proc could not be read. */
+  serverCpuMs: number | null;
   gcMs: number;
   gcMajorCount: number;
   /** Wall time of each phase (orders, fills, positions: opening balances and finishing). */
@@ -242,6 +246,60 @@ interface RunResult {
 type FromChild = { type: 'result'; result: RunResult } | { type: 'failed'; message: string };
 
 const mib = (bytes: number) => bytes / 1_048_576;
+
+/**
+ * The CPU time of the server processes that serve the bench database (the import's connections),
+ * read from /proc every `serverCpuSampleIntervalMs` (the server runs on this machine): the
+ * database's share of the work, which the load of other processes moves much less than wall time.
+ * A connection that closes between two samples loses at most one interval of its CPU.
+ */
+const serverCpuSampleIntervalMs = 500;
+const clockTicksPerSecond = 100;
+
+class ServerCpu {
+  private readonly ticks = new Map<number, number>();
+  private client: pg.Client | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  readable = true;
+
+  /** CPU the connections had used when the measurement started. */
+  private before = 0;
+
+  async start(databaseUrl: string): Promise<void> {
+    this.client = new pg.Client({ connectionString: databaseUrl });
+    await this.client.connect();
+    await this.sample();
+    this.before = this.total();
+    this.timer = setInterval(() => void this.sample(), serverCpuSampleIntervalMs);
+  }
+
+  private total(): number {
+    return [...this.ticks.values()].reduce((a, b) => a + b, 0);
+  }
+
+  async sample(): Promise<void> {
+    const client = this.client;
+    if (client === undefined) return;
+    const rows = (await client.query<{ pid: number }>('select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()').catch(() => ({ rows: [] }))).rows;
+    for (const { pid } of rows) {
+      try {
+        // Fields 14 and 15 (utime, stime) after the parenthesised command name.
+        const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+        this.ticks.set(pid, Number(fields[11]) + Number(fields[12]));
+      } catch {
+        this.readable = false;
+      }
+    }
+  }
+
+  async stop(): Promise<number> {
+    clearInterval(this.timer);
+    await this.sample();
+    await this.client?.end().catch(() => {});
+    this.client = undefined;
+    return ((this.total() - this.before) / clockTicksPerSecond) * 1000;
+  }
+}
 
 async function childMain(): Promise<void> {
   const send = (message: FromChild) => process.send?.(message);
@@ -281,6 +339,8 @@ async function childMain(): Promise<void> {
     gcObserver.observe({ entryTypes: ['gc'] });
     const sampler = setInterval(sample, memorySampleIntervalMs);
     const phaseStarts: [string, number][] = [];
+    const serverCpu = new ServerCpu();
+    await serverCpu.start(request.databaseUrl);
     const cpuBefore = process.cpuUsage();
     const start = performance.now();
     const { done } = await imports.start(
@@ -294,6 +354,7 @@ async function childMain(): Promise<void> {
     const job = await done;
     const end = performance.now();
     const cpu = process.cpuUsage(cpuBefore);
+    const serverCpuMs = await serverCpu.stop();
     sample();
     clearInterval(sampler);
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -303,6 +364,7 @@ async function childMain(): Promise<void> {
     const result: RunResult = {
       wallMs: end - start,
       cpuMs: (cpu.user + cpu.system) / 1000,
+      serverCpuMs: serverCpu.readable ? serverCpuMs : null,
       gcMs,
       gcMajorCount,
       phases,
@@ -471,7 +533,7 @@ async function main(): Promise<void> {
     console.log('');
     console.log(
       `  wall ${fmtS(run.wallMs)} s (orders ${fmtS(run.phases.orders)} s, fills ${fmtS(run.phases.fills)} s, opening balances and finish ${fmtS(run.phases.positions)} s); ` +
-        `node CPU ${fmtS(run.cpuMs)} s, GC ${fmtS(run.gcMs)} s (${run.gcMajorCount} major)`,
+        `node CPU ${fmtS(run.cpuMs)} s, GC pauses ${fmtS(run.gcMs)} s (${run.gcMajorCount} major); server CPU of its connections ${run.serverCpuMs === null ? 'n/a' : `${fmtS(run.serverCpuMs)} s`}`,
     );
     console.log(
       `  peak RSS ${fmt(run.maxRssMiB, 0)} MiB (kernel's high-water mark; sampled ${fmt(run.sampledRssMiB, 0)}, before ${fmt(run.baselineRssMiB, 0)}), peak heap used ${fmt(run.peakHeapUsedMiB, 0)} MiB, heap limit ${fmt(run.heapLimitMiB, 0)} MiB`,
@@ -507,6 +569,7 @@ async function main(): Promise<void> {
           : {
               wallMs: round(run.wallMs, 0),
               cpuMs: round(run.cpuMs, 0),
+              serverCpuMs: run.serverCpuMs === null ? null : round(run.serverCpuMs, 0),
               gcMs: round(run.gcMs, 0),
               gcMajorCount: run.gcMajorCount,
               phases: Object.fromEntries(Object.entries(run.phases).map(([k, v]) => [k, round(v, 0)])),

@@ -91,10 +91,11 @@ export class VenueSync {
   /**
    * `applyFill` for many fills of one account (a page of a history import), each with the outcome
    * `applyFill` gives it, in input order, written through the batched fill path (`recordFills`: one
-   * statement per batch) instead of one call per fill. Their orders are found with one read (by
-   * broker order id, else by client order id, as `find`); an order that has yet to learn its broker
-   * order id learns it first, as `applyFill` does. A fill refused for something other than a
-   * quarantine (bad data) is thrown, as `applyFill` throws it, once the batch it was in is written.
+   * statement per batch) instead of one call per fill. The fills go to `recordFills` by broker order
+   * id, which finds their orders in the same read it decides from; those it does not find are looked
+   * for by client order id (one read, as `find` does), and an order found so learns its broker order
+   * id first, as in `applyFill`. A fill refused for something other than a quarantine (bad data) is
+   * thrown, as `applyFill` throws it, once the batch it was in is written.
    */
   async applyFills(accountId: string, fills: readonly VenueFillReport[], source: EventSource): Promise<SyncOutcome[]> {
     const outcomes: SyncOutcome[] = new Array<SyncOutcome>(fills.length);

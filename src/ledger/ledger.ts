@@ -21,13 +21,13 @@ import type { OrderRef, PositionRef } from './addressing.js';
 import { orderFees, type OrderFees, recordFee, type RecordFeeInput, type RecordFeeResult } from './fee-recording.js';
 import { fillBatchMax, type FillResult, FillRecording, type RecordFillInput } from './fill-recording.js';
 import type { RecordOrderResult } from './order-placement.js';
-import { type LifecycleEventInput, listLimitMax, type OrderDetail, Orders } from './orders.js';
+import { type EventSequence, type EventSequenceResult, type LifecycleEventInput, listLimitMax, type OrderDetail, Orders } from './orders.js';
 import { type CreatePositionInput, Positions } from './positions.js';
 import { recentOrders } from './recent-copies.js';
 import { queueExposureAlert } from './refusal-alerts.js';
 
 export type { Account, AccountSwitches, CreateAccountInput } from './accounts.js';
-export { lifecycleEventTypes, type LifecycleEventInput, type LifecycleEventType, listLimitMax, type OrderDetail } from './orders.js';
+export { type EventSequence, type EventSequenceResult, lifecycleEventTypes, type LifecycleEventInput, type LifecycleEventType, listLimitMax, type OrderDetail } from './orders.js';
 export type { CreatePositionInput } from './positions.js';
 
 /** One recorded or duplicate fill with its order (see `recordFill`). */
@@ -159,6 +159,40 @@ export class Ledger {
    */
   adoptOrder(accountId: string, report: VenueOrderReport, id: string, origin: 'reconciliation' | 'import' = 'reconciliation'): Promise<RecordOrderResult> {
     return this.orders.adopt(accountId, report, id, origin);
+  }
+
+  /**
+   * `adoptOrder` for many venue orders of one account at once (a page of a history import), each
+   * under `adoptedOrderIdFor(accountId, venueOrderId)`, with set-based SQL: one statement inserts the
+   * orders (and their created events) whose client order id is free, one read finds the others. Each
+   * result, in input order, is what `adoptOrder` would answer: created, or the order already there.
+   * Two adopters of the same venue order at once create one order. With `then`, each order the call
+   * creates also gets, in the same statement, the lifecycle events `then` decides for it (as
+   * `applyEventSequences`, from the order just adopted): the venue's state, without a second write.
+   */
+  adoptOrders(
+    accountId: string,
+    reports: readonly VenueOrderReport[],
+    origin: 'reconciliation' | 'import' = 'reconciliation',
+    then?: (report: VenueOrderReport) => EventSequence['next'],
+  ): Promise<RecordOrderResult[]> {
+    return this.orders.adoptMany(accountId, reports, origin, then);
+  }
+
+  /**
+   * Lifecycle events of many orders of one account, each order's decided one at a time in memory
+   * through the transition table and all written by one statement that checks every order is still
+   * as read (see `EventSequence`). Undefined when nothing was written (an order moved meanwhile, or a
+   * broker order id is another order's): apply them one at a time with `applyEvent` then. Only
+   * events that add no exposure.
+   */
+  applyEventSequences(accountId: string, sequences: readonly EventSequence[]): Promise<EventSequenceResult[] | undefined> {
+    return this.orders.applySequences(accountId, sequences);
+  }
+
+  /** The orders of an account that any of these client or broker order ids name, in one read. */
+  findOrdersByKeys(accountId: string, keys: { clientOrderIds: readonly string[]; brokerOrderIds: readonly string[] }): Promise<Order[]> {
+    return this.orders.findByKeys(accountId, keys);
   }
 
   /**

@@ -1,5 +1,6 @@
 /** Orders: recording, adopting, lifecycle events through the transition table, and reading them with their audit trail. */
 import {
+  adoptedOrderIdFor,
   applyOrderEvent,
   changesNothing,
   checkExposure,
@@ -10,6 +11,7 @@ import {
   type Fill,
   FillbookError,
   invalid,
+  isFillbookError,
   type Order,
   type OrderEvent,
   orderFingerprint,
@@ -26,6 +28,7 @@ import {
   requireText,
   requireTimestamp,
   requireUuid,
+  type StoredEventFields,
   type VenueOrderReport,
 } from '../domain/index.js';
 import {
@@ -33,6 +36,9 @@ import {
   type Database,
   insertOrderCreated,
   insertOrderEvent,
+  insertOrdersCreated,
+  type OrderCreation,
+  type OrderEventsWrite,
   type OrderFilter,
   type OrderPageFilter,
   selectGuardSnapshot,
@@ -42,12 +48,14 @@ import {
   selectOrderFills,
   selectOrderPage,
   selectOrders,
+  selectOrdersByKeys,
   sqlState,
   sqlStateOf,
   type StoredOrderEvent,
   updateOrder,
+  updateOrdersWithEvents,
 } from '../storage/index.js';
-import { brokerOrderIdCharsMax, lockOrder, lockPosition, type OrderRef, orderNotFound, resolveOrder } from './addressing.js';
+import { brokerOrderIdCharsMax, clientOrderIdCharsMax, lockOrder, lockPosition, type OrderRef, orderNotFound, resolveOrder } from './addressing.js';
 import { OrderPlacement, type RecordOrderResult } from './order-placement.js';
 import type { RecentCopies } from './recent-copies.js';
 
@@ -80,6 +88,28 @@ export interface OrderDetail {
   events: StoredOrderEvent[];
 }
 
+/**
+ * One order's lifecycle events decided one at a time (see `Orders.applySequences`): `next` is given
+ * the order as the events before left it and returns the next event, or null when there is none.
+ */
+export interface EventSequence {
+  /** The order as the caller read it; the write checks it is still at this version. */
+  order: Order;
+  next: (order: Order) => LifecycleEventInput | null;
+}
+
+export interface EventSequenceResult {
+  /** The order as the sequence left it. */
+  order: Order;
+  /** Events the transition table accepted (one that changes nothing included, as `applyEvent` returns it). */
+  applied: number;
+  /** The event the transition table refused, which ended the sequence (`FILLBOOK_ERR_INVALID_TRANSITION`), and its place. */
+  refused: { step: number; error: FillbookError } | null;
+}
+
+/** Events one sequence may hold: a bound on a loop over what the caller decides. */
+const sequenceStepsMax = 8;
+
 /** The most rows one list call returns. */
 export const listLimitMax = 1000;
 
@@ -108,34 +138,61 @@ export class Orders {
    * are applied afterwards.
    */
   async adopt(accountId: string, report: VenueOrderReport, id: string, origin: 'reconciliation' | 'import' = 'reconciliation'): Promise<RecordOrderResult> {
-    const at = this.now();
-    const spec: OrderSpec = {
-      id: requireUuid(id, 'order_id'),
-      accountId: requireUuid(accountId, 'account_id'),
-      clientOrderId: report.clientOrderId ?? `adopted-${report.venueOrderId}`,
-      brokerOrderId: report.venueOrderId,
-      positionId: null,
-      role: 'manual',
-      origin,
-      sentBy: 'bot',
-      symbol: report.symbol,
-      assetClass: report.assetClass,
-      side: report.side,
-      type: report.type,
-      timeInForce: report.timeInForce,
-      quantity: report.quantity,
-      limitPrice: report.limitPrice,
-      stopPrice: report.stopPrice,
-      legs: report.legs,
-    };
-    const created: OrderEvent = { type: 'created', at, recordedAt: at, source: origin, order: spec };
-    const order = applyOrderEvent(undefined, created);
-    const fingerprint = orderFingerprint(spec);
+    const { order, fingerprint, events } = adoptionOf(requireUuid(accountId, 'account_id'), report, requireUuid(id, 'order_id'), origin, this.now());
     return this.db.transaction(async (tx) => {
-      if (await insertOrderCreated(tx, order, fingerprint, encodeOrderEvent(created))) return { order, created: true };
-      const existing = await selectOrder(tx, spec.accountId, { by: 'client_order_id', value: spec.clientOrderId });
+      if (await insertOrderCreated(tx, order, fingerprint, events[0]!.event)) return { order, created: true };
+      const existing = await selectOrder(tx, order.accountId, { by: 'client_order_id', value: order.clientOrderId });
       if (existing === undefined) throw new Error(`adopting ${report.venueOrderId} conflicted but no order holds its client order id`);
       return { order: existing.order, created: false };
+    });
+  }
+
+  /**
+   * `adopt` for many venue orders of one account at once, each under `adoptedOrderIdFor`: one
+   * statement inserts those whose client order id is free (with their created events), one read
+   * finds the orders holding the others. Each result is as `adopt` would answer, in input order: a
+   * report whose client order id an earlier report of the call took gets that order, not created.
+   * Safe against concurrent adopters: the insert waits for one holding the same client order id and
+   * then leaves it. With `then`, each order this call creates also gets the events `then` decides
+   * for it (see `applySequences`), written in the same statement, as if applied right after.
+   */
+  async adoptMany(
+    accountId: string,
+    reports: readonly VenueOrderReport[],
+    origin: 'reconciliation' | 'import',
+    then?: (report: VenueOrderReport) => EventSequence['next'],
+  ): Promise<RecordOrderResult[]> {
+    const account = requireUuid(accountId, 'account_id');
+    if (reports.length === 0) return [];
+    const at = this.now();
+    const adoptions = reports.map((report) => adoptionOf(account, report, adoptedOrderIdFor(account, report.venueOrderId), origin, at));
+    // The first report of each client order id is inserted; a later one is answered as adopt would answer it then.
+    const first = new Map<string, OrderCreation>();
+    const firstAt = new Map<string, number>();
+    for (const [i, adoption] of adoptions.entries()) {
+      if (first.has(adoption.order.clientOrderId)) continue;
+      firstAt.set(adoption.order.clientOrderId, i);
+      if (then === undefined) first.set(adoption.order.clientOrderId, adoption);
+      else {
+        const { order, events } = this.decide(adoption.order, then(reports[i]!));
+        first.set(adoption.order.clientOrderId, { ...adoption, order, events: [...adoption.events, ...events] });
+      }
+    }
+    const created = await insertOrdersCreated(this.db, account, [...first.values()]);
+    const holders = new Map<string, Order>();
+    for (const adoption of first.values()) {
+      if (!created.has(adoption.order.id)) continue;
+      holders.set(adoption.order.clientOrderId, adoption.order);
+      if (then !== undefined) this.recentOrders.remember(adoption.order);
+    }
+    const taken = [...first.keys()].filter((clientOrderId) => !holders.has(clientOrderId));
+    if (taken.length > 0) {
+      for (const order of await selectOrdersByKeys(this.db, account, { ids: [], clientOrderIds: taken, brokerOrderIds: [] })) holders.set(order.clientOrderId, order);
+    }
+    return adoptions.map((adoption, i) => {
+      const order = holders.get(adoption.order.clientOrderId);
+      if (order === undefined) throw new Error(`adopting ${adoption.order.brokerOrderId} conflicted but no order holds its client order id`);
+      return { order, created: firstAt.get(adoption.order.clientOrderId) === i && created.has(adoption.order.id) };
     });
   }
 
@@ -177,6 +234,80 @@ export class Orders {
       }
       throw error;
     }
+  }
+
+  /**
+   * Lifecycle events of many orders of one account, decided in memory and written together: each
+   * sequence's events go through the transition table one after the other from the order as read (an
+   * event that changes nothing is not written, as in `applyEvent`; a refused one ends its sequence
+   * and is returned), then one statement writes every changed order and its events, if each is still
+   * at the version read. Undefined when nothing was written because an order moved since it was read
+   * or a broker order id the events set belongs to another order: the caller then applies them one at
+   * a time through `applyEvent`, which says which. Events that add exposure (a retry, a larger
+   * amendment) go through `applyEvent`, which runs the guard; here they are an error. One sequence
+   * per order.
+   */
+  async applySequences(accountId: string, sequences: readonly EventSequence[]): Promise<EventSequenceResult[] | undefined> {
+    const account = requireUuid(accountId, 'account_id');
+    const writes: OrderEventsWrite[] = [];
+    const seen = new Set<string>();
+    const results = sequences.map(({ order: read, next }): EventSequenceResult => {
+      if (read.accountId !== account) throw new Error(`order ${read.id} is not of account ${account}`);
+      if (seen.has(read.id)) throw new Error(`order ${read.id} has two sequences in one batch`);
+      seen.add(read.id);
+      const { order, applied, refused, events } = this.decide(read, next);
+      if (events.length > 0) writes.push({ readVersion: read.version, order, events });
+      return { order, applied, refused };
+    });
+    let written: 'applied' | 'stale';
+    try {
+      written = await updateOrdersWithEvents(this.db, account, writes);
+    } catch (error) {
+      if (sqlStateOf(error) === sqlState.uniqueViolation && constraintOf(error)?.includes('broker_order_id')) written = 'stale';
+      else throw error;
+    }
+    if (written === 'stale') {
+      for (const w of writes) this.recentOrders.forget(w.order.id);
+      return undefined;
+    }
+    for (const w of writes) this.recentOrders.remember(w.order);
+    return results;
+  }
+
+  /** A sequence's events through the transition table, in memory: the order they leave and the events to write (see `applySequences`). */
+  private decide(read: Order, next: EventSequence['next']): EventSequenceResult & { events: { seq: number; event: StoredEventFields }[] } {
+    let order = read;
+    let applied = 0;
+    let refused: EventSequenceResult['refused'] = null;
+    const events: { seq: number; event: StoredEventFields }[] = [];
+    for (let step = 0, input = next(order); input !== null; input = next(order)) {
+      if (step >= sequenceStepsMax) throw new Error(`more than ${sequenceStepsMax} events for order ${read.id} in one sequence`);
+      const event = this.lifecycleEvent(input);
+      if (addsExposure(event)) throw new Error(`a ${event.type} event may add exposure: apply it through applyEvent, which runs the guard`);
+      let after: Order;
+      try {
+        after = applyOrderEvent(order, event);
+      } catch (error) {
+        if (!isFillbookError(error, 'FILLBOOK_ERR_INVALID_TRANSITION')) throw error;
+        refused = { step, error };
+        break;
+      }
+      step++;
+      applied++;
+      if (changesNothing(order, after)) continue;
+      order = after;
+      events.push({ seq: after.version, event: encodeOrderEvent(event) });
+    }
+    return { order, applied, refused, events };
+  }
+
+  /** The orders of an account that any of these client or broker order ids name (each checked as an order reference would be). */
+  async findByKeys(accountId: string, keys: { clientOrderIds: readonly string[]; brokerOrderIds: readonly string[] }): Promise<Order[]> {
+    const account = requireUuid(accountId, 'account_id');
+    const clientOrderIds = [...new Set(keys.clientOrderIds.map((id) => requireText(id, 'client_order_id', clientOrderIdCharsMax)))];
+    const brokerOrderIds = [...new Set(keys.brokerOrderIds.map((id) => requireText(id, 'broker_order_id', brokerOrderIdCharsMax)))];
+    if (clientOrderIds.length === 0 && brokerOrderIds.length === 0) return [];
+    return selectOrdersByKeys(this.db, account, { ids: [], clientOrderIds, brokerOrderIds });
   }
 
   private lifecycleEvent(input: LifecycleEventInput): OrderUpdate {
@@ -265,3 +396,27 @@ function addsExposure(event: OrderUpdate): boolean {
   return event.type === 'retried' || (event.type === 'amended' && event.quantity !== null);
 }
 
+/** The order, fingerprint and created event of a venue order the ledger adopts (see `Orders.adopt`). */
+function adoptionOf(accountId: string, report: VenueOrderReport, id: string, origin: 'reconciliation' | 'import', at: string): OrderCreation {
+  const spec: OrderSpec = {
+    id,
+    accountId,
+    clientOrderId: report.clientOrderId ?? `adopted-${report.venueOrderId}`,
+    brokerOrderId: report.venueOrderId,
+    positionId: null,
+    role: 'manual',
+    origin,
+    sentBy: 'bot',
+    symbol: report.symbol,
+    assetClass: report.assetClass,
+    side: report.side,
+    type: report.type,
+    timeInForce: report.timeInForce,
+    quantity: report.quantity,
+    limitPrice: report.limitPrice,
+    stopPrice: report.stopPrice,
+    legs: report.legs,
+  };
+  const created: OrderEvent = { type: 'created', at, recordedAt: at, source: origin, order: spec };
+  return { order: applyOrderEvent(undefined, created), fingerprint: orderFingerprint(spec), events: [{ seq: 1, event: encodeOrderEvent(created) }] };
+}

@@ -1,5 +1,4 @@
 import {
-  adoptedOrderIdFor,
   type AssetClass,
   FillbookError,
   invalid,
@@ -9,6 +8,7 @@ import {
 } from '../domain/index.js';
 import type { Account, Ledger } from '../ledger/index.js';
 import {
+  analyzeImportedTables,
   emptyImportCounts,
   type ImportRecord,
   insertImport,
@@ -17,7 +17,7 @@ import {
   selectImport,
   selectImportAccount,
   selectImports,
-  selectHoldingFills,
+  selectFillAssetClasses,
   selectNetBySymbol,
   selectOpeningBalances,
   selectUnfinishedImport,
@@ -28,7 +28,7 @@ import {
 import type { VenueAdapter } from '../venues/index.js';
 import { watermarkOverlapMs } from './reconciler.js';
 import { venuePagesMax } from './venue-pages.js';
-import type { VenueSync } from './venue-sync.js';
+import type { SyncOutcome, VenueSync } from './venue-sync.js';
 import type { Venues } from './venues.js';
 
 /**
@@ -39,6 +39,13 @@ import type { Venues } from './venues.js';
 export const importLookupsInFlightMax = 4;
 /** The earliest `since` accepted: no venue keeps orders from before it, and year 0 is a typo. */
 export const importSinceMin = '2000-01-01T00:00:00.000Z';
+/**
+ * The planner's statistics are refreshed (see `analyzeImportedTables`) once the import has written
+ * this many orders and fills, and again each time it has written `importAnalyzeGrowth` times as many
+ * as at the last refresh: a few times per import, while the tables are still growing fast.
+ */
+export const importAnalyzeFirstRows = 2_000;
+export const importAnalyzeGrowth = 4;
 /** Imports listed per account. */
 export const importsListedMax = 100;
 
@@ -194,38 +201,73 @@ export class HistoryImport {
       await updateImport(db, job);
       options.onProgress?.(job);
     };
+    // One page is written while the next is read and decided: this process's work on one overlaps the
+    // database's on the other. Pages are committed in order, each once its writes and every earlier
+    // page's are done, so a crash leaves the job at a page whose writes, and all before, are in; the
+    // page or two after it are redone on resume, which changes nothing they already changed. A phase
+    // begins once the one before is written (the fills need their orders adopted).
+    let inFlight: InFlightPage | undefined;
+    let analyzeAt = importAnalyzeFirstRows;
+    const settle = async (page: InFlightPage) => {
+      await page.done;
+      const counts = addCounts(job.counts, page.delta);
+      await commit({ ...page.next, counts });
+      const written = counts.adopted + counts.imported;
+      if (written >= analyzeAt) {
+        await analyzeImportedTables(db);
+        analyzeAt = written * importAnalyzeGrowth;
+      }
+      await options.afterPage?.(job);
+    };
+    const settleAll = async () => {
+      const page = inFlight;
+      inFlight = undefined;
+      if (page !== undefined) await settle(page);
+    };
     try {
       options.onProgress?.(job);
       let pages = 0;
-      while (job.phase === 'orders' || job.phase === 'fills') {
+      /** The job as of the last page read: its phase and cursor run ahead of `job`'s by the page in flight. */
+      let planned = job;
+      while (planned.phase === 'orders' || planned.phase === 'fills') {
+        if (inFlight !== undefined && inFlight.phase !== planned.phase) await settleAll();
         if (options.signal?.aborted) {
+          await settleAll();
           await commit({ ...job, status: 'interrupted' });
           return job;
         }
         if (++pages > venuePagesMax) throw new Error(`the venue listed more than ${venuePagesMax} pages; the import stops rather than loop without end`);
-        if (job.phase === 'orders' && !(adapter.capabilities.ordersSince && adapter.listOrders !== undefined)) {
+        if (planned.phase === 'orders' && !(adapter.capabilities.ordersSince && adapter.listOrders !== undefined)) {
           // No order history at this venue: the orders behind the fills are asked for in the fills phase.
+          await settleAll();
           await commit({ ...job, phase: 'fills', cursor: null });
+          planned = job;
           continue;
         }
         if (pages > 1 && pauseMs > 0) await new Promise((resolve) => setTimeout(resolve, pauseMs));
-        const counts = { ...job.counts, pages: job.counts.pages + 1 };
+        const delta: ImportRecord['counts'] = { ...zeroCounts, pages: 1 };
         let cursor: string | null;
-        if (job.phase === 'orders') {
-          const page = await adapter.listOrders!(job.since, job.cursor);
-          for (const report of page.orders) await this.importOrder(account.id, report, counts);
-          counts.ordersSeen += page.orders.length;
+        let done: Promise<void>;
+        if (planned.phase === 'orders') {
+          const page = await adapter.listOrders!(planned.since, planned.cursor);
+          done = this.importOrders(account.id, page.orders, delta);
+          delta.ordersSeen = page.orders.length;
           cursor = page.cursor;
         } else {
-          const page = await adapter.listFills(job.since, job.cursor);
-          await this.importFills(account.id, adapter, page.fills, counts);
-          counts.fillsSeen += page.fills.length;
+          const page = await adapter.listFills(planned.since, planned.cursor);
+          done = this.importFills(account.id, adapter, page.fills, delta);
+          delta.fillsSeen = page.fills.length;
           cursor = page.cursor;
         }
-        const next = cursor !== null ? { ...job, cursor } : { ...job, phase: job.phase === 'orders' ? ('fills' as const) : ('positions' as const), cursor: null };
-        await commit({ ...next, counts });
-        await options.afterPage?.(job);
+        // Awaited in order below (or, after a failure, before the job is marked failed).
+        done.catch(() => {});
+        const next = cursor !== null ? { ...planned, cursor } : { ...planned, phase: planned.phase === 'orders' ? ('fills' as const) : ('positions' as const), cursor: null };
+        const previous = inFlight;
+        inFlight = { phase: planned.phase, done, next, delta };
+        planned = next;
+        if (previous !== undefined) await settle(previous);
       }
+      await settleAll();
       if (job.phase === 'positions') {
         const written = adapter.capabilities.positions ? await this.writeOpeningBalances(account.id, adapter, job) : 0;
         const finishedAt = this.now().toISOString();
@@ -246,29 +288,42 @@ export class HistoryImport {
       }
       return job;
     } catch (error) {
+      // Nothing of the import may still be writing once it says it failed.
+      await inFlight?.done.catch(() => {});
       await commit({ ...job, status: 'failed', error: error instanceof Error ? error.message : String(error) });
       throw error;
     }
   }
 
-  /** A venue order: adopted when the ledger lacks it, then brought to the venue's status (fills come in their phase). */
-  private async importOrder(accountId: string, report: VenueOrderReport, counts: ImportRecord['counts']): Promise<void> {
-    const outcome = await this.sync.applyOrderReport(accountId, report, 'import');
-    if (outcome.skipped !== 'unknown_order') return;
-    const { created } = await this.ledger.adoptOrder(accountId, report, adoptedOrderIdFor(accountId, report.venueOrderId), 'import');
-    if (created) counts.adopted++;
-    await this.sync.applyOrderReport(accountId, report, 'import');
+  /**
+   * A page of venue orders: those the ledger lacks adopted, then each brought to the venue's status
+   * (fills come in their phase). A page at a time: one read finds the orders the ledger knows, one
+   * statement adopts the others, one writes the status events (see `VenueSync.applyOrderReports`).
+   */
+  private async importOrders(accountId: string, reports: readonly VenueOrderReport[], counts: ImportRecord['counts']): Promise<void> {
+    const outcomes = await this.sync.applyOrderReports(accountId, reports, 'import');
+    const unknown = reports.filter((_, i) => outcomes[i]!.skipped === 'unknown_order');
+    if (unknown.length === 0) return;
+    // An order this adopts is brought to the venue's status in the same statement; one already there (another adopter's) after.
+    const adopted = await this.ledger.adoptOrders(accountId, unknown, 'import', (report) => this.sync.reportEvents(report, 'import'));
+    for (const { created } of adopted) if (created) counts.adopted++;
+    const there = unknown.filter((_, i) => !adopted[i]!.created);
+    if (there.length > 0) await this.sync.applyOrderReports(accountId, there, 'import');
   }
 
-  /** A page of fills: each recorded once by exec id; the order behind a fill the ledger does not know is asked for and adopted first. */
+  /**
+   * A page of fills: each recorded once by exec id, through the batched fill path; the orders behind
+   * fills the ledger does not know are asked for and adopted first, then their fills recorded.
+   */
   private async importFills(accountId: string, adapter: VenueAdapter, fills: readonly VenueFillReport[], counts: ImportRecord['counts']): Promise<void> {
-    const unknown: VenueFillReport[] = [];
-    for (const fill of fills) {
-      const outcome = await this.sync.applyFill(accountId, fill, 'import');
+    const count = (outcome: SyncOutcome) => {
       if (outcome.applied) counts.imported++;
-      else if (outcome.skipped === 'unknown_order') unknown.push(fill);
       else if (outcome.skipped === 'quarantined') counts.quarantined++;
-    }
+    };
+    const outcomes = await this.sync.applyFills(accountId, fills, 'import');
+    outcomes.forEach(count);
+    const unknown = fills.filter((_, i) => outcomes[i]!.skipped === 'unknown_order');
+    if (unknown.length === 0) return;
     const venueOrderIds = [...new Set(unknown.map((f) => f.venueOrderId))].sort();
     const reports = new Map<string, VenueOrderReport>();
     for (let i = 0; i < venueOrderIds.length; i += importLookupsInFlightMax) {
@@ -277,16 +332,13 @@ export class HistoryImport {
         if (report !== undefined) reports.set(id, report);
       }));
     }
-    for (const id of venueOrderIds) {
-      const report = reports.get(id);
-      if (report === undefined) throw new Error(`the venue lists fills of order ${id} but does not find the order; import again later`);
-      await this.importOrder(accountId, report, counts);
-    }
-    for (const fill of unknown) {
-      const outcome = await this.sync.applyFill(accountId, fill, 'import');
-      if (outcome.applied) counts.imported++;
-      else if (outcome.skipped === 'quarantined') counts.quarantined++;
-      else if (outcome.skipped === 'unknown_order') throw new Error(`fill ${fill.execId} of venue order ${fill.venueOrderId} still has no order after adopting it`);
+    const missing = venueOrderIds.find((id) => !reports.has(id));
+    if (missing !== undefined) throw new Error(`the venue lists fills of order ${missing} but does not find the order; import again later`);
+    await this.importOrders(accountId, venueOrderIds.map((id) => reports.get(id)!), counts);
+    for (const [i, outcome] of (await this.sync.applyFills(accountId, unknown, 'import')).entries()) {
+      const fill = unknown[i]!;
+      if (outcome.skipped === 'unknown_order') throw new Error(`fill ${fill.execId} of venue order ${fill.venueOrderId} still has no order after adopting it`);
+      count(outcome);
     }
   }
 
@@ -304,7 +356,7 @@ export class HistoryImport {
       // selectNetBySymbol counts opening balances too: the previous ones are taken out again.
       const net = await selectNetBySymbol(tx, accountId);
       const assetClassOf = new Map<string, AssetClass>([...previous.values()].map((b) => [b.symbol, b.assetClass]));
-      for (const h of await selectHoldingFills(tx, accountId)) if (!assetClassOf.has(h.symbol)) assetClassOf.set(h.symbol, h.assetClass);
+      for (const [symbol, assetClass] of await selectFillAssetClasses(tx, accountId)) if (!assetClassOf.has(symbol)) assetClassOf.set(symbol, assetClass);
       for (const p of positions) assetClassOf.set(p.symbol, p.assetClass);
       const venue = new Map(positions.map((p) => [p.symbol, p.netQuantity]));
       const balances: OpeningBalance[] = [];
@@ -328,4 +380,18 @@ export function pagePauseMsFor(account: Account): number {
 
 function importRunning(accountId: string): FillbookError {
   return new FillbookError('FILLBOOK_ERR_IMPORT_RUNNING', `an import or a reconciliation of account ${accountId} is running; wait for it to end, or resume the import later`, { account_id: accountId });
+}
+
+/** A page read and being written, not yet committed: its phase, its writes, the job after it, and what it adds to the counts. */
+interface InFlightPage {
+  phase: 'orders' | 'fills';
+  done: Promise<void>;
+  next: ImportRecord;
+  delta: ImportRecord['counts'];
+}
+
+const zeroCounts: ImportRecord['counts'] = { ...emptyImportCounts };
+
+function addCounts(a: ImportRecord['counts'], b: ImportRecord['counts']): ImportRecord['counts'] {
+  return Object.fromEntries(Object.entries(a).map(([k, v]) => [k, v + (b[k as keyof typeof b] ?? 0)])) as ImportRecord['counts'];
 }

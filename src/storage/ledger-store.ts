@@ -1,6 +1,6 @@
 import { encodeLegFills, type Fill, type Order, type QuarantineKind, type StoredEventFields } from '../domain/index.js';
 import { constraintOf, type SqlClient, sqlState, sqlStateOf } from './database.js';
-import { fillColumns, fillFromRow, orderColumns, orderFromRow, orderValues, placeholders, type Row, toIso } from './order-rows.js';
+import { fillColumns, fillFromRow, orderColumns, orderColumnTypes, orderFromRow, orderValues, placeholders, type Row, toIso } from './order-rows.js';
 
 /**
  * The ledger's SQL, one function a statement. Every statement names the account: no statement
@@ -125,6 +125,75 @@ export async function insertOrderCreated(sql: SqlClient, order: Order, fingerpri
   return rows.length === 1;
 }
 
+/**
+ * A new order with its request fingerprint and its events, for `insertOrdersCreated`: its `created`
+ * event (sequence 1) and any that followed it before it was written (the order is as they leave it).
+ */
+export interface OrderCreation {
+  order: Order;
+  fingerprint: string;
+  events: readonly { seq: number; event: StoredEventFields }[];
+}
+
+const orderEventColumns = [['order_id', 'uuid'], ['seq', 'integer'], ['type', 'text'], ['source', 'text'], ['occurred_at', 'timestamptz'], ['recorded_at', 'timestamptz'], ['payload', 'jsonb']] as const;
+const insertedOrderColumns = orderColumns.filter((c) => c !== 'account_id');
+const insertOrdersCreatedSql = (() => {
+  let n = 1; // $1 is the account
+  const orders = `unnest(${[...insertedOrderColumns.map((c) => `$${++n}::${orderColumnTypes[c]}[]`), `$${++n}::text[]`].join(', ')}) as u(${[...insertedOrderColumns, 'request_fingerprint'].join(', ')})`;
+  const events = `unnest(${orderEventColumns.map(([, type]) => `$${++n}::${type}[]`).join(', ')}) as e(${orderEventColumns.map(([c]) => c).join(', ')})`;
+  return `with created as (
+      ${orderInsertInto}
+      select $1, ${insertedOrderColumns.map((c) => `u.${c}`).join(', ')}, u.request_fingerprint from ${orders}
+      on conflict (account_id, client_order_id) do nothing returning account_id, id
+    ), event as (
+      insert into order_events (account_id, ${orderEventColumns.map(([c]) => c).join(', ')})
+      select c.account_id, ${orderEventColumns.map(([c]) => `e.${c}`).join(', ')} from created c join ${events} on e.order_id = c.id
+      returning order_id
+    )
+    select distinct order_id as id from event`;
+})();
+
+/** Column-major parameters of `rows` (one array per column, in `columns` order), for `unnest`. */
+function columnsOf(columns: readonly (typeof orderColumns)[number][], rows: readonly Order[]): unknown[][] {
+  const at = columns.map((c) => orderColumns.indexOf(c));
+  const out = columns.map(() => new Array<unknown>(rows.length));
+  for (const [r, order] of rows.entries()) {
+    const values = orderValues(order);
+    for (const [k, i] of at.entries()) out[k]![r] = values[i];
+  }
+  return out;
+}
+
+/** Column-major parameters of events (the order they belong to first), for `unnest`. */
+function eventColumnsOf(events: readonly { orderId: string; seq: number; event: StoredEventFields }[]): unknown[][] {
+  return [
+    events.map((e) => e.orderId),
+    events.map((e) => e.seq),
+    events.map((e) => e.event.type),
+    events.map((e) => e.event.source),
+    events.map((e) => e.event.at),
+    events.map((e) => e.event.recordedAt),
+    events.map((e) => JSON.stringify(e.event.payload)),
+  ];
+}
+
+/**
+ * Inserts new orders of one account and their events in one statement, each unless its client
+ * order id is already taken in the account (then nothing of it is written, as `insertOrderCreated`);
+ * returns the ids of the orders it inserted. The client order ids must be distinct within the call.
+ */
+export async function insertOrdersCreated(sql: SqlClient, accountId: string, creations: readonly OrderCreation[]): Promise<Set<string>> {
+  if (creations.length === 0) return new Set();
+  const params: unknown[] = [
+    accountId,
+    ...columnsOf(insertedOrderColumns, creations.map((c) => c.order)),
+    creations.map((c) => c.fingerprint),
+    ...eventColumnsOf(creations.flatMap((c) => c.events.map((e) => ({ orderId: c.order.id, ...e })))),
+  ];
+  const inserted = await sql.query<{ id: string }>(insertOrdersCreatedSql, params);
+  return new Set(inserted.map((r) => r.id));
+}
+
 const insertGuardedOrderSql = (() => {
   const param = (column: (typeof orderColumns)[number]) => `$${orderColumns.indexOf(column) + 1}`;
   const [account, position] = [param('account_id'), param('position_id')];
@@ -171,6 +240,56 @@ export async function updateOrder(sql: SqlClient, order: Order): Promise<void> {
   const values = orderValues(order);
   const byColumn = new Map(orderColumns.map((c, i) => [c, values[i]]));
   await sql.query(updateOrderSql, [order.accountId, order.id, ...mutableOrderColumns.map((c) => byColumn.get(c))]);
+}
+
+/** An order a batch of lifecycle events changes: as read (`readVersion`), as the events leave it, and its new events. */
+export interface OrderEventsWrite {
+  readVersion: number;
+  order: Order;
+  events: readonly { seq: number; event: StoredEventFields }[];
+}
+
+const updateOrdersWithEventsSql = (() => {
+  let n = 3; // $1 the account, $2 the ids, $3 the versions read
+  const orders = `unnest($2::uuid[], $3::integer[], ${mutableOrderColumns.map((c) => `$${++n}::${orderColumnTypes[c]}[]`).join(', ')}) as u(id, read_version, ${mutableOrderColumns.join(', ')})`;
+  const events = `unnest(${orderEventColumns.map(([, type]) => `$${++n}::${type}[]`).join(', ')}) as e(${orderEventColumns.map(([c]) => c).join(', ')})`;
+  const claimed = '(select count(*) from stepped)';
+  return `with stepped as (
+      update orders o set ${mutableOrderColumns.map((c) => `${c} = u.${c}`).join(', ')}
+      from ${orders}
+      where o.account_id = $1 and o.id = u.id and o.version = u.read_version
+      returning o.id
+    ), event as (
+      insert into order_events (account_id, ${orderEventColumns.map(([c]) => c).join(', ')})
+      select $1, ${orderEventColumns.map(([c]) => `e.${c}`).join(', ')} from ${events} where e.order_id in (select id from stepped)
+      returning 1
+    )
+    select case when ${claimed} = cardinality($2::uuid[]) then (select count(*) from event)::int
+             else fillbook_stale_write(cardinality($2::uuid[]), ${claimed}) end as events`;
+})();
+
+/**
+ * Writes lifecycle events of several orders of one account in one statement: each order as its
+ * events leave it, if it is still at the version the caller read (compare-and-set, as
+ * `insertFillBatch`), and the events. All or nothing: `stale` when one order moved since it was
+ * read (nothing written: read again).
+ */
+export async function updateOrdersWithEvents(sql: SqlClient, accountId: string, writes: readonly OrderEventsWrite[]): Promise<FillWrite> {
+  if (writes.length === 0) return 'applied';
+  const params: unknown[] = [
+    accountId,
+    writes.map((w) => w.order.id),
+    writes.map((w) => w.readVersion),
+    ...columnsOf(mutableOrderColumns, writes.map((w) => w.order)),
+    ...eventColumnsOf(writes.flatMap((w) => w.events.map((e) => ({ orderId: w.order.id, ...e })))),
+  ];
+  try {
+    await sql.query(updateOrdersWithEventsSql, params);
+    return 'applied';
+  } catch (error) {
+    if (sqlStateOf(error) === sqlState.staleWrite) return 'stale';
+    throw error;
+  }
 }
 
 export type OrderKey =

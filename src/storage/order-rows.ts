@@ -20,6 +20,18 @@ export const orderColumns = [
   'legs', 'leg_fills',
 ] as const;
 
+/** The SQL type of each order column, for statements that pass orders as arrays (`unnest`). */
+export const orderColumnTypes = {
+  account_id: 'uuid', id: 'uuid', client_order_id: 'text', broker_order_id: 'text', position_id: 'uuid', role: 'text', origin: 'text',
+  sent_by: 'text', symbol: 'text', asset_class: 'text', side: 'text', type: 'text', time_in_force: 'text', quantity: 'numeric',
+  limit_price: 'numeric', stop_price: 'numeric', status: 'text', status_reason: 'text', qty_filled: 'numeric', qty_remaining: 'numeric',
+  filled_notional: 'numeric', avg_fill_price: 'numeric', fees: 'numeric', fee_currency: 'text', version: 'integer',
+  created_at: 'timestamptz', submitted_at: 'timestamptz', accepted_at: 'timestamptz', first_fill_at: 'timestamptz',
+  last_fill_at: 'timestamptz', completed_at: 'timestamptz', canceled_at: 'timestamptz', last_status_check_at: 'timestamptz',
+  updated_at: 'timestamptz', first_failed_at: 'timestamptz', last_retry_at: 'timestamptz', retry_count: 'integer',
+  amended_at: 'timestamptz', detected_at: 'timestamptz', legs: 'jsonb', leg_fills: 'jsonb',
+} as const satisfies Record<(typeof orderColumns)[number], string>;
+
 /** jsonb parameters travel as JSON text. */
 const jsonOrNull = (value: unknown[] | null) => (value === null ? null : JSON.stringify(value));
 

@@ -175,3 +175,23 @@ export async function selectHoldingFills(sql: SqlClient, accountId: string): Pro
     execId: r.exec_id as string,
   }));
 }
+
+/**
+ * The asset class of each instrument the account's fills traded (a leg's for a multi-leg order's
+ * fill), that of its earliest fill when the fills disagree: one row per instrument and asset class,
+ * summed by the server, where `selectHoldingFills` returns every fill.
+ */
+export async function selectFillAssetClasses(sql: SqlClient, accountId: string): Promise<Map<string, HoldingFill['assetClass']>> {
+  const rows = await sql.query<{ symbol: string; asset_class: HoldingFill['assetClass'] }>(
+    `select symbol, asset_class from (
+       select coalesce(o.legs -> (f.leg - 1) ->> 'symbol', o.symbol) as symbol,
+              coalesce(o.legs -> (f.leg - 1) ->> 'asset_class', o.asset_class) as asset_class,
+              min(f.executed_at) as first_at
+       from fills f join orders o on o.account_id = f.account_id and o.id = f.order_id
+       where f.account_id = $1 group by 1, 2
+     ) classes order by first_at desc, asset_class desc`,
+    [accountId],
+  );
+  // Earliest last, so that it is the one kept.
+  return new Map(rows.map((r) => [r.symbol, r.asset_class]));
+}

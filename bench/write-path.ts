@@ -228,9 +228,14 @@ async function orderListPage(ledger: Ledger, url: string): Promise<{ orders: num
       }
       return percentile(Float64Array.from(samples).sort(), 0.5);
     };
-    const first = await ledger.pageOrders({ accountIds: [account.id], statuses: null, symbol: null, positionId: null, signalId: null, since: null, after: null, limit: 5_000 });
-    const last = first.at(-1)!;
-    return { orders: listOrders, indexed, firstPageMs: await time(null), cursorPageMs: await time({ createdAt: last.createdAt, id: last.id }) };
+    // The cursor of a page in the middle of the book: a plan that cannot start the index scan at the
+    // cursor reads half a million rows to find it (a page near the start would hide that).
+    const { rows: middle } = await raw.query<{ created_at: Date; id: string }>(
+      'select created_at, id from orders where account_id = $1 order by created_at desc, id desc offset $2 limit 1',
+      [account.id, Math.floor(listOrders / 2)],
+    );
+    const cursor = { createdAt: middle[0]!.created_at.toISOString(), id: middle[0]!.id };
+    return { orders: listOrders, indexed, firstPageMs: await time(null), cursorPageMs: await time(cursor) };
   } finally {
     await raw.end();
   }
@@ -334,7 +339,7 @@ async function main(): Promise<void> {
         { target: `HTTP batched >= ${httpBatchFillsPerSecondMin} fills/s, each acknowledged fill stored once`, value: `${fmt(httpBatch.fillsPerSecond, 0)} fills/s (${fmt(ratio(httpBatch, rawBatch) * 100, 0)}% of raw batched)`, pass: httpBatch.fillsPerSecond >= httpBatchFillsPerSecondMin && everyAckStoredOnce && nothingUnacknowledgedStored && duplicatesAnswered === resent },
         { target: `single fills >= ${singleRatioMin * 100}% of raw per-fill`, value: `${fmt(ratio(libSingle, rawSingle) * 100, 0)}%`, pass: ratio(libSingle, rawSingle) >= singleRatioMin },
         { target: `single fills p99 < ${singleP99MsMax} ms`, value: `${fmt(libSingle.p99Ms, 2)} ms`, pass: libSingle.p99Ms < singleP99MsMax },
-        ...(list === undefined ? [] : [{ target: `order list page at ${list.orders} orders < ${listPageMsMax} ms`, value: `first ${fmt(list.firstPageMs, 1)} ms, by cursor ${fmt(list.cursorPageMs, 1)} ms (index on (account_id, created_at, id): ${list.indexed ? 'yes' : 'no'})`, pass: Math.max(list.firstPageMs, list.cursorPageMs) < listPageMsMax }]),
+        ...(list === undefined ? [] : [{ target: `order list page at ${list.orders} orders < ${listPageMsMax} ms`, value: `first ${fmt(list.firstPageMs, 1)} ms, by a cursor mid-book ${fmt(list.cursorPageMs, 1)} ms (index on (account_id, created_at, id): ${list.indexed ? 'yes' : 'no'})`, pass: Math.max(list.firstPageMs, list.cursorPageMs) < listPageMsMax }]),
       ];
       console.log('\ntargets (ratios to the raw-SQL baseline of this run):');
       for (const t of targets) console.log(`  ${t.pass ? 'PASS' : 'FAIL'}  ${t.target}: ${t.value}`);

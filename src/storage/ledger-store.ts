@@ -144,6 +144,9 @@ const insertOrdersCreatedSql = (() => {
   return `with created as (
       ${orderInsertInto}
       select $1, ${insertedOrderColumns.map((c) => `u.${c}`).join(', ')}, u.request_fingerprint from ${orders}
+      -- In one order whoever inserts, so two adopters of the same orders wait for each other
+      -- instead of each holding a key the other needs (a deadlock).
+      order by u.client_order_id collate "C"
       on conflict (account_id, client_order_id) do nothing returning account_id, id
     ), event as (
       insert into order_events (account_id, ${orderEventColumns.map(([c]) => c).join(', ')})
@@ -437,7 +440,7 @@ const insertFillBatchSql = (() => {
   // No ON CONFLICT on the fills: a taken exec id fails the whole statement (see `isExecIdTaken`).
   return `with changed as (
       update orders o set ${fillChangedColumns.map(([c]) => `${c} = u.${c}`).join(', ')}
-      from ${orders}
+      from (select * from ${orders} order by u.id) u
       where o.account_id = $1 and o.id = u.id and o.version = u.read_version
       returning o.id
     ), e as (
@@ -492,7 +495,9 @@ export type FillWrite = 'applied' | 'stale';
  * `isExecIdTaken`), the statement fails as a whole and changes nothing.
  */
 export async function insertFillBatch(sql: SqlClient, batch: FillBatchWrite): Promise<FillWrite> {
-  const orders = batch.orders.map(({ readVersion, order }) => {
+  // Orders in id order, so that two batches on the same orders mostly lock their rows in one order
+  // (a deadlock that happens all the same is answered as stale, below).
+  const orders = [...batch.orders].sort((x, y) => (x.order.id < y.order.id ? -1 : x.order.id > y.order.id ? 1 : 0)).map(({ readVersion, order }) => {
     const values = orderValues(order);
     const record: Record<string, unknown> = { id: order.id, read_version: readVersion };
     for (const [c] of fillChangedColumns) record[c] = values[orderColumnIndex[c]];
@@ -506,7 +511,10 @@ export async function insertFillBatch(sql: SqlClient, batch: FillBatchWrite): Pr
     await sql.query(insertFillBatchSql, [batch.accountId, JSON.stringify(orders), JSON.stringify(events), JSON.stringify(quarantined), batch.orders.length]);
     return 'applied';
   } catch (error) {
-    if (sqlStateOf(error) === sqlState.staleWrite) return 'stale';
+    // A deadlock with another batch on the same orders rolled this statement back whole, as a stale
+    // read would have: the caller reads again.
+    const state = sqlStateOf(error);
+    if (state === sqlState.staleWrite || state === sqlState.deadlockDetected) return 'stale';
     throw error;
   }
 }

@@ -191,6 +191,24 @@ describeEachEngine('fill batches', (h) => {
     expect(json(await ledger.replayOrder({ orderId: single.id }))).toEqual(json(await ledger.getOrder({ orderId: single.id })));
   });
 
+  it('two batches filling the same orders in opposite orders at once both land, every round', async () => {
+    const { ledger, db } = h();
+    const account = await ledger.createAccount({ name: 'crossing', venue: 'manual' });
+    const a = (await ledger.recordOrder(buy(account.id, '1000'))).order;
+    const b = (await ledger.recordOrder(buy(account.id, '1000'))).order;
+    const other = await Ledger.open({ database: db });
+    const rounds = 25;
+    for (let r = 0; r < rounds; r++) {
+      const fill = (orderId: string, tag: string) => ({ order: { orderId }, execId: `${tag}-${r}-${orderId.slice(0, 8)}`, quantity: '1', price: '100' });
+      const [one, two] = await Promise.all([
+        ledger.recordFills([fill(a.id, 'x'), fill(b.id, 'x')]),
+        other.recordFills([fill(b.id, 'y'), fill(a.id, 'y')]),
+      ]);
+      expect([...one, ...two].map((x) => x.outcome)).toEqual(['recorded', 'recorded', 'recorded', 'recorded']);
+    }
+    for (const order of [a, b]) expect((await ledger.getOrder({ orderId: order.id })).qtyFilled.toFixed()).toBe(String(2 * rounds));
+  });
+
   it('refuses a batch over the limit before anything is written, and the fills of an account the caller may not write', async () => {
     const { ledger } = h();
     const mine = await ledger.createAccount({ name: 'mine', venue: 'manual' });

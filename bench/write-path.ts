@@ -11,8 +11,10 @@
  * `FILLBOOK_BENCH_LIST_ORDERS` sets the order-list book (default 1,000,000; 0 skips it). The last
  * line printed is one JSON object for machines. See bench/README.md.
  */
+import { fork } from 'node:child_process';
 import nodeHttp from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { Ledger, type RecordFillInput } from '../src/ledger/index.js';
 import { buildServer } from '../src/server/index.js';
@@ -152,8 +154,9 @@ async function drive(name: string, clients: Client[], durationMs: number, send: 
   return { name, fills, seconds, fillsPerSecond: fills / seconds, p50Ms: percentile(sorted, 0.5), p99Ms: percentile(sorted, 0.99), maxMs: sorted.at(-1) ?? 0, meanMs: sorted.reduce((a, b) => a + b, 0) / Math.max(1, sorted.length), errors, ...(firstError === undefined ? {} : { firstError }) };
 }
 
-async function measure(name: string, clients: Client[], send: (client: Client, n: number) => Promise<number>): Promise<CaseResult> {
+async function measure(name: string, clients: Client[], send: (client: Client, n: number) => Promise<number>, afterWarmup?: () => void): Promise<CaseResult> {
   await drive(`${name} (warm-up)`, clients, warmupDurationMs, send);
+  afterWarmup?.();
   const result = await drive(name, clients, caseDurationMs, send);
   console.log(`  ${name.padEnd(34)} ${fmt(result.fillsPerSecond, 0).padStart(8)} fills/s   p50 ${fmt(result.p50Ms, 2)} ms   p99 ${fmt(result.p99Ms, 2)} ms   mean ${fmt(result.meanMs, 2)} ms   max ${fmt(result.maxMs, 1)} ms   errors ${result.errors}`);
   return result;
@@ -241,6 +244,65 @@ async function orderListPage(ledger: Ledger, url: string): Promise<{ orders: num
   }
 }
 
+// ---- the HTTP clients, in a child process -----------------------------------------------------
+
+interface HttpDrive {
+  port: number;
+  apiKey: string;
+  clients: Client[];
+}
+
+interface HttpDriven {
+  result: CaseResult;
+  /** The exec id of every fill answered `recorded`, once per answer. */
+  acknowledged: string[];
+  /** Every 10th batch sent (at most 20): sent again afterwards, each fill must be a duplicate. */
+  sentBatches: string[][];
+}
+
+/** This file again, as the HTTP clients (FILLBOOK_BENCH_WRITE_ROLE=http-clients): the result comes back over IPC. */
+async function driveHttpInChild(drive: HttpDrive): Promise<HttpDriven> {
+  const child = fork(fileURLToPath(import.meta.url), [], { env: { ...process.env, FILLBOOK_BENCH_WRITE_ROLE: 'http-clients' }, execArgv: process.execArgv });
+  const answer = new Promise<HttpDriven>((resolve, reject) => {
+    child.once('message', (message) => resolve(message as HttpDriven));
+    child.once('exit', (code) => reject(new Error(`the HTTP client process exited (${code}) before it answered`)));
+  });
+  child.send(drive);
+  try {
+    return await answer;
+  } finally {
+    child.kill();
+  }
+}
+
+async function httpClientsMain(): Promise<void> {
+  const { port, apiKey, clients } = await new Promise<HttpDrive>((resolve) => process.once('message', (m) => resolve(m as HttpDrive)));
+  const acknowledged: string[] = [];
+  let sent: string[][] = [];
+  const result = await measure(`HTTP, POST /v1/fills/batch x ${batchFills}`, clients, async (c, n) => {
+    const fills = Array.from({ length: batchFills }, (_, i) => {
+      const k = n * batchFills + i;
+      return { order_id: c.orderIds[k % ordersPerClient]!, exec_id: nextExecId(), quantity: '1', price: priceOf(k), fee: '0.01' };
+    });
+    const { status, json } = await postJson(port, '/v1/fills/batch', apiKey, JSON.stringify({ fills }));
+    if (status !== 200) throw new Error(`HTTP ${status}: ${JSON.stringify(json).slice(0, 200)}`);
+    const answers = (json as { results: { exec_id: string; outcome: string }[] }).results;
+    let recorded = 0;
+    for (const r of answers) {
+      if (r.outcome !== 'recorded') continue;
+      acknowledged.push(r.exec_id);
+      recorded++;
+    }
+    sent.push(fills.map((f) => f.exec_id));
+    return recorded;
+  }, () => {
+    // The warm-up's fills count as acknowledged too (they are stored), but not its batches.
+    sent = [];
+  });
+  agent.destroy();
+  process.send!({ result, acknowledged, sentBatches: sent.filter((_, i) => i % 10 === 0).slice(0, 20) } satisfies HttpDriven);
+}
+
 // ---- main ---------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
@@ -285,7 +347,8 @@ async function main(): Promise<void> {
         }),
       );
 
-      // HTTP: the service in this process (the load generator shares the 2 cores with it).
+      // HTTP: the service in this process; its clients in a child process (as a bot's are), sharing
+      // the 2 cores but not the service's event loop.
       const service = new FillbookService(ledger);
       const server = await buildServer({ ledger, service });
       await server.app.listen({ host: '127.0.0.1', port: 0 });
@@ -294,24 +357,14 @@ async function main(): Promise<void> {
       const httpClients = await createClients(ledger, user.id, 'http');
       const acknowledged = new Map<string, number>(); // exec id -> times answered recorded
       let duplicatesAnswered = 0;
-      const sentBatches: string[][] = [];
+      let sentBatches: string[][] = [];
       try {
-        results.push(
-          await measure(`HTTP, POST /v1/fills/batch x ${batchFills}`, httpClients, async (c, n) => {
-            const fills = Array.from({ length: batchFills }, (_, i) => {
-              const k = n * batchFills + i;
-              return { order_id: c.orderIds[k % ordersPerClient]!, exec_id: nextExecId(), quantity: '1', price: priceOf(k), fee: '0.01' };
-            });
-            const { status, json } = await postJson(port, '/v1/fills/batch', apiKey, JSON.stringify({ fills }));
-            if (status !== 200) throw new Error(`HTTP ${status}: ${JSON.stringify(json).slice(0, 200)}`);
-            const results_ = (json as { results: { exec_id: string; outcome: string }[] }).results;
-            for (const r of results_) if (r.outcome === 'recorded') acknowledged.set(r.exec_id, (acknowledged.get(r.exec_id) ?? 0) + 1);
-            sentBatches.push(fills.map((f) => f.exec_id));
-            return results_.filter((r) => r.outcome === 'recorded').length;
-          }),
-        );
+        const driven = await driveHttpInChild({ port, apiKey, clients: httpClients });
+        results.push(driven.result);
+        for (const execId of driven.acknowledged) acknowledged.set(execId, (acknowledged.get(execId) ?? 0) + 1);
+        sentBatches = driven.sentBatches;
         // Every 10th batch sent again: each of its fills must come back as a duplicate.
-        for (const execIds of sentBatches.filter((_, i) => i % 10 === 0).slice(0, 20)) {
+        for (const execIds of sentBatches) {
           const { rows } = await pool.query<{ order_id: string; exec_id: string; quantity: string; price: string; fee: string }>(
             'select order_id, exec_id, quantity::text, price::text, fee::text from fills where exec_id = any($1::text[])',
             [execIds],
@@ -328,7 +381,7 @@ async function main(): Promise<void> {
       const storedCount = new Map(stored.rows.map((r) => [r.exec_id, r.n]));
       const everyAckStoredOnce = [...acknowledged].every(([execId, times]) => times === 1 && storedCount.get(execId) === 1);
       const nothingUnacknowledgedStored = stored.rows.every((r) => acknowledged.has(r.exec_id));
-      const resent = Math.min(20, Math.ceil(sentBatches.length / 10)) * batchFills;
+      const resent = sentBatches.reduce((n, b) => n + b.length, 0);
       console.log(`  HTTP exactly once: ${acknowledged.size} acknowledged, ${stored.rows.length} stored, every acknowledged fill stored once: ${everyAckStoredOnce}; nothing unacknowledged stored: ${nothingUnacknowledgedStored}; ${duplicatesAnswered}/${resent} re-sent answered duplicate`);
 
       const [rawSingle, rawBatch, libSingle, libBatch, httpBatch] = results as [CaseResult, CaseResult, CaseResult, CaseResult, CaseResult];
@@ -355,4 +408,5 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+if (process.env.FILLBOOK_BENCH_WRITE_ROLE === 'http-clients') await httpClientsMain();
+else await main();

@@ -15,8 +15,6 @@
  * See bench/README.md for what is measured and how to read the output. The last line printed is one
  * JSON object for machines.
  */
-import { type ChildProcess, fork } from 'node:child_process';
-import { once } from 'node:events';
 import { availableParallelism, loadavg, totalmem } from 'node:os';
 import { constants as perfConstants, PerformanceObserver } from 'node:perf_hooks';
 import { readFileSync } from 'node:fs';
@@ -29,7 +27,7 @@ import { builtInVenueFactories, HistoryImport, Venues, VenueSync } from '../src/
 import type { ImportRecord } from '../src/storage/index.js';
 import { type Database, openDatabase, type SqlClient } from '../src/storage/index.js';
 import type { FillPage, OrderPage, VenueAdapter } from '../src/venues/index.js';
-import { createServerDatabase, fmt, loadAverage, round, serverUnreachableReason } from './support.js';
+import { createServerDatabase, type FromChild as SupportFromChild, killRunningChild, measureInChild as measureInChildProcess, fmt, loadAverage, round, serverUnreachableReason } from './support.js';
 
 // ---- configuration (names end with their unit) -------------------------------------------------
 
@@ -243,7 +241,7 @@ interface RunResult {
   heapLimitMiB: number;
 }
 
-type FromChild = { type: 'result'; result: RunResult } | { type: 'failed'; message: string };
+type FromChild = SupportFromChild<RunResult>;
 
 const mib = (bytes: number) => bytes / 1_048_576;
 
@@ -390,34 +388,20 @@ async function childMain(): Promise<void> {
   }
 }
 
-let runningChild: ChildProcess | undefined;
-
+/** One measured import in a fresh process (its RSS is the import's alone). */
 async function measureInChild(request: ChildRequest): Promise<RunResult> {
   const execArgv = [
-    ...process.execArgv,
     '--expose-gc',
     ...(childMaxOldSpaceMiB === undefined ? [] : [`--max-old-space-size=${childMaxOldSpaceMiB}`]),
     // No --cpu-prof-name: tsx's loader thread writes a profile too, and one name would make the two overwrite each other.
     ...(childProfileDir === '' ? [] : ['--cpu-prof', `--cpu-prof-dir=${childProfileDir}`]),
   ];
-  const child = fork(fileURLToPath(import.meta.url), [], {
-    env: { ...process.env, FILLBOOK_BENCH_IMPORT_ROLE: 'run', FILLBOOK_BENCH_IMPORT_CHILD: JSON.stringify(request) },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  return measureInChildProcess<RunResult>(fileURLToPath(import.meta.url), {
+    env: { FILLBOOK_BENCH_IMPORT_ROLE: 'run', FILLBOOK_BENCH_IMPORT_CHILD: JSON.stringify(request) },
     execArgv,
+    timeoutMs: childTimeoutMs,
+    what: 'the import',
   });
-  runningChild = child;
-  let message: FromChild | undefined;
-  child.on('message', (m: unknown) => (message ??= m as FromChild));
-  const timer = setTimeout(() => child.kill(), childTimeoutMs);
-  try {
-    const [code, signal] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null];
-    if (message?.type === 'result') return message.result;
-    if (message?.type === 'failed') throw new Error(`the import failed: ${message.message}`);
-    throw new Error(`the import process exited without a result (code ${String(code)}, signal ${String(signal)}${code === 134 || signal === 'SIGABRT' ? ': out of memory?' : ''})`);
-  } finally {
-    clearTimeout(timer);
-    runningChild = undefined;
-  }
 }
 
 // ---- checks (SQL, after the import) ---------------------------------------------------------------
@@ -481,7 +465,7 @@ async function main(): Promise<void> {
     if (interrupted) return;
     interrupted = true;
     console.error('interrupted: stopping the import, then dropping the bench database');
-    runningChild?.kill();
+    killRunningChild();
   });
   const started = performance.now();
   console.log(`history import bench: ${availableParallelism()} cores, load average ${loadAverage()} (1/5/15 min), node ${process.version}`);

@@ -12,8 +12,6 @@
  * See bench/README.md for what is measured and how to read the output. The last line printed is one
  * JSON object for machines.
  */
-import { type ChildProcess, fork } from 'node:child_process';
-import { once } from 'node:events';
 import { availableParallelism, loadavg, totalmem } from 'node:os';
 import { constants as perfConstants, PerformanceObserver } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -24,7 +22,7 @@ import { Ledger } from '../src/ledger/index.js';
 import { builtInVenueFactories, Reconciler, type VenueFactory, Venues, VenueSync } from '../src/service/index.js';
 import { type Database, openDatabase, type SqlClient } from '../src/storage/index.js';
 import type { VenueAdapter } from '../src/venues/index.js';
-import { createServerDatabase, loadAverage, round, serverUnreachableReason, fmt } from './support.js';
+import { createServerDatabase, type FromChild as SupportFromChild, killRunningChild, measureInChild as measureInChildProcess, loadAverage, round, serverUnreachableReason, fmt } from './support.js';
 
 // ---- configuration (names end with their unit) -------------------------------------------------
 
@@ -263,7 +261,7 @@ interface RunResult {
   heapLimitMiB: number;
 }
 
-type FromChild = { type: 'result'; result: RunResult } | { type: 'failed'; message: string };
+type FromChild = SupportFromChild<RunResult>;
 
 const mib = (bytes: number) => bytes / 1_048_576;
 
@@ -515,36 +513,21 @@ async function childMain(): Promise<void> {
   }
 }
 
-let runningChild: ChildProcess | undefined;
-
 /** One measured run in a fresh process (its RSS is this run's alone). */
 async function measureInChild(request: ChildRequest): Promise<RunResult> {
   const execArgv = [
-    ...process.execArgv,
     '--expose-gc',
     ...(childMaxOldSpaceMiB === undefined ? [] : [`--max-old-space-size=${childMaxOldSpaceMiB}`]),
     // One directory per run, with Node's own file names (they name the thread): a fixed
     // --cpu-prof-name would be written by every thread, and tsx's loader thread ends last.
     ...(childProfileDir === '' ? [] : ['--cpu-prof', `--cpu-prof-dir=${childProfileDir}/reconcile-${request.orders}-run${request.run}-${process.pid}`]),
   ];
-  const child = fork(fileURLToPath(import.meta.url), [], {
-    env: { ...process.env, FILLBOOK_BENCH_RECONCILE_ROLE: 'run', FILLBOOK_BENCH_RECONCILE_CHILD: JSON.stringify(request) },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  return measureInChildProcess<RunResult>(fileURLToPath(import.meta.url), {
+    env: { FILLBOOK_BENCH_RECONCILE_ROLE: 'run', FILLBOOK_BENCH_RECONCILE_CHILD: JSON.stringify(request) },
     execArgv,
+    timeoutMs: childTimeoutMs,
+    what: 'the run',
   });
-  runningChild = child;
-  let message: FromChild | undefined;
-  child.on('message', (m: unknown) => (message ??= m as FromChild));
-  const timer = setTimeout(() => child.kill(), childTimeoutMs);
-  try {
-    const [code, signal] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null];
-    if (message?.type === 'result') return message.result;
-    if (message?.type === 'failed') throw new Error(`the run failed: ${message.message}`);
-    throw new Error(`the run process exited without a result (code ${String(code)}, signal ${String(signal)}${code === 134 || signal === 'SIGABRT' ? ': out of memory?' : ''})`);
-  } finally {
-    clearTimeout(timer);
-    runningChild = undefined;
-  }
 }
 
 // ---- driving ------------------------------------------------------------------------------------
@@ -786,7 +769,7 @@ async function main(): Promise<void> {
     if (interrupted) return;
     interrupted = true;
     console.error('interrupted: stopping the current run or seeding, then dropping the bench database');
-    runningChild?.kill();
+    killRunningChild();
     const active = seeding;
     if (active !== undefined) {
       const canceler = new pg.Client({ connectionString: serverUrl });

@@ -1,3 +1,5 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import { once } from 'node:events';
 import { loadavg } from 'node:os';
 import pg from 'pg';
 import { type Database, type EngineName, openDatabase } from '../src/storage/index.js';
@@ -89,4 +91,37 @@ export function percentile(sortedMs: Float64Array, fraction: number): number {
 /** A figure for a table: fixed places, or `n/a` when there is none. */
 export function fmt(value: number | null | undefined, places: number): string {
   return value === null || value === undefined || !Number.isFinite(value) ? 'n/a' : value.toFixed(places);
+}
+
+/** What a measured child process sends back: its result, or why it failed. */
+export type FromChild<R> = { type: 'result'; result: R } | { type: 'failed'; message: string };
+
+/** The child of a `measureInChild` in flight, to kill on Ctrl-C. */
+let runningChild: ChildProcess | undefined;
+export const killRunningChild = () => runningChild?.kill();
+
+/**
+ * Runs `file` again in a fresh process (so that its peak RSS is the run's alone) with `env` added
+ * and this process's flags plus `execArgv`, and returns the result it sends over IPC. `what` names
+ * the run in errors ("the import", "the run"); the child is killed after `timeoutMs`.
+ */
+export async function measureInChild<R>(file: string, options: { env: Record<string, string>; execArgv: string[]; timeoutMs: number; what: string }): Promise<R> {
+  const child = fork(file, [], {
+    env: { ...process.env, ...options.env },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    execArgv: [...process.execArgv, ...options.execArgv],
+  });
+  runningChild = child;
+  let message: FromChild<R> | undefined;
+  child.on('message', (m: unknown) => (message ??= m as FromChild<R>));
+  const timer = setTimeout(() => child.kill(), options.timeoutMs);
+  try {
+    const [code, signal] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null];
+    if (message?.type === 'result') return message.result;
+    if (message?.type === 'failed') throw new Error(`${options.what} failed: ${message.message}`);
+    throw new Error(`${options.what} exited without a result (code ${String(code)}, signal ${String(signal)}${code === 134 || signal === 'SIGABRT' ? ': out of memory?' : ''})`);
+  } finally {
+    clearTimeout(timer);
+    runningChild = undefined;
+  }
 }

@@ -27,7 +27,7 @@ import { builtInVenueFactories, HistoryImport, Venues, VenueSync } from '../src/
 import type { ImportRecord } from '../src/storage/index.js';
 import { type Database, openDatabase, type SqlClient } from '../src/storage/index.js';
 import type { FillPage, OrderPage, VenueAdapter } from '../src/venues/index.js';
-import { createServerDatabase, type FromChild as SupportFromChild, killRunningChild, measureInChild as measureInChildProcess, fmt, loadAverage, round, serverUnreachableReason } from './support.js';
+import { createServerDatabase, killRunningChild, measureInChild as measureInChildProcess, answerParent, fmt, loadAverage, round, serverUnreachableReason } from './support.js';
 
 // ---- configuration (names end with their unit) -------------------------------------------------
 
@@ -241,7 +241,6 @@ interface RunResult {
   heapLimitMiB: number;
 }
 
-type FromChild = SupportFromChild<RunResult>;
 
 const mib = (bytes: number) => bytes / 1_048_576;
 
@@ -300,12 +299,7 @@ class ServerCpu {
 }
 
 async function childMain(): Promise<void> {
-  const send = (message: FromChild) => process.send?.(message);
-  const request = JSON.parse(process.env.FILLBOOK_BENCH_IMPORT_CHILD ?? 'null') as ChildRequest | null;
-  if (request === null || process.send === undefined) throw new Error('the run role is started by bench/history-import.ts');
-  process.on('SIGINT', () => {});
-  process.once('disconnect', () => process.exit(0));
-  try {
+  await answerParent<ChildRequest, RunResult>('FILLBOOK_BENCH_IMPORT_CHILD', 'bench/history-import.ts', async (request) => {
     const raw = await openDatabase({ databaseUrl: request.databaseUrl });
     const stats = new Map<string, StatementStats>();
     const db = probedDatabase(raw, stats);
@@ -379,26 +373,20 @@ async function childMain(): Promise<void> {
     await venues.closeAll();
     await ledger.close();
     await raw.close();
-    send({ type: 'result', result });
-  } catch (error) {
-    send({ type: 'failed', message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
-    process.exitCode = 1;
-  } finally {
-    process.disconnect();
-  }
+    return result;
+  });
 }
 
 /** One measured import in a fresh process (its RSS is the import's alone). */
 async function measureInChild(request: ChildRequest): Promise<RunResult> {
   const execArgv = [
-    '--expose-gc',
-    ...(childMaxOldSpaceMiB === undefined ? [] : [`--max-old-space-size=${childMaxOldSpaceMiB}`]),
     // No --cpu-prof-name: tsx's loader thread writes a profile too, and one name would make the two overwrite each other.
     ...(childProfileDir === '' ? [] : ['--cpu-prof', `--cpu-prof-dir=${childProfileDir}`]),
   ];
   return measureInChildProcess<RunResult>(fileURLToPath(import.meta.url), {
     env: { FILLBOOK_BENCH_IMPORT_ROLE: 'run', FILLBOOK_BENCH_IMPORT_CHILD: JSON.stringify(request) },
     execArgv,
+    maxOldSpaceMiB: childMaxOldSpaceMiB,
     timeoutMs: childTimeoutMs,
     what: 'the import',
   });

@@ -22,7 +22,7 @@ import { Ledger } from '../src/ledger/index.js';
 import { builtInVenueFactories, Reconciler, type VenueFactory, Venues, VenueSync } from '../src/service/index.js';
 import { type Database, openDatabase, type SqlClient } from '../src/storage/index.js';
 import type { VenueAdapter } from '../src/venues/index.js';
-import { createServerDatabase, type FromChild as SupportFromChild, killRunningChild, measureInChild as measureInChildProcess, loadAverage, round, serverUnreachableReason, fmt } from './support.js';
+import { createServerDatabase, killRunningChild, measureInChild as measureInChildProcess, answerParent, loadAverage, round, serverUnreachableReason, fmt } from './support.js';
 
 // ---- configuration (names end with their unit) -------------------------------------------------
 
@@ -261,7 +261,6 @@ interface RunResult {
   heapLimitMiB: number;
 }
 
-type FromChild = SupportFromChild<RunResult>;
 
 const mib = (bytes: number) => bytes / 1_048_576;
 
@@ -385,13 +384,7 @@ const phaseBounds: { phase: string; from: string; to: string; sql?: string[]; ov
 ];
 
 async function childMain(): Promise<void> {
-  const send = (message: FromChild) => process.send?.(message);
-  const request = JSON.parse(process.env.FILLBOOK_BENCH_RECONCILE_CHILD ?? 'null') as ChildRequest | null;
-  if (request === null || process.send === undefined) throw new Error('the run role is started by bench/reconcile.ts');
-  // Ctrl-C reaches the whole process group: the parent decides when a run is abandoned.
-  process.on('SIGINT', () => {});
-  process.once('disconnect', () => process.exit(0));
-  try {
+  await answerParent<ChildRequest, RunResult>('FILLBOOK_BENCH_RECONCILE_CHILD', 'bench/reconcile.ts', async (request) => {
     const raw = await openDatabase({ databaseUrl: request.databaseUrl });
     const probe = new Probe();
     const db = probedDatabase(raw, probe);
@@ -504,20 +497,13 @@ async function childMain(): Promise<void> {
     await venues.closeAll();
     await ledger.close();
     await raw.close();
-    send({ type: 'result', result });
-  } catch (error) {
-    send({ type: 'failed', message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
-    process.exitCode = 1;
-  } finally {
-    process.disconnect();
-  }
+    return result;
+  });
 }
 
 /** One measured run in a fresh process (its RSS is this run's alone). */
 async function measureInChild(request: ChildRequest): Promise<RunResult> {
   const execArgv = [
-    '--expose-gc',
-    ...(childMaxOldSpaceMiB === undefined ? [] : [`--max-old-space-size=${childMaxOldSpaceMiB}`]),
     // One directory per run, with Node's own file names (they name the thread): a fixed
     // --cpu-prof-name would be written by every thread, and tsx's loader thread ends last.
     ...(childProfileDir === '' ? [] : ['--cpu-prof', `--cpu-prof-dir=${childProfileDir}/reconcile-${request.orders}-run${request.run}-${process.pid}`]),
@@ -525,6 +511,7 @@ async function measureInChild(request: ChildRequest): Promise<RunResult> {
   return measureInChildProcess<RunResult>(fileURLToPath(import.meta.url), {
     env: { FILLBOOK_BENCH_RECONCILE_ROLE: 'run', FILLBOOK_BENCH_RECONCILE_CHILD: JSON.stringify(request) },
     execArgv,
+    maxOldSpaceMiB: childMaxOldSpaceMiB,
     timeoutMs: childTimeoutMs,
     what: 'the run',
   });

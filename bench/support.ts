@@ -102,14 +102,19 @@ export const killRunningChild = () => runningChild?.kill();
 
 /**
  * Runs `file` again in a fresh process (so that its peak RSS is the run's alone) with `env` added
- * and this process's flags plus `execArgv`, and returns the result it sends over IPC. `what` names
- * the run in errors ("the import", "the run"); the child is killed after `timeoutMs`.
+ * and this process's flags plus `--expose-gc`, the heap limit and `execArgv`, and returns the
+ * result it sends over IPC. `what` names the run in errors ("the import", "the run"); the child is
+ * killed after `timeoutMs`.
  */
-export async function measureInChild<R>(file: string, options: { env: Record<string, string>; execArgv: string[]; timeoutMs: number; what: string }): Promise<R> {
+export async function measureInChild<R>(
+  file: string,
+  options: { env: Record<string, string>; execArgv: string[]; maxOldSpaceMiB: number | undefined; timeoutMs: number; what: string },
+): Promise<R> {
   const child = fork(file, [], {
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    execArgv: [...process.execArgv, ...options.execArgv],
+    // --expose-gc: the child collects before it takes its baseline.
+    execArgv: [...process.execArgv, '--expose-gc', ...(options.maxOldSpaceMiB === undefined ? [] : [`--max-old-space-size=${options.maxOldSpaceMiB}`]), ...options.execArgv],
   });
   runningChild = child;
   let message: FromChild<R> | undefined;
@@ -123,5 +128,26 @@ export async function measureInChild<R>(file: string, options: { env: Record<str
   } finally {
     clearTimeout(timer);
     runningChild = undefined;
+  }
+}
+
+/**
+ * The child's side of `measureInChild`: reads its request from the environment variable `requestVar`,
+ * runs it and sends back the result, or why it failed. Ctrl-C reaches the whole process group, so
+ * the child ignores it (the parent decides when a run is abandoned); a parent gone ends the child.
+ */
+export async function answerParent<Q, R>(requestVar: string, startedBy: string, run: (request: Q) => Promise<R>): Promise<void> {
+  const request = JSON.parse(process.env[requestVar] ?? 'null') as Q | null;
+  if (request === null || process.send === undefined) throw new Error(`the run role is started by ${startedBy}`);
+  const send = (message: FromChild<R>) => process.send?.(message);
+  process.on('SIGINT', () => {});
+  process.once('disconnect', () => process.exit(0));
+  try {
+    send({ type: 'result', result: await run(request) });
+  } catch (error) {
+    send({ type: 'failed', message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+    process.exitCode = 1;
+  } finally {
+    process.disconnect();
   }
 }

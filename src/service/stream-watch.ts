@@ -34,16 +34,24 @@ export class StreamWatch {
   disconnected(accountId: string, venue: string, reason: string | null): void {
     if (this.outages.has(accountId)) return;
     const outage: Outage = { id: crypto.randomUUID(), venue, downAt: this.now().getTime(), reason, alerted: false, timer: undefined as unknown as NodeJS.Timeout };
-    outage.timer = setTimeout(() => {
+    const alertWhenDue = () => {
       const at = this.now();
-      outage.alerted = queueAlert(this.db, accountId, streamDownAlert(outage.id, venue, new Date(outage.downAt).toISOString(), at.getTime() - outage.downAt, outage.reason), at.toISOString()).then(
+      const downForMs = at.getTime() - outage.downAt;
+      // A timer may fire a millisecond before the clock says the time is up: wait out the rest.
+      if (downForMs < this.alertAfterMs) {
+        outage.timer = setTimeout(alertWhenDue, this.alertAfterMs - downForMs);
+        outage.timer.unref();
+        return;
+      }
+      outage.alerted = queueAlert(this.db, accountId, streamDownAlert(outage.id, venue, new Date(outage.downAt).toISOString(), downForMs, outage.reason), at.toISOString()).then(
         () => true,
         (error: unknown) => {
           this.onError(error);
           return false;
         },
       );
-    }, this.alertAfterMs);
+    };
+    outage.timer = setTimeout(alertWhenDue, this.alertAfterMs);
     outage.timer.unref();
     this.outages.set(accountId, outage);
   }

@@ -38,6 +38,11 @@ export interface FillPageFilter {
   limit: number;
 }
 
+/**
+ * A page of fills: each account's newest (or oldest) `limit` read down its index on
+ * (account_id, executed_at, id) from the cursor, then merged. One scan of `account_id = any(…)`
+ * would read and sort every fill of the accounts for each page.
+ */
 const fillPageSql = (direction: 'asc' | 'desc') => `
   select f.*,
     coalesce(o.legs -> (f.leg - 1) ->> 'symbol', o.symbol) as instrument_symbol,
@@ -45,16 +50,21 @@ const fillPageSql = (direction: 'asc' | 'desc') => `
     coalesce(o.legs -> (f.leg - 1) ->> 'side', o.side) as instrument_side,
     to_char(f.executed_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as keyset_at,
     a.venue, o.client_order_id, o.broker_order_id, o.role, o.position_id, p.signal_id
-  from fills f
+  from (select distinct unnest($1::uuid[]) as account_id) account
+  cross join lateral (
+    select f.* from fills f
+    join orders o on o.account_id = f.account_id and o.id = f.order_id
+    where f.account_id = account.account_id
+      and ($2::timestamptz is null or f.executed_at >= $2)
+      and ($3::timestamptz is null or f.executed_at < $3)
+      and ($4::text is null or o.symbol = $4)
+      and ($5::uuid is null or f.order_id = $5)
+      and ($6::timestamptz is null or (f.executed_at, f.id) ${direction === 'desc' ? '<' : '>'} ($6::timestamptz, $7::uuid))
+    order by f.executed_at ${direction}, f.id ${direction} limit $8
+  ) f
   join orders o on o.account_id = f.account_id and o.id = f.order_id
   join accounts a on a.account_id = f.account_id
   left join positions p on p.account_id = o.account_id and p.id = o.position_id
-  where f.account_id = any($1::uuid[])
-    and ($2::timestamptz is null or f.executed_at >= $2)
-    and ($3::timestamptz is null or f.executed_at < $3)
-    and ($4::text is null or o.symbol = $4)
-    and ($5::uuid is null or f.order_id = $5)
-    and ($6::timestamptz is null or (f.executed_at, f.id) ${direction === 'desc' ? '<' : '>'} ($6::timestamptz, $7::uuid))
   order by f.executed_at ${direction}, f.id ${direction} limit $8`;
 const fillPageSqlBy = { asc: fillPageSql('asc'), desc: fillPageSql('desc') } as const;
 

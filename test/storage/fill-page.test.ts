@@ -30,6 +30,47 @@ describeEachEngine('fill pages and export reads', (h) => {
     }
   });
 
+  it("pages the fills of several accounts as one list, by each account's index, each fill once", async () => {
+    const { ledger, db } = h();
+    const accounts = [await ledger.createAccount({ name: 'one', venue: 'manual' }), await ledger.createAccount({ name: 'two', venue: 'manual' })];
+    const expected: string[] = [];
+    for (const [k, account] of accounts.entries()) {
+      const { order } = await ledger.recordOrder({ accountId: account.id, symbol: 'AAPL', side: 'buy', type: 'market', quantity: '100' });
+      // Interleaved times: account one at even seconds, account two at odd ones, and one tie.
+      for (let i = 0; i < 7; i++) {
+        const at = new Date(Date.parse('2026-11-20T14:30:00Z') + (2 * i + k) * 1000).toISOString();
+        await db.query(
+          `insert into fills (account_id, id, order_id, exec_id, quantity, price, fee, executed_at, received_at, source)
+           values ($1, $2, $3, $4, 1, 100, 0, $5, now(), 'api')`,
+          [account.id, crypto.randomUUID(), order.id, `A${k}-${i}`, at],
+        );
+        expected.push(`${at} A${k}-${i}`);
+      }
+      await db.query(
+        `insert into fills (account_id, id, order_id, exec_id, quantity, price, fee, executed_at, received_at, source)
+         values ($1, $2, $3, $4, 1, 100, 0, '2026-11-20T14:40:00Z', now(), 'api')`,
+        [account.id, crypto.randomUUID(), order.id, `tie-${k}`],
+      );
+    }
+    const ids = accounts.map((a) => a.id);
+    for (const direction of ['desc', 'asc'] as const) {
+      const seen: string[] = [];
+      let after: { at: string; id: string } | null = null;
+      for (let page = 0; page < 20; page++) {
+        // An account named twice reads as once.
+        const fills = await selectFillPage(db, { accountIds: [...ids, ids[0]!], since: null, until: null, symbol: null, orderId: null, after, direction, limit: 3 });
+        seen.push(...fills.map((f) => f.execId));
+        const last = fills.at(-1);
+        if (last === undefined) break;
+        after = { at: last.keysetAt, id: last.id };
+      }
+      const byTime = expected.sort().map((e) => e.split(' ')[1]!);
+      expect(seen.filter((e) => !e.startsWith('tie-'))).toEqual(direction === 'asc' ? byTime : [...byTime].reverse());
+      expect(seen.filter((e) => e.startsWith('tie-')).sort()).toEqual(['tie-0', 'tie-1']);
+      expect(new Set(seen).size).toBe(16);
+    }
+  });
+
   it('reads an export a page at a time, as its reader asks for rows', async () => {
     const { ledger, db } = h();
     const account = await ledger.createAccount({ name: 'lazy', venue: 'manual' });

@@ -286,11 +286,21 @@ export async function updateOrdersWithEvents(sql: SqlClient, accountId: string, 
     ...columnsOf(mutableOrderColumns, writes.map((w) => w.order)),
     ...eventColumnsOf(writes.flatMap((w) => w.events.map((e) => ({ orderId: w.order.id, ...e })))),
   ];
+  return staleWhenRolledBack(() => sql.query(updateOrdersWithEventsSql, params));
+}
+
+/**
+ * Runs a compare-and-set statement: `stale` when an order moved since it was read, or when a
+ * deadlock with another writer of the same orders rolled the statement back whole; either way
+ * nothing was written and the caller reads again.
+ */
+async function staleWhenRolledBack(write: () => Promise<unknown>): Promise<FillWrite> {
   try {
-    await sql.query(updateOrdersWithEventsSql, params);
+    await write();
     return 'applied';
   } catch (error) {
-    if (sqlStateOf(error) === sqlState.staleWrite) return 'stale';
+    const state = sqlStateOf(error);
+    if (state === sqlState.staleWrite || state === sqlState.deadlockDetected) return 'stale';
     throw error;
   }
 }
@@ -419,7 +429,6 @@ const fillChangedColumns = [
   ['leg_fills', 'jsonb'],
 ] as const;
 const batchFillColumns = fillColumns.filter((c) => c !== 'account_id');
-const batchEventColumns = [['order_id', 'uuid'], ['seq', 'integer'], ['type', 'text'], ['source', 'text'], ['occurred_at', 'timestamptz'], ['recorded_at', 'timestamptz'], ['payload', 'jsonb']] as const;
 const batchQuarantineColumns = [['id', 'uuid'], ['kind', 'text'], ['exec_id', 'text'], ['order_id', 'uuid'], ['reason', 'text'], ['payload', 'jsonb'], ['received_at', 'timestamptz']] as const;
 
 /**
@@ -433,7 +442,7 @@ const insertFillBatchSql = (() => {
   const records = (param: number, columns: readonly (readonly [string, string])[], alias: string) =>
     `json_to_recordset($${param}::json) as ${alias}(${columns.map(([c, type]) => `${c} ${type}`).join(', ')})`;
   const orders = records(2, [['id', 'uuid'], ['read_version', 'integer'], ...fillChangedColumns], 'u');
-  const events = records(3, batchEventColumns, 'e');
+  const events = records(3, orderEventColumns, 'e');
   const quarantined = records(4, batchQuarantineColumns, 'q');
   const expected = '$5::int';
   const claimed = '(select count(*) from changed)';
@@ -451,8 +460,8 @@ const insertFillBatchSql = (() => {
       where f.order_id = e.order_id
       returning 1
     ), event as (
-      insert into order_events (account_id, ${batchEventColumns.map(([c]) => c).join(', ')})
-      select $1, ${batchEventColumns.map(([c]) => `e.${c}`).join(', ')} from e
+      insert into order_events (account_id, ${orderEventColumns.map(([c]) => c).join(', ')})
+      select $1, ${orderEventColumns.map(([c]) => `e.${c}`).join(', ')} from e
       returning 1
     ), quarantined as (
       insert into fill_quarantine (account_id, ${batchQuarantineColumns.map(([c]) => c).join(', ')})
@@ -496,7 +505,7 @@ export type FillWrite = 'applied' | 'stale';
  */
 export async function insertFillBatch(sql: SqlClient, batch: FillBatchWrite): Promise<FillWrite> {
   // Orders in id order, so that two batches on the same orders mostly lock their rows in one order
-  // (a deadlock that happens all the same is answered as stale, below).
+  // (a deadlock that happens all the same is answered as stale: `staleWhenRolledBack`).
   const orders = [...batch.orders].sort((x, y) => (x.order.id < y.order.id ? -1 : x.order.id > y.order.id ? 1 : 0)).map(({ readVersion, order }) => {
     const values = orderValues(order);
     const record: Record<string, unknown> = { id: order.id, read_version: readVersion };
@@ -507,16 +516,7 @@ export async function insertFillBatch(sql: SqlClient, batch: FillBatchWrite): Pr
   });
   const events = batch.events.map(({ orderId, seq, event }) => ({ order_id: orderId, seq, type: event.type, source: event.source, occurred_at: event.at, recorded_at: event.recordedAt, payload: event.payload }));
   const quarantined = batch.quarantined.map((q) => ({ id: q.id, kind: q.kind, exec_id: q.execId, order_id: q.orderId, reason: q.reason, payload: q.payload, received_at: q.receivedAt }));
-  try {
-    await sql.query(insertFillBatchSql, [batch.accountId, JSON.stringify(orders), JSON.stringify(events), JSON.stringify(quarantined), batch.orders.length]);
-    return 'applied';
-  } catch (error) {
-    // A deadlock with another batch on the same orders rolled this statement back whole, as a stale
-    // read would have: the caller reads again.
-    const state = sqlStateOf(error);
-    if (state === sqlState.staleWrite || state === sqlState.deadlockDetected) return 'stale';
-    throw error;
-  }
+  return staleWhenRolledBack(() => sql.query(insertFillBatchSql, [batch.accountId, JSON.stringify(orders), JSON.stringify(events), JSON.stringify(quarantined), batch.orders.length]));
 }
 
 const orderColumnIndex = Object.fromEntries(orderColumns.map((c, i) => [c, i])) as Record<(typeof orderColumns)[number], number>;

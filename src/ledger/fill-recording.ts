@@ -89,7 +89,8 @@ export class FillRecording {
       try {
         const request = validateFillRequest(input);
         const source = requireOneOf(eventSources, input.source ?? 'api', 'source');
-        entries.push({ index, ref: input.order, ...orderKeyOf(input.order), request, source });
+        const { accountId, key } = orderKeyOf(input.order);
+        entries.push({ index, ref: input.order, accountId, key, request, source });
       } catch (error) {
         if (!isFillbookError(error)) throw error;
         refuse(index, error);
@@ -152,7 +153,9 @@ export class FillRecording {
       const outcome = located.map(({ entry, order }): FillResult => {
         const execId = entry.request.execId;
         if (order === undefined) return { execId, outcome: 'refused', error: orderNotFound(entry.ref), quarantine: null };
-        return { execId, ...decisions.next().value! };
+        // Written out, not spread into a literal with execId first: see `encodeOrderEvent`.
+        const d = decisions.next().value!;
+        return 'fill' in d ? { execId, outcome: d.outcome, fill: d.fill, order: d.order } : { execId, outcome: d.outcome, error: d.error, quarantine: d.quarantine };
       });
       if (plan.orders.length === 0 && plan.quarantined.length === 0) return outcome;
 

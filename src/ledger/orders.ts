@@ -313,23 +313,21 @@ export class Orders {
   private lifecycleEvent(input: LifecycleEventInput): OrderUpdate {
     const type = requireOneOf(lifecycleEventTypes, input.type, 'type');
     const recordedAt = this.now();
-    const base = {
-      at: input.at === undefined ? recordedAt : requireTimestamp(input.at, 'at'),
-      recordedAt,
-      source: requireOneOf(eventSources, input.source ?? 'api', 'source'),
-    };
+    // The common fields written out in each case, not spread from a base object (see `encodeOrderEvent`).
+    const at = input.at === undefined ? recordedAt : requireTimestamp(input.at, 'at');
+    const source = requireOneOf(eventSources, input.source ?? 'api', 'source');
     const reason = input.reason === undefined ? null : requireText(input.reason, 'reason', reasonCharsMax);
     const brokerOrderId = input.brokerOrderId === undefined ? null : requireText(input.brokerOrderId, 'broker_order_id', brokerOrderIdCharsMax);
     switch (type) {
       case 'submitted':
       case 'accepted':
-        return { ...base, type, brokerOrderId };
+        return { at, recordedAt, source, type, brokerOrderId };
       case 'cancel_rejected':
       case 'canceled':
       case 'rejected':
       case 'replaced':
       case 'failed':
-        return { ...base, type, reason };
+        return { at, recordedAt, source, type, reason };
       case 'amended': {
         const optional = (value: string | undefined, field: string) => (value === undefined ? null : requirePositive(value, field));
         const amended = {
@@ -340,14 +338,14 @@ export class Orders {
         if (amended.quantity === null && amended.limitPrice === null && amended.stopPrice === null) {
           throw invalid('amended', 'needs at least one of quantity, limit_price, stop_price');
         }
-        return { ...base, type, ...amended };
+        return { at, recordedAt, source, type, quantity: amended.quantity, limitPrice: amended.limitPrice, stopPrice: amended.stopPrice };
       }
       case 'status_checked':
-        return { ...base, type, brokerOrderId };
+        return { at, recordedAt, source, type, brokerOrderId };
       case 'cancel_requested':
       case 'expired':
       case 'retried':
-        return { ...base, type };
+        return { at, recordedAt, source, type };
     }
   }
 

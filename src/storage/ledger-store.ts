@@ -191,7 +191,7 @@ export async function insertOrdersCreated(sql: SqlClient, accountId: string, cre
     accountId,
     ...columnsOf(insertedOrderColumns, creations.map((c) => c.order)),
     creations.map((c) => c.fingerprint),
-    ...eventColumnsOf(creations.flatMap((c) => c.events.map((e) => ({ orderId: c.order.id, ...e })))),
+    ...eventColumnsOf(creations.flatMap((c) => c.events.map((e) => ({ orderId: c.order.id, seq: e.seq, event: e.event })))),
   ];
   const inserted = await sql.query<{ id: string }>(insertOrdersCreatedSql, params);
   return new Set(inserted.map((r) => r.id));
@@ -260,7 +260,8 @@ const updateOrdersWithEventsSql = (() => {
   return `with stepped as (
       update orders o set ${mutableOrderColumns.map((c) => `${c} = u.${c}`).join(', ')}
       from ${orders}
-      where o.account_id = $1 and o.id = u.id and o.version = u.read_version
+      -- As in the fill batch: the ids as an array too, so that every plan finds each order by its key.
+      where o.account_id = $1 and o.id = any($2::uuid[]) and o.id = u.id and o.version = u.read_version
       returning o.id
     ), event as (
       insert into order_events (account_id, ${orderEventColumns.map(([c]) => c).join(', ')})
@@ -284,7 +285,7 @@ export async function updateOrdersWithEvents(sql: SqlClient, accountId: string, 
     writes.map((w) => w.order.id),
     writes.map((w) => w.readVersion),
     ...columnsOf(mutableOrderColumns, writes.map((w) => w.order)),
-    ...eventColumnsOf(writes.flatMap((w) => w.events.map((e) => ({ orderId: w.order.id, ...e })))),
+    ...eventColumnsOf(writes.flatMap((w) => w.events.map((e) => ({ orderId: w.order.id, seq: e.seq, event: e.event })))),
   ];
   return staleWhenRolledBack(() => sql.query(updateOrdersWithEventsSql, params));
 }
@@ -450,7 +451,9 @@ const insertFillBatchSql = (() => {
   return `with changed as (
       update orders o set ${fillChangedColumns.map(([c]) => `${c} = u.${c}`).join(', ')}
       from (select * from ${orders} order by u.id) u
-      where o.account_id = $1 and o.id = u.id and o.version = u.read_version
+      -- The ids again as an array ($6), so that every plan, the generic one included, finds each
+      -- order by its key: on the join alone a generic plan merge-joined the account's whole key range.
+      where o.account_id = $1 and o.id = any($6::uuid[]) and o.id = u.id and o.version = u.read_version
       returning o.id
     ), e as (
       select * from ${events} where e.order_id in (select id from changed)
@@ -516,7 +519,8 @@ export async function insertFillBatch(sql: SqlClient, batch: FillBatchWrite): Pr
   });
   const events = batch.events.map(({ orderId, seq, event }) => ({ order_id: orderId, seq, type: event.type, source: event.source, occurred_at: event.at, recorded_at: event.recordedAt, payload: event.payload }));
   const quarantined = batch.quarantined.map((q) => ({ id: q.id, kind: q.kind, exec_id: q.execId, order_id: q.orderId, reason: q.reason, payload: q.payload, received_at: q.receivedAt }));
-  return staleWhenRolledBack(() => sql.query(insertFillBatchSql, [batch.accountId, JSON.stringify(orders), JSON.stringify(events), JSON.stringify(quarantined), batch.orders.length]));
+  const ids = orders.map((o) => o.id);
+  return staleWhenRolledBack(() => sql.query(insertFillBatchSql, [batch.accountId, JSON.stringify(orders), JSON.stringify(events), JSON.stringify(quarantined), batch.orders.length, ids]));
 }
 
 const orderColumnIndex = Object.fromEntries(orderColumns.map((c, i) => [c, i])) as Record<(typeof orderColumns)[number], number>;

@@ -1,4 +1,4 @@
-import { encodeLegFills, type Fill, type Order, type QuarantineKind, type StoredEventFields } from '../domain/index.js';
+import { encodeLegFills, encodeLegs, type Fill, type Order, type QuarantineKind, type StoredEventFields } from '../domain/index.js';
 import { constraintOf, type SqlClient, sqlState, sqlStateOf } from './database.js';
 import { fillColumns, fillFromRow, orderColumns, orderColumnTypes, orderFromRow, orderValues, placeholders, type Row, toIso } from './order-rows.js';
 
@@ -137,48 +137,52 @@ export interface OrderCreation {
 
 const orderEventColumns = [['order_id', 'uuid'], ['seq', 'integer'], ['type', 'text'], ['source', 'text'], ['occurred_at', 'timestamptz'], ['recorded_at', 'timestamptz'], ['payload', 'jsonb']] as const;
 const insertedOrderColumns = orderColumns.filter((c) => c !== 'account_id');
-const insertOrdersCreatedSql = (() => {
-  let n = 1; // $1 is the account
-  const orders = `unnest(${[...insertedOrderColumns.map((c) => `$${++n}::${orderColumnTypes[c]}[]`), `$${++n}::text[]`].join(', ')}) as u(${[...insertedOrderColumns, 'request_fingerprint'].join(', ')})`;
-  const events = `unnest(${orderEventColumns.map(([, type]) => `$${++n}::${type}[]`).join(', ')}) as e(${orderEventColumns.map(([c]) => c).join(', ')})`;
-  return `with created as (
+const mutableOrderColumns = orderColumns.filter((c) => c !== 'account_id' && c !== 'id');
+
+/**
+ * The rows of a batched statement travel as one JSON array of records a table (`json_to_recordset`):
+ * one parameter per table, written by JSON.stringify and read by the server in one pass. An array
+ * per column (`unnest`) cost the client an escaped element per value.
+ */
+const jsonRecords = (param: string, columns: readonly (readonly [string, string])[], alias: string) =>
+  `json_to_recordset(${param}::json) as ${alias}(${columns.map(([c, type]) => `${c} ${type}`).join(', ')})`;
+const typed = (columns: readonly (typeof orderColumns)[number][]) => columns.map((c) => [c, orderColumnTypes[c]] as const);
+const orderColumnIndex = Object.fromEntries(orderColumns.map((c, i) => [c, i])) as Record<(typeof orderColumns)[number], number>;
+
+/** An order's record for `jsonRecords`: these columns, as `orderValues` gives them, with its jsonb columns as JSON, not JSON text. */
+function orderRecord(order: Order, columns: readonly (typeof orderColumns)[number][], record: Record<string, unknown> = {}): Record<string, unknown> {
+  const values = orderValues(order);
+  for (const c of columns) record[c] = values[orderColumnIndex[c]];
+  if ('legs' in record) record.legs = order.legs === null ? null : encodeLegs(order.legs);
+  if ('leg_fills' in record) record.leg_fills = order.legFills === null ? null : encodeLegFills(order.legFills);
+  return record;
+}
+
+/** An event's record for `jsonRecords` over `orderEventColumns`. */
+const eventRecord = (orderId: string, seq: number, event: StoredEventFields) => ({
+  order_id: orderId,
+  seq,
+  type: event.type,
+  source: event.source,
+  occurred_at: event.at,
+  recorded_at: event.recordedAt,
+  payload: event.payload,
+});
+
+const insertOrdersCreatedSql = `with created as (
       ${orderInsertInto}
-      select $1, ${insertedOrderColumns.map((c) => `u.${c}`).join(', ')}, u.request_fingerprint from ${orders}
+      select $1, ${insertedOrderColumns.map((c) => `u.${c}`).join(', ')}, u.request_fingerprint
+      from ${jsonRecords('$2', [...typed(insertedOrderColumns), ['request_fingerprint', 'text']], 'u')}
       -- In one order whoever inserts, so two adopters of the same orders wait for each other
       -- instead of each holding a key the other needs (a deadlock).
       order by u.client_order_id collate "C"
       on conflict (account_id, client_order_id) do nothing returning account_id, id
     ), event as (
       insert into order_events (account_id, ${orderEventColumns.map(([c]) => c).join(', ')})
-      select c.account_id, ${orderEventColumns.map(([c]) => `e.${c}`).join(', ')} from created c join ${events} on e.order_id = c.id
+      select c.account_id, ${orderEventColumns.map(([c]) => `e.${c}`).join(', ')} from created c join ${jsonRecords('$3', orderEventColumns, 'e')} on e.order_id = c.id
       returning order_id
     )
     select distinct order_id as id from event`;
-})();
-
-/** Column-major parameters of `rows` (one array per column, in `columns` order), for `unnest`. */
-function columnsOf(columns: readonly (typeof orderColumns)[number][], rows: readonly Order[]): unknown[][] {
-  const at = columns.map((c) => orderColumns.indexOf(c));
-  const out = columns.map(() => new Array<unknown>(rows.length));
-  for (const [r, order] of rows.entries()) {
-    const values = orderValues(order);
-    for (const [k, i] of at.entries()) out[k]![r] = values[i];
-  }
-  return out;
-}
-
-/** Column-major parameters of events (the order they belong to first), for `unnest`. */
-function eventColumnsOf(events: readonly { orderId: string; seq: number; event: StoredEventFields }[]): unknown[][] {
-  return [
-    events.map((e) => e.orderId),
-    events.map((e) => e.seq),
-    events.map((e) => e.event.type),
-    events.map((e) => e.event.source),
-    events.map((e) => e.event.at),
-    events.map((e) => e.event.recordedAt),
-    events.map((e) => JSON.stringify(e.event.payload)),
-  ];
-}
 
 /**
  * Inserts new orders of one account and their events in one statement, each unless its client
@@ -187,13 +191,9 @@ function eventColumnsOf(events: readonly { orderId: string; seq: number; event: 
  */
 export async function insertOrdersCreated(sql: SqlClient, accountId: string, creations: readonly OrderCreation[]): Promise<Set<string>> {
   if (creations.length === 0) return new Set();
-  const params: unknown[] = [
-    accountId,
-    ...columnsOf(insertedOrderColumns, creations.map((c) => c.order)),
-    creations.map((c) => c.fingerprint),
-    ...eventColumnsOf(creations.flatMap((c) => c.events.map((e) => ({ orderId: c.order.id, seq: e.seq, event: e.event })))),
-  ];
-  const inserted = await sql.query<{ id: string }>(insertOrdersCreatedSql, params);
+  const orders = creations.map((c) => orderRecord(c.order, insertedOrderColumns, { request_fingerprint: c.fingerprint }));
+  const events = creations.flatMap((c) => c.events.map((e) => eventRecord(c.order.id, e.seq, e.event)));
+  const inserted = await sql.query<{ id: string }>(insertOrdersCreatedSql, [accountId, JSON.stringify(orders), JSON.stringify(events)]);
   return new Set(inserted.map((r) => r.id));
 }
 
@@ -235,7 +235,6 @@ export async function insertGuardedOrder(sql: SqlClient, order: Order, fingerpri
   return row.created === 1 ? 'created' : 'client_order_id_taken';
 }
 
-const mutableOrderColumns = orderColumns.filter((c) => c !== 'account_id' && c !== 'id');
 const updateOrderSql = `update orders set ${mutableOrderColumns.map((c, i) => `${c} = $${i + 3}`).join(', ')}
   where account_id = $1 and id = $2`;
 
@@ -253,19 +252,17 @@ export interface OrderEventsWrite {
 }
 
 const updateOrdersWithEventsSql = (() => {
-  let n = 3; // $1 the account, $2 the ids, $3 the versions read
-  const orders = `unnest($2::uuid[], $3::integer[], ${mutableOrderColumns.map((c) => `$${++n}::${orderColumnTypes[c]}[]`).join(', ')}) as u(id, read_version, ${mutableOrderColumns.join(', ')})`;
-  const events = `unnest(${orderEventColumns.map(([, type]) => `$${++n}::${type}[]`).join(', ')}) as e(${orderEventColumns.map(([c]) => c).join(', ')})`;
+  // $1 the account, $2 the ids, $3 the orders (with the versions read), $4 the events
   const claimed = '(select count(*) from stepped)';
   return `with stepped as (
       update orders o set ${mutableOrderColumns.map((c) => `${c} = u.${c}`).join(', ')}
-      from ${orders}
+      from ${jsonRecords('$3', [['id', 'uuid'], ['read_version', 'integer'], ...typed(mutableOrderColumns)], 'u')}
       -- As in the fill batch: the ids as an array too, so that every plan finds each order by its key.
       where o.account_id = $1 and o.id = any($2::uuid[]) and o.id = u.id and o.version = u.read_version
       returning o.id
     ), event as (
       insert into order_events (account_id, ${orderEventColumns.map(([c]) => c).join(', ')})
-      select $1, ${orderEventColumns.map(([c]) => `e.${c}`).join(', ')} from ${events} where e.order_id in (select id from stepped)
+      select $1, ${orderEventColumns.map(([c]) => `e.${c}`).join(', ')} from ${jsonRecords('$4', orderEventColumns, 'e')} where e.order_id in (select id from stepped)
       returning 1
     )
     select case when ${claimed} = cardinality($2::uuid[]) then (select count(*) from event)::int
@@ -280,13 +277,9 @@ const updateOrdersWithEventsSql = (() => {
  */
 export async function updateOrdersWithEvents(sql: SqlClient, accountId: string, writes: readonly OrderEventsWrite[]): Promise<FillWrite> {
   if (writes.length === 0) return 'applied';
-  const params: unknown[] = [
-    accountId,
-    writes.map((w) => w.order.id),
-    writes.map((w) => w.readVersion),
-    ...columnsOf(mutableOrderColumns, writes.map((w) => w.order)),
-    ...eventColumnsOf(writes.flatMap((w) => w.events.map((e) => ({ orderId: w.order.id, seq: e.seq, event: e.event })))),
-  ];
+  const orders = writes.map((w) => orderRecord(w.order, mutableOrderColumns, { id: w.order.id, read_version: w.readVersion }));
+  const events = writes.flatMap((w) => w.events.map((e) => eventRecord(w.order.id, e.seq, e.event)));
+  const params = [accountId, writes.map((w) => w.order.id), JSON.stringify(orders), JSON.stringify(events)];
   return staleWhenRolledBack(() => sql.query(updateOrdersWithEventsSql, params));
 }
 
@@ -429,22 +422,19 @@ const fillChangedColumns = [
   ['last_fill_at', 'timestamptz'], ['completed_at', 'timestamptz'], ['version', 'integer'], ['updated_at', 'timestamptz'],
   ['leg_fills', 'jsonb'],
 ] as const;
+const fillChangedColumnNames = fillChangedColumns.map(([c]) => c);
 const batchFillColumns = fillColumns.filter((c) => c !== 'account_id');
 const batchQuarantineColumns = [['id', 'uuid'], ['kind', 'text'], ['exec_id', 'text'], ['order_id', 'uuid'], ['reason', 'text'], ['payload', 'jsonb'], ['received_at', 'timestamptz']] as const;
 
 /**
- * The batch statement. Each table's rows travel as one JSON array of records (`json_to_recordset`):
- * one parameter per table, written by JSON.stringify and read by the server in one pass, where an
- * array per column cost the client an escaped element per value. A fill travels once, in its
+ * The batch statement, its rows as JSON records (`jsonRecords`). A fill travels once, in its
  * `filled` event's payload, whose `fill` holds the fill's columns by name (`encodeFill`): the
  * fills row is read from there (`jsonb_populate_record`), never sent twice.
  */
 const insertFillBatchSql = (() => {
-  const records = (param: number, columns: readonly (readonly [string, string])[], alias: string) =>
-    `json_to_recordset($${param}::json) as ${alias}(${columns.map(([c, type]) => `${c} ${type}`).join(', ')})`;
-  const orders = records(2, [['id', 'uuid'], ['read_version', 'integer'], ...fillChangedColumns], 'u');
-  const events = records(3, orderEventColumns, 'e');
-  const quarantined = records(4, batchQuarantineColumns, 'q');
+  const orders = jsonRecords('$2', [['id', 'uuid'], ['read_version', 'integer'], ...fillChangedColumns], 'u');
+  const events = jsonRecords('$3', orderEventColumns, 'e');
+  const quarantined = jsonRecords('$4', batchQuarantineColumns, 'q');
   const expected = '$5::int';
   const claimed = '(select count(*) from changed)';
   // No ON CONFLICT on the fills: a taken exec id fails the whole statement (see `isExecIdTaken`).
@@ -509,21 +499,14 @@ export type FillWrite = 'applied' | 'stale';
 export async function insertFillBatch(sql: SqlClient, batch: FillBatchWrite): Promise<FillWrite> {
   // Orders in id order, so that two batches on the same orders mostly lock their rows in one order
   // (a deadlock that happens all the same is answered as stale: `staleWhenRolledBack`).
-  const orders = [...batch.orders].sort((x, y) => (x.order.id < y.order.id ? -1 : x.order.id > y.order.id ? 1 : 0)).map(({ readVersion, order }) => {
-    const values = orderValues(order);
-    const record: Record<string, unknown> = { id: order.id, read_version: readVersion };
-    for (const [c] of fillChangedColumns) record[c] = values[orderColumnIndex[c]];
-    // jsonb travels as JSON inside the record, not as JSON text.
-    record.leg_fills = order.legFills === null ? null : encodeLegFills(order.legFills);
-    return record;
-  });
-  const events = batch.events.map(({ orderId, seq, event }) => ({ order_id: orderId, seq, type: event.type, source: event.source, occurred_at: event.at, recorded_at: event.recordedAt, payload: event.payload }));
+  const orders = [...batch.orders]
+    .sort((x, y) => (x.order.id < y.order.id ? -1 : x.order.id > y.order.id ? 1 : 0))
+    .map(({ readVersion, order }) => orderRecord(order, fillChangedColumnNames, { id: order.id, read_version: readVersion }));
+  const events = batch.events.map(({ orderId, seq, event }) => eventRecord(orderId, seq, event));
   const quarantined = batch.quarantined.map((q) => ({ id: q.id, kind: q.kind, exec_id: q.execId, order_id: q.orderId, reason: q.reason, payload: q.payload, received_at: q.receivedAt }));
   const ids = orders.map((o) => o.id);
   return staleWhenRolledBack(() => sql.query(insertFillBatchSql, [batch.accountId, JSON.stringify(orders), JSON.stringify(events), JSON.stringify(quarantined), batch.orders.length, ids]));
 }
-
-const orderColumnIndex = Object.fromEntries(orderColumns.map((c, i) => [c, i])) as Record<(typeof orderColumns)[number], number>;
 
 /** Whether an error is the fills' unique exec id refusing a second fill with the same exec id. */
 export function isExecIdTaken(error: unknown): boolean {

@@ -139,12 +139,12 @@ export class Orders {
    */
   async adopt(accountId: string, report: VenueOrderReport, id: string, origin: 'reconciliation' | 'import' = 'reconciliation'): Promise<RecordOrderResult> {
     const { order, fingerprint, events } = adoptionOf(requireUuid(accountId, 'account_id'), report, requireUuid(id, 'order_id'), origin, this.now());
-    return this.db.transaction(async (tx) => {
+    return adoptingRace(() => this.db.transaction(async (tx) => {
       if (await insertOrderCreated(tx, order, fingerprint, events[0]!.event)) return { order, created: true };
       const existing = await selectOrder(tx, order.accountId, { by: 'client_order_id', value: order.clientOrderId });
       if (existing === undefined) throw new Error(`adopting ${report.venueOrderId} conflicted but no order holds its client order id`);
       return { order: existing.order, created: false };
-    });
+    }));
   }
 
   /**
@@ -178,7 +178,7 @@ export class Orders {
         first.set(adoption.order.clientOrderId, { ...adoption, order, events: [...adoption.events, ...events] });
       }
     }
-    const created = await insertOrdersCreated(this.db, account, [...first.values()]);
+    const created = await adoptingRace(() => insertOrdersCreated(this.db, account, [...first.values()]));
     const holders = new Map<string, Order>();
     for (const adoption of first.values()) {
       if (!created.has(adoption.order.id)) continue;
@@ -417,4 +417,25 @@ function adoptionOf(accountId: string, report: VenueOrderReport, id: string, ori
   };
   const created: OrderEvent = { type: 'created', at, recordedAt: at, source: origin, order: spec };
   return { order: applyOrderEvent(undefined, created), fingerprint: orderFingerprint(spec), events: [{ seq: 1, event: encodeOrderEvent(created) }] };
+}
+
+/** Attempts at an adoption that raced another adopter of the same venue order (see `adoptingRace`). */
+const adoptionAttemptsMax = 3;
+
+/**
+ * Runs an adoption again when it lost a race on the order's id. An adopted order's id and client
+ * order id both follow from the venue order, and the insert leaves a taken client order id alone
+ * (ON CONFLICT), but two adopters inserting at once can meet on the id's unique key first, which
+ * ON CONFLICT does not arbitrate: the loser's statement fails and wrote nothing. Run again, it
+ * finds the winner's order by its client order id and answers as `adopt` answers for a taken one.
+ */
+async function adoptingRace<T>(adopt: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await adopt();
+    } catch (error) {
+      const lostOnId = sqlStateOf(error) === sqlState.uniqueViolation && constraintOf(error) === 'orders_pkey';
+      if (!lostOnId || attempt >= adoptionAttemptsMax) throw error;
+    }
+  }
 }

@@ -249,7 +249,9 @@ export class Reconciler {
   private async venueActivity(accountId: string, adapter: VenueAdapter, since: string, listsOpen: (venueOrderId: string) => boolean, onProgress: ReconcileRequest['onProgress']): Promise<Map<string, VenueOrderReport>> {
     const closed = new Map<string, VenueOrderReport>();
     if (adapter.capabilities.ordersSince && adapter.listOrders !== undefined) {
-      await readPages((cursor) => adapter.listOrders!(since, cursor), (page) => {
+      // Only the closed orders are kept (the open ones are the open list's): asked of the venue too,
+      // which sends less where it can filter so, and checked here where it cannot.
+      await readPages((cursor) => adapter.listOrders!(since, cursor, { closedOnly: true }), (page) => {
         for (const order of page.orders) if (!listsOpen(order.venueOrderId) && !isWorking(order.status)) closed.set(order.venueOrderId, order);
         onProgress?.('venue history', closed.size, closed.size);
       });

@@ -49,6 +49,17 @@ export interface OrderPage {
   cursor: string | null;
 }
 
+/** How `listOrders` may narrow the history it lists. */
+export interface OrderListOptions {
+  /**
+   * Only the orders the venue has closed (any status Fillbook does not count as working): a hint,
+   * taken by an adapter whose venue can filter its history so (the paper venue; Alpaca's
+   * `status=closed`, Bybit's and OKX's order history are the same idea) to send less. An adapter
+   * that cannot ignores it, so a caller filters what it gets as before.
+   */
+  closedOnly?: boolean;
+}
+
 export interface FeePage {
   /** The fees of the page, oldest first; an unreadable record is emitted as an `unparsed` event instead. */
   fees: VenueFeeReport[];
@@ -103,8 +114,9 @@ export interface VenueAdapter {
    * Every order created or changed at the venue since `since` (ISO 8601), open and closed, oldest
    * first where the venue allows, paged. Reconciliation reads it to see closed orders too, and the
    * history import to bring in what the ledger lacks. Present when `capabilities.ordersSince`.
+   * Pass the same `options` with every page of one read (a cursor belongs to its listing).
    */
-  listOrders?(since: string, cursor?: string | null): Promise<OrderPage>;
+  listOrders?(since: string, cursor?: string | null, options?: OrderListOptions): Promise<OrderPage>;
   /**
    * The fees the venue reports apart from its fills, a page at a time, oldest first, from `since`
    * (ISO 8601) on the first read and from `cursor` after. Present when `capabilities.feesSince`.

@@ -2,6 +2,7 @@ import { Decimal, FillbookError, type Order, type OrderSide, type OrderType, typ
 import type { Database } from '../../storage/index.js';
 import {
   type FillPage,
+  type OrderListOptions,
   type OrderPage,
   type VenueAdapter,
   type VenueCapabilities,
@@ -159,9 +160,9 @@ export class PaperVenue implements VenueAdapter {
     return { fills, cursor: next };
   }
 
-  async listOrders(since: string, cursor: string | null = null): Promise<OrderPage> {
+  async listOrders(since: string, cursor: string | null = null, options: OrderListOptions = {}): Promise<OrderPage> {
     const after = cursor === null ? null : (JSON.parse(Buffer.from(cursor, 'base64url').toString()) as { at: string; id: string });
-    const orders = await selectPaperOrdersSince(this.db, this.accountId, since, after, orderPageSizeMax);
+    const orders = await selectPaperOrdersSince(this.db, this.accountId, since, after, orderPageSizeMax, options.closedOnly === true);
     const last = orders.at(-1);
     const next = orders.length === orderPageSizeMax && last !== undefined ? Buffer.from(JSON.stringify({ at: last.updatedAt, id: last.venueOrderId })).toString('base64url') : null;
     return { orders, cursor: next };

@@ -65,6 +65,8 @@ const childMaxOldSpaceMiB = Number(process.env.FILLBOOK_BENCH_RECONCILE_MAX_OLD_
  * this bench did before; see bench/README.md). Otherwise it is passed on and read, as the service does.
  */
 const withHistory = process.env.FILLBOOK_BENCH_RECONCILE_HISTORY !== '0';
+/** `1`: the bench database is kept at the end (for a look at its plans), its name printed. */
+const keepDatabase = process.env.FILLBOOK_BENCH_RECONCILE_KEEP_DB === '1';
 /** When set, each measuring child writes a CPU profile there (`--cpu-prof`). */
 const childProfileDir = process.env.FILLBOOK_BENCH_RECONCILE_PROFILE_DIR ?? '';
 
@@ -279,6 +281,7 @@ function statementKind(text: string): string {
   if (/from paper_orders where account_id = \$1 and status in/.test(text)) return 'venue open list';
   if (/from paper_orders\s+where account_id = \$1 and updated_at >= \$2/.test(text)) return 'venue history';
   if (/from paper_fills f\s+join paper_orders o[\s\S]*executed_at >= \$2/.test(text)) return 'venue fills';
+  if (/from paper_orders where account_id = \$1 and (venue_order_id|client_order_id) = any/.test(text)) return 'venue getOrders';
   if (/from paper_orders where account_id = \$1 and venue_order_id = \$2/.test(text)) return 'venue getOrder';
   if (/from paper_orders where account_id = \$1 and client_order_id = \$2/.test(text)) return 'venue getOrderByClientId';
   if (/from fills f join orders o/.test(text)) return 'ledger net';
@@ -368,6 +371,9 @@ function probedAdapter(inner: VenueAdapter, probe: Probe): VenueAdapter {
     cancelOrder: (venueOrderId) => inner.cancelOrder(venueOrderId),
     getOrder: timed('getOrder', (venueOrderId: string) => inner.getOrder(venueOrderId)),
     getOrderByClientId: timed('getOrderByClientId', (clientOrderId: string) => inner.getOrderByClientId(clientOrderId)),
+    ...(inner.getOrders === undefined
+      ? {}
+      : { getOrders: timed('getOrders', (by: 'venue_order_id' | 'client_order_id', ids: readonly string[]) => inner.getOrders!(by, ids)) }),
     listOpenOrders: timed('listOpenOrders', () => inner.listOpenOrders()),
     listFills: timed('listFills', (since: string, cursor?: string | null) => inner.listFills(since, cursor)),
     ...(withHistory && inner.listOrders !== undefined
@@ -388,7 +394,7 @@ const phaseBounds: { phase: string; from: string; to: string; sql?: string[]; ov
   { phase: '  of which venue open orders (listOpenOrders)', from: 'listOpenOrders:start', to: 'listOpenOrders:end', sql: ['venue open list'], overlaps: true },
   { phase: 'pairing, lookupsNeeded (in memory)', from: 'reads:end', to: 'activity:start' },
   { phase: 'venue history and fills (listOrders, listFills)', from: 'activity:start', to: 'lookups:start', sql: ['venue history', 'venue fills'] },
-  { phase: 'venue lookups (8 in flight)', from: 'lookups:start', to: 'lookups:end', sql: ['venue getOrder', 'venue getOrderByClientId'] },
+  { phase: 'venue lookups (batches of 1,000 where the adapter can, else one order a call; 8 in flight)', from: 'lookups:start', to: 'lookups:end', sql: ['venue getOrders', 'venue getOrder', 'venue getOrderByClientId'] },
   { phase: 'ledger lookups by venue keys', from: 'lookups:end', to: 'ledger lookup:end', sql: ['ledger lookup'] },
   { phase: 'classify (match loop, reconcileOrders)', from: 'ledger lookup:end', to: 'ledger net:start' },
   { phase: 'holdings and protection', from: 'ledger net:start', to: 'protection:end', sql: ['ledger net', 'venue positions', 'protection'] },
@@ -468,8 +474,8 @@ async function childMain(): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 100));
     gcObserver.disconnect();
 
-    // The lookups begin with the first single-order call (by venue id, or by client id when the order has no broker id).
-    const firstLookup = Math.min(probe.marks.get('getOrder:start') ?? Infinity, probe.marks.get('getOrderByClientId:start') ?? Infinity);
+    // The lookups begin with the first lookup call (a batch, or one order by venue id, or by client id when the order has no broker id).
+    const firstLookup = Math.min(...['getOrders', 'getOrder', 'getOrderByClientId'].map((name) => probe.marks.get(`${name}:start`) ?? Infinity));
     // No venue lookups at all: the phase is empty.
     // The reconciler reads the ledger and the venue at once: the reads end when the later one does.
     const readsEnd = Math.max(probe.marks.get('progress:ledger orders') ?? Number.NaN, probe.marks.get('listOpenOrders:end') ?? Number.NaN);
@@ -553,6 +559,7 @@ interface SizeResult {
 let interrupted = false;
 
 interface BenchDatabase {
+  name: string;
   url: string;
   db: Database;
   drop(): Promise<void>;
@@ -816,7 +823,10 @@ async function main(): Promise<void> {
       }
       await ledger.close();
     } finally {
-      await fresh.drop().catch((error: unknown) => console.error(`could not drop the bench database: ${String(error)}`));
+      if (keepDatabase) {
+        await fresh.db.close();
+        console.log(`kept the bench database ${fresh.name} (drop it with: psql ${serverUrl} -c 'drop database ${fresh.name}')`);
+      } else await fresh.drop().catch((error: unknown) => console.error(`could not drop the bench database: ${String(error)}`));
     }
   }
   console.log(`bench finished in ${(Number(process.hrtime.bigint() - started) / 1e9).toFixed(1)} s`);

@@ -23,6 +23,9 @@ export const venueCapabilityNames = [
 export type VenueCapability = (typeof venueCapabilityNames)[number];
 export type VenueCapabilities = Readonly<Record<VenueCapability, boolean>>;
 
+/** Ids asked of `getOrders` in one call at most. */
+export const venueOrderLookupBatchMax = 1_000;
+
 export interface VenuePlaceRequest {
   clientOrderId: string;
   symbol: string;
@@ -108,6 +111,13 @@ export interface VenueAdapter {
   cancelOrder(venueOrderId: string): Promise<VenueOrderReport>;
   getOrder(venueOrderId: string): Promise<VenueOrderReport | undefined>;
   getOrderByClientId(clientOrderId: string): Promise<VenueOrderReport | undefined>;
+  /**
+   * Many orders at once, by venue order id or by client order id (`by`): the reports of those the
+   * venue has, in any order, the others left out. Where present, reconciliation asks it instead of
+   * `getOrder` or `getOrderByClientId` one order at a time (and checks each answer's id); an adapter
+   * whose venue has no such read leaves it out. At most `venueOrderLookupBatchMax` ids a call.
+   */
+  getOrders?(by: 'venue_order_id' | 'client_order_id', ids: readonly string[]): Promise<VenueOrderReport[]>;
   listOpenOrders(): Promise<VenueOrderReport[]>;
   listFills(since: string, cursor?: string | null): Promise<FillPage>;
   /**

@@ -3,7 +3,7 @@ import type { VenueOrderReport } from '../../src/domain/index.js';
 import { Ledger } from '../../src/ledger/index.js';
 import type { Database } from '../../src/storage/index.js';
 import { orderPageSizeMax } from '../../src/venues/paper/paper-venue.js';
-import { PaperVenue } from '../../src/venues/index.js';
+import { PaperVenue, venueOrderLookupBatchMax } from '../../src/venues/index.js';
 import { engines, freshDatabase } from '../support/backends.js';
 
 /**
@@ -96,8 +96,21 @@ for (const engine of engines) {
       expect(orders.map((o) => o.venueOrderId)).toEqual(expected.map((o) => o.venueOrderId));
       expect(orders.map((o) => o.status).filter((s) => s === 'open' || s === 'partially_filled')).toEqual([]);
     });
+
+    it('looks many orders up at once by either id, leaving out those it does not have, each as getOrder reports it', async () => {
+      const all = (await readAll(false)).orders;
+      const some = all.filter((o, i) => i % 50 === 0 || o.venueOrderId.includes('\t') || o.clientOrderId?.includes('\\') === true);
+      const byVenueId = await adapter.getOrders('venue_order_id', [...some.map((o) => o.venueOrderId), 'P-none']);
+      expect(byVenueId.map(plain).sort(byId)).toEqual(some.map(plain).sort(byId));
+      const byClientId = await adapter.getOrders('client_order_id', ['c-none', ...some.map((o) => o.clientOrderId!)]);
+      expect(byClientId.map(plain).sort(byId)).toEqual(some.map(plain).sort(byId));
+      expect(await adapter.getOrders('venue_order_id', [])).toEqual([]);
+      await expect(adapter.getOrders('venue_order_id', Array.from({ length: venueOrderLookupBatchMax + 1 }, (_, i) => `P-${i}`))).rejects.toThrow(/at most/);
+    });
   });
 }
+
+const byId = (a: unknown, b: unknown) => ((a as VenueOrderReport).venueOrderId < (b as VenueOrderReport).venueOrderId ? -1 : 1);
 
 /** A report as its JSON (Decimals as their text), key order aside. */
 const plain = (report: VenueOrderReport | undefined): unknown => JSON.parse(JSON.stringify(report ?? null));

@@ -93,6 +93,13 @@ export async function selectPaperOrder(sql: SqlClient, accountId: string, by: 'v
   return rows[0] === undefined ? undefined : orderReport(rows[0]);
 }
 
+/** Orders by many venue order ids or client order ids at once (those the book has, in no particular order). */
+export async function selectPaperOrders(sql: SqlClient, accountId: string, by: 'venue_order_id' | 'client_order_id', values: readonly string[]): Promise<VenueOrderReport[]> {
+  if (values.length === 0) return [];
+  const rows = await sql.query(`select * from paper_orders where account_id = $1 and ${by} = any($2::text[])`, [accountId, values]);
+  return rows.map(orderReport);
+}
+
 const openPageSize = 10_000;
 const packedOrderFields = [
   packedTextSql('venue_order_id'), packedTextSql('client_order_id'), packedTextSql('symbol'), packedTextSql('asset_class'), packedPlainSql('side'),

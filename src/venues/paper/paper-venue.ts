@@ -7,6 +7,7 @@ import {
   type VenueAdapter,
   type VenueCapabilities,
   VenueError,
+  venueOrderLookupBatchMax,
   isVenueError,
   type VenueEvent,
   type VenueFillReport,
@@ -22,6 +23,7 @@ import {
   selectOpenPaperOrders,
   selectPaperFills,
   selectPaperOrder,
+  selectPaperOrders,
   selectPaperPositions,
   selectPaperOrdersSince,
   updatePaperOrderStatus,
@@ -146,6 +148,11 @@ export class PaperVenue implements VenueAdapter {
 
   getOrderByClientId(clientOrderId: string): Promise<VenueOrderReport | undefined> {
     return selectPaperOrder(this.db, this.accountId, 'client_order_id', clientOrderId);
+  }
+
+  async getOrders(by: 'venue_order_id' | 'client_order_id', ids: readonly string[]): Promise<VenueOrderReport[]> {
+    if (ids.length > venueOrderLookupBatchMax) throw new VenueError('rejected', `the paper venue looks up at most ${venueOrderLookupBatchMax} orders at once; asked for ${ids.length}`);
+    return selectPaperOrders(this.db, this.accountId, by, ids);
   }
 
   listOpenOrders(): Promise<VenueOrderReport[]> {

@@ -192,8 +192,9 @@ export class ServerCpu {
         // Fields 14 and 15 (utime, stime) after the parenthesised command name.
         const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
         this.ticks.set(pid, Number(fields[11]) + Number(fields[12]));
-      } catch {
-        this.readable = false;
+      } catch (error) {
+        // A connection that closed since the query is gone from /proc: its last interval is lost (above).
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') this.readable = false;
       }
     }
   }

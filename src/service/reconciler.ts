@@ -6,9 +6,11 @@ import {
   isWorking,
   findingCategories,
   findUnprotected,
+  LedgerBrokerIndex,
   type LedgerOrderView,
   ledgerOrderFor,
   lookupsNeeded,
+  pairWorkingOrders,
   planFillImport,
   type ReconciliationAction,
   reconcileHoldings,
@@ -183,15 +185,20 @@ export class Reconciler {
    */
   private async findings(accountId: string, adapter: VenueAdapter, since: string, onProgress: ReconcileRequest['onProgress']) {
     const db = this.ledger.db;
-    // Both sides are read at once: the database reads one while Node decodes the other.
+    // Both sides are read at once: the database reads one while Node decodes the other, and the
+    // ledger's orders are indexed for the pairing page by page as they arrive.
+    const index = new LedgerBrokerIndex();
     const [ledgerWorking, venueOpen] = await Promise.all([
-      readWorkingOrders(db, accountId, ledgerPageSize, (read) => onProgress?.('ledger orders', read, read)),
+      readWorkingOrders(db, accountId, ledgerPageSize, (read, working) => {
+        index.add(working, read);
+        onProgress?.('ledger orders', read, read);
+      }),
       adapter.listOpenOrders().then((orders) => {
         onProgress?.('venue orders', orders.length, orders.length);
         return orders;
       }),
     ]);
-    const needed = lookupsNeeded(ledgerWorking, venueOpen);
+    const needed = lookupsNeeded(ledgerWorking, venueOpen, pairWorkingOrders(ledgerWorking, venueOpen, index));
     const recent = await this.venueActivity(accountId, adapter, since, needed.pairs.listsOpen, onProgress);
 
     // Before declaring an order gone, the venue is asked for that order (unless its history just said):

@@ -25,7 +25,7 @@ import type { Account, Ledger } from '../ledger/index.js';
 import {
   finishRun,
   insertFindings,
-  queueAlert,
+  queueAlerts,
   selectRunAlertInputs,
   upsertRunAlertState,
   insertRun,
@@ -168,7 +168,7 @@ export class Reconciler {
         await setAccountHalt(tx, accountId, run.id, halting, finished.finishedAt);
         await upsertWatermark(tx, accountId, nextWatermark(since, run.startedAt, this.quietPeriodMs, unresolved, venueCreatedAt), run.id, finished.finishedAt);
         const raised = runAlerts({ runId: run.id, startedBy: run.startedBy, dryRun: run.dryRun, findings: stored, categories: findingCategories, failClosed: account.failClosed, haltBefore, haltAfter: halting, previous });
-        for (const alert of raised.alerts) await queueAlert(tx, accountId, alert, finished.finishedAt);
+        await queueAlerts(tx, accountId, raised.alerts, finished.finishedAt);
         await upsertRunAlertState(tx, accountId, run.id, raised.state, finished.finishedAt);
       });
       return { ...finished, findings: stored.slice(0, findingsReturnedMax) };

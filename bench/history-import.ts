@@ -17,7 +17,6 @@
  */
 import { availableParallelism, loadavg, totalmem } from 'node:os';
 import { constants as perfConstants, PerformanceObserver } from 'node:perf_hooks';
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
 import pg from 'pg';
@@ -27,7 +26,7 @@ import { builtInVenueFactories, HistoryImport, Venues, VenueSync } from '../src/
 import type { ImportRecord } from '../src/storage/index.js';
 import { type Database, openDatabase, type SqlClient } from '../src/storage/index.js';
 import type { FillPage, OrderPage, VenueAdapter } from '../src/venues/index.js';
-import { createServerDatabase, killRunningChild, measureInChild as measureInChildProcess, answerParent, fmt, loadAverage, round, serverUnreachableReason } from './support.js';
+import { createServerDatabase, killRunningChild, measureInChild as measureInChildProcess, answerParent, fmt, loadAverage, round, ServerCpu, serverUnreachableReason } from './support.js';
 
 // ---- configuration (names end with their unit) -------------------------------------------------
 
@@ -243,60 +242,6 @@ interface RunResult {
 
 
 const mib = (bytes: number) => bytes / 1_048_576;
-
-/**
- * The CPU time of the server processes that serve the bench database (the import's connections),
- * read from /proc every `serverCpuSampleIntervalMs` (the server runs on this machine): the
- * database's share of the work, which the load of other processes moves much less than wall time.
- * A connection that closes between two samples loses at most one interval of its CPU.
- */
-const serverCpuSampleIntervalMs = 500;
-const clockTicksPerSecond = 100;
-
-class ServerCpu {
-  private readonly ticks = new Map<number, number>();
-  private client: pg.Client | undefined;
-  private timer: NodeJS.Timeout | undefined;
-  readable = true;
-
-  /** CPU the connections had used when the measurement started. */
-  private before = 0;
-
-  async start(databaseUrl: string): Promise<void> {
-    this.client = new pg.Client({ connectionString: databaseUrl });
-    await this.client.connect();
-    await this.sample();
-    this.before = this.total();
-    this.timer = setInterval(() => void this.sample(), serverCpuSampleIntervalMs);
-  }
-
-  private total(): number {
-    return [...this.ticks.values()].reduce((a, b) => a + b, 0);
-  }
-
-  async sample(): Promise<void> {
-    const client = this.client;
-    if (client === undefined) return;
-    const rows = (await client.query<{ pid: number }>('select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()').catch(() => ({ rows: [] }))).rows;
-    for (const { pid } of rows) {
-      try {
-        // Fields 14 and 15 (utime, stime) after the parenthesised command name.
-        const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-        this.ticks.set(pid, Number(fields[11]) + Number(fields[12]));
-      } catch {
-        this.readable = false;
-      }
-    }
-  }
-
-  async stop(): Promise<number> {
-    clearInterval(this.timer);
-    await this.sample();
-    await this.client?.end().catch(() => {});
-    this.client = undefined;
-    return ((this.total() - this.before) / clockTicksPerSecond) * 1000;
-  }
-}
 
 async function childMain(): Promise<void> {
   await answerParent<ChildRequest, RunResult>('FILLBOOK_BENCH_IMPORT_CHILD', 'bench/history-import.ts', async (request) => {

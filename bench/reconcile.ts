@@ -21,8 +21,8 @@ import { findingCategories } from '../src/domain/index.js';
 import { Ledger } from '../src/ledger/index.js';
 import { builtInVenueFactories, Reconciler, type VenueFactory, Venues, VenueSync } from '../src/service/index.js';
 import { type Database, openDatabase, type SqlClient } from '../src/storage/index.js';
-import type { VenueAdapter } from '../src/venues/index.js';
-import { createServerDatabase, killRunningChild, measureInChild as measureInChildProcess, answerParent, loadAverage, round, serverUnreachableReason, fmt } from './support.js';
+import type { OrderListOptions, VenueAdapter } from '../src/venues/index.js';
+import { createServerDatabase, killRunningChild, measureInChild as measureInChildProcess, answerParent, loadAverage, round, ServerCpu, serverUnreachableReason, fmt } from './support.js';
 
 // ---- configuration (names end with their unit) -------------------------------------------------
 
@@ -60,6 +60,13 @@ const requestedSizes = (process.env.FILLBOOK_BENCH_RECONCILE_SIZES ?? '').split(
 const runsOverride = Number(process.env.FILLBOOK_BENCH_RECONCILE_RUNS ?? '') || undefined;
 /** Heap limit of the measuring child (`--max-old-space-size`), to test the headroom; Node's default when unset. */
 const childMaxOldSpaceMiB = Number(process.env.FILLBOOK_BENCH_RECONCILE_MAX_OLD_SPACE_MB ?? '') || undefined;
+/**
+ * `0`: the timed adapter leaves out `listOrders`, so the run skips the venue's order history (as
+ * this bench did before; see bench/README.md). Otherwise it is passed on and read, as the service does.
+ */
+const withHistory = process.env.FILLBOOK_BENCH_RECONCILE_HISTORY !== '0';
+/** `1`: the bench database is kept at the end (for a look at its plans), its name printed. */
+const keepDatabase = process.env.FILLBOOK_BENCH_RECONCILE_KEEP_DB === '1';
 /** When set, each measuring child writes a CPU profile there (`--cpu-prof`). */
 const childProfileDir = process.env.FILLBOOK_BENCH_RECONCILE_PROFILE_DIR ?? '';
 
@@ -241,6 +248,8 @@ interface RunResult {
   run: number;
   wallMs: number;
   cpuMs: number;
+  /** CPU of the server processes of the run's connections (see `ServerCpu`); null when /proc could not be read. */
+  serverCpuMs: number | null;
   gcMs: number;
   gcCount: number;
   gcMajorCount: number;
@@ -270,6 +279,9 @@ function statementKind(text: string): string {
   if (/from orders where account_id = \$1\s+and status in/.test(text) || /^\s*(declare|fetch)\b/i.test(text)) return 'ledger page';
   if (/from orders where account_id = \$1 and \(broker_order_id = any/.test(text)) return 'ledger lookup';
   if (/from paper_orders where account_id = \$1 and status in/.test(text)) return 'venue open list';
+  if (/from paper_orders\s+where account_id = \$1 and updated_at >= \$2/.test(text)) return 'venue history';
+  if (/from paper_fills f\s+join paper_orders o[\s\S]*executed_at >= \$2/.test(text)) return 'venue fills';
+  if (/from paper_orders where account_id = \$1 and (venue_order_id|client_order_id) = any/.test(text)) return 'venue getOrders';
   if (/from paper_orders where account_id = \$1 and venue_order_id = \$2/.test(text)) return 'venue getOrder';
   if (/from paper_orders where account_id = \$1 and client_order_id = \$2/.test(text)) return 'venue getOrderByClientId';
   if (/from fills f join orders o/.test(text)) return 'ledger net';
@@ -359,8 +371,14 @@ function probedAdapter(inner: VenueAdapter, probe: Probe): VenueAdapter {
     cancelOrder: (venueOrderId) => inner.cancelOrder(venueOrderId),
     getOrder: timed('getOrder', (venueOrderId: string) => inner.getOrder(venueOrderId)),
     getOrderByClientId: timed('getOrderByClientId', (clientOrderId: string) => inner.getOrderByClientId(clientOrderId)),
+    ...(inner.getOrders === undefined
+      ? {}
+      : { getOrders: timed('getOrders', (by: 'venue_order_id' | 'client_order_id', ids: readonly string[]) => inner.getOrders!(by, ids)) }),
     listOpenOrders: timed('listOpenOrders', () => inner.listOpenOrders()),
     listFills: timed('listFills', (since: string, cursor?: string | null) => inner.listFills(since, cursor)),
+    ...(withHistory && inner.listOrders !== undefined
+      ? { listOrders: timed('listOrders', (since: string, cursor?: string | null, options?: OrderListOptions) => inner.listOrders!(since, cursor, options)) }
+      : {}),
     listPositions: timed('listPositions', () => inner.listPositions()),
     subscribe: (listener) => inner.subscribe(listener),
     close: () => inner.close(),
@@ -374,8 +392,9 @@ const phaseBounds: { phase: string; from: string; to: string; sql?: string[]; ov
   // The two reads overlap (their rows are not added to the total): each one's own span.
   { phase: '  of which ledger working orders (pages of 10,000)', from: 'run row:end', to: 'progress:ledger orders', sql: ['ledger page'], overlaps: true },
   { phase: '  of which venue open orders (listOpenOrders)', from: 'listOpenOrders:start', to: 'listOpenOrders:end', sql: ['venue open list'], overlaps: true },
-  { phase: 'pairing, lookupsNeeded (in memory)', from: 'reads:end', to: 'lookups:start' },
-  { phase: 'venue lookups (8 in flight)', from: 'lookups:start', to: 'lookups:end', sql: ['venue getOrder', 'venue getOrderByClientId'] },
+  { phase: 'pairing, lookupsNeeded (in memory)', from: 'reads:end', to: 'activity:start' },
+  { phase: 'venue history and fills (listOrders, listFills)', from: 'activity:start', to: 'lookups:start', sql: ['venue history', 'venue fills'] },
+  { phase: 'venue lookups (batches of 1,000 where the adapter can, else one order a call; 8 in flight)', from: 'lookups:start', to: 'lookups:end', sql: ['venue getOrders', 'venue getOrder', 'venue getOrderByClientId'] },
   { phase: 'ledger lookups by venue keys', from: 'lookups:end', to: 'ledger lookup:end', sql: ['ledger lookup'] },
   { phase: 'classify (match loop, reconcileOrders)', from: 'ledger lookup:end', to: 'ledger net:start' },
   { phase: 'holdings and protection', from: 'ledger net:start', to: 'protection:end', sql: ['ledger net', 'venue positions', 'protection'] },
@@ -430,6 +449,8 @@ async function childMain(): Promise<void> {
       }
     });
 
+    const serverCpu = new ServerCpu();
+    await serverCpu.start(request.databaseUrl);
     probe.reset();
     const sampler = setInterval(sample, memorySampleIntervalMs);
     gcObserver.observe({ entryTypes: ['gc'] });
@@ -446,20 +467,25 @@ async function childMain(): Promise<void> {
     });
     probe.last('run:end');
     const cpu = process.cpuUsage(cpuBefore);
+    const serverCpuMs = await serverCpu.stop();
     sample();
     clearInterval(sampler);
     // GC entries are delivered asynchronously: let the last ones arrive.
     await new Promise((resolve) => setTimeout(resolve, 100));
     gcObserver.disconnect();
 
-    // The lookups begin with the first single-order call (by venue id, or by client id when the order has no broker id).
-    const firstLookup = Math.min(probe.marks.get('getOrder:start') ?? Infinity, probe.marks.get('getOrderByClientId:start') ?? Infinity);
+    // The lookups begin with the first lookup call (a batch, or one order by venue id, or by client id when the order has no broker id).
+    const firstLookup = Math.min(...['getOrders', 'getOrder', 'getOrderByClientId'].map((name) => probe.marks.get(`${name}:start`) ?? Infinity));
     // No venue lookups at all: the phase is empty.
     // The reconciler reads the ledger and the venue at once: the reads end when the later one does.
     const readsEnd = Math.max(probe.marks.get('progress:ledger orders') ?? Number.NaN, probe.marks.get('listOpenOrders:end') ?? Number.NaN);
     probe.marks.set('reads:end', readsEnd);
     probe.heapAt.set('reads:end', probe.heapAt.get(readsEnd === probe.marks.get('listOpenOrders:end') ? 'listOpenOrders:end' : 'progress:ledger orders') ?? Number.NaN);
-    probe.marks.set('lookups:start', Number.isFinite(firstLookup) ? firstLookup : readsEnd);
+    // The venue's history and fills are read between the pairing and the lookups.
+    const activityStart = Math.min(probe.marks.get('listOrders:start') ?? Infinity, probe.marks.get('listFills:start') ?? Infinity);
+    const activityEnd = Math.max(probe.marks.get('listOrders:end') ?? -Infinity, probe.marks.get('listFills:end') ?? -Infinity);
+    probe.marks.set('activity:start', Number.isFinite(activityStart) ? activityStart : readsEnd);
+    probe.marks.set('lookups:start', Number.isFinite(firstLookup) ? firstLookup : Number.isFinite(activityEnd) ? activityEnd : readsEnd);
     probe.marks.set('lookups:end', probe.marks.get('lookups:end') ?? probe.marks.get('lookups:start')!);
     const phases = phaseBounds.map((b) => {
       const from = probe.marks.get(b.from);
@@ -477,6 +503,7 @@ async function childMain(): Promise<void> {
       run: request.run,
       wallMs: (probe.marks.get('run:end') ?? Number.NaN) - (probe.marks.get('run:start') ?? Number.NaN),
       cpuMs: (cpu.user + cpu.system) / 1000,
+      serverCpuMs: serverCpu.readable ? serverCpuMs : null,
       gcMs,
       gcCount,
       gcMajorCount,
@@ -532,6 +559,7 @@ interface SizeResult {
 let interrupted = false;
 
 interface BenchDatabase {
+  name: string;
   url: string;
   db: Database;
   drop(): Promise<void>;
@@ -634,6 +662,7 @@ function report(sizes: SizeResult[], skipped: string | undefined, heapLimitMiB: 
   console.log(
     `  1 order in ${divergentEvery} divergent (${kindCount} kinds, round robin); rows last changed ${seedAgeMs / 60_000} min ago; default quiet period and stuck-after;`,
   );
+  console.log(`  venue order history (listOrders) ${withHistory ? 'read, as the service does' : 'LEFT OUT (FILLBOOK_BENCH_RECONCILE_HISTORY=0)'};`);
   console.log(`  each run in a fresh Node process (tsx), pool of 10 connections; node ${process.version}, cores: ${availableParallelism()}, memory ${fmt(mib(totalmem()) / 1024, 0)} GiB, load average now: ${loadAverage()}`);
   console.log('');
   console.log('Planted divergence (per order count):');
@@ -653,16 +682,17 @@ function report(sizes: SizeResult[], skipped: string | undefined, heapLimitMiB: 
   console.log('Runs:');
   const runRows = sizes.flatMap((s) =>
     s.runs.map((r) => [
-      fmtInt(s.orders), String(r.run), fmtS(r.wallMs), fmtS(r.cpuMs), `${fmt(r.gcMs, 0)} (${r.gcMajorCount})`, fmt(r.maxRssMiB, 0), fmt(r.peak.rssMiB, 0), fmt(r.peak.heapUsedMiB, 0),
+      fmtInt(s.orders), String(r.run), fmtS(r.wallMs), fmtS(r.cpuMs), r.serverCpuMs === null ? 'n/a' : fmtS(r.serverCpuMs), `${fmt(r.gcMs, 0)} (${r.gcMajorCount})`, fmt(r.maxRssMiB, 0), fmt(r.peak.rssMiB, 0), fmt(r.peak.heapUsedMiB, 0),
       fmt(r.peak.heapTotalMiB, 0), fmt(r.baseline.rssMiB, 0), fmt(r.baseline.heapUsedMiB, 0), fmtInt(Object.entries(r.summary).filter(([k]) => k !== 'matched' && k !== 'deferred' && k !== 'repaired').reduce((sum, [, v]) => sum + v, 0)),
       s.summaryMismatches.some((m) => m.run === r.run) ? 'DIFFERS' : 'as planted', fmt(r.loadAverage1m, 2),
     ]),
   );
   table(
-    ['orders', 'run', 'wall s', 'node cpu s', 'gc ms (major)', 'peak rss MiB', 'sampled rss', 'heap used', 'heap total', 'rss before', 'heap before', 'findings', 'summary', 'load 1m'],
+    ['orders', 'run', 'wall s', 'node cpu s', 'server cpu s', 'gc ms (major)', 'peak rss MiB', 'sampled rss', 'heap used', 'heap total', 'rss before', 'heap before', 'findings', 'summary', 'load 1m'],
     runRows,
-    (i) => (i >= 1 && i <= 11) || i === 13,
+    (i) => (i >= 1 && i <= 12) || i === 14,
   );
+  console.log(`  server cpu: utime + stime of the PostgreSQL backends serving the bench database during the run (/proc, sampled every 500 ms).`);
   console.log(`  peak rss: the kernel's high-water mark of the run's process (getrusage), the process's start included; sampled: every ${memorySampleIntervalMs} ms.`);
   console.log(`  "before": after loading and a full GC, just before run(). Heap limit of the run processes: ${fmt(heapLimitMiB, 0)} MiB${childMaxOldSpaceMiB === undefined ? " (Node's default)" : ` (--max-old-space-size=${childMaxOldSpaceMiB})`}.`);
   const gaps = sizes.flatMap((s) => s.runs.map((r) => r.samplerMaxGapMs));
@@ -717,7 +747,7 @@ function report(sizes: SizeResult[], skipped: string | undefined, heapLimitMiB: 
   console.log(
     JSON.stringify({
       bench: 'reconcile',
-      config: { sizeCases, divergentEvery, kinds: divergenceKinds.map((k) => k.name), symbolCount, seedAgeMs, memorySampleIntervalMs, childMaxOldSpaceMiB: childMaxOldSpaceMiB ?? null, heapLimitMiB: round(heapLimitMiB, 0) },
+      config: { sizeCases, withHistory, divergentEvery, kinds: divergenceKinds.map((k) => k.name), symbolCount, seedAgeMs, memorySampleIntervalMs, childMaxOldSpaceMiB: childMaxOldSpaceMiB ?? null, heapLimitMiB: round(heapLimitMiB, 0) },
       sizes: sizes.map((s) => ({
         orders: s.orders,
         planted: Object.fromEntries(divergenceKinds.map((k, i) => [k.name, s.plan.perKind[i] ?? 0])),
@@ -727,6 +757,7 @@ function report(sizes: SizeResult[], skipped: string | undefined, heapLimitMiB: 
           run: r.run,
           wallMs: round(r.wallMs, 1),
           cpuMs: round(r.cpuMs, 0),
+          serverCpuMs: r.serverCpuMs === null ? null : round(r.serverCpuMs, 0),
           gcMs: round(r.gcMs, 0),
           gcMajorCount: r.gcMajorCount,
           loadAverage1m: r.loadAverage1m,
@@ -792,7 +823,10 @@ async function main(): Promise<void> {
       }
       await ledger.close();
     } finally {
-      await fresh.drop().catch((error: unknown) => console.error(`could not drop the bench database: ${String(error)}`));
+      if (keepDatabase) {
+        await fresh.db.close();
+        console.log(`kept the bench database ${fresh.name} (drop it with: psql ${serverUrl} -c 'drop database ${fresh.name}')`);
+      } else await fresh.drop().catch((error: unknown) => console.error(`could not drop the bench database: ${String(error)}`));
     }
   }
   console.log(`bench finished in ${(Number(process.hrtime.bigint() - started) / 1e9).toFixed(1)} s`);

@@ -1,5 +1,6 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import pg from 'pg';
 import { type Database, type EngineName, openDatabase } from '../src/storage/index.js';
@@ -149,5 +150,60 @@ export async function answerParent<Q, R>(requestVar: string, startedBy: string, 
     process.exitCode = 1;
   } finally {
     process.disconnect();
+  }
+}
+
+/**
+ * The CPU time of the server processes that serve the bench database (the measured process's connections),
+ * read from /proc every `serverCpuSampleIntervalMs` (the server runs on this machine): the
+ * database's share of the work, which the load of other processes moves much less than wall time.
+ * A connection that closes between two samples loses at most one interval of its CPU.
+ */
+const serverCpuSampleIntervalMs = 500;
+const clockTicksPerSecond = 100;
+
+export class ServerCpu {
+  private readonly ticks = new Map<number, number>();
+  private client: pg.Client | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  readable = true;
+
+  /** CPU the connections had used when the measurement started. */
+  private before = 0;
+
+  async start(databaseUrl: string): Promise<void> {
+    this.client = new pg.Client({ connectionString: databaseUrl });
+    await this.client.connect();
+    await this.sample();
+    this.before = this.total();
+    this.timer = setInterval(() => void this.sample(), serverCpuSampleIntervalMs);
+  }
+
+  private total(): number {
+    return [...this.ticks.values()].reduce((a, b) => a + b, 0);
+  }
+
+  async sample(): Promise<void> {
+    const client = this.client;
+    if (client === undefined) return;
+    const rows = (await client.query<{ pid: number }>('select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()').catch(() => ({ rows: [] }))).rows;
+    for (const { pid } of rows) {
+      try {
+        // Fields 14 and 15 (utime, stime) after the parenthesised command name.
+        const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+        this.ticks.set(pid, Number(fields[11]) + Number(fields[12]));
+      } catch (error) {
+        // A connection that closed since the query is gone from /proc: its last interval is lost (above).
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') this.readable = false;
+      }
+    }
+  }
+
+  async stop(): Promise<number> {
+    clearInterval(this.timer);
+    await this.sample();
+    await this.client?.end().catch(() => {});
+    this.client = undefined;
+    return ((this.total() - this.before) / clockTicksPerSecond) * 1000;
   }
 }

@@ -76,6 +76,19 @@ export interface LedgerWorkingOrders {
   hasClientOrderId(at: number, clientOrderId: string): boolean;
   /** The order's view, decoded anew on each call: keep it only as long as it is needed. */
   view(at: number): LedgerOrderView;
+  /**
+   * What the classification compares before anything else, without decoding the order's ids (most
+   * orders agree, and their ids are never needed): one object, overwritten by the next call.
+   */
+  compared(at: number): LedgerOrderCompared;
+}
+
+/** The fields of a ledger order that decide whether it agrees with its venue order (`LedgerWorkingOrders.compared`). */
+export interface LedgerOrderCompared {
+  status: OrderStatus;
+  qtyFilled: Decimal;
+  updatedAt: string;
+  hasBrokerOrderId: boolean;
 }
 
 /** Views already decoded, as LedgerWorkingOrders. */
@@ -86,6 +99,10 @@ export function workingOrdersOf(views: readonly LedgerOrderView[]): LedgerWorkin
     clientOrderId: (at) => views[at]!.clientOrderId,
     hasClientOrderId: (at, clientOrderId) => views[at]!.clientOrderId === clientOrderId,
     view: (at) => views[at]!,
+    compared: (at) => {
+      const v = views[at]!;
+      return { status: v.status, qtyFilled: v.qtyFilled, updatedAt: v.updatedAt, hasBrokerOrderId: v.brokerOrderId !== null };
+    },
   };
 }
 
@@ -109,12 +126,28 @@ export interface WorkingPairs {
   listsOpen(venueOrderId: string): boolean;
 }
 
-export function pairWorkingOrders(ledgerWorking: LedgerWorkingOrders, venueOpen: readonly VenueOrderReport[]): WorkingPairs {
-  const ledgerByBrokerId = new Map<string, number>();
-  for (let l = 0; l < ledgerWorking.length; l++) {
-    const id = ledgerWorking.brokerOrderId(l);
-    if (id !== null) ledgerByBrokerId.set(id, l);
+/**
+ * The first half of the pairing: the ledger working orders' positions by broker order id. It can be
+ * built a page at a time as the ledger's orders arrive (`add`), while the venue's are still being
+ * read; `pairWorkingOrders` completes it.
+ */
+export class LedgerBrokerIndex {
+  readonly positions = new Map<string, number>();
+  private indexed = 0;
+
+  /** Indexes the orders from the last one indexed up to (not including) position `upTo`. */
+  add(ledgerWorking: LedgerWorkingOrders, upTo: number = ledgerWorking.length): this {
+    for (let l = this.indexed; l < upTo; l++) {
+      const id = ledgerWorking.brokerOrderId(l);
+      if (id !== null) this.positions.set(id, l);
+    }
+    this.indexed = Math.max(this.indexed, upTo);
+    return this;
   }
+}
+
+export function pairWorkingOrders(ledgerWorking: LedgerWorkingOrders, venueOpen: readonly VenueOrderReport[], index: LedgerBrokerIndex = new LedgerBrokerIndex()): WorkingPairs {
+  const ledgerByBrokerId = index.add(ledgerWorking).positions;
   // Per ledger order: the last venue position with its broker order id, and the last of those with its client order id too.
   const byBrokerId = new Int32Array(ledgerWorking.length).fill(-1);
   const cleanAt = new Int32Array(ledgerWorking.length).fill(-1);
@@ -259,19 +292,25 @@ export function reconcileOrders(input: OrderReconciliationInput): OrderReconcili
   const seenVenue = new Uint8Array(input.venueOpen.length);
 
   for (let l = 0; l < input.ledgerWorking.length; l++) {
-    const order = input.ledgerWorking.view(l);
+    const compared = input.ledgerWorking.compared(l);
     const at = pairs.venueAt[l]!;
     const open = at === -1 ? undefined : input.venueOpen[at];
     if (at !== -1) seenVenue[at] = 1;
-    const updatedAtMs = ledgerMs(order.updatedAt);
+    const updatedAtMs = ledgerMs(compared.updatedAt);
     if (quiet(updatedAtMs) || (open !== undefined && quiet(venueMs(open.updatedAt)))) {
       deferred++;
       continue;
     }
+    const stuck = (compared.status === 'pending_submit' || compared.status === 'submitted') && now - updatedAtMs >= input.stuckAfterMs;
+    // Most orders agree: that is decided before anything is built for a finding, their ids included.
+    const listed = open === undefined ? undefined : pairedDifference(compared, open, stuck);
+    if (listed === null) {
+      matched++;
+      continue;
+    }
+    const order = input.ledgerWorking.view(l);
     const venue = open ?? input.venueLookups.get(order.id) ?? null;
-    const stuck = (order.status === 'pending_submit' || order.status === 'submitted') && now - updatedAtMs >= input.stuckAfterMs;
-    // Most orders agree: that is decided before anything is built for a finding.
-    const difference = venue === null ? 'missing' : pairedDifference(order, venue, stuck);
+    const difference = listed ?? (venue === null ? 'missing' : pairedDifference(compared, venue, stuck));
     if (difference === null) {
       matched++;
       continue;
@@ -346,12 +385,12 @@ export function reconcileOrders(input: OrderReconciliationInput): OrderReconcili
  * How a ledger working order differs from the venue's report of it, first difference first (null:
  * they agree). Decimals from one read are often one instance, so identity is tried before `eq`.
  */
-function pairedDifference(order: LedgerOrderView, venue: VenueOrderReport, stuck: boolean): 'stuck' | 'closed_at_venue' | 'fills' | 'status' | 'broker_order_id_unknown' | null {
+function pairedDifference(order: LedgerOrderCompared, venue: VenueOrderReport, stuck: boolean): 'stuck' | 'closed_at_venue' | 'fills' | 'status' | 'broker_order_id_unknown' | null {
   if (stuck) return 'stuck';
   if (isTerminal(venue.status)) return 'closed_at_venue';
   if (venue.filledQuantity !== order.qtyFilled && !venue.filledQuantity.eq(order.qtyFilled)) return 'fills';
   if (order.status === 'pending_cancel' || (order.status === 'submitted' && venue.status === 'open')) return 'status';
-  if (order.brokerOrderId === null) return 'broker_order_id_unknown';
+  if (!order.hasBrokerOrderId) return 'broker_order_id_unknown';
   return null;
 }
 

@@ -6,9 +6,11 @@ import {
   isWorking,
   findingCategories,
   findUnprotected,
+  LedgerBrokerIndex,
   type LedgerOrderView,
   ledgerOrderFor,
   lookupsNeeded,
+  pairWorkingOrders,
   planFillImport,
   type ReconciliationAction,
   reconcileHoldings,
@@ -23,7 +25,7 @@ import type { Account, Ledger } from '../ledger/index.js';
 import {
   finishRun,
   insertFindings,
-  queueAlert,
+  queueAlerts,
   selectRunAlertInputs,
   upsertRunAlertState,
   insertRun,
@@ -43,7 +45,7 @@ import {
   type StoredFinding,
   upsertWatermark,
 } from '../storage/index.js';
-import type { VenueAdapter } from '../venues/index.js';
+import { type VenueAdapter, venueOrderLookupBatchMax } from '../venues/index.js';
 import { fillInputOf, type VenueSync } from './venue-sync.js';
 import { unparsedItemFindings } from './unparsed-items.js';
 import { observeOnly, type Venues } from './venues.js';
@@ -166,7 +168,7 @@ export class Reconciler {
         await setAccountHalt(tx, accountId, run.id, halting, finished.finishedAt);
         await upsertWatermark(tx, accountId, nextWatermark(since, run.startedAt, this.quietPeriodMs, unresolved, venueCreatedAt), run.id, finished.finishedAt);
         const raised = runAlerts({ runId: run.id, startedBy: run.startedBy, dryRun: run.dryRun, findings: stored, categories: findingCategories, failClosed: account.failClosed, haltBefore, haltAfter: halting, previous });
-        for (const alert of raised.alerts) await queueAlert(tx, accountId, alert, finished.finishedAt);
+        await queueAlerts(tx, accountId, raised.alerts, finished.finishedAt);
         await upsertRunAlertState(tx, accountId, run.id, raised.state, finished.finishedAt);
       });
       return { ...finished, findings: stored.slice(0, findingsReturnedMax) };
@@ -183,24 +185,32 @@ export class Reconciler {
    */
   private async findings(accountId: string, adapter: VenueAdapter, since: string, onProgress: ReconcileRequest['onProgress']) {
     const db = this.ledger.db;
-    // Both sides are read at once: the database reads one while Node decodes the other.
+    // Both sides are read at once: the database reads one while Node decodes the other, and the
+    // ledger's orders are indexed for the pairing page by page as they arrive.
+    const index = new LedgerBrokerIndex();
     const [ledgerWorking, venueOpen] = await Promise.all([
-      readWorkingOrders(db, accountId, ledgerPageSize, (read) => onProgress?.('ledger orders', read, read)),
+      readWorkingOrders(db, accountId, ledgerPageSize, (read, working) => {
+        index.add(working, read);
+        onProgress?.('ledger orders', read, read);
+      }),
       adapter.listOpenOrders().then((orders) => {
         onProgress?.('venue orders', orders.length, orders.length);
         return orders;
       }),
     ]);
-    const needed = lookupsNeeded(ledgerWorking, venueOpen);
+    const needed = lookupsNeeded(ledgerWorking, venueOpen, pairWorkingOrders(ledgerWorking, venueOpen, index));
     const recent = await this.venueActivity(accountId, adapter, since, needed.pairs.listsOpen, onProgress);
 
-    // Before declaring an order gone, the venue is asked for that single order (unless its history just said).
+    // Before declaring an order gone, the venue is asked for that order (unless its history just said):
+    // by its broker order id, then, where that finds nothing, by its client order id.
+    const progress = (done: number, total: number) => onProgress?.('venue lookups', done, total);
+    const brokerIds = needed.ledgerOrders.flatMap((o) => (o.brokerOrderId === null || recent.has(o.brokerOrderId) ? [] : [o.brokerOrderId]));
+    const byBrokerId = await lookUpAtVenue(adapter, 'venue_order_id', brokerIds, progress);
+    const seen = (order: LedgerOrderView) => (order.brokerOrderId === null ? undefined : (recent.get(order.brokerOrderId) ?? byBrokerId.get(order.brokerOrderId)));
+    const clientIds = needed.ledgerOrders.flatMap((o) => (seen(o) === undefined ? [o.clientOrderId] : []));
+    const byClientId = await lookUpAtVenue(adapter, 'client_order_id', clientIds, progress);
     const venueLookups = new Map<string, VenueOrderReport | null>();
-    await inFlight(needed.ledgerOrders, venueLookupsInFlightMax, async (order) => {
-      const seen = order.brokerOrderId !== null ? recent.get(order.brokerOrderId) : undefined;
-      const found = seen ?? (order.brokerOrderId !== null ? await adapter.getOrder(order.brokerOrderId) : undefined) ?? (await adapter.getOrderByClientId(order.clientOrderId));
-      venueLookups.set(order.id, found ?? null);
-    }, (done) => onProgress?.('venue lookups', done, needed.ledgerOrders.length));
+    for (const order of needed.ledgerOrders) venueLookups.set(order.id, seen(order) ?? byClientId.get(order.clientOrderId) ?? null);
 
     // The ledger's order (any status) for each venue order it does not hold as working.
     const closed = [...recent.values()];
@@ -249,7 +259,9 @@ export class Reconciler {
   private async venueActivity(accountId: string, adapter: VenueAdapter, since: string, listsOpen: (venueOrderId: string) => boolean, onProgress: ReconcileRequest['onProgress']): Promise<Map<string, VenueOrderReport>> {
     const closed = new Map<string, VenueOrderReport>();
     if (adapter.capabilities.ordersSince && adapter.listOrders !== undefined) {
-      await readPages((cursor) => adapter.listOrders!(since, cursor), (page) => {
+      // Only the closed orders are kept (the open ones are the open list's): asked of the venue too,
+      // which sends less where it can filter so, and checked here where it cannot.
+      await readPages((cursor) => adapter.listOrders!(since, cursor, { closedOnly: true }), (page) => {
         for (const order of page.orders) if (!listsOpen(order.venueOrderId) && !isWorking(order.status)) closed.set(order.venueOrderId, order);
         onProgress?.('venue history', closed.size, closed.size);
       });
@@ -268,10 +280,7 @@ export class Reconciler {
     const knownExecIds = await selectKnownExecIds(this.ledger.db, accountId, [...fillOrders.values()].flat());
     const lacking = [...fillOrders].filter(([, execIds]) => execIds.some((id) => !knownExecIds.has(id))).map(([venueOrderId]) => venueOrderId);
     // Kept in the order of the ids, not of the answers: the findings come out in that order.
-    const reports = new Map<string, VenueOrderReport | undefined>();
-    await inFlight(lacking.sort(), venueLookupsInFlightMax, async (venueOrderId) => {
-      reports.set(venueOrderId, await adapter.getOrder(venueOrderId));
-    }, (done) => onProgress?.('venue lookups', done, lacking.length));
+    const reports = await lookUpAtVenue(adapter, 'venue_order_id', lacking.sort(), (done, total) => onProgress?.('venue lookups', done, total));
     for (const venueOrderId of lacking) {
       const report = reports.get(venueOrderId);
       if (report !== undefined && !isWorking(report.status)) closed.set(venueOrderId, report);
@@ -395,6 +404,37 @@ export function nextWatermark(since: string, startedAt: string, quietPeriodMs: n
     for (const r of f.repairs) if ('venueOrder' in r) next = Math.min(next, Date.parse(r.venueOrder.createdAt));
   }
   return new Date(Math.max(next, Date.parse(since))).toISOString();
+}
+
+/**
+ * The venue's reports of orders by venue order id or client order id (`by`), keyed by the id asked:
+ * `venueOrderLookupBatchMax` ids a call where the adapter reads many at once (`getOrders`; a report
+ * is taken for the id it carries, so a stray answer is no one's), else one order a call; either way
+ * `venueLookupsInFlightMax` calls in flight. `progress` counts ids.
+ */
+async function lookUpAtVenue(adapter: VenueAdapter, by: 'venue_order_id' | 'client_order_id', ids: readonly string[], progress: (done: number, total: number) => void): Promise<Map<string, VenueOrderReport>> {
+  const found = new Map<string, VenueOrderReport>();
+  if (ids.length === 0) return found;
+  const getOrders = adapter.getOrders?.bind(adapter);
+  if (getOrders === undefined) {
+    await inFlight(ids, venueLookupsInFlightMax, async (id) => {
+      const report = by === 'venue_order_id' ? await adapter.getOrder(id) : await adapter.getOrderByClientId(id);
+      if (report !== undefined) found.set(id, report);
+    }, (done) => progress(done, ids.length));
+    return found;
+  }
+  const batches: string[][] = [];
+  for (let at = 0; at < ids.length; at += venueOrderLookupBatchMax) batches.push(ids.slice(at, at + venueOrderLookupBatchMax));
+  let done = 0;
+  await inFlight(batches, venueLookupsInFlightMax, async (batch) => {
+    const asked = new Set(batch);
+    for (const report of await getOrders(by, batch)) {
+      const id = by === 'venue_order_id' ? report.venueOrderId : report.clientOrderId;
+      if (id !== null && asked.has(id) && !found.has(id)) found.set(id, report);
+    }
+    done += batch.length;
+  }, () => progress(done, ids.length));
+  return found;
 }
 
 /**

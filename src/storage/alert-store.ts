@@ -20,6 +20,24 @@ export async function queueAlert(sql: SqlClient, accountId: string, draft: Alert
   return rows[0]?.id ?? null;
 }
 
+/**
+ * Queues many alerts in one statement, each as `queueAlert` queues it (in their order: a repeated
+ * dedupe key, within the batch too, is queued once); the id of each, null where it was a repeat.
+ */
+export async function queueAlerts(sql: SqlClient, accountId: string, drafts: readonly AlertDraft[], at: string): Promise<(string | null)[]> {
+  if (drafts.length === 0) return [];
+  const rows = await sql.query<{ id: string | null }>(
+    `select fillbook_enqueue_alert($1, u.id, u.kind, u.severity, u.dedupe_key, u.details, $2) as id
+     from unnest($3::uuid[], $4::text[], $5::text[], $6::text[], $7::jsonb[]) with ordinality as u (id, kind, severity, dedupe_key, details, n)
+     order by u.n`,
+    [
+      accountId, at, drafts.map(() => crypto.randomUUID()), drafts.map((d) => d.kind), drafts.map((d) => d.severity), drafts.map((d) => d.dedupeKey),
+      drafts.map((d) => JSON.stringify(d.details)),
+    ],
+  );
+  return rows.map((r) => r.id ?? null);
+}
+
 // ---- sinks -------------------------------------------------------------------------------------
 
 export interface AlertSinkRecord {

@@ -83,6 +83,11 @@ export class PackedFields {
     return tab === -1 ? this.row.length : tab;
   }
 
+  /** Passes over the next field without reading it. */
+  skip(): void {
+    this.at = this.end() + 1;
+  }
+
   /** The next field, unescaped (null for `\N`). */
   text(): string | null {
     const end = this.end();

@@ -1,4 +1,4 @@
-import { type Decimal, decimalFromSql, type Finding, type LedgerOrderView, type LedgerWorkingOrders, type OrderStatus, type PositionProtection } from '../domain/index.js';
+import { type Decimal, decimalFromSql, type Finding, type LedgerOrderCompared, type LedgerOrderView, type LedgerWorkingOrders, type OrderStatus, type PositionProtection, zero } from '../domain/index.js';
 import type { Database, SqlClient } from './database.js';
 import { type Row, toIso } from './order-rows.js';
 import { ColumnInterner, PackedFields, packedPlainSql, packedSql, packedTextSql, unpackField } from './packed-rows.js';
@@ -125,30 +125,24 @@ const workingFields = [
  * time, each kept as the one packed text the database wrote (packed-rows.ts) and decoded when asked.
  * The next page is asked for before this one is taken in, so that the server reads it meanwhile.
  */
-export async function readWorkingOrders(db: Database, accountId: string, pageSize: number, onPage: (read: number) => void): Promise<LedgerWorkingOrders> {
+export async function readWorkingOrders(
+  db: Database,
+  accountId: string,
+  pageSize: number,
+  onPage: (read: number, working: LedgerWorkingOrders) => void,
+): Promise<LedgerWorkingOrders> {
   // One interner per column: a value equal to the column's previous one costs no string (packed-rows.ts).
   const [symbol, status, sentBy, updatedAt] = Array.from({ length: 4 }, () => new ColumnInterner((s) => s));
   const qtyFilled = new ColumnInterner<Decimal>(decimalFromSql);
   const fields = new PackedFields();
   const packed: string[] = [];
-  await db.transaction(async (tx) => {
-    await tx.query(
-      `declare working_orders no scroll cursor for select ${packedSql(workingFields)} from orders where account_id = $1
-         and status in ('pending_submit', 'submitted', 'open', 'partially_filled', 'pending_cancel')`,
-      [accountId],
-    );
-    const fetchPage = () => tx.query<{ packed: string }>(`fetch forward ${pageSize} from working_orders`);
-    let next: Promise<{ packed: string }[]> | null = fetchPage();
-    while (next !== null) {
-      const rows: { packed: string }[] = await next;
-      next = rows.length < pageSize ? null : fetchPage();
-      for (const r of rows) packed.push(r.packed);
-      onPage(packed.length);
-    }
-  });
   const firstTab = (at: number) => packed[at]!.indexOf('\t');
-  return {
-    length: packed.length,
+  const compared: LedgerOrderCompared = { status: 'open', qtyFilled: zero, updatedAt: '', hasBrokerOrderId: false };
+  // The orders read so far: each page's callback can begin on them (the pairing's index) while the next page is read.
+  const working: LedgerWorkingOrders = {
+    get length() {
+      return packed.length;
+    },
     brokerOrderId: (at) => unpackField(packed[at]!.slice(0, firstTab(at))),
     clientOrderId: (at) => {
       const row = packed[at]!;
@@ -178,7 +172,35 @@ export async function readWorkingOrders(db: Database, accountId: string, pageSiz
         updatedAt: f.interned(updatedAt!)!,
       };
     },
+    compared: (at) => {
+      const row = packed[at]!;
+      const f = fields.read(row, workingFields.length);
+      // The broker order id is `\N` when null; the client order id, the id and the symbol are passed over.
+      compared.hasBrokerOrderId = !(row.charCodeAt(0) === 92 && row.charCodeAt(1) === 78 && row.charCodeAt(2) === 9);
+      for (let i = 0; i < 4; i++) f.skip();
+      compared.status = f.interned(status!)! as OrderStatus;
+      compared.qtyFilled = f.interned(qtyFilled)!;
+      f.skip();
+      compared.updatedAt = f.interned(updatedAt!)!;
+      return compared;
+    },
   };
+  await db.transaction(async (tx) => {
+    await tx.query(
+      `declare working_orders no scroll cursor for select ${packedSql(workingFields)} from orders where account_id = $1
+         and status in ('pending_submit', 'submitted', 'open', 'partially_filled', 'pending_cancel')`,
+      [accountId],
+    );
+    const fetchPage = () => tx.query<{ packed: string }>(`fetch forward ${pageSize} from working_orders`);
+    let next: Promise<{ packed: string }[]> | null = fetchPage();
+    while (next !== null) {
+      const rows: { packed: string }[] = await next;
+      next = rows.length < pageSize ? null : fetchPage();
+      for (const r of rows) packed.push(r.packed);
+      onPage(packed.length, working);
+    }
+  });
+  return working;
 }
 
 /** Ledger orders (any status) by broker order id or client order id, for venue orders not matched. */

@@ -23,6 +23,9 @@ export const venueCapabilityNames = [
 export type VenueCapability = (typeof venueCapabilityNames)[number];
 export type VenueCapabilities = Readonly<Record<VenueCapability, boolean>>;
 
+/** Ids asked of `getOrders` in one call at most. */
+export const venueOrderLookupBatchMax = 1_000;
+
 export interface VenuePlaceRequest {
   clientOrderId: string;
   symbol: string;
@@ -47,6 +50,17 @@ export interface OrderPage {
   orders: VenueOrderReport[];
   /** Pass back to get the next page; null on the last page. */
   cursor: string | null;
+}
+
+/** How `listOrders` may narrow the history it lists. */
+export interface OrderListOptions {
+  /**
+   * Only the orders the venue has closed (any status Fillbook does not count as working): a hint,
+   * taken by an adapter whose venue can filter its history so (the paper venue; Alpaca's
+   * `status=closed`, Bybit's and OKX's order history are the same idea) to send less. An adapter
+   * that cannot ignores it, so a caller filters what it gets as before.
+   */
+  closedOnly?: boolean;
 }
 
 export interface FeePage {
@@ -97,14 +111,22 @@ export interface VenueAdapter {
   cancelOrder(venueOrderId: string): Promise<VenueOrderReport>;
   getOrder(venueOrderId: string): Promise<VenueOrderReport | undefined>;
   getOrderByClientId(clientOrderId: string): Promise<VenueOrderReport | undefined>;
+  /**
+   * Many orders at once, by venue order id or by client order id (`by`): the reports of those the
+   * venue has, in any order, the others left out. Where present, reconciliation asks it instead of
+   * `getOrder` or `getOrderByClientId` one order at a time (and checks each answer's id); an adapter
+   * whose venue has no such read leaves it out. At most `venueOrderLookupBatchMax` ids a call.
+   */
+  getOrders?(by: 'venue_order_id' | 'client_order_id', ids: readonly string[]): Promise<VenueOrderReport[]>;
   listOpenOrders(): Promise<VenueOrderReport[]>;
   listFills(since: string, cursor?: string | null): Promise<FillPage>;
   /**
    * Every order created or changed at the venue since `since` (ISO 8601), open and closed, oldest
    * first where the venue allows, paged. Reconciliation reads it to see closed orders too, and the
    * history import to bring in what the ledger lacks. Present when `capabilities.ordersSince`.
+   * Pass the same `options` with every page of one read (a cursor belongs to its listing).
    */
-  listOrders?(since: string, cursor?: string | null): Promise<OrderPage>;
+  listOrders?(since: string, cursor?: string | null, options?: OrderListOptions): Promise<OrderPage>;
   /**
    * The fees the venue reports apart from its fills, a page at a time, oldest first, from `since`
    * (ISO 8601) on the first read and from `cursor` after. Present when `capabilities.feesSince`.

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
-import { Decimal, type LedgerOrderView, lookupsNeeded, pairWorkingOrders, type VenueOrderReport, workingOrdersOf } from '../../src/domain/index.js';
+import { Decimal, LedgerBrokerIndex, type LedgerOrderView, lookupsNeeded, pairWorkingOrders, type VenueOrderReport, workingOrdersOf } from '../../src/domain/index.js';
 
 /**
  * The pairing of ledger working orders with venue open orders, against the rule as it was written
@@ -35,7 +35,8 @@ it('pairs ledger and venue orders exactly as the two-index rule did', () => {
       // The ledger's ids are unique per account (the orders table's constraints): drawn as unique sets.
       fc.uniqueArray(fc.record({ client: ids('c'), broker: fc.option(ids('P'), { nil: null }) }), { selector: (o) => o.client, maxLength: 6 }),
       fc.array(fc.record({ venue: ids('P'), client: fc.option(ids('c'), { nil: null }) }), { maxLength: 8 }),
-      (ledgerIds, venueIds) => {
+      fc.integer({ min: 1, max: 4 }),
+      (ledgerIds, venueIds, pageSize) => {
         const seenBroker = new Set<string>();
         const ledger: LedgerOrderView[] = ledgerIds.map((o, i) => {
           const broker = o.broker !== null && !seenBroker.has(o.broker) ? o.broker : null;
@@ -48,6 +49,12 @@ it('pairs ledger and venue orders exactly as the two-index rule did', () => {
         expect([...pairs.venueAt]).toEqual(want.venueAt);
         expect([...pairs.named]).toEqual(want.named);
         for (let n = 0; n <= 5; n++) expect(pairs.listsOpen(`P${n}`)).toBe(want.listed.has(`P${n}`));
+        // The ledger's index built page by page as the orders arrive (as the reconciler builds it) pairs the same.
+        const index = new LedgerBrokerIndex();
+        for (let upTo = 0; upTo < ledger.length; upTo += pageSize) index.add(workingOrdersOf(ledger.slice(0, upTo)));
+        const paged = pairWorkingOrders(workingOrdersOf(ledger), venue, index);
+        expect([...paged.venueAt]).toEqual(want.venueAt);
+        expect([...paged.named]).toEqual(want.named);
         const needed = lookupsNeeded(workingOrdersOf(ledger), venue, pairs);
         expect(needed.ledgerOrders.map((o) => o.id)).toEqual(ledger.filter((_, l) => want.venueAt[l] === -1).map((o) => o.id));
         expect(needed.venueOrders).toEqual(venue.filter((_, i) => want.named[i] === 0));

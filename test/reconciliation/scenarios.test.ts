@@ -193,4 +193,41 @@ describeEachEngine('reconciliation scenarios', (h) => {
     expect(stored).toMatchObject({ id: run.id, startedBy: 'test', dryRun: false, actions: ['clear_invalid'], status: 'completed' });
     expect((await r.reconciler.listRuns(r.account.id)).map((x) => x.id)).toContain(run.id);
   });
+
+  it('asks the venue for the orders it does not list a batch at a time where it can, and finds what one-at-a-time lookups find', async () => {
+    r = await reconciling(h().ledger, { now: () => new Date(Date.now() + 120_000) });
+    const canceled = await r.place();
+    await r.paper.cancelOrder(canceled.brokerOrderId!, { silent: true }); // found by its venue order id
+    const ghost = await r.record();
+    await h().ledger.applyEvent({ orderId: ghost.id }, { type: 'submitted', brokerOrderId: 'P-ghost' }); // found by neither id
+    const arrived = await r.record(); // found by its client order id, canceled at the venue
+    const atVenue = await r.paper.placeExternal({ clientOrderId: arrived.clientOrderId, symbol: 'AAPL', side: 'buy', type: 'limit', quantity: '10', limitPrice: '100' }, { silent: true });
+    await r.paper.cancelOrder(atVenue.venueOrderId, { silent: true });
+    await r.record(); // never sent: found by neither
+    // Without the history (which would answer for the canceled order), every one of them is looked up.
+    const paper = r.paper as unknown as Record<string, unknown>;
+    paper.listOrders = undefined;
+    const calls = { batches: [] as string[], single: 0 };
+    const getOrders = r.paper.getOrders.bind(r.paper);
+    paper.getOrders = (by: 'venue_order_id' | 'client_order_id', ids: readonly string[]) => {
+      calls.batches.push(`${by}:${ids.length}`);
+      return getOrders(by, ids);
+    };
+    for (const name of ['getOrder', 'getOrderByClientId'] as const) {
+      const single = r.paper[name].bind(r.paper);
+      paper[name] = (id: string) => {
+        calls.single++;
+        return single(id);
+      };
+    }
+    const comparable = (run: Awaited<ReturnType<NonNullable<typeof r>['run']>>) => ({ summary: run.summary, findings: run.findings.map(({ seq, ...f }) => f) });
+    const batched = comparable(await r.run());
+    expect(calls).toEqual({ batches: ['venue_order_id:2', 'client_order_id:3'], single: 0 });
+    paper.getOrders = undefined;
+    const oneAtATime = comparable(await r.run());
+    expect(calls.single).toBe(5);
+    expect(batched).toEqual(oneAtATime);
+    expect(batched.summary).toMatchObject({ missing_at_broker: 1, stuck_submission: 3 });
+    expect(batched.findings.find((f) => f.orderId === arrived.id)).toMatchObject({ category: 'stuck_submission', brokerOrderId: atVenue.venueOrderId, details: { venue_status: 'canceled' } });
+  });
 });

@@ -148,6 +148,18 @@ export function venueContract(name: string, setup: () => Promise<ContractVenue>)
         expect(seen.get(filled.venueOrderId)?.status).toBe('filled');
         expect(seen.get(filled.venueOrderId)?.filledQuantity.toFixed()).toBe('2');
         expect(['open', 'submitted', 'pending_submit']).toContain(seen.get(open.venueOrderId)?.status);
+        // Asked for closed orders only (a hint an adapter may ignore), it still lists every closed one.
+        const closed = new Map<string, VenueOrderReport>();
+        cursor = null;
+        pages = 0;
+        do {
+          const page = await venue.adapter.listOrders!(since, cursor, { closedOnly: true });
+          for (const o of page.orders) closed.set(o.venueOrderId, o);
+          cursor = page.cursor;
+          expect(++pages).toBeLessThan(1_000);
+        } while (cursor !== null);
+        expect(closed.get(canceled.venueOrderId)?.status).toBe('canceled');
+        expect(closed.get(filled.venueOrderId)?.status).toBe('filled');
       });
     });
 

@@ -1,4 +1,4 @@
-import { averagePrice, type Decimal, decimalFromSql, formatDecimal, type OrderStatus } from '../../domain/index.js';
+import { averagePrice, type Decimal, decimalFromSql, formatDecimal, isWorking, type OrderStatus } from '../../domain/index.js';
 import { ColumnInterner, isoTextSql, PackedFields, packedPlainSql, packedSql, packedTextSql, type SqlClient } from '../../storage/index.js';
 import type { VenueFillReport, VenueOrderReport, VenuePlaceRequest, VenuePositionReport } from '../venue.js';
 
@@ -93,8 +93,15 @@ export async function selectPaperOrder(sql: SqlClient, accountId: string, by: 'v
   return rows[0] === undefined ? undefined : orderReport(rows[0]);
 }
 
+/** Orders by many venue order ids or client order ids at once (those the book has, in no particular order). */
+export async function selectPaperOrders(sql: SqlClient, accountId: string, by: 'venue_order_id' | 'client_order_id', values: readonly string[]): Promise<VenueOrderReport[]> {
+  if (values.length === 0) return [];
+  const rows = await sql.query(`select * from paper_orders where account_id = $1 and ${by} = any($2::text[])`, [accountId, values]);
+  return rows.map(orderReport);
+}
+
 const openPageSize = 10_000;
-const openFields = [
+const packedOrderFields = [
   packedTextSql('venue_order_id'), packedTextSql('client_order_id'), packedTextSql('symbol'), packedTextSql('asset_class'), packedPlainSql('side'),
   packedTextSql('type'), packedTextSql('time_in_force'), packedPlainSql('quantity'), packedPlainSql('limit_price'), packedPlainSql('stop_price'),
   packedPlainSql('status'), packedPlainSql('filled_quantity'), packedPlainSql('filled_notional'), packedTextSql('reason'),
@@ -102,18 +109,17 @@ const openFields = [
 ];
 
 /**
- * Open orders a page at a time (keyset on the venue order id, as a broker's API pages), each row
- * packed into one text (src/storage/packed-rows.ts) and decoded lean; the next page is asked for
- * before this one is decoded, so that the server reads it while Node decodes.
+ * Decodes packed order rows (`packedOrderFields`, src/storage/packed-rows.ts) into reports, lean:
+ * one interner per column, so a value equal to the column's previous one costs no string, and equal
+ * quantities share one Decimal. The same report `orderReport` makes of a `select *` row.
  */
-export async function selectOpenPaperOrders(sql: SqlClient, accountId: string): Promise<VenueOrderReport[]> {
-  // One interner per column: a value equal to the column's previous one costs no string (packed-rows.ts).
+function packedOrderReader(): (packed: string) => VenueOrderReport {
   const [symbol, assetClass, side, type, timeInForce, createdAt, updatedAt] = Array.from({ length: 7 }, () => new ColumnInterner((s) => s));
   const [quantity, limitPrice, stopPrice, filledQuantity, filledNotional] = Array.from({ length: 5 }, () => new ColumnInterner<Decimal>(decimalFromSql));
   const status = new ColumnInterner(mapPaperStatus);
   const fields = new PackedFields();
-  const decode = (packed: string): VenueOrderReport => {
-    const f = fields.read(packed, openFields.length);
+  return (packed) => {
+    const f = fields.read(packed, packedOrderFields.length);
     const venueOrderId = f.text()!;
     const clientOrderId = f.text()!;
     const report = {
@@ -142,6 +148,15 @@ export async function selectOpenPaperOrders(sql: SqlClient, accountId: string): 
     report.updatedAt = f.interned(updatedAt!)!;
     return report;
   };
+}
+
+/**
+ * Open orders a page at a time (keyset on the venue order id, as a broker's API pages), each row
+ * packed into one text (src/storage/packed-rows.ts) and decoded lean; the next page is asked for
+ * before this one is decoded, so that the server reads it while Node decodes.
+ */
+export async function selectOpenPaperOrders(sql: SqlClient, accountId: string): Promise<VenueOrderReport[]> {
+  const decode = packedOrderReader();
   // One text per page, its rows joined by newlines: the driver decodes one value instead of 10,000.
   // The aggregate takes the page's rows in the subquery's order (PostgreSQL keeps it; no second sort).
   type Page = { rows: string | null; n: number; last: string | null };
@@ -150,7 +165,7 @@ export async function selectOpenPaperOrders(sql: SqlClient, accountId: string): 
   // every page reads the book from its first order.
   const pageSql = (keyset: string) =>
     `select string_agg(packed, e'\\n') as rows, count(*)::int as n, max(venue_order_id) as last
-     from (select venue_order_id, ${packedSql(openFields)} from paper_orders where account_id = $1 and status in ('new', 'partially_filled')
+     from (select venue_order_id, ${packedSql(packedOrderFields)} from paper_orders where account_id = $1 and status in ('new', 'partially_filled')
              ${keyset} order by venue_order_id limit $2) page`;
   const firstPage = pageSql('');
   const laterPage = pageSql('and venue_order_id > $3');
@@ -166,15 +181,37 @@ export async function selectOpenPaperOrders(sql: SqlClient, accountId: string): 
   return out;
 }
 
-/** Orders created or changed since a time, open and closed, paged by (updated_at, venue order id) as a broker's order history pages. */
-export async function selectPaperOrdersSince(sql: SqlClient, accountId: string, since: string, after: { at: string; id: string } | null, limit: number): Promise<VenueOrderReport[]> {
-  const rows = await sql.query(
-    `select * from paper_orders where account_id = $1 and updated_at >= $2
-       and ($3::timestamptz is null or (updated_at, venue_order_id) > ($3::timestamptz, $4::text))
-     order by updated_at, venue_order_id limit $5`,
-    [accountId, since, after?.at ?? null, after?.id ?? null, limit],
+/** The paper statuses a broker's order history filtered to closed orders returns: every one Fillbook does not count as working. */
+export const closedPaperStatuses = paperStatuses.filter((s) => !isWorking(statusMap[s]));
+
+/**
+ * Orders created or changed since a time, paged by (updated_at, venue order id) as a broker's order
+ * history pages; `closedOnly`, only the closed ones (`closedPaperStatuses`), as a broker's history
+ * filtered by status. Each page is one text of packed rows, decoded lean (`packedOrderReader`).
+ */
+export async function selectPaperOrdersSince(
+  sql: SqlClient,
+  accountId: string,
+  since: string,
+  after: { at: string; id: string } | null,
+  limit: number,
+  closedOnly = false,
+): Promise<VenueOrderReport[]> {
+  const statuses = closedOnly ? `and status in (${closedPaperStatuses.map((s) => `'${s}'`).join(', ')})` : '';
+  // The first page and the later ones are two statements (see selectOpenPaperOrders: a generic plan
+  // of `$3 is null or (updated_at, venue_order_id) > …` cannot start the index scan at the cursor).
+  const keyset = after === null ? '' : 'and (updated_at, venue_order_id) > ($4::timestamptz, $5::text)';
+  const rows = await sql.query<{ rows: string | null }>(
+    `select string_agg(packed, e'\\n' order by updated_at, venue_order_id) as rows
+     from (select updated_at, venue_order_id, ${packedSql(packedOrderFields)} from paper_orders
+           where account_id = $1 and updated_at >= $2 ${statuses} ${keyset}
+           order by updated_at, venue_order_id limit $3) page`,
+    after === null ? [accountId, since, limit] : [accountId, since, limit, after.at, after.id],
   );
-  return rows.map(orderReport);
+  const text = rows[0]?.rows ?? null;
+  if (text === null) return [];
+  const decode = packedOrderReader();
+  return text.split('\n').map(decode);
 }
 
 export async function updatePaperOrderStatus(sql: SqlClient, accountId: string, venueOrderId: string, status: PaperStatus, at: string, fill?: { quantity: string; price: string }) {

@@ -2,10 +2,12 @@ import { Decimal, FillbookError, type Order, type OrderSide, type OrderType, typ
 import type { Database } from '../../storage/index.js';
 import {
   type FillPage,
+  type OrderListOptions,
   type OrderPage,
   type VenueAdapter,
   type VenueCapabilities,
   VenueError,
+  venueOrderLookupBatchMax,
   isVenueError,
   type VenueEvent,
   type VenueFillReport,
@@ -21,6 +23,7 @@ import {
   selectOpenPaperOrders,
   selectPaperFills,
   selectPaperOrder,
+  selectPaperOrders,
   selectPaperPositions,
   selectPaperOrdersSince,
   updatePaperOrderStatus,
@@ -147,6 +150,11 @@ export class PaperVenue implements VenueAdapter {
     return selectPaperOrder(this.db, this.accountId, 'client_order_id', clientOrderId);
   }
 
+  async getOrders(by: 'venue_order_id' | 'client_order_id', ids: readonly string[]): Promise<VenueOrderReport[]> {
+    if (ids.length > venueOrderLookupBatchMax) throw new VenueError('rejected', `the paper venue looks up at most ${venueOrderLookupBatchMax} orders at once; asked for ${ids.length}`);
+    return selectPaperOrders(this.db, this.accountId, by, ids);
+  }
+
   listOpenOrders(): Promise<VenueOrderReport[]> {
     return selectOpenPaperOrders(this.db, this.accountId);
   }
@@ -159,9 +167,9 @@ export class PaperVenue implements VenueAdapter {
     return { fills, cursor: next };
   }
 
-  async listOrders(since: string, cursor: string | null = null): Promise<OrderPage> {
+  async listOrders(since: string, cursor: string | null = null, options: OrderListOptions = {}): Promise<OrderPage> {
     const after = cursor === null ? null : (JSON.parse(Buffer.from(cursor, 'base64url').toString()) as { at: string; id: string });
-    const orders = await selectPaperOrdersSince(this.db, this.accountId, since, after, orderPageSizeMax);
+    const orders = await selectPaperOrdersSince(this.db, this.accountId, since, after, orderPageSizeMax, options.closedOnly === true);
     const last = orders.at(-1);
     const next = orders.length === orderPageSizeMax && last !== undefined ? Buffer.from(JSON.stringify({ at: last.updatedAt, id: last.venueOrderId })).toString('base64url') : null;
     return { orders, cursor: next };

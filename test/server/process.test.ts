@@ -12,7 +12,9 @@ const run = promisify(execFile);
 /** The CLI from source: Node runs it with tsx as its loader, so a SIGKILL lands on the server itself. */
 const cli = ['--import', 'tsx', join(repoRoot, 'src/cli/main.ts')];
 
-describe('the service as a process, on the embedded database', () => {
+// Each test starts processes: `npm start` builds the service and the dashboard first, which on a
+// loaded 2-core machine took over a minute (the default timeout).
+describe('the service as a process, on the embedded database', { timeout: 420_000 }, () => {
   let dir: string;
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'fillbook-process-'));
@@ -23,7 +25,7 @@ describe('the service as a process, on the embedded database', () => {
     const port = await freePort();
     const server = start('npm', ['start', '--', '--port', String(port), '--data-dir', join(dir, 'fresh')]);
     try {
-      const health = await waitForHealth(port, 120_000).catch((e: unknown) => {
+      const health = await waitForHealth(port, 360_000).catch((e: unknown) => {
         throw new Error(`${String(e)}\n${server.output()}`);
       });
       expect(await health.json()).toEqual({ status: 'ok', engine: 'pglite' });

@@ -24,7 +24,7 @@ export function start(command: string, args: string[], env: Record<string, strin
   return { child, output: () => output };
 }
 
-export async function waitForHealth(port: number, timeoutMs = 60_000): Promise<Response> {
+export async function waitForHealth(port: number, timeoutMs = 180_000): Promise<Response> {
   return eventually(async () => {
     const response = await fetch(`http://127.0.0.1:${port}/healthz`);
     if (response.status !== 200) throw new Error(`healthz answered ${response.status}`);

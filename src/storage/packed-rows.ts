@@ -24,6 +24,26 @@ export const packedPlainSql = (expression: string) => `coalesce((${expression}):
 /** The packed row of the given field expressions (each from `packedTextSql` or `packedPlainSql`), as column `packed`. */
 export const packedSql = (fields: readonly string[]) => `concat_ws(e'\\t', ${fields.join(', ')}) as packed`;
 
+/**
+ * A timestamp as the database's own text output in UTC (`2026-12-03 06:49:26.123`, fraction digits
+ * as needed), for bulk reads: about an eighth of `to_char`'s cost on the server (0.08 against
+ * 0.63 µs a value), which made a fifth of a packed venue order's. `isoFromUtcText` turns it into
+ * the ISO 8601 text `toISOString` writes; with a `ColumnInterner`, a repeated value is turned once.
+ */
+export const utcTextSql = (column: string) => `(${column} at time zone 'UTC')::text`;
+
+/** `utcTextSql`'s text as ISO 8601 in UTC with milliseconds (`2026-12-03T06:49:26.123Z`), as `toISOString` writes it; microseconds are cut, as `to_char`'s `MS` cuts them. */
+export function isoFromUtcText(text: string): string {
+  const n = text.length;
+  if (n >= 19 && text.charCodeAt(4) === 45 && text.charCodeAt(10) === 32) {
+    if (n === 23) return `${text.slice(0, 10)}T${text.slice(11)}Z`;
+    if (n === 19) return `${text.slice(0, 10)}T${text.slice(11)}.000Z`;
+    if (n <= 26 && text.charCodeAt(19) === 46) return `${text.slice(0, 10)}T${`${text.slice(11, 23)}00`.slice(0, 12)}Z`;
+  }
+  // Not a four-digit year: rare enough for the general parser.
+  return new Date(`${text.replace(' ', 'T')}Z`).toISOString();
+}
+
 const escaped = /\\(.)/g;
 
 /** A packed field as the database wrote it: null for `\N`, unescaped when it begins with a backslash. */

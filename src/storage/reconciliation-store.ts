@@ -1,7 +1,7 @@
 import { type Decimal, decimalFromSql, type Finding, type LedgerOrderCompared, type LedgerOrderView, type LedgerWorkingOrders, type OrderStatus, type PositionProtection, zero } from '../domain/index.js';
 import type { Database, SqlClient } from './database.js';
 import { type Row, toIso } from './order-rows.js';
-import { ColumnInterner, PackedFields, packedPlainSql, packedSql, packedTextSql, unpackField } from './packed-rows.js';
+import { ColumnInterner, isoFromUtcText, PackedFields, packedPlainSql, packedSql, packedTextSql, unpackField, utcTextSql } from './packed-rows.js';
 
 export interface RunRecord {
   id: string;
@@ -95,12 +95,10 @@ export async function selectFindings(sql: SqlClient, accountId: string, runId: s
   }));
 }
 
-/** ISO 8601 in UTC with milliseconds, as toISOString writes it: made by the server, so no Date is parsed per row. */
-export const isoTextSql = (column: string) => `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
-
-const slimColumns = `id, client_order_id, broker_order_id, symbol, status, qty_filled, sent_by, ${isoTextSql('updated_at')} as updated_at`;
+const slimColumns = `id, client_order_id, broker_order_id, symbol, status, qty_filled, sent_by, ${utcTextSql('updated_at')} as updated_at`;
 const slimMapper = () => {
-  const [symbol, status, updatedAt, sentBy] = Array.from({ length: 4 }, () => new ColumnInterner((s) => s));
+  const [symbol, status, sentBy] = Array.from({ length: 3 }, () => new ColumnInterner((s) => s));
+  const updatedAt = new ColumnInterner(isoFromUtcText);
   const qtyFilled = new ColumnInterner<Decimal>(decimalFromSql);
   return (r: Row): LedgerOrderView => ({
     id: r.id as string,
@@ -109,7 +107,7 @@ const slimMapper = () => {
     symbol: symbol!.of(r.symbol as string),
     status: status!.of(r.status as string) as OrderStatus,
     qtyFilled: qtyFilled.of(r.qty_filled as string),
-    updatedAt: updatedAt!.of(r.updated_at as string),
+    updatedAt: updatedAt.of(r.updated_at as string),
     sentBy: sentBy!.of(r.sent_by as string) as LedgerOrderView['sentBy'],
   });
 };
@@ -117,7 +115,7 @@ const slimMapper = () => {
 // The ids first: pairing reads them without decoding the rest (`LedgerWorkingOrders`).
 const workingFields = [
   packedTextSql('broker_order_id'), packedTextSql('client_order_id'), packedPlainSql('id'), packedTextSql('symbol'),
-  packedPlainSql('status'), packedPlainSql('qty_filled'), packedPlainSql('sent_by'), packedPlainSql(isoTextSql('updated_at')),
+  packedPlainSql('status'), packedPlainSql('qty_filled'), packedPlainSql('sent_by'), packedPlainSql(utcTextSql('updated_at')),
 ];
 
 /**
@@ -132,7 +130,8 @@ export async function readWorkingOrders(
   onPage: (read: number, working: LedgerWorkingOrders) => void,
 ): Promise<LedgerWorkingOrders> {
   // One interner per column: a value equal to the column's previous one costs no string (packed-rows.ts).
-  const [symbol, status, sentBy, updatedAt] = Array.from({ length: 4 }, () => new ColumnInterner((s) => s));
+  const [symbol, status, sentBy] = Array.from({ length: 3 }, () => new ColumnInterner((s) => s));
+  const updatedAt = new ColumnInterner(isoFromUtcText);
   const qtyFilled = new ColumnInterner<Decimal>(decimalFromSql);
   const fields = new PackedFields();
   const packed: string[] = [];
@@ -169,7 +168,7 @@ export async function readWorkingOrders(
         status: f.interned(status!)! as OrderStatus,
         qtyFilled: f.interned(qtyFilled)!,
         sentBy: f.interned(sentBy!)! as LedgerOrderView['sentBy'],
-        updatedAt: f.interned(updatedAt!)!,
+        updatedAt: f.interned(updatedAt)!,
       };
     },
     compared: (at) => {
@@ -181,7 +180,7 @@ export async function readWorkingOrders(
       compared.status = f.interned(status!)! as OrderStatus;
       compared.qtyFilled = f.interned(qtyFilled)!;
       f.skip();
-      compared.updatedAt = f.interned(updatedAt!)!;
+      compared.updatedAt = f.interned(updatedAt)!;
       return compared;
     },
   };

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { ColumnInterner, PackedFields, packedPlainSql, packedSql, packedTextSql } from '../../src/storage/index.js';
+import { ColumnInterner, isoFromUtcText, PackedFields, packedPlainSql, packedSql, packedTextSql, utcTextSql } from '../../src/storage/index.js';
 import { describeEachEngine } from '../support/backends.js';
 
 /** Text a client or a venue may choose: every character the packing treats specially, and the null marker spelled out. */
@@ -22,6 +22,24 @@ describeEachEngine('packed rows', (h) => {
     });
     const want = [...hostile.map((t, i) => [t, String(i), t]), [null, null, null], [null, '7', null], ['plain', '8', 'plain']];
     expect(decoded).toEqual(want);
+  });
+
+  it("bring back timestamps as toISOString writes them, from the database's own text (no fraction, 1 to 6 fraction digits, far years)", async () => {
+    const times = [
+      '2026-12-03T06:49:26Z', '2026-12-03T06:49:26.1Z', '2026-12-03T06:49:26.12Z', '2026-12-03T06:49:26.123Z', '2026-12-03T06:49:26.1234Z',
+      '2026-12-03T06:49:26.999999Z', '2024-02-29T23:59:59.999Z', '2000-01-01T00:00:00Z', '0999-05-06T07:08:09.010Z', '1970-01-01T00:00:00.001Z',
+    ];
+    // In a session whose zone is not UTC: the text must not depend on it.
+    const rows = await h().db.transaction(async (tx) => {
+      await tx.query("set local timezone = 'America/New_York'");
+      return tx.query<{ text: string; iso: string }>(
+        `select ${utcTextSql('t')} as text, to_char(t at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as iso
+         from unnest($1::timestamptz[]) with ordinality as v (t, i) order by i`,
+        [times],
+      );
+    });
+    expect(rows.map((r) => isoFromUtcText(r.text))).toEqual(rows.map((r) => r.iso));
+    expect(rows.map((r) => isoFromUtcText(r.text))).toEqual(times.map((t) => `${t.slice(0, 19)}.${`${t.slice(20, -1)}000`.slice(0, 3)}Z`));
   });
 
   it('count their fields: a row read with another count is an error, not a shifted read', () => {

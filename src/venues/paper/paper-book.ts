@@ -1,5 +1,5 @@
 import { averagePrice, type Decimal, decimalFromSql, formatDecimal, isWorking, type OrderStatus } from '../../domain/index.js';
-import { ColumnInterner, isoTextSql, PackedFields, packedPlainSql, packedSql, packedTextSql, type SqlClient } from '../../storage/index.js';
+import { ColumnInterner, isoFromUtcText, PackedFields, packedPlainSql, packedSql, packedTextSql, type SqlClient, utcTextSql } from '../../storage/index.js';
 import type { VenueFillReport, VenueOrderReport, VenuePlaceRequest, VenuePositionReport } from '../venue.js';
 
 /** The paper venue's own statuses, as a broker would report them, and their Fillbook meaning. */
@@ -105,7 +105,7 @@ const packedOrderFields = [
   packedTextSql('venue_order_id'), packedTextSql('client_order_id'), packedTextSql('symbol'), packedTextSql('asset_class'), packedPlainSql('side'),
   packedTextSql('type'), packedTextSql('time_in_force'), packedPlainSql('quantity'), packedPlainSql('limit_price'), packedPlainSql('stop_price'),
   packedPlainSql('status'), packedPlainSql('filled_quantity'), packedPlainSql('filled_notional'), packedTextSql('reason'),
-  packedPlainSql(isoTextSql('created_at')), packedPlainSql(isoTextSql('updated_at')),
+  packedPlainSql(utcTextSql('created_at')), packedPlainSql(utcTextSql('updated_at')),
 ];
 
 /**
@@ -114,7 +114,8 @@ const packedOrderFields = [
  * quantities share one Decimal. The same report `orderReport` makes of a `select *` row.
  */
 function packedOrderReader(): (packed: string) => VenueOrderReport {
-  const [symbol, assetClass, side, type, timeInForce, createdAt, updatedAt] = Array.from({ length: 7 }, () => new ColumnInterner((s) => s));
+  const [symbol, assetClass, side, type, timeInForce] = Array.from({ length: 5 }, () => new ColumnInterner((s) => s));
+  const [createdAt, updatedAt] = [new ColumnInterner(isoFromUtcText), new ColumnInterner(isoFromUtcText)];
   const [quantity, limitPrice, stopPrice, filledQuantity, filledNotional] = Array.from({ length: 5 }, () => new ColumnInterner<Decimal>(decimalFromSql));
   const status = new ColumnInterner(mapPaperStatus);
   const fields = new PackedFields();
@@ -144,8 +145,8 @@ function packedOrderReader(): (packed: string) => VenueOrderReport {
     const notional = f.interned(filledNotional!)!;
     if (!report.filledQuantity.isZero()) report.avgFillPrice = averagePrice(notional, report.filledQuantity);
     report.reason = f.text();
-    report.createdAt = f.interned(createdAt!)!;
-    report.updatedAt = f.interned(updatedAt!)!;
+    report.createdAt = f.interned(createdAt)!;
+    report.updatedAt = f.interned(updatedAt)!;
     return report;
   };
 }

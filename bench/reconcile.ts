@@ -392,8 +392,8 @@ const phaseBounds: { phase: string; from: string; to: string; sql?: string[]; ov
   // The two reads overlap (their rows are not added to the total): each one's own span.
   { phase: '  of which ledger working orders (pages of 10,000)', from: 'run row:end', to: 'progress:ledger orders', sql: ['ledger page'], overlaps: true },
   { phase: '  of which venue open orders (listOpenOrders)', from: 'listOpenOrders:start', to: 'listOpenOrders:end', sql: ['venue open list'], overlaps: true },
-  { phase: 'pairing, lookupsNeeded (in memory)', from: 'reads:end', to: 'activity:start' },
-  { phase: 'venue history and fills (listOrders, listFills)', from: 'activity:start', to: 'lookups:start', sql: ['venue history', 'venue fills'] },
+  { phase: '  of which venue history and fills (listOrders, listFills)', from: 'activity:start', to: 'activity:end', sql: ['venue history', 'venue fills'], overlaps: true },
+  { phase: 'pairing, lookupsNeeded (in memory), the history\'s end', from: 'reads:end', to: 'lookups:start' },
   { phase: 'venue lookups (batches of 1,000 where the adapter can, else one order a call; 8 in flight)', from: 'lookups:start', to: 'lookups:end', sql: ['venue getOrders', 'venue getOrder', 'venue getOrderByClientId'] },
   { phase: 'ledger lookups by venue keys', from: 'lookups:end', to: 'ledger lookup:end', sql: ['ledger lookup'] },
   { phase: 'classify (match loop, reconcileOrders)', from: 'ledger lookup:end', to: 'ledger net:start' },
@@ -481,11 +481,12 @@ async function childMain(): Promise<void> {
     const readsEnd = Math.max(probe.marks.get('progress:ledger orders') ?? Number.NaN, probe.marks.get('listOpenOrders:end') ?? Number.NaN);
     probe.marks.set('reads:end', readsEnd);
     probe.heapAt.set('reads:end', probe.heapAt.get(readsEnd === probe.marks.get('listOpenOrders:end') ? 'listOpenOrders:end' : 'progress:ledger orders') ?? Number.NaN);
-    // The venue's history and fills are read between the pairing and the lookups.
+    // The venue's history and fills are read beside the open orders; the lookups follow the pairing and the history's end.
     const activityStart = Math.min(probe.marks.get('listOrders:start') ?? Infinity, probe.marks.get('listFills:start') ?? Infinity);
     const activityEnd = Math.max(probe.marks.get('listOrders:end') ?? -Infinity, probe.marks.get('listFills:end') ?? -Infinity);
     probe.marks.set('activity:start', Number.isFinite(activityStart) ? activityStart : readsEnd);
-    probe.marks.set('lookups:start', Number.isFinite(firstLookup) ? firstLookup : Number.isFinite(activityEnd) ? activityEnd : readsEnd);
+    probe.marks.set('activity:end', Number.isFinite(activityEnd) ? activityEnd : readsEnd);
+    probe.marks.set('lookups:start', Number.isFinite(firstLookup) ? firstLookup : Math.max(readsEnd, Number.isFinite(activityEnd) ? activityEnd : readsEnd));
     probe.marks.set('lookups:end', probe.marks.get('lookups:end') ?? probe.marks.get('lookups:start')!);
     const phases = phaseBounds.map((b) => {
       const from = probe.marks.get(b.from);

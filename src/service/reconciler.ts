@@ -186,7 +186,10 @@ export class Reconciler {
   private async findings(accountId: string, adapter: VenueAdapter, since: string, onProgress: ReconcileRequest['onProgress']) {
     const db = this.ledger.db;
     // Both sides are read at once: the database reads one while Node decodes the other, and the
-    // ledger's orders are indexed for the pairing page by page as they arrive.
+    // ledger's orders are indexed for the pairing page by page as they arrive. The venue's history
+    // is read meanwhile too; what of it the open list already holds is set aside after the pairing.
+    const history = readVenueHistory(adapter, since, onProgress);
+    history.catch(() => {});
     const index = new LedgerBrokerIndex();
     const [ledgerWorking, venueOpen] = await Promise.all([
       readWorkingOrders(db, accountId, ledgerPageSize, (read, working) => {
@@ -199,7 +202,7 @@ export class Reconciler {
       }),
     ]);
     const needed = lookupsNeeded(ledgerWorking, venueOpen, pairWorkingOrders(ledgerWorking, venueOpen, index));
-    const recent = await this.venueActivity(accountId, adapter, since, needed.pairs.listsOpen, onProgress);
+    const recent = await this.venueActivity(accountId, adapter, await history, needed.pairs.listsOpen, onProgress);
 
     // Before declaring an order gone, the venue is asked for that order (unless its history just said):
     // by its broker order id, then, where that finds nothing, by its client order id.
@@ -252,33 +255,18 @@ export class Reconciler {
   }
 
   /**
-   * What the venue did since `since`, beyond its open orders: every order it created or changed
-   * (from its order history, where it has one), and the order behind every fill the ledger lacks
-   * (asked for one by one). Returns the orders not open at the venue, by venue order id.
+   * What the venue did since `since`, beyond its open orders (`history`, read beside them): every
+   * order it created or changed (from its order history, where it has one), and the order behind
+   * every fill the ledger lacks (asked for one by one). Returns the orders not open at the venue, by
+   * venue order id.
    */
-  private async venueActivity(accountId: string, adapter: VenueAdapter, since: string, listsOpen: (venueOrderId: string) => boolean, onProgress: ReconcileRequest['onProgress']): Promise<Map<string, VenueOrderReport>> {
+  private async venueActivity(accountId: string, adapter: VenueAdapter, history: VenueHistory, listsOpen: (venueOrderId: string) => boolean, onProgress: ReconcileRequest['onProgress']): Promise<Map<string, VenueOrderReport>> {
     const closed = new Map<string, VenueOrderReport>();
-    if (adapter.capabilities.ordersSince && adapter.listOrders !== undefined) {
-      // Only the closed orders are kept (the open ones are the open list's): asked of the venue too,
-      // which sends less where it can filter so, and checked here where it cannot.
-      await readPages((cursor) => adapter.listOrders!(since, cursor, { closedOnly: true }), (page) => {
-        for (const order of page.orders) if (!listsOpen(order.venueOrderId) && !isWorking(order.status)) closed.set(order.venueOrderId, order);
-        onProgress?.('venue history', closed.size, closed.size);
-      });
-    }
-    if (!adapter.capabilities.fillsSince) return closed;
-    const fillOrders = new Map<string, string[]>();
-    await readPages((cursor) => adapter.listFills(since, cursor), (page) => {
-      for (const fill of page.fills) {
-        if (listsOpen(fill.venueOrderId) || closed.has(fill.venueOrderId)) continue;
-        const ids = fillOrders.get(fill.venueOrderId) ?? [];
-        ids.push(fill.execId);
-        fillOrders.set(fill.venueOrderId, ids);
-      }
-    });
-    if (fillOrders.size === 0) return closed;
-    const knownExecIds = await selectKnownExecIds(this.ledger.db, accountId, [...fillOrders.values()].flat());
-    const lacking = [...fillOrders].filter(([, execIds]) => execIds.some((id) => !knownExecIds.has(id))).map(([venueOrderId]) => venueOrderId);
+    for (const [venueOrderId, order] of history.closed) if (!listsOpen(venueOrderId)) closed.set(venueOrderId, order);
+    const fillOrders = [...history.fillOrders].filter(([venueOrderId]) => !listsOpen(venueOrderId));
+    if (fillOrders.length === 0) return closed;
+    const knownExecIds = await selectKnownExecIds(this.ledger.db, accountId, fillOrders.flatMap(([, execIds]) => execIds));
+    const lacking = fillOrders.filter(([, execIds]) => execIds.some((id) => !knownExecIds.has(id))).map(([venueOrderId]) => venueOrderId);
     // Kept in the order of the ids, not of the answers: the findings come out in that order.
     const reports = await lookUpAtVenue(adapter, 'venue_order_id', lacking.sort(), (done, total) => onProgress?.('venue lookups', done, total));
     for (const venueOrderId of lacking) {
@@ -452,4 +440,37 @@ async function inFlight<T>(items: readonly T[], size: number, work: (item: T) =>
     }
   };
   await Promise.all(Array.from({ length: Math.min(size, items.length) }, slot));
+}
+
+/** The venue's history since a time: its closed orders by venue order id, and the exec ids of the fills of every other order. */
+interface VenueHistory {
+  closed: Map<string, VenueOrderReport>;
+  fillOrders: Map<string, string[]>;
+}
+
+/**
+ * Reads the venue's order history (closed orders only: the open ones are the open list's; asked of
+ * the venue too, which sends less where it can filter so, and checked here where it cannot), then
+ * its fills, keeping of each fill of an order the history did not show closed its exec id only.
+ * Orders the open list holds are set aside later (`venueActivity`), once that list is read.
+ */
+async function readVenueHistory(adapter: VenueAdapter, since: string, onProgress: ReconcileRequest['onProgress']): Promise<VenueHistory> {
+  const closed = new Map<string, VenueOrderReport>();
+  const fillOrders = new Map<string, string[]>();
+  if (adapter.capabilities.ordersSince && adapter.listOrders !== undefined) {
+    await readPages((cursor) => adapter.listOrders!(since, cursor, { closedOnly: true }), (page) => {
+      for (const order of page.orders) if (!isWorking(order.status)) closed.set(order.venueOrderId, order);
+      onProgress?.('venue history', closed.size, closed.size);
+    });
+  }
+  if (!adapter.capabilities.fillsSince) return { closed, fillOrders };
+  await readPages((cursor) => adapter.listFills(since, cursor), (page) => {
+    for (const fill of page.fills) {
+      if (closed.has(fill.venueOrderId)) continue;
+      const ids = fillOrders.get(fill.venueOrderId) ?? [];
+      ids.push(fill.execId);
+      fillOrders.set(fill.venueOrderId, ids);
+    }
+  });
+  return { closed, fillOrders };
 }

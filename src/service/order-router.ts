@@ -221,7 +221,8 @@ export class OrderRouter {
   private async importFills(adapter: VenueAdapter, accountId: string, venueOrderId: string, since: string): Promise<void> {
     const fills: VenueFillReport[] = [];
     await readPages((cursor) => adapter.listFills(since, cursor), (page) => fills.push(...page.fills.filter((f) => f.venueOrderId === venueOrderId)));
-    for (const fill of fills) await this.sync.applyFill(accountId, fill, 'broker_poll');
+    // Through the batched fill path, as every venue fill is (`VenueSync.applyFills`).
+    await this.sync.applyFills(accountId, fills, 'broker_poll');
   }
 
   private async applyUnlessMovedOn(ref: OrderRef, event: { type: 'failed' | 'rejected'; reason: string }): Promise<void> {

@@ -21,7 +21,7 @@ import {
   type VenueFillReport,
   type VenueOrderReport,
 } from '../domain/index.js';
-import type { Account, Ledger } from '../ledger/index.js';
+import { type Account, fillBatchMax, type FillResult, type Ledger, type RecordFillInput } from '../ledger/index.js';
 import {
   finishRun,
   insertFindings,
@@ -348,12 +348,15 @@ export class Reconciler {
     // The venue order names its id: an order that never learned it learns it here, as from a stream report.
     const order = await this.sync.learnBrokerOrderId(await this.ledger.getOrder({ orderId, accountId }), venueOrder.venueOrderId, 'reconciliation');
     const plan = planFillImport(order.qtyFilled, order.filledNotional, await selectOrderFillKeys(this.ledger.db, accountId, orderId), venueOrder, fills.get(venueOrder.venueOrderId) ?? []);
-    // One batch, so one statement for the order's missing fills; a quarantined venue fill is kept, not applied.
+    // Batches of `fillBatchMax`, so one statement per thousand of the order's missing fills, the inferred
+    // fill (what they leave unexplained) last; a quarantined venue fill is kept, not applied.
     const order_ = { orderId, accountId };
-    const results = await this.ledger.recordFills([
+    const inputs: RecordFillInput[] = [
       ...plan.missing.map((fill) => fillInputOf(fill, order_, 'reconciliation')),
       ...(plan.inferred === null ? [] : [{ order: order_, execId: plan.inferred.execId, quantity: plan.inferred.quantity.toFixed(), price: plan.inferred.price.toFixed(), source: 'reconciliation' as const }]),
-    ]);
+    ];
+    const results: FillResult[] = [];
+    for (let i = 0; i < inputs.length; i += fillBatchMax) results.push(...(await this.ledger.recordFills(inputs.slice(i, i + fillBatchMax))));
     // As before: a venue fill refused outright fails the action, and so does an inferred fill not recorded.
     for (const [i, r] of results.entries()) if ('error' in r && (r.quarantine === null || i === plan.missing.length)) throw r.error;
     const parts = [plan.missing.length > 0 ? `${plan.missing.length} fill(s)` : '', plan.inferred !== null ? `an inferred fill of ${plan.inferred.quantity.toFixed()} (${plan.inferred.priceSource})` : ''].filter(Boolean);

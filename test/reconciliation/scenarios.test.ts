@@ -87,6 +87,20 @@ describeEachEngine('reconciliation scenarios', (h) => {
     expect(await r.summaryOf()).toEqual({});
   });
 
+  it('fill_mismatch: more dropped fills of one order than a batch holds (1,000) are all imported, each once', async () => {
+    r = await reconciling(h().ledger);
+    const order = await r.place({ quantity: '1500' });
+    const dropped = 1_200;
+    for (let i = 0; i < dropped; i++) await r.paper.fill(order.brokerOrderId!, new Decimal(1), new Decimal('99.5'), { silent: true });
+    const fixed = await r.run(['import_fills']);
+    expect(fixed.findings.find((f) => f.category === 'fill_mismatch')?.actionTaken).toBe(`imported; imported ${dropped} fill(s)`);
+    const detail = await h().ledger.getOrderDetail({ orderId: order.id });
+    expect([detail.order.status, detail.order.qtyFilled.toFixed(), detail.order.filledNotional.toFixed()]).toEqual(['partially_filled', String(dropped), String(dropped * 99.5)]);
+    const fills = await h().db.query<{ n: number; distinct: number }>('select count(*)::int as n, count(distinct exec_id)::int as distinct from fills where order_id = $1', [order.id]);
+    expect(fills[0]).toEqual({ n: dropped, distinct: dropped });
+    expect(await r.summaryOf()).toEqual({});
+  }, 240_000);
+
   it('fill_mismatch: quantity no fill explains becomes an inferred fill with a deterministic id', async () => {
     r = await reconciling(h().ledger, {}, {
       paper: async (account, db) => {

@@ -101,6 +101,40 @@ describeEachEngine('write-ahead submission through the paper venue', (h) => {
     expect(await paper.listOpenOrders()).toHaveLength(1);
   });
 
+  it('a retry that finds the failed send at the venue after all takes its state and its fills, sends nothing, and a second pass changes nothing', async () => {
+    const { ledger } = h();
+    let now = new Date('2026-11-20T15:00:00.000Z');
+    let sends = 0;
+    stack = trading(ledger, { retryDelayMs: 1000, retryAttemptsMax: 3, now: () => now }, {
+      paper: async (account, db) => {
+        const venue = await builtInVenueFactories.paper!(account, db);
+        const place = venue.placeOrder.bind(venue);
+        venue.placeOrder = async (request) => {
+          sends++;
+          const placed = await place(request); // it reached the venue and traded there…
+          await venue.fill(placed.venueOrderId, new Decimal(4), new Decimal('99.5'), { silent: true });
+          await venue.fill(placed.venueOrderId, new Decimal(6), new Decimal('100'), { silent: true });
+          throw new VenueError('unavailable', 'connection reset'); // …but the send was reported as failed
+        };
+        return venue;
+      },
+    });
+    const account = await paperAccount({ fillMode: 'manual' });
+    const failed = await stack.router.placeOrder(buy(account));
+    expect(failed.status).toBe('failed');
+    now = new Date(Date.parse(failed.firstFailedAt!) + 1000);
+    const [retried] = await stack.router.retryFailedOrders(account.id);
+    expect(sends).toBe(1);
+    const detail = await ledger.getOrderDetail({ orderId: failed.id });
+    expect([detail.order.status, detail.order.qtyFilled.toFixed(), detail.order.filledNotional.toFixed()]).toEqual(['filled', '10', '998']);
+    expect(detail.fills.map((f) => [f.quantity.toFixed(), f.price.toFixed(), f.source])).toEqual([['4', '99.5', 'broker_poll'], ['6', '100', 'broker_poll']]);
+    expect(retried?.id).toBe(failed.id);
+    now = new Date(now.getTime() + 60_000);
+    expect(await stack.router.retryFailedOrders(account.id)).toEqual([]);
+    expect((await ledger.getOrderDetail({ orderId: failed.id })).fills).toHaveLength(2);
+    expect(sends).toBe(1);
+  });
+
   it('stops retrying after retryAttemptsMax', async () => {
     const { ledger } = h();
     let now = new Date(); // the ledger's clock stamps the failure; the router's runs on from there

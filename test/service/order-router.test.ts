@@ -107,7 +107,7 @@ describeEachEngine('write-ahead submission through the paper venue', (h) => {
     let sends = 0;
     stack = trading(ledger, { retryDelayMs: 1000, retryAttemptsMax: 3, now: () => now }, {
       paper: async (account, db) => {
-        const venue = await builtInVenueFactories.paper!(account, db);
+        const venue = (await builtInVenueFactories.paper!(account, db)) as PaperVenue;
         const place = venue.placeOrder.bind(venue);
         venue.placeOrder = async (request) => {
           sends++;
@@ -162,7 +162,7 @@ describeEachEngine('write-ahead submission through the paper venue', (h) => {
     let sends = 0;
     stack = trading(ledger, {}, {
       paper: async (account, db) => {
-        const venue = await builtInVenueFactories.paper!(account, db);
+        const venue = (await builtInVenueFactories.paper!(account, db)) as PaperVenue;
         const place = venue.placeOrder.bind(venue);
         venue.placeOrder = async (request) => {
           sends++;

@@ -440,9 +440,12 @@ const insertFillBatchSql = (() => {
   // No ON CONFLICT on the fills: a taken exec id fails the whole statement (see `isExecIdTaken`).
   return `with changed as (
       update orders o set ${fillChangedColumns.map(([c]) => `${c} = u.${c}`).join(', ')}
-      from (select * from ${orders} order by u.id) u
+      from ${orders}
       -- The ids again as an array ($6), so that every plan, the generic one included, finds each
       -- order by its key: on the join alone a generic plan merge-joined the account's whole key range.
+      -- The records come in id order (insertFillBatch sorts them) and an index scan by = any($6)
+      -- reads in key order, so the rows lock in id order without a sort here (25 µs of the server's
+      -- time for a single fill); a deadlock all the same is answered as stale.
       where o.account_id = $1 and o.id = any($6::uuid[]) and o.id = u.id and o.version = u.read_version
       returning o.id
     ), e as (

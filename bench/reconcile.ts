@@ -21,7 +21,7 @@ import { findingCategories } from '../src/domain/index.js';
 import { Ledger } from '../src/ledger/index.js';
 import { builtInVenueFactories, Reconciler, type VenueFactory, Venues, VenueSync } from '../src/service/index.js';
 import { type Database, openDatabase, type SqlClient } from '../src/storage/index.js';
-import type { OrderListOptions, VenueAdapter } from '../src/venues/index.js';
+import type { OpenOrderListOptions, OrderListOptions, VenueAdapter } from '../src/venues/index.js';
 import { createServerDatabase, killRunningChild, measureInChild as measureInChildProcess, answerParent, loadAverage, round, ServerCpu, serverUnreachableReason, fmt } from './support.js';
 
 // ---- configuration (names end with their unit) -------------------------------------------------
@@ -374,7 +374,7 @@ function probedAdapter(inner: VenueAdapter, probe: Probe): VenueAdapter {
     ...(inner.getOrders === undefined
       ? {}
       : { getOrders: timed('getOrders', (by: 'venue_order_id' | 'client_order_id', ids: readonly string[]) => inner.getOrders!(by, ids)) }),
-    listOpenOrders: timed('listOpenOrders', () => inner.listOpenOrders()),
+    listOpenOrders: timed('listOpenOrders', (options?: OpenOrderListOptions) => inner.listOpenOrders(options)),
     listFills: timed('listFills', (since: string, cursor?: string | null) => inner.listFills(since, cursor)),
     ...(withHistory && inner.listOrders !== undefined
       ? { listOrders: timed('listOrders', (since: string, cursor?: string | null, options?: OrderListOptions) => inner.listOrders!(since, cursor, options)) }

@@ -146,41 +146,74 @@ export class LedgerBrokerIndex {
   }
 }
 
-export function pairWorkingOrders(ledgerWorking: LedgerWorkingOrders, venueOpen: readonly VenueOrderReport[], index: LedgerBrokerIndex = new LedgerBrokerIndex()): WorkingPairs {
-  const ledgerByBrokerId = index.add(ledgerWorking).positions;
+/**
+ * The pairing done as the venue's open orders arrive, a page at a time in the venue's order, once the
+ * ledger's working orders are all read (and indexed by `LedgerBrokerIndex`): each venue order is
+ * looked up as it comes, so that a venue read in pages is paired while its next page is read.
+ * `finish` gives the same pairs as `pairWorkingOrders` over the whole list.
+ */
+export class WorkingPairing {
+  private readonly ledgerByBrokerId: Map<string, number>;
   // Per ledger order: the last venue position with its broker order id, and the last of those with its client order id too.
-  const byBrokerId = new Int32Array(ledgerWorking.length).fill(-1);
-  const cleanAt = new Int32Array(ledgerWorking.length).fill(-1);
+  private readonly byBrokerId: Int32Array;
+  private readonly cleanAt: Int32Array;
   // Venue orders with an id no ledger working order carries, and client ids of venue orders not cleanly paired: last position each.
-  const otherByVenueId = new Map<string, number>();
-  const otherByClientId = new Map<string, number>();
-  for (let i = 0; i < venueOpen.length; i++) {
-    const v = venueOpen[i]!;
-    const l = ledgerByBrokerId.get(v.venueOrderId);
-    if (l === undefined) otherByVenueId.set(v.venueOrderId, i);
-    else byBrokerId[l] = i;
-    if (v.clientOrderId === null) continue;
-    if (l !== undefined && ledgerWorking.hasClientOrderId(l, v.clientOrderId)) cleanAt[l] = i;
-    else otherByClientId.set(v.clientOrderId, i);
+  private readonly otherByVenueId = new Map<string, number>();
+  private readonly otherByClientId = new Map<string, number>();
+  /** Venue orders paired so far. */
+  venueCount = 0;
+
+  constructor(
+    private readonly ledgerWorking: LedgerWorkingOrders,
+    index: LedgerBrokerIndex = new LedgerBrokerIndex(),
+  ) {
+    this.ledgerByBrokerId = index.add(ledgerWorking).positions;
+    this.byBrokerId = new Int32Array(ledgerWorking.length).fill(-1);
+    this.cleanAt = new Int32Array(ledgerWorking.length).fill(-1);
   }
-  const venueAt = new Int32Array(ledgerWorking.length);
-  const named = new Uint8Array(venueOpen.length);
-  for (let l = 0; l < ledgerWorking.length; l++) {
-    const byBroker = byBrokerId[l]!;
-    // Usually every venue order pairs cleanly, and the client ids need not be read again.
-    const byClient = otherByClientId.size === 0 ? cleanAt[l]! : Math.max(cleanAt[l]!, otherByClientId.get(ledgerWorking.clientOrderId(l)) ?? -1);
-    if (byBroker >= 0) named[byBroker] = 1;
-    if (byClient >= 0) named[byClient] = 1;
-    venueAt[l] = byBroker >= 0 ? byBroker : byClient;
+
+  /** The venue's next open orders, after those added before. */
+  add(venueOpen: readonly VenueOrderReport[]): void {
+    const { ledgerByBrokerId, ledgerWorking, byBrokerId, cleanAt, otherByVenueId, otherByClientId } = this;
+    for (let k = 0, i = this.venueCount; k < venueOpen.length; k++, i++) {
+      const v = venueOpen[k]!;
+      const l = ledgerByBrokerId.get(v.venueOrderId);
+      if (l === undefined) otherByVenueId.set(v.venueOrderId, i);
+      else byBrokerId[l] = i;
+      if (v.clientOrderId === null) continue;
+      if (l !== undefined && ledgerWorking.hasClientOrderId(l, v.clientOrderId)) cleanAt[l] = i;
+      else otherByClientId.set(v.clientOrderId, i);
+    }
+    this.venueCount += venueOpen.length;
   }
-  return {
-    venueAt,
-    named,
-    listsOpen: (venueOrderId) => {
-      const l = ledgerByBrokerId.get(venueOrderId);
-      return l === undefined ? otherByVenueId.has(venueOrderId) : byBrokerId[l]! >= 0;
-    },
-  };
+
+  finish(): WorkingPairs {
+    const { ledgerByBrokerId, ledgerWorking, byBrokerId, cleanAt, otherByVenueId, otherByClientId } = this;
+    const venueAt = new Int32Array(ledgerWorking.length);
+    const named = new Uint8Array(this.venueCount);
+    for (let l = 0; l < ledgerWorking.length; l++) {
+      const byBroker = byBrokerId[l]!;
+      // Usually every venue order pairs cleanly, and the client ids need not be read again.
+      const byClient = otherByClientId.size === 0 ? cleanAt[l]! : Math.max(cleanAt[l]!, otherByClientId.get(ledgerWorking.clientOrderId(l)) ?? -1);
+      if (byBroker >= 0) named[byBroker] = 1;
+      if (byClient >= 0) named[byClient] = 1;
+      venueAt[l] = byBroker >= 0 ? byBroker : byClient;
+    }
+    return {
+      venueAt,
+      named,
+      listsOpen: (venueOrderId) => {
+        const l = ledgerByBrokerId.get(venueOrderId);
+        return l === undefined ? otherByVenueId.has(venueOrderId) : byBrokerId[l]! >= 0;
+      },
+    };
+  }
+}
+
+export function pairWorkingOrders(ledgerWorking: LedgerWorkingOrders, venueOpen: readonly VenueOrderReport[], index: LedgerBrokerIndex = new LedgerBrokerIndex()): WorkingPairs {
+  const pairing = new WorkingPairing(ledgerWorking, index);
+  pairing.add(venueOpen);
+  return pairing.finish();
 }
 
 /**

@@ -11,6 +11,7 @@ import {
   ledgerOrderFor,
   lookupsNeeded,
   pairWorkingOrders,
+  WorkingPairing,
   planFillImport,
   type ReconciliationAction,
   reconcileHoldings,
@@ -190,18 +191,35 @@ export class Reconciler {
     // is read meanwhile too; what of it the open list already holds is set aside after the pairing.
     const history = readVenueHistory(adapter, since, onProgress);
     history.catch(() => {});
+    // A venue that lists its open orders in pages passes them on as it reads: once the ledger's side
+    // is read, each page is paired while the next is read.
     const index = new LedgerBrokerIndex();
+    const venuePages: (readonly VenueOrderReport[])[] = [];
+    let pairing: WorkingPairing | undefined;
+    let paired = 0;
+    const pairPages = () => {
+      if (pairing !== undefined) while (paired < venuePages.length) pairing.add(venuePages[paired++]!);
+    };
     const [ledgerWorking, venueOpen] = await Promise.all([
       readWorkingOrders(db, accountId, ledgerPageSize, (read, working) => {
         index.add(working, read);
         onProgress?.('ledger orders', read, read);
+      }).then((working) => {
+        pairing = new WorkingPairing(working, index);
+        pairPages();
+        return working;
       }),
-      adapter.listOpenOrders().then((orders) => {
+      adapter.listOpenOrders({ onPage: (orders) => {
+        venuePages.push(orders);
+        pairPages();
+      } }).then((orders) => {
         onProgress?.('venue orders', orders.length, orders.length);
         return orders;
       }),
     ]);
-    const needed = lookupsNeeded(ledgerWorking, venueOpen, pairWorkingOrders(ledgerWorking, venueOpen, index));
+    // Pages that do not add up to the list (or none: most adapters read it at once) are not trusted: the list is paired whole.
+    const paged = pairing !== undefined && venuePages.length > 0 && pairing.venueCount === venueOpen.length ? pairing : undefined;
+    const needed = lookupsNeeded(ledgerWorking, venueOpen, paged?.finish() ?? pairWorkingOrders(ledgerWorking, venueOpen, index));
     const recent = await this.venueActivity(accountId, adapter, await history, needed.pairs.listsOpen, onProgress);
 
     // Before declaring an order gone, the venue is asked for that order (unless its history just said):

@@ -52,6 +52,11 @@ export interface OrderPage {
   cursor: string | null;
 }
 
+/** How `listOpenOrders` may report its progress. */
+export interface OpenOrderListOptions {
+  onPage?: (orders: readonly VenueOrderReport[]) => void;
+}
+
 /** How `listOrders` may narrow the history it lists. */
 export interface OrderListOptions {
   /**
@@ -118,7 +123,13 @@ export interface VenueAdapter {
    * whose venue has no such read leaves it out. At most `venueOrderLookupBatchMax` ids a call.
    */
   getOrders?(by: 'venue_order_id' | 'client_order_id', ids: readonly string[]): Promise<VenueOrderReport[]>;
-  listOpenOrders(): Promise<VenueOrderReport[]>;
+  /**
+   * Every order open at the venue. An adapter that reads them in pages may pass each page to
+   * `options.onPage` as it is read, in order, before it resolves; the pages together are then the
+   * list it resolves with (reconciliation pairs a page while the next is read, and pairs the whole
+   * list again if they are not). Adapters that read the list at once ignore it.
+   */
+  listOpenOrders(options?: OpenOrderListOptions): Promise<VenueOrderReport[]>;
   listFills(since: string, cursor?: string | null): Promise<FillPage>;
   /**
    * Every order created or changed at the venue since `since` (ISO 8601), open and closed, oldest

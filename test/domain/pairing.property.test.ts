@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
-import { Decimal, LedgerBrokerIndex, type LedgerOrderView, lookupsNeeded, pairWorkingOrders, type VenueOrderReport, workingOrdersOf } from '../../src/domain/index.js';
+import { Decimal, LedgerBrokerIndex, type LedgerOrderView, lookupsNeeded, pairWorkingOrders, type VenueOrderReport, WorkingPairing, workingOrdersOf } from '../../src/domain/index.js';
 
 /**
  * The pairing of ledger working orders with venue open orders, against the rule as it was written
@@ -55,6 +55,12 @@ it('pairs ledger and venue orders exactly as the two-index rule did', () => {
         const paged = pairWorkingOrders(workingOrdersOf(ledger), venue, index);
         expect([...paged.venueAt]).toEqual(want.venueAt);
         expect([...paged.named]).toEqual(want.named);
+        // The venue's orders paired page by page as they arrive (as the reconciler pairs a paged open list) pair the same.
+        const pairing = new WorkingPairing(workingOrdersOf(ledger), index);
+        for (let from = 0; from < venue.length; from += pageSize) pairing.add(venue.slice(from, from + pageSize));
+        const byPage = pairing.finish();
+        expect([pairing.venueCount, [...byPage.venueAt], [...byPage.named]]).toEqual([venue.length, want.venueAt, want.named]);
+        for (let n = 0; n <= 5; n++) expect(byPage.listsOpen(`P${n}`)).toBe(want.listed.has(`P${n}`));
         const needed = lookupsNeeded(workingOrdersOf(ledger), venue, pairs);
         expect(needed.ledgerOrders.map((o) => o.id)).toEqual(ledger.filter((_, l) => want.venueAt[l] === -1).map((o) => o.id));
         expect(needed.venueOrders).toEqual(venue.filter((_, i) => want.named[i] === 0));

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { VenueOrderReport } from '../../src/domain/index.js';
 import { Ledger } from '../../src/ledger/index.js';
 import type { Database } from '../../src/storage/index.js';
+import { selectOpenPaperOrders } from '../../src/venues/paper/paper-book.js';
 import { orderPageSizeMax } from '../../src/venues/paper/paper-venue.js';
 import { PaperVenue, venueOrderLookupBatchMax } from '../../src/venues/index.js';
 import { engines, freshDatabase } from '../support/backends.js';
@@ -95,6 +96,19 @@ for (const engine of engines) {
       expect(expected.length).toBeGreaterThan(orderPageSizeMax);
       expect(orders.map((o) => o.venueOrderId)).toEqual(expected.map((o) => o.venueOrderId));
       expect(orders.map((o) => o.status).filter((s) => s === 'open' || s === 'partially_filled')).toEqual([]);
+    });
+
+    it('lists the open orders a page at a time, each page passed on as it is read, the pages together the list', async () => {
+      const pages: (readonly VenueOrderReport[])[] = [];
+      const inPages = await selectOpenPaperOrders(db, adapter.accountId, (orders) => pages.push(orders), 100);
+      const open = (await adapter.listOpenOrders()).map(plain);
+      expect(open.length).toBeGreaterThan(300);
+      expect(inPages.map(plain)).toEqual(open);
+      expect(pages.map((p) => p.length)).toEqual([...Array.from({ length: Math.floor(open.length / 100) }, () => 100), ...(open.length % 100 === 0 ? [] : [open.length % 100])]);
+      expect(pages.flat().map(plain)).toEqual(open);
+      // Every open order of the book, none twice.
+      const book = await db.query<{ id: string }>(`select venue_order_id as id from paper_orders where account_id = $1 and status in ('new', 'partially_filled')`, [adapter.accountId]);
+      expect(open.map((o) => (o as VenueOrderReport).venueOrderId).sort()).toEqual(book.map((r) => r.id).sort());
     });
 
     it('looks many orders up at once by either id, leaving out those it does not have, each as getOrder reports it', async () => {

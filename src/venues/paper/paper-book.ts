@@ -154,9 +154,15 @@ function packedOrderReader(): (packed: string) => VenueOrderReport {
 /**
  * Open orders a page at a time (keyset on the venue order id, as a broker's API pages), each row
  * packed into one text (src/storage/packed-rows.ts) and decoded lean; the next page is asked for
- * before this one is decoded, so that the server reads it while Node decodes.
+ * before this one is decoded, so that the server reads it while Node decodes. Each page is passed to
+ * `onPage` once decoded (`VenueAdapter.listOpenOrders`).
  */
-export async function selectOpenPaperOrders(sql: SqlClient, accountId: string): Promise<VenueOrderReport[]> {
+export async function selectOpenPaperOrders(
+  sql: SqlClient,
+  accountId: string,
+  onPage?: (orders: readonly VenueOrderReport[]) => void,
+  pageSize = openPageSize,
+): Promise<VenueOrderReport[]> {
   const decode = packedOrderReader();
   // One text per page, its rows joined by newlines: the driver decodes one value instead of 10,000.
   // The aggregate takes the page's rows in the subquery's order (PostgreSQL keeps it; no second sort).
@@ -171,13 +177,16 @@ export async function selectOpenPaperOrders(sql: SqlClient, accountId: string): 
   const firstPage = pageSql('');
   const laterPage = pageSql('and venue_order_id > $3');
   const page = async (after: string | null): Promise<Page> =>
-    (await sql.query<Page>(after === null ? firstPage : laterPage, after === null ? [accountId, openPageSize] : [accountId, openPageSize, after]))[0]!;
+    (await sql.query<Page>(after === null ? firstPage : laterPage, after === null ? [accountId, pageSize] : [accountId, pageSize, after]))[0]!;
   const out: VenueOrderReport[] = [];
   let next: Promise<Page> | null = page(null);
   while (next !== null) {
     const { rows, n, last }: Page = await next;
-    next = n < openPageSize || last === null ? null : page(last);
-    if (rows !== null) for (const packed of rows.split('\n')) out.push(decode(packed));
+    next = n < pageSize || last === null ? null : page(last);
+    if (rows === null) continue;
+    const from = out.length;
+    for (const packed of rows.split('\n')) out.push(decode(packed));
+    onPage?.(out.slice(from));
   }
   return out;
 }

@@ -2,6 +2,7 @@ import { Decimal, FillbookError, type Order, type OrderSide, type OrderType, typ
 import type { Database } from '../../storage/index.js';
 import {
   type FillPage,
+  type OpenOrderListOptions,
   type OrderListOptions,
   type OrderPage,
   type VenueAdapter,
@@ -155,8 +156,8 @@ export class PaperVenue implements VenueAdapter {
     return selectPaperOrders(this.db, this.accountId, by, ids);
   }
 
-  listOpenOrders(): Promise<VenueOrderReport[]> {
-    return selectOpenPaperOrders(this.db, this.accountId);
+  listOpenOrders(options: OpenOrderListOptions = {}): Promise<VenueOrderReport[]> {
+    return selectOpenPaperOrders(this.db, this.accountId, options.onPage);
   }
 
   async listFills(since: string, cursor: string | null = null): Promise<FillPage> {

@@ -4,13 +4,17 @@ import { type FillResult, Ledger, type RecordFillInput } from '../../src/ledger/
 import type { Database, SqlClient } from '../../src/storage/index.js';
 import { describeEachEngine } from '../support/backends.js';
 
-/** The database, counting the statements that start with `marker`, and running `before` ahead of the first of them. */
-function watched(db: Database, marker: string, before?: () => Promise<void>): { db: Database; count: () => number } {
+/**
+ * The database, counting the statements that start with `marker`, running `before` ahead of the
+ * first of them, and telling `seen` of each one (its text and parameters).
+ */
+function watched(db: Database, marker: string, before?: () => Promise<void>, seen?: (text: string, params: readonly unknown[]) => void): { db: Database; count: () => number } {
   let count = 0;
   const intercept = (sql: SqlClient): SqlClient['query'] =>
     async function query<Row>(text: string, params?: readonly unknown[]): Promise<Row[]> {
       if (text.trimStart().startsWith(marker)) {
         count++;
+        seen?.(text, params ?? []);
         if (count === 1) await before?.();
       }
       return sql.query<Row>(text, params);
@@ -233,5 +237,38 @@ describeEachEngine('fill batches', (h) => {
     expect(outcomes(results)).toEqual([['theirs', 'refused'], ['mine', 'recorded']]);
     expect((await ledger.getOrder({ orderId: other.id })).version).toBe(1);
     expect((await ledger.getOrder({ orderId: own.id })).qtyFilled.toFixed()).toBe('1');
+  });
+
+  it("finds each order of a batch by its key in an account of thousands, whatever the plan (no scan of the account's orders)", async () => {
+    const { ledger, db } = h();
+    const a = await ledger.createAccount({ name: 'big', venue: 'manual' });
+    const model = (await ledger.recordOrder(buy(a.id, '1000'))).order;
+    // 4,000 more orders of the account, copies of the first under new ids, and fresh statistics.
+    const columns = (await db.query<{ name: string }>(`select column_name as name from information_schema.columns where table_name = 'orders' and table_schema = current_schema() order by ordinal_position`)).map((c) => c.name);
+    const copied = columns.map((c) => (c === 'id' ? 'gen_random_uuid()' : c === 'client_order_id' ? `'copy-' || n` : c));
+    await db.query(`insert into orders (${columns.join(', ')}) select ${copied.join(', ')} from orders, generate_series(1, 4000) as n where account_id = $1 and id = $2`, [a.id, model.id]);
+    await db.exec('analyze orders');
+    const some = await db.query<{ id: string }>(`select id from orders where account_id = $1 and client_order_id like 'copy-%' order by client_order_id limit 50`, [a.id]);
+
+    const statements: { text: string; params: readonly unknown[] }[] = [];
+    const watching = watched(db, 'with changed as', undefined, (text, params) => statements.push({ text, params }));
+    const seeing = await Ledger.open({ database: watching.db });
+    const results = await seeing.recordFills(some.map((o, i) => ({ order: { orderId: o.id, accountId: a.id }, execId: `big-${i}`, quantity: '1', price: '100' })));
+    expect(results.every((r) => r.outcome === 'recorded')).toBe(true);
+    expect(statements).toHaveLength(1);
+
+    // The plan the server makes for those parameters (a custom plan: the one that once read the
+    // whole account for each import page); the orders are found by account and id, never scanned.
+    const explained = await db.transaction((tx) => tx.query<{ 'QUERY PLAN': unknown }>(`explain (format json) ${statements[0]!.text}`, statements[0]!.params));
+    const plan = explained[0]!['QUERY PLAN'];
+    const scans: { type: string; cond: string }[] = [];
+    const walk = (node: Record<string, unknown>) => {
+      if (node['Relation Name'] === 'orders') scans.push({ type: String(node['Node Type']), cond: String(node['Index Cond'] ?? node['Recheck Cond'] ?? '') });
+      for (const child of (node.Plans as Record<string, unknown>[] | undefined) ?? []) walk(child);
+    };
+    walk((plan as { Plan: Record<string, unknown> }[])[0]!.Plan);
+    const reads = scans.filter((s) => s.type !== 'ModifyTable');
+    expect(reads.length).toBeGreaterThan(0);
+    expect(reads.filter((s) => !/Index|Bitmap/.test(s.type) || !/\bid\b/.test(s.cond))).toEqual([]);
   });
 });

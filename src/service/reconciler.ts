@@ -24,6 +24,7 @@ import {
 } from '../domain/index.js';
 import { type Account, fillBatchMax, type FillResult, type Ledger, type RecordFillInput } from '../ledger/index.js';
 import {
+  type Database,
   finishRun,
   insertFindings,
   queueAlerts,
@@ -186,40 +187,14 @@ export class Reconciler {
    */
   private async findings(accountId: string, adapter: VenueAdapter, since: string, onProgress: ReconcileRequest['onProgress']) {
     const db = this.ledger.db;
-    // Both sides are read at once: the database reads one while Node decodes the other, and the
-    // ledger's orders are indexed for the pairing page by page as they arrive. The venue's history
-    // is read meanwhile too; what of it the open list already holds is set aside after the pairing.
+    // The venue's history is read beside the two open lists; what of it the open list holds is set
+    // aside after the pairing. A failed read waits for the other reads to stop before it is thrown.
     const history = readVenueHistory(adapter, since, onProgress);
-    history.catch(() => {});
-    // A venue that lists its open orders in pages passes them on as it reads: once the ledger's side
-    // is read, each page is paired while the next is read.
-    const index = new LedgerBrokerIndex();
-    const venuePages: (readonly VenueOrderReport[])[] = [];
-    let pairing: WorkingPairing | undefined;
-    let paired = 0;
-    const pairPages = () => {
-      if (pairing !== undefined) while (paired < venuePages.length) pairing.add(venuePages[paired++]!);
-    };
-    const [ledgerWorking, venueOpen] = await Promise.all([
-      readWorkingOrders(db, accountId, ledgerPageSize, (read, working) => {
-        index.add(working, read);
-        onProgress?.('ledger orders', read, read);
-      }).then((working) => {
-        pairing = new WorkingPairing(working, index);
-        pairPages();
-        return working;
-      }),
-      adapter.listOpenOrders({ onPage: (orders) => {
-        venuePages.push(orders);
-        pairPages();
-      } }).then((orders) => {
-        onProgress?.('venue orders', orders.length, orders.length);
-        return orders;
-      }),
-    ]);
-    // Pages that do not add up to the list (or none: most adapters read it at once) are not trusted: the list is paired whole.
-    const paged = pairing !== undefined && venuePages.length > 0 && pairing.venueCount === venueOpen.length ? pairing : undefined;
-    const needed = lookupsNeeded(ledgerWorking, venueOpen, paged?.finish() ?? pairWorkingOrders(ledgerWorking, venueOpen, index));
+    const { ledgerWorking, venueOpen, pairs } = await readAndPair(db, accountId, adapter, onProgress).catch(async (error: unknown) => {
+      await history.catch(() => {});
+      throw error;
+    });
+    const needed = lookupsNeeded(ledgerWorking, venueOpen, pairs);
     const recent = await this.venueActivity(accountId, adapter, await history, needed.pairs.listsOpen, onProgress);
 
     // Before declaring an order gone, the venue is asked for that order (unless its history just said):
@@ -494,4 +469,45 @@ async function readVenueHistory(adapter: VenueAdapter, since: string, onProgress
     }
   });
   return { closed, fillOrders };
+}
+
+/**
+ * Reads both sides at once: the ledger's working orders and the venue's open orders (the database
+ * reads one while Node decodes the other), and pairs them. The ledger's orders are indexed for the
+ * pairing page by page as they arrive; a venue that lists its open orders in pages passes them on
+ * as it reads, and once the ledger's side is read each page is paired while the next is read. Pages
+ * that do not add up to the list (or none: most adapters read it at once) are not trusted: the list
+ * is then paired whole.
+ */
+async function readAndPair(db: Database, accountId: string, adapter: VenueAdapter, onProgress: ReconcileRequest['onProgress']) {
+  const index = new LedgerBrokerIndex();
+  const venuePages: (readonly VenueOrderReport[])[] = [];
+  let pairing: WorkingPairing | undefined;
+  let paired = 0;
+  const pairPages = () => {
+    if (pairing !== undefined) while (paired < venuePages.length) pairing.add(venuePages[paired++]!);
+  };
+  const [ledgerWorking, venueOpen] = await Promise.all([
+    readWorkingOrders(db, accountId, ledgerPageSize, (read, working) => {
+      index.add(working, read);
+      onProgress?.('ledger orders', read, read);
+    }).then((working) => {
+      pairing = new WorkingPairing(working, index);
+      pairPages();
+      return working;
+    }),
+    adapter
+      .listOpenOrders({
+        onPage: (orders) => {
+          venuePages.push(orders);
+          pairPages();
+        },
+      })
+      .then((orders) => {
+        onProgress?.('venue orders', orders.length, orders.length);
+        return orders;
+      }),
+  ]);
+  const paged = pairing !== undefined && venuePages.length > 0 && pairing.venueCount === venueOpen.length ? pairing : undefined;
+  return { ledgerWorking, venueOpen, pairs: paged?.finish() ?? pairWorkingOrders(ledgerWorking, venueOpen, index) };
 }

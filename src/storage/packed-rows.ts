@@ -32,7 +32,11 @@ export const packedSql = (fields: readonly string[]) => `concat_ws(e'\\t', ${fie
  */
 export const utcTextSql = (column: string) => `(${column} at time zone 'UTC')::text`;
 
-/** `utcTextSql`'s text as ISO 8601 in UTC with milliseconds (`2026-12-03T06:49:26.123Z`), as `toISOString` writes it; microseconds are cut, as `to_char`'s `MS` cuts them. */
+/**
+ * `utcTextSql`'s text as ISO 8601 in UTC with milliseconds (`2026-12-03T06:49:26.123Z`), as
+ * `toISOString` writes it; microseconds are cut, as `to_char`'s `MS` cuts them. A time outside
+ * JavaScript's range, or `infinity`, is returned as the server wrote it: one odd row never fails a read.
+ */
 export function isoFromUtcText(text: string): string {
   const n = text.length;
   if (n >= 19 && text.charCodeAt(4) === 45 && text.charCodeAt(10) === 32) {
@@ -40,8 +44,21 @@ export function isoFromUtcText(text: string): string {
     if (n === 19) return `${text.slice(0, 10)}T${text.slice(11)}.000Z`;
     if (n <= 26 && text.charCodeAt(19) === 46) return `${text.slice(0, 10)}T${`${text.slice(11, 23)}00`.slice(0, 12)}Z`;
   }
-  // Not a four-digit year: rare enough for the general parser.
-  return new Date(`${text.replace(' ', 'T')}Z`).toISOString();
+  return isoFromUnusualUtcText(text);
+}
+
+const unusualUtcText = /^(\d+)-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)(?:\.(\d+))?( BC)?$/;
+
+/** A year of other than four digits, or before the common era, as `toISOString` writes it; a text that is no time (`infinity`) as it is. */
+function isoFromUnusualUtcText(text: string): string {
+  const m = unusualUtcText.exec(text);
+  if (m === null) return text;
+  const year = m[8] === undefined ? Number(m[1]) : 1 - Number(m[1]);
+  const at = new Date(0);
+  // setUTCFullYear, not Date.UTC: that one reads years 0 to 99 as 1900 to 1999.
+  at.setUTCFullYear(year, Number(m[2]) - 1, Number(m[3]));
+  at.setUTCHours(Number(m[4]), Number(m[5]), Number(m[6]), Number(`${m[7] ?? ''}000`.slice(0, 3)));
+  return Number.isNaN(at.getTime()) ? text : at.toISOString();
 }
 
 const escaped = /\\(.)/g;

@@ -40,6 +40,11 @@ describeEachEngine('packed rows', (h) => {
     });
     expect(rows.map((r) => isoFromUtcText(r.text))).toEqual(rows.map((r) => r.iso));
     expect(rows.map((r) => isoFromUtcText(r.text))).toEqual(times.map((t) => `${t.slice(0, 19)}.${`${t.slice(20, -1)}000`.slice(0, 3)}Z`));
+    // Years of other than four digits and before the common era as toISOString writes them; infinity as the server writes it.
+    const far = await h().db.query<{ text: string }>(
+      `select ${utcTextSql('t')} as text from unnest(array['10000-01-02 03:04:05.678+00', '0044-03-15 12:00:00+00 BC', '0001-01-01 00:00:00+00', 'infinity']::timestamptz[]) with ordinality as v (t, i) order by i`,
+    );
+    expect(far.map((r) => isoFromUtcText(r.text))).toEqual(['+010000-01-02T03:04:05.678Z', '-000043-03-15T12:00:00.000Z', '0001-01-01T00:00:00.000Z', 'infinity']);
   });
 
   it('count their fields: a row read with another count is an error, not a shifted read', () => {

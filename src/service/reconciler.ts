@@ -190,6 +190,9 @@ export class Reconciler {
     // The venue's history is read beside the two open lists; what of it the open list holds is set
     // aside after the pairing. A failed read waits for the other reads to stop before it is thrown.
     const history = readVenueHistory(adapter, since, onProgress);
+    // Handled now, so that a history that fails while the open lists are still read is not an
+    // unhandled rejection; it is still thrown where it is awaited.
+    history.catch(() => {});
     const { ledgerWorking, venueOpen, pairs } = await readAndPair(db, accountId, adapter, onProgress).catch(async (error: unknown) => {
       await history.catch(() => {});
       throw error;

@@ -101,6 +101,33 @@ describeEachEngine('reconciliation scenarios', (h) => {
     expect(await r.summaryOf()).toEqual({});
   }, 240_000);
 
+  it('a venue history read that fails while the open lists are still read fails the run, and is not left unhandled', async () => {
+    r = await reconciling(h().ledger, {}, {
+      paper: async (account, db) => {
+        const venue = await builtInVenueFactories.paper!(account, db);
+        const listOpen = venue.listOpenOrders.bind(venue);
+        venue.listOrders = async () => {
+          throw new Error('history unavailable');
+        };
+        venue.listOpenOrders = async (options) => {
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          return listOpen(options);
+        };
+        return venue;
+      },
+    });
+    await r.place();
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      await expect(r.run()).rejects.toThrow(/history unavailable/);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+    expect(unhandled).toEqual([]);
+  });
+
   it('fill_mismatch: quantity no fill explains becomes an inferred fill with a deterministic id', async () => {
     r = await reconciling(h().ledger, {}, {
       paper: async (account, db) => {

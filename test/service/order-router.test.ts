@@ -1,11 +1,28 @@
 import { afterEach, expect, it } from 'vitest';
 import { Decimal } from '../../src/domain/index.js';
 import type { Account } from '../../src/ledger/index.js';
-import { builtInVenueFactories } from '../../src/service/index.js';
-import { PaperVenue, VenueError, type VenuePlaceRequest } from '../../src/venues/index.js';
+import { builtInVenueFactories, type VenueFactory } from '../../src/service/index.js';
+import { PaperVenue, VenueError, type VenueOrderReport, type VenuePlaceRequest } from '../../src/venues/index.js';
 import { describeEachEngine } from '../support/backends.js';
 import { eventually } from '../support/eventually.js';
 import { trading } from '../support/trading.js';
+
+/**
+ * Venue factories whose paper venue places through `placeOrder` instead of its own
+ * placement (given to it as `place`, with the venue itself).
+ */
+function paperPlacing(
+  placeOrder: (request: VenuePlaceRequest, place: (request: VenuePlaceRequest) => Promise<VenueOrderReport>, venue: PaperVenue) => Promise<VenueOrderReport>,
+): Record<string, VenueFactory> {
+  return {
+    paper: async (account, db) => {
+      const venue = (await builtInVenueFactories.paper!(account, db)) as PaperVenue;
+      const place = venue.placeOrder.bind(venue);
+      venue.placeOrder = (request) => placeOrder(request, place, venue);
+      return venue;
+    },
+  };
+}
 
 describeEachEngine('write-ahead submission through the paper venue', (h) => {
   let stack: ReturnType<typeof trading> | undefined;
@@ -70,17 +87,10 @@ describeEachEngine('write-ahead submission through the paper venue', (h) => {
     const { ledger } = h();
     let now = new Date('2026-11-20T15:00:00.000Z');
     let outages = 2;
-    stack = trading(ledger, { retryDelayMs: 1000, retryAttemptsMax: 3, now: () => now }, {
-      paper: async (account, db) => {
-        const venue = await builtInVenueFactories.paper!(account, db);
-        const place = venue.placeOrder.bind(venue);
-        venue.placeOrder = async (request) => {
-          if (outages-- > 0) throw new VenueError('unavailable', 'connection refused');
-          return place(request);
-        };
-        return venue;
-      },
-    });
+    stack = trading(ledger, { retryDelayMs: 1000, retryAttemptsMax: 3, now: () => now }, paperPlacing(async (request, place) => {
+      if (outages-- > 0) throw new VenueError('unavailable', 'connection refused');
+      return place(request);
+    }));
     const account = await paperAccount({ fillMode: 'manual' });
     const failed = await stack.router.placeOrder(buy(account));
     expect([failed.status, failed.statusReason, failed.retryCount]).toEqual(['failed', 'connection refused', 0]);
@@ -105,20 +115,14 @@ describeEachEngine('write-ahead submission through the paper venue', (h) => {
     const { ledger } = h();
     let now = new Date('2026-11-20T15:00:00.000Z');
     let sends = 0;
-    stack = trading(ledger, { retryDelayMs: 1000, retryAttemptsMax: 3, now: () => now }, {
-      paper: async (account, db) => {
-        const venue = (await builtInVenueFactories.paper!(account, db)) as PaperVenue;
-        venue.placeOrder = async (request) => {
-          sends++;
-          // It reached the venue and traded there, and no word of it came back (not on the stream either)…
-          const placed = await venue.placeExternal({ clientOrderId: request.clientOrderId, symbol: request.symbol, side: request.side, type: request.type, quantity: request.quantity.toFixed() }, { silent: true });
-          await venue.fill(placed.venueOrderId, new Decimal(4), new Decimal('99.5'), { silent: true });
-          await venue.fill(placed.venueOrderId, new Decimal(6), new Decimal('100'), { silent: true });
-          throw new VenueError('unavailable', 'connection reset'); // …but the send was reported as failed
-        };
-        return venue;
-      },
-    });
+    stack = trading(ledger, { retryDelayMs: 1000, retryAttemptsMax: 3, now: () => now }, paperPlacing(async (request, _place, venue) => {
+      sends++;
+      // It reached the venue and traded there, and no word of it came back (not on the stream either)…
+      const placed = await venue.placeExternal({ clientOrderId: request.clientOrderId, symbol: request.symbol, side: request.side, type: request.type, quantity: request.quantity.toFixed() }, { silent: true });
+      await venue.fill(placed.venueOrderId, new Decimal(4), new Decimal('99.5'), { silent: true });
+      await venue.fill(placed.venueOrderId, new Decimal(6), new Decimal('100'), { silent: true });
+      throw new VenueError('unavailable', 'connection reset'); // …but the send was reported as failed
+    }));
     const account = await paperAccount({ fillMode: 'manual' });
     const failed = await stack.router.placeOrder(buy(account));
     expect(failed.status).toBe('failed');
@@ -138,15 +142,9 @@ describeEachEngine('write-ahead submission through the paper venue', (h) => {
   it('stops retrying after retryAttemptsMax', async () => {
     const { ledger } = h();
     let now = new Date(); // the ledger's clock stamps the failure; the router's runs on from there
-    stack = trading(ledger, { retryDelayMs: 1, retryAttemptsMax: 2, now: () => now }, {
-      paper: async (account, db) => {
-        const venue = await builtInVenueFactories.paper!(account, db);
-        venue.placeOrder = async () => {
-          throw new VenueError('unavailable', 'connection refused');
-        };
-        return venue;
-      },
-    });
+    stack = trading(ledger, { retryDelayMs: 1, retryAttemptsMax: 2, now: () => now }, paperPlacing(async () => {
+      throw new VenueError('unavailable', 'connection refused');
+    }));
     const account = await paperAccount({ fillMode: 'manual' });
     const order = await stack.router.placeOrder(buy(account));
     for (let i = 0; i < 5; i++) {
@@ -160,18 +158,11 @@ describeEachEngine('write-ahead submission through the paper venue', (h) => {
   it('resolves an unknown outcome by looking the order up by client order id, never by resending', async () => {
     const { ledger } = h();
     let sends = 0;
-    stack = trading(ledger, {}, {
-      paper: async (account, db) => {
-        const venue = (await builtInVenueFactories.paper!(account, db)) as PaperVenue;
-        const place = venue.placeOrder.bind(venue);
-        venue.placeOrder = async (request) => {
-          sends++;
-          await place(request); // it reached the venue…
-          throw new VenueError('unknown_outcome', 'timed out waiting for the answer'); // …but the answer was lost
-        };
-        return venue;
-      },
-    });
+    stack = trading(ledger, {}, paperPlacing(async (request, place) => {
+      sends++;
+      await place(request); // it reached the venue…
+      throw new VenueError('unknown_outcome', 'timed out waiting for the answer'); // …but the answer was lost
+    }));
     const account = await paperAccount({ fillMode: 'manual' });
     const order = await stack.router.placeOrder(buy(account));
     expect(order.status).toBe('pending_submit');

@@ -185,6 +185,9 @@ export async function readWorkingOrders(
     },
   };
   await db.transaction(async (tx) => {
+    // A scan this large passes PostgreSQL's JIT threshold, and compiling the packing expressions cost
+    // more than it saved: the server spent 1.45 s on these 1,000,000 rows without JIT, 2.3 s with it.
+    await tx.query('set local jit = off');
     await tx.query(
       `declare working_orders no scroll cursor for select ${packedSql(workingFields)} from orders where account_id = $1
          and status in ('pending_submit', 'submitted', 'open', 'partially_filled', 'pending_cancel')`,

@@ -1,3 +1,5 @@
+import type { Database } from './database.js';
+
 /**
  * Bulk reads of many narrow rows, each packed by the database into one text value: its fields joined
  * by tabs. The driver then decodes one value per row instead of one per column, and builds one small
@@ -23,6 +25,33 @@ export const packedPlainSql = (expression: string) => `coalesce((${expression}):
 
 /** The packed row of the given field expressions (each from `packedTextSql` or `packedPlainSql`), as column `packed`. */
 export const packedSql = (fields: readonly string[]) => `concat_ws(e'\\t', ${fields.join(', ')}) as packed`;
+
+/**
+ * Reads a select of packed rows (one column, `packed`: see `packedSql`) through one cursor: one
+ * snapshot, in the plan's order, `pageSize` rows a fetch. The next page is asked for before `onPage`
+ * takes this one in, so that the server reads it meanwhile; the last page may be empty. JIT is off
+ * for it: a scan this large passes PostgreSQL's JIT threshold, and compiling the packing expressions
+ * cost more than it saved (1,000,000 working orders: 2.4 s of server CPU without, 2.6–2.8 s with).
+ */
+export async function readPackedPages(
+  db: Database,
+  select: string,
+  params: readonly unknown[],
+  pageSize: number,
+  onPage: (rows: readonly { packed: string }[]) => void,
+): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.query('set local jit = off');
+    await tx.query(`declare packed_pages no scroll cursor for ${select}`, params);
+    const fetchPage = () => tx.query<{ packed: string }>(`fetch forward ${pageSize} from packed_pages`);
+    let next: Promise<{ packed: string }[]> | null = fetchPage();
+    while (next !== null) {
+      const rows: { packed: string }[] = await next;
+      next = rows.length < pageSize ? null : fetchPage();
+      onPage(rows);
+    }
+  });
+}
 
 /**
  * A timestamp as the database's own text output in UTC (`2026-12-03 06:49:26.123`, fraction digits

@@ -1,5 +1,5 @@
 import { averagePrice, type Decimal, decimalFromSql, formatDecimal, isWorking, type OrderStatus } from '../../domain/index.js';
-import { ColumnInterner, isoFromUtcText, PackedFields, packedPlainSql, packedSql, packedTextSql, type Database, type SqlClient, utcTextSql } from '../../storage/index.js';
+import { ColumnInterner, isoFromUtcText, PackedFields, packedPlainSql, packedSql, packedTextSql, readPackedPages, type Database, type SqlClient, utcTextSql } from '../../storage/index.js';
 import type { VenueFillReport, VenueOrderReport, VenuePlaceRequest, VenuePositionReport } from '../venue.js';
 
 /** The paper venue's own statuses, as a broker would report them, and their Fillbook meaning. */
@@ -168,26 +168,19 @@ export async function selectOpenPaperOrders(
 ): Promise<VenueOrderReport[]> {
   const decode = packedOrderReader();
   const out: VenueOrderReport[] = [];
-  await db.transaction(async (tx) => {
-    // JIT compiling the packing expressions costs more than it saves on a scan like this one.
-    await tx.query('set local jit = off');
-    await tx.query(
-      `declare open_paper_orders no scroll cursor for select ${packedSql(packedOrderFields)} from paper_orders
-         where account_id = $1 and status in ('new', 'partially_filled')`,
-      [accountId],
-    );
-    const fetchPage = () => tx.query<{ packed: string }>(`fetch forward ${pageSize} from open_paper_orders`);
-    let next: Promise<{ packed: string }[]> | null = fetchPage();
-    while (next !== null) {
-      const rows: { packed: string }[] = await next;
-      next = rows.length < pageSize ? null : fetchPage();
-      if (rows.length === 0) continue;
+  await readPackedPages(
+    db,
+    `select ${packedSql(packedOrderFields)} from paper_orders where account_id = $1 and status in ('new', 'partially_filled')`,
+    [accountId],
+    pageSize,
+    (rows) => {
+      if (rows.length === 0) return;
       const page: VenueOrderReport[] = new Array<VenueOrderReport>(rows.length);
       for (let i = 0; i < rows.length; i++) page[i] = decode(rows[i]!.packed);
       for (const order of page) out.push(order);
       onPage?.(page);
-    }
-  });
+    },
+  );
   return out;
 }
 

@@ -239,6 +239,92 @@ describeEachEngine('fill batches', (h) => {
     expect((await ledger.getOrder({ orderId: own.id })).qtyFilled.toFixed()).toBe('1');
   });
 
+  it('writes the same rows for a fill whichever statement carries it: the one-fill statement or the records of a batch', async () => {
+    const { db } = h();
+    const clock = new Date('2026-12-01T10:00:00.000Z');
+    const statements: string[] = [];
+    const watching = watched(db, 'with changed as', undefined, (text) => statements.push(text));
+    const ledger = await Ledger.open({ database: watching.db, now: () => clock });
+    const account = await ledger.createAccount({ name: 'shapes', venue: 'manual' });
+    const spread = (quantity: string) => ({
+      ...buy(account.id, quantity),
+      symbol: 'SPY',
+      legs: [
+        { symbol: 'SPY   261218C00100000', assetClass: 'option' as const, side: 'buy' as const, ratio: '1', positionEffect: 'open' as const },
+        { symbol: 'SPY   261218C00110000', assetClass: 'option' as const, side: 'sell' as const, ratio: '1', positionEffect: 'open' as const },
+      ],
+    });
+    // Pairs of like orders: the first of each filled in a batch with another order's fill (the
+    // records' statement), the second alone (the one-fill statement). Both fills of a pair alike.
+    const pairs = [
+      { request: buy(account.id, '10'), fill: { quantity: '10', price: '100.25', fee: '0.5', feeCurrency: 'USD', liquidity: 'maker' as const } },
+      { request: buy(account.id, '10'), fill: { quantity: '4', price: '99', executedAt: '2026-12-01T09:59:59.000Z' } },
+      { request: spread('2'), fill: { leg: 2, quantity: '2', price: '1.35', fee: '0.65' } },
+    ];
+    const other = (await ledger.recordOrder(buy(account.id))).order;
+    let n = 0;
+    for (const { request, fill } of pairs) {
+      const batched = (await ledger.recordOrder(request)).order;
+      const single = (await ledger.recordOrder(request)).order;
+      statements.length = 0;
+      const [inBatch] = await ledger.recordFills([
+        { order: { orderId: batched.id, accountId: account.id }, execId: `batched-${n}`, ...fill },
+        { order: { orderId: other.id, accountId: account.id }, execId: `other-${n}`, quantity: '1', price: '100' },
+      ]);
+      const alone = await ledger.recordFill({ order: { orderId: single.id, accountId: account.id }, execId: `single-${n}`, ...fill });
+      n++;
+      expect([inBatch?.outcome, alone.outcome]).toEqual(['recorded', 'recorded']);
+      // Two statements of different shapes: the records' and the plain parameters'.
+      expect(statements.map((text) => text.includes('json_to_recordset'))).toEqual([true, false]);
+
+      // The rows but their ids (and the exec id) are equal, column for column.
+      const rows = async (orderId: string) => ({
+        order: (await db.query(`select to_jsonb(o) - array['id', 'client_order_id'] as row from orders o where account_id = $1 and id = $2`, [account.id, orderId]))[0]!.row,
+        fills: (await db.query(`select to_jsonb(f) - array['id', 'order_id', 'exec_id'] as row from fills f where account_id = $1 and order_id = $2`, [account.id, orderId])).map((r) => r.row),
+        events: (
+          await db.query(
+            `select to_jsonb(e) - array['order_id', 'payload'] as row, e.payload #- '{fill,id}' #- '{fill,order_id}' #- '{fill,exec_id}' #- '{order,id}' #- '{order,client_order_id}' as payload
+             from order_events e where account_id = $1 and order_id = $2 order by seq`,
+            [account.id, orderId],
+          )
+        ).map((r) => [r.row, r.payload]),
+      });
+      const [a, b] = [await rows(batched.id), await rows(single.id)];
+      expect(b).toEqual(a);
+      expect(a.fills).toHaveLength(1);
+      expect(a.events).toHaveLength(2);
+      // And the stored fill is the one the event carries: the payload's fill is the fills row.
+      const [stored] = await db.query<{ same: boolean }>(
+        `select f is not distinct from jsonb_populate_record(null::fills, e.payload->'fill') as same
+         from fills f join order_events e on e.account_id = f.account_id and e.order_id = f.order_id and e.type = 'filled' where f.account_id = $1 and f.exec_id = $2`,
+        [account.id, `single-${n - 1}`],
+      );
+      expect(stored?.same).toBe(true);
+    }
+  });
+
+  it('answers stale from the one-fill statement when its order moved, and writes nothing', async () => {
+    const { ledger, db } = h();
+    const account = await ledger.createAccount({ name: 'stale one', venue: 'manual' });
+    const order = (await ledger.recordOrder(buy(account.id))).order;
+    await ledger.recordFill({ order: { orderId: order.id, accountId: account.id }, execId: 'first', quantity: '1', price: '100' });
+    // This process's recent copy of the order is current; another writer fills it before the write.
+    const race = watched(db, 'with changed as', async () => {
+      await ledger.recordFill({ order: { orderId: order.id, accountId: account.id }, execId: 'between', quantity: '2', price: '100' });
+    });
+    const racing = await Ledger.open({ database: race.db });
+    await racing.recordFill({ order: { orderId: order.id, accountId: account.id }, execId: 'warm', quantity: '1', price: '100' });
+    const result = await racing.recordFill({ order: { orderId: order.id, accountId: account.id }, execId: 'late', quantity: '3', price: '101' });
+
+    expect(result.outcome).toBe('recorded');
+    expect(race.count()).toBeGreaterThanOrEqual(3); // the racing write, stale, then again
+    const detail = await ledger.getOrderDetail({ orderId: order.id });
+    expect(detail.fills.map((f) => f.execId).sort()).toEqual(['between', 'first', 'late', 'warm']);
+    expect([detail.order.qtyFilled.toFixed(), detail.order.version]).toEqual(['7', 5]);
+    expect(detail.events.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
+    expect(json(await ledger.replayOrder({ orderId: order.id }))).toEqual(json(detail.order));
+  });
+
   it("finds each order of a batch by its key in an account of thousands, whatever the plan (no scan of the account's orders)", async () => {
     const { ledger, db } = h();
     const a = await ledger.createAccount({ name: 'big', venue: 'manual' });

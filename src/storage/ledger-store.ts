@@ -547,12 +547,13 @@ export type FillWrite = 'applied' | 'stale';
  * its read and this write), its fills and `filled` events, and the quarantined fills. Every order
  * is checked, also one left unchanged because it refused a fill: the refusal was decided on the
  * version read. All or nothing: when one order moved, or an exec id is already recorded (see
- * `isExecIdTaken`), the statement fails as a whole and changes nothing.
+ * `isExecIdTaken`), the statement fails as a whole and changes nothing. One fill of one order,
+ * nothing quarantined (every single fill), goes as plain parameters (`insertOneFillSql`); any
+ * other batch as JSON records.
  */
 export async function insertFillBatch(sql: SqlClient, batch: FillBatchWrite): Promise<FillWrite> {
-  const [only] = batch.orders;
-  const [event] = batch.events;
-  if (batch.orders.length === 1 && batch.events.length === 1 && batch.quarantined.length === 0 && event!.orderId === only!.order.id) {
+  const [only, event] = [batch.orders[0], batch.events[0]];
+  if (batch.orders.length === 1 && batch.events.length === 1 && batch.quarantined.length === 0 && event?.orderId === only?.order.id) {
     return staleWhenRolledBack(() => sql.query(insertOneFillSql, oneFillParams(batch.accountId, only!, event!)));
   }
   // Orders in id order, so that two batches on the same orders mostly lock their rows in one order

@@ -69,3 +69,37 @@ it('pairs ledger and venue orders exactly as the two-index rule did', () => {
     { numRuns: 2_000 },
   );
 });
+
+it('pairs the same when the venue lists the orders in the ledger order, with some missing, added, repeated or swapped', () => {
+  // The usual case, which the pairing answers by comparing each venue order with the ledger order
+  // after the last pair before it looks in its index: the edits make that guess miss in every way.
+  const edit = fc.constantFrom('keep', 'keep', 'keep', 'drop', 'foreign', 'repeat', 'swap', 'other client');
+  fc.assert(
+    fc.property(fc.integer({ min: 0, max: 12 }), fc.array(edit, { minLength: 12, maxLength: 12 }), fc.integer({ min: 1, max: 5 }), (count, edits, pageSize) => {
+      const ledger: LedgerOrderView[] = Array.from({ length: count }, (_, i) => ({
+        id: `o${i}`, clientOrderId: `c${i}`, brokerOrderId: i % 5 === 4 ? null : `P${i}`, symbol: 'S', status: 'open', qtyFilled: new Decimal(0), updatedAt: '2026-01-01T00:00:00.000Z', sentBy: 'fillbook',
+      }));
+      const venue: VenueOrderReport[] = [];
+      ledger.forEach((o, i) => {
+        const own = { venueOrderId: o.brokerOrderId ?? `P${i}`, clientOrderId: o.clientOrderId } as VenueOrderReport;
+        switch (edits[i]) {
+          case 'drop': return;
+          case 'foreign': venue.push({ venueOrderId: `X${i}`, clientOrderId: null } as VenueOrderReport, own); return;
+          case 'repeat': venue.push(own, own); return;
+          case 'swap': venue.splice(Math.max(0, venue.length - 1), 0, own); return;
+          case 'other client': venue.push({ ...own, clientOrderId: `c${(i + 1) % Math.max(1, count)}` }); return;
+          default: venue.push(own);
+        }
+      });
+      const want = reference(ledger, venue);
+      const pairing = new WorkingPairing(workingOrdersOf(ledger));
+      for (let from = 0; from < venue.length; from += pageSize) pairing.add(venue.slice(from, from + pageSize));
+      const pairs = pairing.finish();
+      expect([...pairs.venueAt]).toEqual(want.venueAt);
+      expect([...pairs.named]).toEqual(want.named);
+      for (const v of venue) expect(pairs.listsOpen(v.venueOrderId)).toBe(true);
+      expect(pairs.listsOpen('P-none')).toBe(false);
+    }),
+    { numRuns: 2_000 },
+  );
+});

@@ -108,10 +108,14 @@ export function workingOrdersOf(views: readonly LedgerOrderView[]): LedgerWorkin
 
 /**
  * Which venue open order each ledger working order is compared with: the one with the order's
- * broker order id, else the last one with its client order id. Found in one pass over each side
- * with one index of the ledger's broker order ids; the few venue orders no ledger order carries
- * cleanly (by both ids) get small indexes of their own. At 1,000,000 orders this replaced two
- * indexes of the venue's orders (by venue id and by client id) and four lookups per order.
+ * broker order id, else the last one with its client order id. Found in one pass over each side:
+ * both sides usually list their orders in the same order (the time they were placed), so each venue
+ * order is first compared with the ledger order after the last one paired; the few it does not
+ * find there (a venue order the ledger lacks, one out of order, or repeated) are looked up in one
+ * more pass over the ledger's ids, and those no ledger order carries cleanly (by both ids) get small
+ * indexes of their own. At 1,000,000 orders this replaced two indexes of the venue's orders (by
+ * venue id and by client id) and four lookups per order, and then an index of every ledger order
+ * by broker order id (its million insertions took most of the pairing's time).
  *
  * The ledger's orders are one account's, so their client order ids and broker order ids are each
  * unique (the orders table's constraints): a venue order with a ledger order's client id is either
@@ -122,91 +126,133 @@ export interface WorkingPairs {
   venueAt: Int32Array;
   /** Per venue open order: 1 when some ledger working order names it, by venue order id or by client order id. */
   named: Uint8Array;
-  /** Whether the venue lists an order with this id as open. */
-  listsOpen(venueOrderId: string): boolean;
+  /** Which of these venue order ids the venue lists as open (one pass over the ledger's ids for them all). */
+  listedOpen(venueOrderIds: Iterable<string>): Set<string>;
 }
 
 /**
- * The first half of the pairing: the ledger working orders' positions by broker order id. It can be
- * built a page at a time as the ledger's orders arrive (`add`), while the venue's are still being
- * read; `pairWorkingOrders` completes it.
+ * The first half of the pairing: the ledger working orders' broker order ids by position, decoded
+ * once. It can be built a page at a time as the ledger's orders arrive (`add`), while the venue's
+ * are still being read; `pairWorkingOrders` completes it.
  */
 export class LedgerBrokerIndex {
-  readonly positions = new Map<string, number>();
-  /** Each order's broker order id by position (the strings the map holds). */
   readonly ids: (string | null)[] = [];
   private indexed = 0;
 
   /** Indexes the orders from the last one indexed up to (not including) position `upTo`. */
   add(ledgerWorking: LedgerWorkingOrders, upTo: number = ledgerWorking.length): this {
-    for (let l = this.indexed; l < upTo; l++) {
-      const id = ledgerWorking.brokerOrderId(l);
-      this.ids[l] = id;
-      if (id !== null) this.positions.set(id, l);
-    }
+    for (let l = this.indexed; l < upTo; l++) this.ids[l] = ledgerWorking.brokerOrderId(l);
     this.indexed = Math.max(this.indexed, upTo);
     return this;
   }
+
+  /** The ledger position of each of these broker order ids (all when undefined) that a ledger order carries: one pass over the ids. */
+  positionsOf(brokerOrderIds: ReadonlySet<string> | undefined): Map<string, number> {
+    const found = new Map<string, number>();
+    if (brokerOrderIds?.size === 0) return found;
+    const { ids } = this;
+    for (let l = 0; l < ids.length; l++) {
+      const id = ids[l];
+      if (id !== null && id !== undefined && (brokerOrderIds === undefined || brokerOrderIds.has(id))) found.set(id, l);
+    }
+    return found;
+  }
 }
+
+/** How far past the expected ledger position a venue order's pair is looked for (see `WorkingPairing`). */
+const expectedWindow = 16;
+/** Venue orders in a row not found near where expected before every ledger id is indexed. */
+const missesBeforeIndex = 64;
 
 /**
  * The pairing done as the venue's open orders arrive, a page at a time in the venue's order, once the
  * ledger's working orders are all read (and indexed by `LedgerBrokerIndex`): each venue order is
- * looked up as it comes, so that a venue read in pages is paired while its next page is read.
+ * compared as it comes, so that a venue read in pages is paired while its next page is read.
  * `finish` gives the same pairs as `pairWorkingOrders` over the whole list.
  */
 export class WorkingPairing {
-  private readonly ledgerByBrokerId: Map<string, number>;
   private readonly ledgerBrokerIds: readonly (string | null)[];
-  /**
-   * The ledger position after the last venue order's pair. Both sides usually list their orders in
-   * the same order (the time they were placed), so the next venue order's pair is most often there:
-   * one comparison of two ids instead of a lookup in a map of every working order (a cache miss or
-   * several at 1,000,000 orders). The ids are unique in the account, so either way finds the same.
-   */
+  /** The ledger position after the last venue order paired in the ledger's order: where the next one's pair most often is. */
   private expected = 0;
+  /** Venue orders not found where expected, in a row; past `missesBeforeIndex`, every ledger id is indexed (`byId`). */
+  private misses = 0;
+  private byId: Map<string, number> | undefined;
   // Per ledger order: the last venue position with its broker order id, and the last of those with its client order id too.
   private readonly byBrokerId: Int32Array;
   private readonly cleanAt: Int32Array;
-  // Venue orders with an id no ledger working order carries, and client ids of venue orders not cleanly paired: last position each.
-  private readonly otherByVenueId = new Map<string, number>();
-  private readonly otherByClientId = new Map<string, number>();
+  /** The venue orders not found where expected, and their positions: looked up in `finish`. */
+  private readonly unexpected: VenueOrderReport[] = [];
+  private readonly unexpectedAt: number[] = [];
   /** Venue orders paired so far. */
   venueCount = 0;
 
   constructor(
     private readonly ledgerWorking: LedgerWorkingOrders,
-    index: LedgerBrokerIndex = new LedgerBrokerIndex(),
+    private readonly index: LedgerBrokerIndex = new LedgerBrokerIndex(),
   ) {
-    const { positions, ids } = index.add(ledgerWorking);
-    this.ledgerByBrokerId = positions;
-    this.ledgerBrokerIds = ids;
+    this.ledgerBrokerIds = index.add(ledgerWorking).ids;
     this.byBrokerId = new Int32Array(ledgerWorking.length).fill(-1);
     this.cleanAt = new Int32Array(ledgerWorking.length).fill(-1);
   }
 
   /** The venue's next open orders, after those added before. */
   add(venueOpen: readonly VenueOrderReport[]): void {
-    const { ledgerByBrokerId, ledgerBrokerIds, ledgerWorking, byBrokerId, cleanAt, otherByVenueId, otherByClientId } = this;
-    let expected = this.expected;
+    const { ledgerWorking, byBrokerId, cleanAt, unexpected, unexpectedAt } = this;
     for (let k = 0, i = this.venueCount; k < venueOpen.length; k++, i++) {
       const v = venueOpen[k]!;
-      const l = ledgerBrokerIds[expected] === v.venueOrderId ? expected : ledgerByBrokerId.get(v.venueOrderId);
-      if (l === undefined) otherByVenueId.set(v.venueOrderId, i);
-      else {
-        byBrokerId[l] = i;
-        expected = l + 1;
+      const l = this.ledgerPositionOf(v.venueOrderId);
+      if (l === undefined) {
+        unexpected.push(v);
+        unexpectedAt.push(i);
+        continue;
       }
+      byBrokerId[l] = i;
       if (v.clientOrderId === null) continue;
-      if (l !== undefined && ledgerWorking.hasClientOrderId(l, v.clientOrderId)) cleanAt[l] = i;
-      else otherByClientId.set(v.clientOrderId, i);
+      if (ledgerWorking.hasClientOrderId(l, v.clientOrderId)) cleanAt[l] = i;
+      else unexpected.push(v), unexpectedAt.push(i);
     }
     this.venueCount += venueOpen.length;
-    this.expected = expected;
+  }
+
+  /**
+   * The ledger position of a venue order id, where it is expected: just after the last one found, or
+   * a few orders on (orders the venue no longer lists open). Undefined when not there. After many
+   * misses in a row the two lists are not in one order, and every ledger id is indexed once, as
+   * before this guess (the broker ids are unique in the account: either way finds the same).
+   */
+  private ledgerPositionOf(venueOrderId: string): number | undefined {
+    const ids = this.ledgerBrokerIds;
+    const last = Math.min(ids.length, this.expected + expectedWindow);
+    for (let l = this.expected; l < last; l++) {
+      if (ids[l] !== venueOrderId) continue;
+      this.expected = l + 1;
+      this.misses = 0;
+      return l;
+    }
+    if (this.byId === undefined && ++this.misses > missesBeforeIndex) this.byId = this.index.positionsOf(undefined);
+    const l = this.byId?.get(venueOrderId);
+    if (l !== undefined) this.expected = l + 1;
+    return l;
   }
 
   finish(): WorkingPairs {
-    const { ledgerByBrokerId, ledgerWorking, byBrokerId, cleanAt, otherByVenueId, otherByClientId } = this;
+    const { ledgerWorking, byBrokerId, cleanAt, unexpected, unexpectedAt, index } = this;
+    // The venue orders not found where expected: by venue order id (the last wins, as positions only
+    // grow) and by client order id where no ledger order carries them cleanly.
+    const ledgerAt = this.byId ?? index.positionsOf(new Set(unexpected.map((v) => v.venueOrderId)));
+    const otherByVenueId = new Map<string, number>();
+    const otherByClientId = new Map<string, number>();
+    for (let k = 0; k < unexpected.length; k++) {
+      const v = unexpected[k]!;
+      const i = unexpectedAt[k]!;
+      const l = ledgerAt.get(v.venueOrderId);
+      if (l === undefined) otherByVenueId.set(v.venueOrderId, i);
+      else if (byBrokerId[l]! < i) byBrokerId[l] = i;
+      if (v.clientOrderId === null) continue;
+      if (l !== undefined && ledgerWorking.hasClientOrderId(l, v.clientOrderId)) {
+        if (cleanAt[l]! < i) cleanAt[l] = i;
+      } else otherByClientId.set(v.clientOrderId, i);
+    }
     const venueAt = new Int32Array(ledgerWorking.length);
     const named = new Uint8Array(this.venueCount);
     for (let l = 0; l < ledgerWorking.length; l++) {
@@ -220,9 +266,11 @@ export class WorkingPairing {
     return {
       venueAt,
       named,
-      listsOpen: (venueOrderId) => {
-        const l = ledgerByBrokerId.get(venueOrderId);
-        return l === undefined ? otherByVenueId.has(venueOrderId) : byBrokerId[l]! >= 0;
+      listedOpen: (venueOrderIds) => {
+        const asked = new Set(venueOrderIds);
+        const listed = new Set([...asked].filter((id) => otherByVenueId.has(id)));
+        for (const [id, l] of index.positionsOf(asked)) if (byBrokerId[l]! >= 0) listed.add(id);
+        return listed;
       },
     };
   }

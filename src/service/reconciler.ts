@@ -12,6 +12,7 @@ import {
   lookupsNeeded,
   pairWorkingOrders,
   WorkingPairing,
+  type WorkingPairs,
   planFillImport,
   type ReconciliationAction,
   reconcileHoldings,
@@ -198,7 +199,7 @@ export class Reconciler {
       throw error;
     });
     const needed = lookupsNeeded(ledgerWorking, venueOpen, pairs);
-    const recent = await this.venueActivity(accountId, adapter, await history, needed.pairs.listsOpen, onProgress);
+    const recent = await this.venueActivity(accountId, adapter, await history, needed.pairs, onProgress);
 
     // Before declaring an order gone, the venue is asked for that order (unless its history just said):
     // by its broker order id, then, where that finds nothing, by its client order id.
@@ -256,10 +257,11 @@ export class Reconciler {
    * every fill the ledger lacks (asked for one by one). Returns the orders not open at the venue, by
    * venue order id.
    */
-  private async venueActivity(accountId: string, adapter: VenueAdapter, history: VenueHistory, listsOpen: (venueOrderId: string) => boolean, onProgress: ReconcileRequest['onProgress']): Promise<Map<string, VenueOrderReport>> {
+  private async venueActivity(accountId: string, adapter: VenueAdapter, history: VenueHistory, pairs: WorkingPairs, onProgress: ReconcileRequest['onProgress']): Promise<Map<string, VenueOrderReport>> {
+    const open = pairs.listedOpen([...history.closed.keys(), ...history.fillOrders.keys()]);
     const closed = new Map<string, VenueOrderReport>();
-    for (const [venueOrderId, order] of history.closed) if (!listsOpen(venueOrderId)) closed.set(venueOrderId, order);
-    const fillOrders = [...history.fillOrders].filter(([venueOrderId]) => !listsOpen(venueOrderId));
+    for (const [venueOrderId, order] of history.closed) if (!open.has(venueOrderId)) closed.set(venueOrderId, order);
+    const fillOrders = [...history.fillOrders].filter(([venueOrderId]) => !open.has(venueOrderId));
     if (fillOrders.length === 0) return closed;
     const knownExecIds = await selectKnownExecIds(this.ledger.db, accountId, fillOrders.flatMap(([, execIds]) => execIds));
     const lacking = fillOrders.filter(([, execIds]) => execIds.some((id) => !knownExecIds.has(id))).map(([venueOrderId]) => venueOrderId);

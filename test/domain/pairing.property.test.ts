@@ -45,10 +45,11 @@ it('pairs ledger and venue orders exactly as the two-index rule did', () => {
         });
         const venue = venueIds.map((v) => ({ venueOrderId: v.venue, clientOrderId: v.client }) as VenueOrderReport);
         const want = reference(ledger, venue);
+        const asked = ['P0', 'P1', 'P2', 'P3', 'P4', 'P5'];
         const pairs = pairWorkingOrders(workingOrdersOf(ledger), venue);
         expect([...pairs.venueAt]).toEqual(want.venueAt);
         expect([...pairs.named]).toEqual(want.named);
-        for (let n = 0; n <= 5; n++) expect(pairs.listsOpen(`P${n}`)).toBe(want.listed.has(`P${n}`));
+        expect([...pairs.listedOpen(asked)].sort()).toEqual(asked.filter((id) => want.listed.has(id)));
         // The ledger's index built page by page as the orders arrive (as the reconciler builds it) pairs the same.
         const index = new LedgerBrokerIndex();
         for (let upTo = 0; upTo < ledger.length; upTo += pageSize) index.add(workingOrdersOf(ledger.slice(0, upTo)));
@@ -60,7 +61,7 @@ it('pairs ledger and venue orders exactly as the two-index rule did', () => {
         for (let from = 0; from < venue.length; from += pageSize) pairing.add(venue.slice(from, from + pageSize));
         const byPage = pairing.finish();
         expect([pairing.venueCount, [...byPage.venueAt], [...byPage.named]]).toEqual([venue.length, want.venueAt, want.named]);
-        for (let n = 0; n <= 5; n++) expect(byPage.listsOpen(`P${n}`)).toBe(want.listed.has(`P${n}`));
+        expect([...byPage.listedOpen(asked)].sort()).toEqual(asked.filter((id) => want.listed.has(id)));
         const needed = lookupsNeeded(workingOrdersOf(ledger), venue, pairs);
         expect(needed.ledgerOrders.map((o) => o.id)).toEqual(ledger.filter((_, l) => want.venueAt[l] === -1).map((o) => o.id));
         expect(needed.venueOrders).toEqual(venue.filter((_, i) => want.named[i] === 0));
@@ -97,9 +98,35 @@ it('pairs the same when the venue lists the orders in the ledger order, with som
       const pairs = pairing.finish();
       expect([...pairs.venueAt]).toEqual(want.venueAt);
       expect([...pairs.named]).toEqual(want.named);
-      for (const v of venue) expect(pairs.listsOpen(v.venueOrderId)).toBe(true);
-      expect(pairs.listsOpen('P-none')).toBe(false);
+      const asked = [...ledger.map((o, i) => o.brokerOrderId ?? `P${i}`), ...venue.map((v) => v.venueOrderId), 'P-none'];
+      expect([...pairs.listedOpen(asked)].sort()).toEqual([...want.listed].sort());
     }),
     { numRuns: 2_000 },
+  );
+});
+
+it('pairs the same when the venue lists many orders in another order (newest first, shuffled), past the point where every ledger id is indexed', () => {
+  fc.assert(
+    fc.property(fc.integer({ min: 60, max: 300 }), fc.constantFrom('reversed', 'shuffled', 'in order, then reversed'), fc.integer({ min: 0, max: 2 ** 31 - 1 }), fc.integer({ min: 1, max: 50 }), (count, order, seed, pageSize) => {
+      const ledger: LedgerOrderView[] = Array.from({ length: count }, (_, i) => ({
+        id: `o${i}`, clientOrderId: `c${i}`, brokerOrderId: i % 7 === 6 ? null : `P${i}`, symbol: 'S', status: 'open', qtyFilled: new Decimal(0), updatedAt: '2026-01-01T00:00:00.000Z', sentBy: 'fillbook',
+      }));
+      let state = seed;
+      const random = () => ((state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+      let venue = ledger.filter(() => random() > 0.1).map((o, i) => ({ venueOrderId: o.brokerOrderId ?? `Q${i}`, clientOrderId: random() > 0.05 ? o.clientOrderId : null }) as VenueOrderReport);
+      venue.push({ venueOrderId: 'X-only', clientOrderId: 'c3' } as VenueOrderReport);
+      if (order === 'reversed') venue.reverse();
+      else if (order === 'shuffled') venue.sort(() => random() - 0.5);
+      else venue = [...venue.slice(0, 20), ...venue.slice(20).reverse()];
+      const want = reference(ledger, venue);
+      const pairing = new WorkingPairing(workingOrdersOf(ledger));
+      for (let from = 0; from < venue.length; from += pageSize) pairing.add(venue.slice(from, from + pageSize));
+      const pairs = pairing.finish();
+      expect([...pairs.venueAt]).toEqual(want.venueAt);
+      expect([...pairs.named]).toEqual(want.named);
+      const asked = [...venue.map((v) => v.venueOrderId), 'P-none', `P${count}`];
+      expect([...pairs.listedOpen(asked)].sort()).toEqual([...want.listed].sort());
+    }),
+    { numRuns: 300 },
   );
 });

@@ -71,15 +71,31 @@ it('pairs ledger and venue orders exactly as the two-index rule did', () => {
   );
 });
 
+/** `count` ledger working orders o0, o1, … with client ids c0, c1, … and broker ids P0, P1, …, every `withoutBrokerId`th without one. */
+function workingLedger(count: number, withoutBrokerId: number): LedgerOrderView[] {
+  return Array.from({ length: count }, (_, i) => ({
+    id: `o${i}`, clientOrderId: `c${i}`, brokerOrderId: i % withoutBrokerId === withoutBrokerId - 1 ? null : `P${i}`, symbol: 'S', status: 'open', qtyFilled: new Decimal(0), updatedAt: '2026-01-01T00:00:00.000Z', sentBy: 'fillbook',
+  }));
+}
+
+/** Pairs the venue's orders page by page and holds the pairs, and which ids are listed open (the venue's and `alsoAsked`), to the two-index rule. */
+function expectPairedByPages(ledger: readonly LedgerOrderView[], venue: readonly VenueOrderReport[], pageSize: number, alsoAsked: readonly string[]): void {
+  const want = reference(ledger, venue);
+  const pairing = new WorkingPairing(workingOrdersOf(ledger));
+  for (let from = 0; from < venue.length; from += pageSize) pairing.add(venue.slice(from, from + pageSize));
+  const pairs = pairing.finish();
+  expect([...pairs.venueAt]).toEqual(want.venueAt);
+  expect([...pairs.named]).toEqual(want.named);
+  expect([...pairs.listedOpen([...venue.map((v) => v.venueOrderId), ...alsoAsked])].sort()).toEqual([...want.listed].sort());
+}
+
 it('pairs the same when the venue lists the orders in the ledger order, with some missing, added, repeated or swapped', () => {
   // The usual case, which the pairing answers by comparing each venue order with the ledger order
   // after the last pair before it looks in its index: the edits make that guess miss in every way.
   const edit = fc.constantFrom('keep', 'keep', 'keep', 'drop', 'foreign', 'repeat', 'swap', 'other client');
   fc.assert(
     fc.property(fc.integer({ min: 0, max: 12 }), fc.array(edit, { minLength: 12, maxLength: 12 }), fc.integer({ min: 1, max: 5 }), (count, edits, pageSize) => {
-      const ledger: LedgerOrderView[] = Array.from({ length: count }, (_, i) => ({
-        id: `o${i}`, clientOrderId: `c${i}`, brokerOrderId: i % 5 === 4 ? null : `P${i}`, symbol: 'S', status: 'open', qtyFilled: new Decimal(0), updatedAt: '2026-01-01T00:00:00.000Z', sentBy: 'fillbook',
-      }));
+      const ledger = workingLedger(count, 5);
       const venue: VenueOrderReport[] = [];
       ledger.forEach((o, i) => {
         const own = { venueOrderId: o.brokerOrderId ?? `P${i}`, clientOrderId: o.clientOrderId } as VenueOrderReport;
@@ -92,14 +108,7 @@ it('pairs the same when the venue lists the orders in the ledger order, with som
           default: venue.push(own);
         }
       });
-      const want = reference(ledger, venue);
-      const pairing = new WorkingPairing(workingOrdersOf(ledger));
-      for (let from = 0; from < venue.length; from += pageSize) pairing.add(venue.slice(from, from + pageSize));
-      const pairs = pairing.finish();
-      expect([...pairs.venueAt]).toEqual(want.venueAt);
-      expect([...pairs.named]).toEqual(want.named);
-      const asked = [...ledger.map((o, i) => o.brokerOrderId ?? `P${i}`), ...venue.map((v) => v.venueOrderId), 'P-none'];
-      expect([...pairs.listedOpen(asked)].sort()).toEqual([...want.listed].sort());
+      expectPairedByPages(ledger, venue, pageSize, [...ledger.map((o, i) => o.brokerOrderId ?? `P${i}`), 'P-none']);
     }),
     { numRuns: 2_000 },
   );
@@ -108,9 +117,7 @@ it('pairs the same when the venue lists the orders in the ledger order, with som
 it('pairs the same when the venue lists many orders in another order (newest first, shuffled), past the point where every ledger id is indexed', () => {
   fc.assert(
     fc.property(fc.integer({ min: 60, max: 300 }), fc.constantFrom('reversed', 'shuffled', 'in order, then reversed'), fc.integer({ min: 0, max: 2 ** 31 - 1 }), fc.integer({ min: 1, max: 50 }), (count, order, seed, pageSize) => {
-      const ledger: LedgerOrderView[] = Array.from({ length: count }, (_, i) => ({
-        id: `o${i}`, clientOrderId: `c${i}`, brokerOrderId: i % 7 === 6 ? null : `P${i}`, symbol: 'S', status: 'open', qtyFilled: new Decimal(0), updatedAt: '2026-01-01T00:00:00.000Z', sentBy: 'fillbook',
-      }));
+      const ledger = workingLedger(count, 7);
       let state = seed;
       const random = () => ((state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
       let venue = ledger.filter(() => random() > 0.1).map((o, i) => ({ venueOrderId: o.brokerOrderId ?? `Q${i}`, clientOrderId: random() > 0.05 ? o.clientOrderId : null }) as VenueOrderReport);
@@ -118,14 +125,7 @@ it('pairs the same when the venue lists many orders in another order (newest fir
       if (order === 'reversed') venue.reverse();
       else if (order === 'shuffled') venue.sort(() => random() - 0.5);
       else venue = [...venue.slice(0, 20), ...venue.slice(20).reverse()];
-      const want = reference(ledger, venue);
-      const pairing = new WorkingPairing(workingOrdersOf(ledger));
-      for (let from = 0; from < venue.length; from += pageSize) pairing.add(venue.slice(from, from + pageSize));
-      const pairs = pairing.finish();
-      expect([...pairs.venueAt]).toEqual(want.venueAt);
-      expect([...pairs.named]).toEqual(want.named);
-      const asked = [...venue.map((v) => v.venueOrderId), 'P-none', `P${count}`];
-      expect([...pairs.listedOpen(asked)].sort()).toEqual([...want.listed].sort());
+      expectPairedByPages(ledger, venue, pageSize, ['P-none', `P${count}`]);
     }),
     { numRuns: 300 },
   );

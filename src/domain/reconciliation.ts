@@ -171,7 +171,6 @@ const missesBeforeIndex = 64;
  * `finish` gives the same pairs as `pairWorkingOrders` over the whole list.
  */
 export class WorkingPairing {
-  private readonly ledgerBrokerIds: readonly (string | null)[];
   /** The ledger position after the last venue order paired in the ledger's order: where the next one's pair most often is. */
   private expected = 0;
   /** Venue orders not found where expected, in a row; past `missesBeforeIndex`, every ledger id is indexed (`byId`). */
@@ -190,7 +189,7 @@ export class WorkingPairing {
     private readonly ledgerWorking: LedgerWorkingOrders,
     private readonly index: LedgerBrokerIndex = new LedgerBrokerIndex(),
   ) {
-    this.ledgerBrokerIds = index.add(ledgerWorking).ids;
+    index.add(ledgerWorking);
     this.byBrokerId = new Int32Array(ledgerWorking.length).fill(-1);
     this.cleanAt = new Int32Array(ledgerWorking.length).fill(-1);
   }
@@ -221,7 +220,7 @@ export class WorkingPairing {
    * before this guess (the broker ids are unique in the account: either way finds the same).
    */
   private ledgerPositionOf(venueOrderId: string): number | undefined {
-    const ids = this.ledgerBrokerIds;
+    const { ids } = this.index;
     const last = Math.min(ids.length, this.expected + expectedWindow);
     for (let l = this.expected; l < last; l++) {
       if (ids[l] !== venueOrderId) continue;

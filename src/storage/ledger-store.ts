@@ -509,11 +509,12 @@ const insertOneFillSql = (() => {
 
 /** The parameters of `insertOneFillSql`, in its order. */
 function oneFillParams(accountId: string, { readVersion, order }: OrderWrite, { seq, event }: FillBatchWrite['events'][number]): unknown[] {
-  const changed = orderRecord(order, fillChangedColumnNames);
+  // The order's columns as parameters (`orderValues`: jsonb columns as JSON text).
+  const values = orderValues(order);
   const fill = event.payload.fill as Record<string, unknown>;
   return [
     accountId, order.id, readVersion,
-    ...fillChangedColumnNames.map((c) => (c === 'leg_fills' && changed[c] !== null ? JSON.stringify(changed[c]) : changed[c])),
+    ...fillChangedColumnNames.map((c) => values[orderColumnIndex[c]]),
     seq, event.type, event.source, event.at, event.recordedAt, JSON.stringify(event.payload),
     ...batchFillColumns.map((c) => fill[c] ?? null),
   ];
@@ -552,9 +553,10 @@ export type FillWrite = 'applied' | 'stale';
  * other batch as JSON records.
  */
 export async function insertFillBatch(sql: SqlClient, batch: FillBatchWrite): Promise<FillWrite> {
-  const [only, event] = [batch.orders[0], batch.events[0]];
-  if (batch.orders.length === 1 && batch.events.length === 1 && batch.quarantined.length === 0 && event?.orderId === only?.order.id) {
-    return staleWhenRolledBack(() => sql.query(insertOneFillSql, oneFillParams(batch.accountId, only!, event!)));
+  const [only] = batch.orders;
+  const [event] = batch.events;
+  if (only !== undefined && event !== undefined && batch.orders.length === 1 && batch.events.length === 1 && batch.quarantined.length === 0 && event.orderId === only.order.id) {
+    return staleWhenRolledBack(() => sql.query(insertOneFillSql, oneFillParams(batch.accountId, only, event)));
   }
   // Orders in id order, so that two batches on the same orders mostly lock their rows in one order
   // (a deadlock that happens all the same is answered as stale: `staleWhenRolledBack`).

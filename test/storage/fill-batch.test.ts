@@ -308,7 +308,9 @@ describeEachEngine('fill batches', (h) => {
     const account = await ledger.createAccount({ name: 'stale one', venue: 'manual' });
     const order = (await ledger.recordOrder(buy(account.id))).order;
     await ledger.recordFill({ order: { orderId: order.id, accountId: account.id }, execId: 'first', quantity: '1', price: '100' });
-    // This process's recent copy of the order is current; another writer fills it before the write.
+    // The racing ledger reads the order for its first fill, and another writer fills it before the
+    // write: the one-fill statement finds the version moved, changes nothing, and the fill is decided
+    // again. Its next fill then goes from its recent copy, current again.
     const race = watched(db, 'with changed as', async () => {
       await ledger.recordFill({ order: { orderId: order.id, accountId: account.id }, execId: 'between', quantity: '2', price: '100' });
     });

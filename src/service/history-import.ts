@@ -37,6 +37,13 @@ import type { Venues } from './venues.js';
  * venue's rate limit.
  */
 export const importLookupsInFlightMax = 4;
+/**
+ * Pages written at once while the next is read and decided. With one, this process and the database
+ * took turns: a page's statements keep one server backend busy while this process decides the next,
+ * and a 2-core machine sat a fifth idle. Two pages of fills rarely share an order; when they do, the
+ * later one's compare-and-set finds the order moved and reads it again.
+ */
+export const importPagesInFlight = 2;
 /** The earliest `since` accepted: no venue keeps orders from before it, and year 0 is a typo. */
 export const importSinceMin = '2000-01-01T00:00:00.000Z';
 /**
@@ -201,12 +208,13 @@ export class HistoryImport {
       await updateImport(db, job);
       options.onProgress?.(job);
     };
-    // One page is written while the next is read and decided: this process's work on one overlaps the
-    // database's on the other. Pages are committed in order, each once its writes and every earlier
-    // page's are done, so a crash leaves the job at a page whose writes, and all before, are in; the
-    // page or two after it are redone on resume, which changes nothing they already changed. A phase
-    // begins once the one before is written (the fills need their orders adopted).
-    let inFlight: InFlightPage | undefined;
+    // Pages are written (`importPagesInFlight` at once) while the next is read and decided: this
+    // process's work on one overlaps the database's on the others. Pages are committed in order, each
+    // once its writes and every earlier page's are done, so a crash leaves the job at a page whose
+    // writes, and all before, are in; the pages after it are redone on resume, which changes nothing
+    // they already changed. A phase begins once the one before is written (the fills need their orders
+    // adopted).
+    const inFlight: InFlightPage[] = [];
     let analyzeAt = importAnalyzeFirstRows;
     const settle = async (page: InFlightPage) => {
       await page.done;
@@ -220,9 +228,7 @@ export class HistoryImport {
       await options.afterPage?.(job);
     };
     const settleAll = async () => {
-      const page = inFlight;
-      inFlight = undefined;
-      if (page !== undefined) await settle(page);
+      for (let page = inFlight.shift(); page !== undefined; page = inFlight.shift()) await settle(page);
     };
     try {
       options.onProgress?.(job);
@@ -230,7 +236,7 @@ export class HistoryImport {
       /** The job as of the last page read: its phase and cursor run ahead of `job`'s by the page in flight. */
       let planned = job;
       while (planned.phase === 'orders' || planned.phase === 'fills') {
-        if (inFlight !== undefined && inFlight.phase !== planned.phase) await settleAll();
+        if (inFlight.length > 0 && inFlight[inFlight.length - 1]!.phase !== planned.phase) await settleAll();
         if (options.signal?.aborted) {
           await settleAll();
           await commit({ ...job, status: 'interrupted' });
@@ -262,10 +268,9 @@ export class HistoryImport {
         // Awaited in order below (or, after a failure, before the job is marked failed).
         done.catch(() => {});
         const next = cursor !== null ? { ...planned, cursor } : { ...planned, phase: planned.phase === 'orders' ? ('fills' as const) : ('positions' as const), cursor: null };
-        const previous = inFlight;
-        inFlight = { phase: planned.phase, done, next, delta };
+        inFlight.push({ phase: planned.phase, done, next, delta });
         planned = next;
-        if (previous !== undefined) await settle(previous);
+        if (inFlight.length > importPagesInFlight) await settle(inFlight.shift()!);
       }
       await settleAll();
       if (job.phase === 'positions') {
@@ -289,7 +294,7 @@ export class HistoryImport {
       return job;
     } catch (error) {
       // Nothing of the import may still be writing once it says it failed.
-      await inFlight?.done.catch(() => {});
+      await Promise.all(inFlight.map((page) => page.done.catch(() => {})));
       await commit({ ...job, status: 'failed', error: error instanceof Error ? error.message : String(error) });
       throw error;
     }

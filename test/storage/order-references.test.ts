@@ -3,10 +3,10 @@ import { sqlState, sqlStateOf, type SqlClient } from '../../src/storage/index.js
 import { describeEachEngine } from '../support/backends.js';
 
 /**
- * Fills and order events belong to an order of their account, and orders are never deleted nor
- * re-keyed: migration 017 enforces that once a statement (a trigger over the statement's new rows)
- * instead of a foreign key's check of every row. Written here in plain SQL, past the ledger, since
- * the ledger's own statements never try.
+ * Fills and order events belong to an order of their account, orders to an account, and neither
+ * orders nor accounts are ever deleted or re-keyed: migration 017 enforces that once a statement (a
+ * trigger over the statement's new rows) instead of a foreign key's check of every row. Written here
+ * in plain SQL, past the ledger, since the ledger's own statements never try.
  */
 async function refusal(write: Promise<unknown>): Promise<{ state: string | undefined; message: string }> {
   const error = await write.then(
@@ -72,5 +72,31 @@ describeEachEngine('order references', (h) => {
     await db.query('update orders set account_id = account_id, id = id where account_id = $1 and id = $2', [account.id, order.id]);
     await ledger.applyEvent({ orderId: order.id }, { type: 'submitted', brokerOrderId: 'B-1', at: '2026-11-20T14:30:01.000Z', source: 'api' });
     expect((await ledger.getOrderDetail({ orderId: order.id })).order.status).toBe('submitted');
+  });
+
+  it('refuses an order of an account that is not there, and never deletes an account nor changes its id', async () => {
+    const { ledger, db } = h();
+    const account = await ledger.createAccount({ name: 'kept', venue: 'manual' });
+    const { order } = await ledger.recordOrder({ accountId: account.id, symbol: 'AAPL', side: 'buy', type: 'market', quantity: '5' });
+    // The order's row as it is, under another id and client order id, in an account that does not exist.
+    const missingAccount = crypto.randomUUID();
+    const copy = db.query(
+      `insert into orders select (r).* from (
+         select jsonb_populate_record(o, jsonb_build_object('account_id', $2::uuid, 'id', $3::uuid, 'client_order_id', 'copy')) as r
+         from orders o where o.account_id = $1 and o.id = $4) s`,
+      [account.id, missingAccount, crypto.randomUUID(), order.id],
+    );
+    const refused = await refusal(copy);
+    expect(refused.state).toBe(sqlState.foreignKeyViolation);
+    expect(refused.message).toContain('not in accounts');
+    expect(await count(db, 'orders', missingAccount)).toBe(0);
+    expect(await count(db, 'orders', account.id)).toBe(1);
+    // Through the ledger an unknown account is its coded error, as ever.
+    const unknown = await ledger.recordOrder({ accountId: crypto.randomUUID(), symbol: 'AAPL', side: 'buy', type: 'market', quantity: '5' }).catch((e: unknown) => e);
+    expect((unknown as { code?: string }).code).toBe('FILLBOOK_ERR_ACCOUNT_NOT_FOUND');
+
+    expect((await refusal(db.query('delete from accounts where account_id = $1', [account.id]))).message).toContain('never deleted');
+    expect((await refusal(db.query('update accounts set account_id = $2 where account_id = $1', [account.id, crypto.randomUUID()]))).state).toBe('23001');
+    expect((await ledger.getAccount(account.id)).id).toBe(account.id);
   });
 });

@@ -61,9 +61,9 @@ export interface OpenOrderListOptions {
 export interface OrderListOptions {
   /**
    * Only the orders the venue has closed (any status Fillbook does not count as working): a hint,
-   * taken by an adapter whose venue can filter its history so (the paper venue; Alpaca's
-   * `status=closed`, Bybit's and OKX's order history are the same idea) to send less. An adapter
-   * that cannot ignores it, so a caller filters what it gets as before.
+   * taken by an adapter whose venue can filter its history so, to send less (the paper venue, and
+   * Alpaca's `status=closed`; Bybit's and OKX's order history are the same idea, not taken yet). An
+   * adapter that cannot ignores it, so a caller filters what it gets as before.
    */
   closedOnly?: boolean;
 }

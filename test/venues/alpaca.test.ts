@@ -114,6 +114,24 @@ describe('alpaca adapter', () => {
     });
   });
 
+  describe('order history', () => {
+    it('lists the closed orders alone with closedOnly (status=closed), and every order without it', async () => {
+      s = await start();
+      const since = new Date(Date.now() - 60_000).toISOString();
+      const open = await s.adapter.placeOrder(request({ clientOrderId: 'h-open' }));
+      const filled = await s.adapter.placeOrder(request({ clientOrderId: 'h-filled' }));
+      const canceled = await s.adapter.placeOrder(request({ clientOrderId: 'h-canceled' }));
+      s.fake.fill(filled.venueOrderId, '10', '100');
+      await s.adapter.cancelOrder(canceled.venueOrderId);
+      const closed = (await s.adapter.listOrders!(since, null, { closedOnly: true })).orders;
+      expect(closed.map((o) => [o.venueOrderId, o.status]).sort()).toEqual([[canceled.venueOrderId, 'canceled'], [filled.venueOrderId, 'filled']].sort());
+      expect(s.fake.requests.filter((r) => r.startsWith('GET /v2/orders?')).at(-1)).toContain('status=closed');
+      const all = (await s.adapter.listOrders!(since)).orders;
+      expect(all.map((o) => o.venueOrderId).sort()).toEqual([open.venueOrderId, filled.venueOrderId, canceled.venueOrderId].sort());
+      expect(s.fake.requests.filter((r) => r.startsWith('GET /v2/orders?')).at(-1)).toContain('status=all');
+    });
+  });
+
   describe('fills', () => {
     it('reports partial fills with one id per execution, the same on the stream and in the FILL activities', async () => {
       s = await start();

@@ -3,6 +3,7 @@ import { formatDecimal, isWorking } from '../../domain/index.js';
 import {
   type FeePage,
   type FillPage,
+  type OrderListOptions,
   type OrderPage,
   type UnparsedVenueItem,
   type VenueAdapter,
@@ -178,13 +179,14 @@ export class AlpacaAdapter implements VenueAdapter {
    * last change: an order submitted before `since` that changed since is not listed here (it is
    * among the open orders while it works, and its fills are in the FILL activities).
    */
-  async listOrders(since: string, cursor: string | null = null): Promise<OrderPage> {
+  async listOrders(since: string, cursor: string | null = null, options: OrderListOptions = {}): Promise<OrderPage> {
     this.assertOpen();
     const sinceMs = Date.parse(since);
     if (Number.isNaN(sinceMs)) throw new Error(`alpaca: listOrders needs an ISO timestamp; got ${JSON.stringify(since)}`);
     // `after` is exclusive: one millisecond earlier keeps an order submitted at exactly `since`.
     const after = cursor === null ? new Date(sinceMs - 1).toISOString() : decodeOrdersCursor(cursor);
-    const raw = await this.rest.listAllOrders(after, ordersPageSizeMax);
+    // Alpaca's `status=closed`: what it lists with `status=open` (listOpenOrders) is left out.
+    const raw = await this.rest.listOrdersAfter(after, ordersPageSizeMax, options.closedOnly === true ? 'closed' : 'all');
     const next = lastSubmittedAt(raw);
     return {
       orders: parseAlpacaOrders(raw, this.skip).map((o) => o.report),

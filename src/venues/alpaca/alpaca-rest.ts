@@ -67,8 +67,9 @@ export class AlpacaRest {
   }
 
   /** Every order submitted after `after` (exclusive), open and closed, oldest first. */
-  listAllOrders(after: string, limit: number): Promise<unknown> {
-    return this.read('GET /v2/orders', () => this.#orders.getAllOrdersRaw({ status: 'all', limit, direction: 'asc', nested: false, after }), false);
+  /** Orders submitted after `after`, oldest first: all of them, or (`closed`) those Alpaca has closed. */
+  listOrdersAfter(after: string, limit: number, status: 'all' | 'closed'): Promise<unknown> {
+    return this.read('GET /v2/orders', () => this.#orders.getAllOrdersRaw({ status, limit, direction: 'asc', nested: false, after }), false);
   }
 
   listFillActivities(query: ActivityQuery): Promise<unknown> {

@@ -58,32 +58,22 @@ $$;
 create trigger orders_account_exists after insert on orders
   referencing new table as new_rows for each statement execute function fillbook_orders_have_their_account();
 
-create function fillbook_orders_stay() returns trigger language plpgsql as $$
+create function fillbook_rows_stay() returns trigger language plpgsql as $$
 begin
   if tg_op = 'DELETE' then
-    raise exception 'orders are append-only: an order is never deleted' using errcode = 'restrict_violation', table = 'orders';
+    raise exception '% rows are never deleted: the ledger is append-only', tg_table_name using errcode = 'restrict_violation', table = tg_table_name;
   end if;
-  raise exception 'an order''s account_id and id never change' using errcode = 'restrict_violation', table = 'orders';
+  raise exception 'the key of a row of % never changes', tg_table_name using errcode = 'restrict_violation', table = tg_table_name;
 end
 $$;
 
 create trigger orders_never_deleted before delete on orders
-  for each statement execute function fillbook_orders_stay();
+  for each statement execute function fillbook_rows_stay();
 create trigger orders_key_fixed before update of account_id, id on orders
   for each row when (old.account_id is distinct from new.account_id or old.id is distinct from new.id)
-  execute function fillbook_orders_stay();
-
-create function fillbook_accounts_stay() returns trigger language plpgsql as $$
-begin
-  if tg_op = 'DELETE' then
-    raise exception 'accounts are never deleted' using errcode = 'restrict_violation', table = 'accounts';
-  end if;
-  raise exception 'an account''s account_id never changes' using errcode = 'restrict_violation', table = 'accounts';
-end
-$$;
-
+  execute function fillbook_rows_stay();
 create trigger accounts_never_deleted before delete on accounts
-  for each statement execute function fillbook_accounts_stay();
+  for each statement execute function fillbook_rows_stay();
 create trigger accounts_key_fixed before update of account_id on accounts
   for each row when (old.account_id is distinct from new.account_id)
-  execute function fillbook_accounts_stay();
+  execute function fillbook_rows_stay();

@@ -18,16 +18,25 @@ const decimalPattern = /^-?(0|[1-9]\d*)(\.\d+)?$/;
 
 export const zero: Decimal = new Decimal(0);
 
-/** Parses a decimal string from the edge (JSON, SQL numeric); refuses anything else with a coded error. */
+/**
+ * Parses a decimal string from the edge (JSON, SQL numeric), or takes a Decimal already held to the
+ * same bounds; refuses anything else with a coded error.
+ */
 export function parseDecimal(value: unknown, field: string): Decimal {
-  if (typeof value !== 'string' || value.length > decimalCharsMax || !decimalPattern.test(value)) {
-    throw new FillbookError(
-      'FILLBOOK_ERR_INVALID_DECIMAL',
-      `${field} must be a decimal string such as "12.5" (no exponent, at most ${decimalCharsMax} characters); got ${JSON.stringify(value)}`,
-      { field },
-    );
-  }
-  return new Decimal(value);
+  if (typeof value === 'string' && value.length <= decimalCharsMax && decimalPattern.test(value)) return new Decimal(value);
+  // A venue report's or a library caller's Decimal: its text is not written to be read back.
+  if (value instanceof Decimal && value.isFinite() && fixedLength(value) <= decimalCharsMax) return value;
+  throw new FillbookError(
+    'FILLBOOK_ERR_INVALID_DECIMAL',
+    `${field} must be a decimal string such as "12.5" (no exponent, at most ${decimalCharsMax} characters); got ${JSON.stringify(value)}`,
+    { field },
+  );
+}
+
+/** The length of a finite decimal's `toFixed()` text, without writing it. */
+function fixedLength(value: Decimal): number {
+  const places = value.decimalPlaces();
+  return (value.isNegative() && !value.isZero() ? 1 : 0) + Math.max(1, value.e + 1) + (places > 0 ? places + 1 : 0);
 }
 
 /** Reads a numeric column that PostgreSQL returns as a string. */

@@ -173,9 +173,10 @@ export interface FillRequest {
   execId: string;
   /** 1-based leg of a multi-leg order; required for such an order's fill, refused otherwise. */
   leg?: number | null;
-  quantity: string;
-  price: string;
-  fee?: string | null;
+  /** Decimal text ("12.5"), or a Decimal. */
+  quantity: string | Decimal;
+  price: string | Decimal;
+  fee?: string | Decimal | null;
   feeCurrency?: string | null;
   liquidity?: LiquiditySide | null;
   executedAt?: string | Date | null;

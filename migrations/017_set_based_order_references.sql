@@ -10,6 +10,10 @@
 -- key did. What the foreign key also did on the other side, refusing to delete a row others name or
 -- to change its key, is refused for every order and every account: the ledger is append-only.
 --
+-- On Citus, which does not run triggers on distributed tables, the foreign keys come back instead
+-- (between tables distributed by account_id and colocated, Citus keeps them): every one of them
+-- includes account_id, so the schema still shards by account.
+--
 -- The redundant index on (account_id, status) goes too: orders_by_account_updated on
 -- (account_id, status, updated_at) serves every query it served, and each new version of an order
 -- wrote an entry in both.

@@ -233,10 +233,11 @@ export class HistoryImport {
     try {
       options.onProgress?.(job);
       let pages = 0;
-      /** The job as of the last page read: its phase and cursor run ahead of `job`'s by the page in flight. */
+      /** The job as of the last page read: its phase and cursor run ahead of `job`'s by the pages in flight. */
       let planned = job;
       while (planned.phase === 'orders' || planned.phase === 'fills') {
-        if (inFlight.length > 0 && inFlight[inFlight.length - 1]!.phase !== planned.phase) await settleAll();
+        const latest = inFlight.at(-1);
+        if (latest !== undefined && latest.phase !== planned.phase) await settleAll();
         if (options.signal?.aborted) {
           await settleAll();
           await commit({ ...job, status: 'interrupted' });
@@ -270,7 +271,8 @@ export class HistoryImport {
         const next = cursor !== null ? { ...planned, cursor } : { ...planned, phase: planned.phase === 'orders' ? ('fills' as const) : ('positions' as const), cursor: null };
         inFlight.push({ phase: planned.phase, done, next, delta });
         planned = next;
-        if (inFlight.length > importPagesInFlight) await settle(inFlight.shift()!);
+        const oldest = inFlight.length > importPagesInFlight ? inFlight.shift() : undefined;
+        if (oldest !== undefined) await settle(oldest);
       }
       await settleAll();
       if (job.phase === 'positions') {

@@ -61,9 +61,10 @@ export interface OpenOrderListOptions {
 export interface OrderListOptions {
   /**
    * Only the orders the venue has closed (any status Fillbook does not count as working): a hint,
-   * taken by an adapter whose venue can filter its history so, to send less (the paper venue, and
-   * Alpaca's `status=closed`; Bybit's and OKX's order history are the same idea, not taken yet). An
-   * adapter that cannot ignores it, so a caller filters what it gets as before.
+   * taken by an adapter whose venue can filter its history so, to send less (the paper venue,
+   * Alpaca's `status=closed`, Bybit's order/history and OKX's orders-history without the open
+   * orders first). An adapter that cannot (Binance) ignores it, so a caller filters what it gets as
+   * before.
    */
   closedOnly?: boolean;
 }

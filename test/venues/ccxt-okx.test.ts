@@ -59,6 +59,26 @@ describe('ccxt:okx adapter specifics', () => {
   });
   const unique = (label: string) => `${label}${crypto.randomUUID().slice(0, 8)}`;
 
+  it('lists orders-history alone with closedOnly, never the pending orders', async () => {
+    const since = new Date(Date.now() - 60_000).toISOString();
+    const resting = await adapter.placeOrder(request(unique('rest')));
+    const canceled = await adapter.placeOrder(request(unique('gone')));
+    await adapter.cancelOrder(canceled.venueOrderId);
+    const before = fake.requests.length;
+    const seen = new Map<string, string>();
+    let cursor: string | null = null;
+    do {
+      const page = await adapter.listOrders!(since, cursor, { closedOnly: true });
+      for (const o of page.orders) seen.set(o.venueOrderId, o.status);
+      cursor = page.cursor;
+    } while (cursor !== null);
+    expect(seen.get(canceled.venueOrderId)).toBe('canceled');
+    expect(seen.has(resting.venueOrderId)).toBe(false);
+    const asked = fake.requests.slice(before).map((r) => r.path.split('?')[0]);
+    expect(asked).toContain('/api/v5/trade/orders-history');
+    expect(asked).not.toContain('/api/v5/trade/orders-pending');
+  });
+
   it('packs Fillbook ids into 24 alphanumerics reversibly and hashes what OKX refuses', async () => {
     const fillbookId = `fb-${crypto.randomUUID()}`;
     const packed = okxClOrdIdFor(fillbookId);

@@ -298,6 +298,29 @@ describe('ccxt:bybit adapter specifics', () => {
     });
   }
 
+  it('lists the order history alone with closedOnly: order/history, never order/realtime', async () => {
+    await open();
+    const since = new Date(Date.now() - 60_000).toISOString();
+    const canceled = await adapter.placeOrder(request(unique('closed-only')));
+    await adapter.cancelOrder(canceled.venueOrderId);
+    const before = fake.requests.length;
+    const seen = new Map<string, string>();
+    let cursor: string | null = null;
+    do {
+      const page = await adapter.listOrders!(since, cursor, { closedOnly: true });
+      for (const o of page.orders) seen.set(o.venueOrderId, o.status);
+      cursor = page.cursor;
+    } while (cursor !== null);
+    expect(seen.get(canceled.venueOrderId)).toBe('canceled');
+    const asked = fake.requests.slice(before).map((r) => r.path.split('?')[0]);
+    expect(asked).toContain('/v5/order/history');
+    expect(asked).not.toContain('/v5/order/realtime');
+    // Without the hint the open orders come first, as before.
+    const all = fake.requests.length;
+    await adapter.listOrders!(since, null);
+    expect(fake.requests.slice(all).map((r) => r.path.split('?')[0])).toEqual(['/v5/order/realtime']);
+  });
+
   it('lists fills page by page across Bybit cursors and 7-day windows', async () => {
     await open();
     const placed = await adapter.placeOrder(request(unique('many'), '1.2'));

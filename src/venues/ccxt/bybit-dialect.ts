@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { isWorking } from '../../domain/index.js';
-import type { FillPage, OrderPage, UnparsedVenueItem, VenueCapabilities, VenueOrderReport, VenuePlaceRequest, VenuePositionReport } from '../venue.js';
+import type { FillPage, OrderListOptions, OrderPage, UnparsedVenueItem, VenueCapabilities, VenueOrderReport, VenuePlaceRequest, VenuePositionReport } from '../venue.js';
 import { VenueError } from '../venue.js';
 import { bybitCreateBody, bybitPositionReports, orderLinkIdFor, readBybitExecution, readBybitOrder } from './bybit-mapping.js';
 import { bybitListEnvelope, bybitOrderIdsEnvelope, bybitPositionSchema, bybitRawListEnvelope, parseBybit as parse } from './bybit-schemas.js';
@@ -157,10 +157,14 @@ export class BybitDialect implements CcxtDialect {
    * history on creation time: an order created before `since` and closed after it is not listed).
    * An order may appear in both phases; the caller keys by venue order id.
    */
-  async listOrders(since: string, cursor: string | null): Promise<WithUnparsed<OrderPage>> {
+  async listOrders(since: string, cursor: string | null, options: OrderListOptions = {}): Promise<WithUnparsed<OrderPage>> {
     const sinceMs = Date.parse(since);
     if (Number.isNaN(sinceMs)) throw new VenueError('rejected', `listOrders needs an ISO time; got ${JSON.stringify(since)}`);
-    const at: OrderCursor = cursor === null ? { phase: 'open', cursor: null, since: sinceMs, until: Date.now() } : decodeCursor<OrderCursor>('bybit', cursor, 'order', isOrderCursor);
+    const until = Date.now();
+    // Closed orders only: order/history alone, without the open orders of order/realtime first.
+    if (cursor === null && options.closedOnly === true && sinceMs > until) return { orders: [], unparsed: [], cursor: null };
+    const first: OrderCursor = options.closedOnly === true ? { phase: 'history', pages: 0, ...this.window(sinceMs, until) } : { phase: 'open', cursor: null, since: sinceMs, until };
+    const at: OrderCursor = cursor === null ? first : decodeCursor<OrderCursor>('bybit', cursor, 'order', isOrderCursor);
     const encode = encodeCursor;
     if (at.phase === 'open') {
       const page = await this.openOrdersPage(at.cursor ?? undefined);

@@ -1,6 +1,7 @@
 import { isWorking, zero } from '../../domain/index.js';
 import {
   type FillPage,
+  type OrderListOptions,
   type OrderPage,
   type UnparsedVenueItem,
   type VenueAdapter,
@@ -53,7 +54,7 @@ export class CcxtVenue implements VenueAdapter {
   private readonly clock: () => Date;
   private readonly redact: readonly string[];
   /** Present when the dialect can list every order since a time (`capabilities.ordersSince`). */
-  readonly listOrders?: (since: string, cursor?: string | null) => Promise<OrderPage>;
+  readonly listOrders?: (since: string, cursor?: string | null, options?: OrderListOptions) => Promise<OrderPage>;
 
   constructor(
     readonly venue: string,
@@ -68,8 +69,8 @@ export class CcxtVenue implements VenueAdapter {
     this.redact = (options.redact ?? []).filter((secret) => secret.length >= 4);
     const listOrders = dialect.listOrders?.bind(dialect);
     if (listOrders !== undefined) {
-      this.listOrders = async (since, cursor = null) => {
-        const { unparsed, ...page } = await this.read('list orders', () => listOrders(since, cursor));
+      this.listOrders = async (since, cursor = null, options = {}) => {
+        const { unparsed, ...page } = await this.read('list orders', () => listOrders(since, cursor, options));
         this.emitUnparsed(unparsed);
         return page;
       };

@@ -1,4 +1,4 @@
-import type { FillPage, OrderPage, UnparsedVenueItem, VenueCapabilities, VenueFillReport, VenueOrderReport, VenuePlaceRequest, VenuePositionReport } from '../venue.js';
+import type { FillPage, OrderListOptions, OrderPage, UnparsedVenueItem, VenueCapabilities, VenueFillReport, VenueOrderReport, VenuePlaceRequest, VenuePositionReport } from '../venue.js';
 import type { ReadItems } from './ccxt-items.js';
 
 export interface DialectStreamHandlers {
@@ -32,8 +32,8 @@ export interface CcxtDialect {
   getOrderByClientId(clientOrderId: string): Promise<VenueOrderReport | undefined>;
   listOpenOrders(): Promise<ReadItems<VenueOrderReport>>;
   listFills(since: string, cursor: string | null): Promise<WithUnparsed<FillPage>>;
-  /** Present when `capabilities.ordersSince`. */
-  listOrders?(since: string, cursor: string | null): Promise<WithUnparsed<OrderPage>>;
+  /** Present when `capabilities.ordersSince`; `closedOnly` is a hint (see `OrderListOptions`). */
+  listOrders?(since: string, cursor: string | null, options: OrderListOptions): Promise<WithUnparsed<OrderPage>>;
   listPositions(): Promise<VenuePositionReport[]>;
   /** Opens the private stream; reconnects by itself and says so through `onReconnected`. */
   stream(handlers: DialectStreamHandlers): { stop(): void };

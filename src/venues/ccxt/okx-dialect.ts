@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { FillPage, OrderPage, VenueCapabilities, VenueOrderReport, VenuePlaceRequest, VenuePositionReport } from '../venue.js';
+import type { FillPage, OrderListOptions, OrderPage, VenueCapabilities, VenueOrderReport, VenuePlaceRequest, VenuePositionReport } from '../venue.js';
 import { VenueError } from '../venue.js';
 import { type CcxtConfig, type CcxtCredentials, okxUrls } from './ccxt-config.js';
 import type { CcxtDialect, DialectStreamHandlers, WithUnparsed } from './ccxt-dialect.js';
@@ -173,9 +173,13 @@ export class OkxDialect implements CcxtDialect {
     return { fills: read.items, unparsed: read.unparsed, cursor: encode(after === null ? null : { ...at, after }) };
   }
 
-  /** The pending orders (any age), then orders-history (the last 7 days) from `since`, each newest first. */
-  async listOrders(since: string, cursor: string | null): Promise<WithUnparsed<OrderPage>> {
-    const at: OrderCursor = cursor === null ? { phase: 'open', after: null, ...span(since, 'listOrders') } : decodeCursor<OrderCursor>('okx', cursor, 'order', (c) => (c.phase === 'open' || c.phase === 'history') && isSpan(c));
+  /**
+   * The pending orders (any age), then orders-history (the last 7 days) from `since`, each newest
+   * first; `closedOnly`, orders-history alone.
+   */
+  async listOrders(since: string, cursor: string | null, options: OrderListOptions = {}): Promise<WithUnparsed<OrderPage>> {
+    const first: OrderCursor = { phase: options.closedOnly === true ? 'history' : 'open', after: null, ...span(since, 'listOrders') };
+    const at: OrderCursor = cursor === null ? first : decodeCursor<OrderCursor>('okx', cursor, 'order', (c) => (c.phase === 'open' || c.phase === 'history') && isSpan(c));
     if (at.phase === 'open') {
       const page = await this.pendingPage(at.after);
       const next: OrderCursor = page.after !== null ? { ...at, after: page.after } : { phase: 'history', begin: at.begin, end: at.end, after: null };

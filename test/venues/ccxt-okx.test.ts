@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Decimal } from '../../src/domain/index.js';
 import { createCcxtVenue, okxClientOrderIdOf, okxClOrdIdFor } from '../../src/venues/ccxt/index.js';
 import { isVenueError, type VenueAdapter, type VenueEvent, type VenuePlaceRequest } from '../../src/venues/index.js';
-import { venueContract } from './contract.js';
+import { orderHistory, venueContract } from './contract.js';
 import { FakeOkx, type OkxFakeInstType } from './fakes/okx-server.js';
 import { payloadOf } from './samples/samples.js';
 
@@ -65,14 +65,8 @@ describe('ccxt:okx adapter specifics', () => {
     const canceled = await adapter.placeOrder(request(unique('gone')));
     await adapter.cancelOrder(canceled.venueOrderId);
     const before = fake.requests.length;
-    const seen = new Map<string, string>();
-    let cursor: string | null = null;
-    do {
-      const page = await adapter.listOrders!(since, cursor, { closedOnly: true });
-      for (const o of page.orders) seen.set(o.venueOrderId, o.status);
-      cursor = page.cursor;
-    } while (cursor !== null);
-    expect(seen.get(canceled.venueOrderId)).toBe('canceled');
+    const seen = await orderHistory(adapter, since, { closedOnly: true });
+    expect(seen.get(canceled.venueOrderId)?.status).toBe('canceled');
     expect(seen.has(resting.venueOrderId)).toBe(false);
     const asked = fake.requests.slice(before).map((r) => r.path.split('?')[0]);
     expect(asked).toContain('/api/v5/trade/orders-history');

@@ -14,7 +14,7 @@ import { isVenueError, type VenueAdapter, type VenueEvent, type VenuePlaceReques
 import { engines, freshDatabase } from '../support/backends.js';
 import { eventually } from '../support/eventually.js';
 import { trading } from '../support/trading.js';
-import { venueContract } from './contract.js';
+import { orderHistory, venueContract } from './contract.js';
 import { FakeBybit } from './fakes/bybit-server.js';
 import { payloadOf } from './samples/samples.js';
 
@@ -304,14 +304,8 @@ describe('ccxt:bybit adapter specifics', () => {
     const canceled = await adapter.placeOrder(request(unique('closed-only')));
     await adapter.cancelOrder(canceled.venueOrderId);
     const before = fake.requests.length;
-    const seen = new Map<string, string>();
-    let cursor: string | null = null;
-    do {
-      const page = await adapter.listOrders!(since, cursor, { closedOnly: true });
-      for (const o of page.orders) seen.set(o.venueOrderId, o.status);
-      cursor = page.cursor;
-    } while (cursor !== null);
-    expect(seen.get(canceled.venueOrderId)).toBe('canceled');
+    const seen = await orderHistory(adapter, since, { closedOnly: true });
+    expect(seen.get(canceled.venueOrderId)?.status).toBe('canceled');
     const asked = fake.requests.slice(before).map((r) => r.path.split('?')[0]);
     expect(asked).toContain('/v5/order/history');
     expect(asked).not.toContain('/v5/order/realtime');

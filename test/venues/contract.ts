@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Decimal, type VenueOrderReport } from '../../src/domain/index.js';
-import { type VenueAdapter, venueCapabilityNames, type VenueEvent, type VenuePlaceRequest } from '../../src/venues/index.js';
+import { type OrderListOptions, type VenueAdapter, venueCapabilityNames, type VenueEvent, type VenuePlaceRequest } from '../../src/venues/index.js';
 import { eventually } from '../support/eventually.js';
 
 /**
@@ -17,6 +17,20 @@ export interface ContractVenue {
   restingPrice: string;
   assetClass?: VenuePlaceRequest['assetClass'];
   close(): Promise<void>;
+}
+
+/** Every page of an adapter's order history since a time, by venue order id (the last report of each). */
+export async function orderHistory(adapter: VenueAdapter, since: string, options: OrderListOptions = {}): Promise<Map<string, VenueOrderReport>> {
+  const seen = new Map<string, VenueOrderReport>();
+  let cursor: string | null = null;
+  let pages = 0;
+  do {
+    const page = await adapter.listOrders!(since, cursor, options);
+    for (const o of page.orders) seen.set(o.venueOrderId, o);
+    cursor = page.cursor;
+    expect(++pages).toBeLessThan(1_000);
+  } while (cursor !== null);
+  return seen;
 }
 
 export function venueContract(name: string, setup: () => Promise<ContractVenue>): void {
@@ -135,29 +149,13 @@ export function venueContract(name: string, setup: () => Promise<ContractVenue>)
       await venue.fillAtVenue(filled.venueOrderId, '2', venue.restingPrice);
       const open = await venue.adapter.placeOrder(request(unique('contract-since-open')));
       await eventually(async () => {
-        const seen = new Map<string, VenueOrderReport>();
-        let cursor: string | null = null;
-        let pages = 0;
-        do {
-          const page = await venue.adapter.listOrders!(since, cursor);
-          for (const o of page.orders) seen.set(o.venueOrderId, o);
-          cursor = page.cursor;
-          expect(++pages).toBeLessThan(1_000);
-        } while (cursor !== null);
+        const seen = await orderHistory(venue.adapter, since);
         expect(seen.get(canceled.venueOrderId)?.status).toBe('canceled');
         expect(seen.get(filled.venueOrderId)?.status).toBe('filled');
         expect(seen.get(filled.venueOrderId)?.filledQuantity.toFixed()).toBe('2');
         expect(['open', 'submitted', 'pending_submit']).toContain(seen.get(open.venueOrderId)?.status);
         // Asked for closed orders only (a hint an adapter may ignore), it still lists every closed one.
-        const closed = new Map<string, VenueOrderReport>();
-        cursor = null;
-        pages = 0;
-        do {
-          const page = await venue.adapter.listOrders!(since, cursor, { closedOnly: true });
-          for (const o of page.orders) closed.set(o.venueOrderId, o);
-          cursor = page.cursor;
-          expect(++pages).toBeLessThan(1_000);
-        } while (cursor !== null);
+        const closed = await orderHistory(venue.adapter, since, { closedOnly: true });
         expect(closed.get(canceled.venueOrderId)?.status).toBe('canceled');
         expect(closed.get(filled.venueOrderId)?.status).toBe('filled');
       });

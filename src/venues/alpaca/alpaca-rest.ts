@@ -66,8 +66,7 @@ export class AlpacaRest {
     return this.read('GET /v2/orders', () => this.#orders.getAllOrdersRaw({ status: 'open', limit, direction: 'asc', nested: false, after }), false);
   }
 
-  /** Every order submitted after `after` (exclusive), open and closed, oldest first. */
-  /** Orders submitted after `after`, oldest first: all of them, or (`closed`) those Alpaca has closed. */
+  /** Orders submitted after `after` (exclusive), oldest first: all of them, or (`closed`) those Alpaca has closed. */
   listOrdersAfter(after: string, limit: number, status: 'all' | 'closed'): Promise<unknown> {
     return this.read('GET /v2/orders', () => this.#orders.getAllOrdersRaw({ status, limit, direction: 'asc', nested: false, after }), false);
   }

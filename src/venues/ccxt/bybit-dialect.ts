@@ -160,15 +160,14 @@ export class BybitDialect implements CcxtDialect {
   async listOrders(since: string, cursor: string | null, options: OrderListOptions = {}): Promise<WithUnparsed<OrderPage>> {
     const sinceMs = Date.parse(since);
     if (Number.isNaN(sinceMs)) throw new VenueError('rejected', `listOrders needs an ISO time; got ${JSON.stringify(since)}`);
-    const until = Date.now();
     // Closed orders only: order/history alone, without the open orders of order/realtime first.
-    if (cursor === null && options.closedOnly === true && sinceMs > until) return { orders: [], unparsed: [], cursor: null };
-    const first: OrderCursor = options.closedOnly === true ? { phase: 'history', pages: 0, ...this.window(sinceMs, until) } : { phase: 'open', cursor: null, since: sinceMs, until };
-    const at: OrderCursor = cursor === null ? first : decodeCursor<OrderCursor>('bybit', cursor, 'order', isOrderCursor);
+    const first = (until: number): OrderCursor | null => (options.closedOnly === true ? this.historyFrom(sinceMs, until) : { phase: 'open', cursor: null, since: sinceMs, until });
+    const at = cursor === null ? first(Date.now()) : decodeCursor<OrderCursor>('bybit', cursor, 'order', isOrderCursor);
+    if (at === null) return { orders: [], unparsed: [], cursor: null };
     const encode = encodeCursor;
     if (at.phase === 'open') {
       const page = await this.openOrdersPage(at.cursor ?? undefined);
-      const next: OrderCursor | null = page.cursor !== undefined ? { ...at, cursor: page.cursor } : at.since > at.until ? null : { phase: 'history', pages: 0, ...this.window(at.since, at.until) };
+      const next: OrderCursor | null = page.cursor !== undefined ? { ...at, cursor: page.cursor } : this.historyFrom(at.since, at.until);
       return { orders: page.items, unparsed: page.unparsed, cursor: encode(next) };
     }
     const raw = await this.exchange.privateGetV5OrderHistory({
@@ -277,6 +276,11 @@ export class BybitDialect implements CcxtDialect {
       if (this.known.size > knownLinkIdsMax) this.known.delete(this.known.keys().next().value!);
     }
     return linkId;
+  }
+
+  /** order/history's first window from `since`; none when `since` is after `until`. */
+  private historyFrom(since: number, until: number): OrderCursor | null {
+    return since > until ? null : { phase: 'history', pages: 0, ...this.window(since, until) };
   }
 
   private window(start: number, until: number): FillCursor {

@@ -126,6 +126,12 @@ export interface WorkingPairs {
   venueAt: Int32Array;
   /** Per venue open order: 1 when some ledger working order names it, by venue order id or by client order id. */
   named: Uint8Array;
+  /**
+   * Per venue open order: 1 when the venue lists its venue order id again further on (a listing read
+   * in pages can repeat an order at a page's edge). Only the last listing of an order is compared:
+   * an earlier one is the same order, neither an orphan nor one the ledger closed.
+   */
+  repeated: Uint8Array;
   /** Which of these venue order ids the venue lists as open (one pass over the ledger's ids for them all). */
   listedOpen(venueOrderIds: Iterable<string>): Set<string>;
 }
@@ -182,6 +188,8 @@ export class WorkingPairing {
   /** The venue orders not found where expected, and their positions: looked up in `finish`. */
   private readonly unexpected: VenueOrderReport[] = [];
   private readonly unexpectedAt: number[] = [];
+  /** Positions of venue orders listed again further on (`WorkingPairs.repeated`). */
+  private readonly repeats: number[] = [];
   /** Venue orders paired so far. */
   venueCount = 0;
 
@@ -205,6 +213,7 @@ export class WorkingPairing {
         unexpectedAt.push(i);
         continue;
       }
+      if (byBrokerId[l]! >= 0) this.repeats.push(byBrokerId[l]!);
       byBrokerId[l] = i;
       if (v.clientOrderId === null) continue;
       if (ledgerWorking.hasClientOrderId(l, v.clientOrderId)) cleanAt[l] = i;
@@ -235,9 +244,10 @@ export class WorkingPairing {
   }
 
   finish(): WorkingPairs {
-    const { ledgerWorking, byBrokerId, cleanAt, unexpected, unexpectedAt, index } = this;
+    const { ledgerWorking, byBrokerId, cleanAt, unexpected, unexpectedAt, index, repeats } = this;
     // The venue orders not found where expected: by venue order id (the last wins, as positions only
-    // grow) and by client order id where no ledger order carries them cleanly.
+    // grow; an earlier listing of the same id is a repeat) and by client order id where no ledger
+    // order carries them cleanly.
     const ledgerAt = this.byId ?? index.positionsOf(new Set(unexpected.map((v) => v.venueOrderId)));
     const otherByVenueId = new Map<string, number>();
     const otherByClientId = new Map<string, number>();
@@ -245,8 +255,18 @@ export class WorkingPairing {
       const v = unexpected[k]!;
       const i = unexpectedAt[k]!;
       const l = ledgerAt.get(v.venueOrderId);
-      if (l === undefined) otherByVenueId.set(v.venueOrderId, i);
-      else if (byBrokerId[l]! < i) byBrokerId[l] = i;
+      if (l === undefined) {
+        const before = otherByVenueId.get(v.venueOrderId);
+        if (before !== undefined) repeats.push(before);
+        otherByVenueId.set(v.venueOrderId, i);
+      } else if (byBrokerId[l]! !== i) {
+        // Paired in `add` (at another position) or not yet: the earlier of the two is a repeat.
+        if (byBrokerId[l]! > i) repeats.push(i);
+        else {
+          if (byBrokerId[l]! >= 0) repeats.push(byBrokerId[l]!);
+          byBrokerId[l] = i;
+        }
+      }
       if (v.clientOrderId === null) continue;
       if (l !== undefined && ledgerWorking.hasClientOrderId(l, v.clientOrderId)) {
         if (cleanAt[l]! < i) cleanAt[l] = i;
@@ -254,6 +274,8 @@ export class WorkingPairing {
     }
     const venueAt = new Int32Array(ledgerWorking.length);
     const named = new Uint8Array(this.venueCount);
+    const repeated = new Uint8Array(this.venueCount);
+    for (const i of repeats) repeated[i] = 1;
     for (let l = 0; l < ledgerWorking.length; l++) {
       const byBroker = byBrokerId[l]!;
       // Usually every venue order pairs cleanly, and the client ids need not be read again.
@@ -265,6 +287,7 @@ export class WorkingPairing {
     return {
       venueAt,
       named,
+      repeated,
       listedOpen: (venueOrderIds) => {
         const asked = new Set(venueOrderIds);
         const listed = new Set([...asked].filter((id) => otherByVenueId.has(id)));
@@ -360,7 +383,7 @@ export function lookupsNeeded(ledgerWorking: LedgerWorkingOrders, venueOpen: rea
     /** Ledger working orders the venue does not list as open: ask the venue for each. */
     ledgerOrders,
     /** Venue open orders the ledger does not hold as working: look each up in the ledger. */
-    venueOrders: venueOpen.filter((_, i) => pairs.named[i] === 0),
+    venueOrders: venueOpen.filter((_, i) => pairs.named[i] === 0 && pairs.repeated[i] === 0),
     pairs,
   };
 }
@@ -449,7 +472,7 @@ export function reconcileOrders(input: OrderReconciliationInput): OrderReconcili
   }
 
   for (let i = 0; i < input.venueOpen.length; i++) {
-    if (seenVenue[i] === 1) continue;
+    if (seenVenue[i] === 1 || pairs.repeated[i] === 1) continue;
     const venue = input.venueOpen[i]!;
     if (quiet(Date.parse(venue.updatedAt))) {
       deferred++;

@@ -17,6 +17,8 @@ function reference(ledger: readonly LedgerOrderView[], venue: readonly VenueOrde
     if (v.clientOrderId !== null) byClientId.set(v.clientOrderId, i);
   });
   const named = new Uint8Array(venue.length);
+  // Every listing of a venue order id but its last is a repeat.
+  const repeated = venue.map((v, i) => (byVenueId.get(v.venueOrderId) === i ? 0 : 1));
   const venueAt = ledger.map((o) => {
     const byBroker = o.brokerOrderId === null ? undefined : byVenueId.get(o.brokerOrderId);
     const byClient = byClientId.get(o.clientOrderId);
@@ -24,7 +26,7 @@ function reference(ledger: readonly LedgerOrderView[], venue: readonly VenueOrde
     if (byClient !== undefined) named[byClient] = 1;
     return byBroker ?? byClient ?? -1;
   });
-  return { venueAt, named: [...named], listed: new Set(byVenueId.keys()) };
+  return { venueAt, named: [...named], repeated, listed: new Set(byVenueId.keys()) };
 }
 
 const ids = (prefix: string) => fc.integer({ min: 0, max: 5 }).map((n) => `${prefix}${n}`);
@@ -49,6 +51,7 @@ it('pairs ledger and venue orders exactly as the two-index rule did', () => {
         const pairs = pairWorkingOrders(workingOrdersOf(ledger), venue);
         expect([...pairs.venueAt]).toEqual(want.venueAt);
         expect([...pairs.named]).toEqual(want.named);
+        expect([...pairs.repeated]).toEqual(want.repeated);
         expect([...pairs.listedOpen(asked)].sort()).toEqual(asked.filter((id) => want.listed.has(id)));
         // The ledger's index built page by page as the orders arrive (as the reconciler builds it) pairs the same.
         const index = new LedgerBrokerIndex();
@@ -60,11 +63,11 @@ it('pairs ledger and venue orders exactly as the two-index rule did', () => {
         const pairing = new WorkingPairing(workingOrdersOf(ledger), index);
         for (let from = 0; from < venue.length; from += pageSize) pairing.add(venue.slice(from, from + pageSize));
         const byPage = pairing.finish();
-        expect([pairing.venueCount, [...byPage.venueAt], [...byPage.named]]).toEqual([venue.length, want.venueAt, want.named]);
+        expect([pairing.venueCount, [...byPage.venueAt], [...byPage.named], [...byPage.repeated]]).toEqual([venue.length, want.venueAt, want.named, want.repeated]);
         expect([...byPage.listedOpen(asked)].sort()).toEqual(asked.filter((id) => want.listed.has(id)));
         const needed = lookupsNeeded(workingOrdersOf(ledger), venue, pairs);
         expect(needed.ledgerOrders.map((o) => o.id)).toEqual(ledger.filter((_, l) => want.venueAt[l] === -1).map((o) => o.id));
-        expect(needed.venueOrders).toEqual(venue.filter((_, i) => want.named[i] === 0));
+        expect(needed.venueOrders).toEqual(venue.filter((_, i) => want.named[i] === 0 && want.repeated[i] === 0));
       },
     ),
     { numRuns: 2_000 },
@@ -86,6 +89,7 @@ function expectPairedByPages(ledger: readonly LedgerOrderView[], venue: readonly
   const pairs = pairing.finish();
   expect([...pairs.venueAt]).toEqual(want.venueAt);
   expect([...pairs.named]).toEqual(want.named);
+  expect([...pairs.repeated]).toEqual(want.repeated);
   expect([...pairs.listedOpen([...venue.map((v) => v.venueOrderId), ...alsoAsked])].sort()).toEqual([...want.listed].sort());
 }
 
@@ -114,7 +118,23 @@ it('pairs the same when the venue lists the orders in the ledger order, with som
   );
 });
 
-it('pairs the same when the venue lists many orders in another order (newest first, shuffled), past the point where every ledger id is indexed', () => {
+it('pairs the same when the venue lists an order twice far apart, beyond where its pair is looked for first', () => {
+  // A listing read in pages can repeat an order at a page's edge: the first or the last listing is
+  // then far from where the pairing expects it, and is found only in its last pass.
+  fc.assert(
+    fc.property(fc.integer({ min: 20, max: 60 }), fc.integer({ min: 0, max: 59 }), fc.boolean(), fc.integer({ min: 1, max: 25 }), (count, at, early, pageSize) => {
+      const ledger = workingLedger(count, 7);
+      const venue = ledger.map((o, i) => ({ venueOrderId: o.brokerOrderId ?? `Q${i}`, clientOrderId: o.clientOrderId }) as VenueOrderReport);
+      const again = venue[at % count]!;
+      if (early) venue.unshift(again);
+      else venue.push(again);
+      expectPairedByPages(ledger, venue, pageSize, ['P-none']);
+    }),
+    { numRuns: 300 },
+  );
+});
+
+it('pairs the same when the venue lists many orders in another order (newest first, shuffled, some twice), past the point where every ledger id is indexed', () => {
   fc.assert(
     fc.property(fc.integer({ min: 60, max: 300 }), fc.constantFrom('reversed', 'shuffled', 'in order, then reversed'), fc.integer({ min: 0, max: 2 ** 31 - 1 }), fc.integer({ min: 1, max: 50 }), (count, order, seed, pageSize) => {
       const ledger = workingLedger(count, 7);
@@ -125,6 +145,8 @@ it('pairs the same when the venue lists many orders in another order (newest fir
       if (order === 'reversed') venue.reverse();
       else if (order === 'shuffled') venue.sort(() => random() - 0.5);
       else venue = [...venue.slice(0, 20), ...venue.slice(20).reverse()];
+      // And some listed twice, anywhere (found again by the index of every ledger id).
+      for (let n = Math.floor(random() * 4); n > 0; n--) venue.splice(Math.floor(random() * venue.length), 0, venue[Math.floor(random() * venue.length)]!);
       expectPairedByPages(ledger, venue, pageSize, ['P-none', `P${count}`]);
     }),
     { numRuns: 300 },

@@ -91,10 +91,12 @@ export interface LedgerOrderCompared {
   hasBrokerOrderId: boolean;
 }
 
-/** Views already decoded, as LedgerWorkingOrders. */
+/** Views already decoded, as LedgerWorkingOrders (as many as the array holds at each call: it may grow). */
 export function workingOrdersOf(views: readonly LedgerOrderView[]): LedgerWorkingOrders {
   return {
-    length: views.length,
+    get length() {
+      return views.length;
+    },
     brokerOrderId: (at) => views[at]!.brokerOrderId,
     clientOrderId: (at) => views[at]!.clientOrderId,
     hasClientOrderId: (at, clientOrderId) => views[at]!.clientOrderId === clientOrderId,
@@ -132,6 +134,12 @@ export interface WorkingPairs {
    * an earlier one is the same order, neither an orphan nor one the ledger closed.
    */
   repeated: Uint8Array;
+  /**
+   * Per ledger working order: the position of the venue open order it was found to agree with as
+   * the two were paired (`WorkingPairing`'s `agrees`), -1 when it was not. Such a venue order's
+   * report is not kept: the classification counts the pair matched without it.
+   */
+  agreedAt: Int32Array;
   /** Which of these venue order ids the venue lists as open (one pass over the ledger's ids for them all). */
   listedOpen(venueOrderIds: Iterable<string>): Set<string>;
 }
@@ -170,11 +178,27 @@ const expectedWindow = 16;
 /** Venue orders in a row not found near where expected before every ledger id is indexed. */
 const missesBeforeIndex = 64;
 
+/** Whether a ledger working order agrees with the venue open order it was just paired with (an `OrderJudge`'s `agrees`). */
+export type PairAgreement = (order: LedgerOrderCompared, venue: VenueOrderReport) => boolean;
+
+export interface WorkingPairingOptions {
+  /**
+   * False when the ledger's working orders are still being read (and indexed, page by page): the
+   * venue's pages may then be added as far as `ready` allows, and `ledgerRead` says when it is done.
+   */
+  ledgerRead?: boolean;
+  /** Decides a pair as it is made; a venue order that agrees is then not kept (`WorkingPairs.agreedAt`). */
+  agrees?: PairAgreement;
+}
+
 /**
- * The pairing done as the venue's open orders arrive, a page at a time in the venue's order, once the
- * ledger's working orders are all read (and indexed by `LedgerBrokerIndex`): each venue order is
- * compared as it comes, so that a venue read in pages is paired while its next page is read.
- * `finish` gives the same pairs as `pairWorkingOrders` over the whole list.
+ * The pairing done as the venue's open orders arrive, a page at a time in the venue's order, while
+ * the ledger's working orders are still read (and indexed by `LedgerBrokerIndex`) or once they are:
+ * each venue order is compared as it comes, so that a venue read in pages is paired while its next
+ * page (and the ledger's) is read. A pair made cleanly (by broker order id, the client order id
+ * agreeing or absent) is final unless the venue lists the order again; with `agrees`, one that
+ * agrees is decided there and its report dropped, so that a million venue orders are not all held
+ * until the classification. `finish` gives the same pairs as `pairWorkingOrders` over the whole list.
  */
 export class WorkingPairing {
   /** The ledger position after the last venue order paired in the ledger's order: where the next one's pair most often is. */
@@ -182,31 +206,76 @@ export class WorkingPairing {
   /** Venue orders not found where expected, in a row; past `missesBeforeIndex`, every ledger id is indexed (`byId`). */
   private misses = 0;
   private byId: Map<string, number> | undefined;
-  // Per ledger order: the last venue position with its broker order id, and the last of those with its client order id too.
-  private readonly byBrokerId: Int32Array;
-  private readonly cleanAt: Int32Array;
+  // Per ledger order (grown as the ledger is read): the last venue position with its broker order id,
+  // the last of those with its client order id too, and the one it was found to agree with.
+  private byBrokerId = new Int32Array(0);
+  private cleanAt = new Int32Array(0);
+  private agreedAt = new Int32Array(0);
   /** The venue orders not found where expected, and their positions: looked up in `finish`. */
   private readonly unexpected: VenueOrderReport[] = [];
   private readonly unexpectedAt: number[] = [];
   /** Positions of venue orders listed again further on (`WorkingPairs.repeated`). */
   private readonly repeats: number[] = [];
+  private readonly kept: (VenueOrderReport | undefined)[] = [];
+  private ledgerComplete: boolean;
+  private readonly agrees: PairAgreement | undefined;
   /** Venue orders paired so far. */
   venueCount = 0;
 
   constructor(
     private readonly ledgerWorking: LedgerWorkingOrders,
     private readonly index: LedgerBrokerIndex = new LedgerBrokerIndex(),
+    options: WorkingPairingOptions = {},
   ) {
+    this.ledgerComplete = options.ledgerRead ?? true;
+    this.agrees = options.agrees;
     index.add(ledgerWorking);
-    this.byBrokerId = new Int32Array(ledgerWorking.length).fill(-1);
-    this.cleanAt = new Int32Array(ledgerWorking.length).fill(-1);
+    this.grow();
+  }
+
+  /** The venue open orders added, by position; those found to agree as paired are left out (undefined). */
+  get venueOpen(): readonly (VenueOrderReport | undefined)[] {
+    return this.kept;
+  }
+
+  /** The ledger's working orders are all read (and indexed). */
+  ledgerRead(): void {
+    this.index.add(this.ledgerWorking);
+    this.ledgerComplete = true;
+    this.grow();
+  }
+
+  /**
+   * Whether the venue's next `count` orders can be added now: once the ledger is read, or while the
+   * ledger's orders read so far reach past where those orders' pairs are expected (an order whose
+   * pair is not read yet is found in `finish` all the same, only later).
+   */
+  ready(count: number): boolean {
+    return this.ledgerComplete || this.index.ids.length >= this.expected + count + expectedWindow;
+  }
+
+  /** The per-ledger-order arrays, as long as the ledger's orders indexed so far. */
+  private grow(): void {
+    const length = this.index.ids.length;
+    if (this.byBrokerId.length >= length) return;
+    const capacity = Math.max(length, this.byBrokerId.length * 2);
+    const grown = (old: Int32Array) => {
+      const next = new Int32Array(capacity).fill(-1);
+      next.set(old);
+      return next;
+    };
+    this.byBrokerId = grown(this.byBrokerId);
+    this.cleanAt = grown(this.cleanAt);
+    this.agreedAt = grown(this.agreedAt);
   }
 
   /** The venue's next open orders, after those added before. */
   add(venueOpen: readonly VenueOrderReport[]): void {
-    const { ledgerWorking, byBrokerId, cleanAt, unexpected, unexpectedAt } = this;
+    this.grow();
+    const { ledgerWorking, byBrokerId, cleanAt, agreedAt, unexpected, unexpectedAt, kept, agrees } = this;
     for (let k = 0, i = this.venueCount; k < venueOpen.length; k++, i++) {
       const v = venueOpen[k]!;
+      kept.push(v);
       const l = this.ledgerPositionOf(v.venueOrderId);
       if (l === undefined) {
         unexpected.push(v);
@@ -215,9 +284,18 @@ export class WorkingPairing {
       }
       if (byBrokerId[l]! >= 0) this.repeats.push(byBrokerId[l]!);
       byBrokerId[l] = i;
-      if (v.clientOrderId === null) continue;
-      if (ledgerWorking.hasClientOrderId(l, v.clientOrderId)) cleanAt[l] = i;
-      else unexpected.push(v), unexpectedAt.push(i);
+      agreedAt[l] = -1;
+      if (v.clientOrderId !== null && !ledgerWorking.hasClientOrderId(l, v.clientOrderId)) {
+        unexpected.push(v);
+        unexpectedAt.push(i);
+        continue;
+      }
+      if (v.clientOrderId !== null) cleanAt[l] = i;
+      // A clean pair is final (a repeat further on undoes it above): decided now, its report dropped.
+      if (agrees !== undefined && agrees(ledgerWorking.compared(l), v)) {
+        agreedAt[l] = i;
+        kept[i] = undefined;
+      }
     }
     this.venueCount += venueOpen.length;
   }
@@ -237,14 +315,15 @@ export class WorkingPairing {
       this.misses = 0;
       return l;
     }
-    if (this.byId === undefined && ++this.misses > missesBeforeIndex) this.byId = this.index.positionsOf(undefined);
+    if (this.byId === undefined && ++this.misses > missesBeforeIndex && this.ledgerComplete) this.byId = this.index.positionsOf(undefined);
     const l = this.byId?.get(venueOrderId);
     if (l !== undefined) this.expected = l + 1;
     return l;
   }
 
   finish(): WorkingPairs {
-    const { ledgerWorking, byBrokerId, cleanAt, unexpected, unexpectedAt, index, repeats } = this;
+    if (!this.ledgerComplete) throw new Error('the pairing is finished before the ledger is read');
+    const { ledgerWorking, byBrokerId, cleanAt, agreedAt, unexpected, unexpectedAt, index, repeats } = this;
     // The venue orders not found where expected: by venue order id (the last wins, as positions only
     // grow; an earlier listing of the same id is a repeat) and by client order id where no ledger
     // order carries them cleanly.
@@ -265,6 +344,7 @@ export class WorkingPairing {
         else {
           if (byBrokerId[l]! >= 0) repeats.push(byBrokerId[l]!);
           byBrokerId[l] = i;
+          agreedAt[l] = -1;
         }
       }
       if (v.clientOrderId === null) continue;
@@ -288,6 +368,7 @@ export class WorkingPairing {
       venueAt,
       named,
       repeated,
+      agreedAt: agreedAt.subarray(0, ledgerWorking.length),
       listedOpen: (venueOrderIds) => {
         const asked = new Set(venueOrderIds);
         const listed = new Set([...asked].filter((id) => otherByVenueId.has(id)));
@@ -352,8 +433,8 @@ export interface Finding {
 export interface OrderReconciliationInput {
   /** Ledger orders in a working status. */
   ledgerWorking: LedgerWorkingOrders;
-  /** The venue's open orders. */
-  venueOpen: readonly VenueOrderReport[];
+  /** The venue's open orders, by position; one the pairing found to agree may be left out (`WorkingPairs.agreedAt`). */
+  venueOpen: readonly (VenueOrderReport | undefined)[];
   /** The venue's answer for single lookups of ledger orders missing from its open orders (null: unknown to the venue). */
   venueLookups: ReadonlyMap<string, VenueOrderReport | null>;
   /** The ledger's order (any status) for venue open orders missing from its working orders (null: unknown to the ledger). */
@@ -364,8 +445,8 @@ export interface OrderReconciliationInput {
   quietPeriodMs: number;
   /** A `pending_submit`/`submitted` order older than this is a stuck submission. */
   stuckAfterMs: number;
-  /** The pairs lookupsNeeded was given; found again when absent. */
-  pairs?: WorkingPairs;
+  /** The pairs lookupsNeeded was given. */
+  pairs: WorkingPairs;
 }
 
 export interface OrderReconciliation {
@@ -375,7 +456,7 @@ export interface OrderReconciliation {
 }
 
 /** What `reconcileOrders` needs looked up first: by ledger order id and by venue order id. */
-export function lookupsNeeded(ledgerWorking: LedgerWorkingOrders, venueOpen: readonly VenueOrderReport[], pairs: WorkingPairs = pairWorkingOrders(ledgerWorking, venueOpen)) {
+export function lookupsNeeded(ledgerWorking: LedgerWorkingOrders, venueOpen: readonly (VenueOrderReport | undefined)[], pairs: WorkingPairs) {
   const ledgerOrders: LedgerOrderView[] = [];
   for (let l = 0; l < ledgerWorking.length; l++) if (pairs.venueAt[l] === -1) ledgerOrders.push(ledgerWorking.view(l));
   // A venue order named by the client id of a ledger order matched elsewhere is still "known" (as before).
@@ -383,7 +464,7 @@ export function lookupsNeeded(ledgerWorking: LedgerWorkingOrders, venueOpen: rea
     /** Ledger working orders the venue does not list as open: ask the venue for each. */
     ledgerOrders,
     /** Venue open orders the ledger does not hold as working: look each up in the ledger. */
-    venueOrders: venueOpen.filter((_, i) => pairs.named[i] === 0 && pairs.repeated[i] === 0),
+    venueOrders: venueOpen.filter((v, i): v is VenueOrderReport => pairs.named[i] === 0 && pairs.repeated[i] === 0 && v !== undefined),
     pairs,
   };
 }
@@ -401,28 +482,76 @@ function timeParser(): (iso: string) => number {
   };
 }
 
+/** When `reconcileOrders` judges: its clock, and how long a change keeps an order out of the run or makes a submission stuck. */
+export interface OrderJudgeClock {
+  now: string;
+  quietPeriodMs: number;
+  stuckAfterMs: number;
+}
+
+/**
+ * The rule a ledger working order and the venue open order paired with it are judged by: left for
+ * the next run while either changed within the quiet period, stuck when unconfirmed past
+ * stuck-after, else compared (`pairedDifference`). `reconcileOrders` judges by it, and a pairing
+ * made as the venue's pages arrive decides its agreeing pairs by `agrees` (the same rule and clock).
+ */
+export class OrderJudge {
+  private readonly nowMs: number;
+  private readonly ledgerMs = timeParser();
+  private readonly venueMs = timeParser();
+
+  constructor(private readonly clock: OrderJudgeClock) {
+    this.nowMs = Date.parse(clock.now);
+  }
+
+  /** Changed within the quiet period before now. */
+  quiet(updatedAtMs: number): boolean {
+    return this.nowMs - updatedAtMs < this.clock.quietPeriodMs;
+  }
+
+  ledgerUpdatedMs(order: LedgerOrderCompared): number {
+    return this.ledgerMs(order.updatedAt);
+  }
+
+  /** The pair is left for the next run: either side changed within the quiet period. */
+  deferred(order: LedgerOrderCompared, venue: VenueOrderReport | undefined): boolean {
+    return this.quiet(this.ledgerUpdatedMs(order)) || (venue !== undefined && this.quiet(this.venueMs(venue.updatedAt)));
+  }
+
+  /** An order the venue has not confirmed, unchanged since past stuck-after. */
+  stuck(order: LedgerOrderCompared): boolean {
+    return (order.status === 'pending_submit' || order.status === 'submitted') && this.nowMs - this.ledgerUpdatedMs(order) >= this.clock.stuckAfterMs;
+  }
+
+  /** The pair agrees: it is not deferred, and nothing differs (`reconcileOrders` counts it matched). */
+  readonly agrees: PairAgreement = (order, venue) => !this.deferred(order, venue) && pairedDifference(order, venue, this.stuck(order)) === null;
+}
+
 export function reconcileOrders(input: OrderReconciliationInput): OrderReconciliation {
-  const now = Date.parse(input.now);
-  const ledgerMs = timeParser();
-  const venueMs = timeParser();
-  const quiet = (updatedAtMs: number) => now - updatedAtMs < input.quietPeriodMs;
-  const pairs = input.pairs ?? pairWorkingOrders(input.ledgerWorking, input.venueOpen);
+  const judge = new OrderJudge(input);
+  const quiet = (updatedAtMs: number) => judge.quiet(updatedAtMs);
+  const { pairs } = input;
   const findings: Finding[] = [];
   let matched = 0;
   let deferred = 0;
   const seenVenue = new Uint8Array(input.venueOpen.length);
 
   for (let l = 0; l < input.ledgerWorking.length; l++) {
-    const compared = input.ledgerWorking.compared(l);
     const at = pairs.venueAt[l]!;
-    const open = at === -1 ? undefined : input.venueOpen[at];
     if (at !== -1) seenVenue[at] = 1;
-    const updatedAtMs = ledgerMs(compared.updatedAt);
-    if (quiet(updatedAtMs) || (open !== undefined && quiet(venueMs(open.updatedAt)))) {
+    // Decided as the pair was made (by this rule, at this clock), its venue report not kept.
+    if (at !== -1 && pairs.agreedAt[l] === at) {
+      matched++;
+      continue;
+    }
+    const compared = input.ledgerWorking.compared(l);
+    const open = at === -1 ? undefined : input.venueOpen[at];
+    if (at !== -1 && open === undefined) throw new Error(`the venue open order at ${at} is not kept, and not decided`);
+    if (judge.deferred(compared, open)) {
       deferred++;
       continue;
     }
-    const stuck = (compared.status === 'pending_submit' || compared.status === 'submitted') && now - updatedAtMs >= input.stuckAfterMs;
+    const stuck = judge.stuck(compared);
     // Most orders agree: that is decided before anything is built for a finding, their ids included.
     const listed = open === undefined ? undefined : pairedDifference(compared, open, stuck);
     if (listed === null) {

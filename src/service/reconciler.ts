@@ -10,7 +10,7 @@ import {
   type LedgerOrderView,
   ledgerOrderFor,
   lookupsNeeded,
-  pairWorkingOrders,
+  OrderJudge,
   WorkingPairing,
   type WorkingPairs,
   planFillImport,
@@ -194,7 +194,9 @@ export class Reconciler {
     // Handled now, so that a history that fails while the open lists are still read is not an
     // unhandled rejection; it is still thrown where it is awaited.
     history.catch(() => {});
-    const { ledgerWorking, venueOpen, pairs } = await readAndPair(db, accountId, adapter, onProgress).catch(async (error: unknown) => {
+    // One clock for the run's judgement: the pairs decided as the venue's pages arrive and the rest after.
+    const clock = { now: this.now().toISOString(), quietPeriodMs: this.quietPeriodMs, stuckAfterMs: this.stuckAfterMs };
+    const { ledgerWorking, venueOpen, pairs } = await readAndPair(db, accountId, adapter, new OrderJudge(clock), onProgress).catch(async (error: unknown) => {
       await history.catch(() => {});
       throw error;
     });
@@ -231,13 +233,11 @@ export class Reconciler {
       venueLookups,
       ledgerLookups,
       accountId,
-      now: this.now().toISOString(),
-      quietPeriodMs: this.quietPeriodMs,
-      stuckAfterMs: this.stuckAfterMs,
+      ...clock,
       pairs: needed.pairs,
     });
     const closedOrders: ClosedVenueOrder[] = closed.map((venue) => ({ venue, ledger: ledgerOrderOf(venue) }));
-    const closedFindings = reconcileClosedOrders(accountId, closedOrders, this.now().toISOString(), this.quietPeriodMs);
+    const closedFindings = reconcileClosedOrders(accountId, closedOrders, clock.now, this.quietPeriodMs);
     // A venue that reports no positions (spot exchanges) cannot be compared on holdings.
     const holdings = adapter.capabilities.positions ? reconcileHoldings(await selectNetBySymbol(db, accountId), await adapter.listPositions()) : [];
     const unprotected = findUnprotected(await selectPositionProtection(db, accountId));
@@ -478,41 +478,51 @@ async function readVenueHistory(adapter: VenueAdapter, since: string, onProgress
 
 /**
  * Reads both sides at once: the ledger's working orders and the venue's open orders (the database
- * reads one while Node decodes the other), and pairs them. The ledger's orders are indexed for the
- * pairing page by page as they arrive; a venue that lists its open orders in pages passes them on
- * as it reads, and once the ledger's side is read each page is paired while the next is read. Pages
- * that do not add up to the list (or none: most adapters read it at once) are not trusted: the list
- * is then paired whole.
+ * reads one while Node decodes the other), and pairs them as they arrive. The ledger's orders are
+ * indexed page by page; a venue that lists its open orders in pages passes them on as it reads, and
+ * each page is paired as soon as the ledger's orders read so far reach past where its pairs are
+ * expected (both sides usually list in the order the orders were placed), else once the ledger is
+ * read. A pair that agrees is decided there by `judge` and its venue report dropped, so that only the
+ * orders that differ are held until the classification. The orders the venue resolves with (all of
+ * them, for an adapter that reads at once) are paired last.
  */
-async function readAndPair(db: Database, accountId: string, adapter: VenueAdapter, onProgress: ReconcileRequest['onProgress']) {
+async function readAndPair(db: Database, accountId: string, adapter: VenueAdapter, judge: OrderJudge, onProgress: ReconcileRequest['onProgress']) {
   const index = new LedgerBrokerIndex();
-  const venuePages: (readonly VenueOrderReport[])[] = [];
+  const waiting: (readonly VenueOrderReport[])[] = [];
   let pairing: WorkingPairing | undefined;
-  let paired = 0;
-  const pairPages = () => {
-    if (pairing !== undefined) while (paired < venuePages.length) pairing.add(venuePages[paired++]!);
+  const pairWaiting = () => {
+    while (pairing !== undefined && waiting.length > 0 && pairing.ready(waiting[0]!.length)) pairing.add(waiting.shift()!);
   };
-  const [ledgerWorking, venueOpen] = await Promise.all([
+  let venueCount = 0;
+  const [ledgerWorking] = await Promise.all([
     readWorkingOrders(db, accountId, ledgerPageSize, (read, working) => {
       index.add(working, read);
+      pairing ??= new WorkingPairing(working, index, { ledgerRead: false, agrees: judge.agrees });
+      pairWaiting();
       onProgress?.('ledger orders', read, read);
     }).then((working) => {
-      pairing = new WorkingPairing(working, index);
-      pairPages();
+      pairing ??= new WorkingPairing(working, index, { ledgerRead: false, agrees: judge.agrees });
+      pairing.ledgerRead();
+      pairWaiting();
       return working;
     }),
     adapter
       .listOpenOrders({
         onPage: (orders) => {
-          venuePages.push(orders);
-          pairPages();
+          venueCount += orders.length;
+          waiting.push(orders);
+          pairWaiting();
         },
       })
-      .then((orders) => {
-        onProgress?.('venue orders', orders.length, orders.length);
-        return orders;
+      .then((rest) => {
+        venueCount += rest.length;
+        waiting.push(rest);
+        pairWaiting();
+        onProgress?.('venue orders', venueCount, venueCount);
       }),
   ]);
-  const paged = pairing !== undefined && venuePages.length > 0 && pairing.venueCount === venueOpen.length ? pairing : undefined;
-  return { ledgerWorking, venueOpen, pairs: paged?.finish() ?? pairWorkingOrders(ledgerWorking, venueOpen, index) };
+  // Both reads are done, so the ledger is read: whatever still waits is paired now.
+  pairWaiting();
+  const paired = pairing!;
+  return { ledgerWorking, venueOpen: paired.venueOpen, pairs: paired.finish() };
 }

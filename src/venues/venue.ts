@@ -126,9 +126,11 @@ export interface VenueAdapter {
   getOrders?(by: 'venue_order_id' | 'client_order_id', ids: readonly string[]): Promise<VenueOrderReport[]>;
   /**
    * Every order open at the venue. An adapter that reads them in pages may pass each page to
-   * `options.onPage` as it is read, in order, before it resolves; the pages together are then the
-   * list it resolves with (reconciliation pairs a page while the next is read, and pairs the whole
-   * list again if they are not). Adapters that read the list at once ignore it.
+   * `options.onPage` as it is read, in order, before it resolves, and then resolves with only the
+   * orders it did not pass (none, when it passed them all): the pages, then the list, are every open
+   * order once, and nothing need hold them all (reconciliation pairs and decides each page while the
+   * next is read, and keeps only the orders that differ). Without `onPage`, or in an adapter that
+   * reads the list at once, it resolves with the whole list.
    */
   listOpenOrders(options?: OpenOrderListOptions): Promise<VenueOrderReport[]>;
   listFills(since: string, cursor?: string | null): Promise<FillPage>;

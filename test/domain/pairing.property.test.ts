@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
-import { Decimal, LedgerBrokerIndex, type LedgerOrderView, lookupsNeeded, pairWorkingOrders, type VenueOrderReport, WorkingPairing, workingOrdersOf } from '../../src/domain/index.js';
+import { Decimal, LedgerBrokerIndex, type LedgerOrderView, lookupsNeeded, OrderJudge, pairWorkingOrders, reconcileOrders, type VenueOrderReport, WorkingPairing, workingOrdersOf } from '../../src/domain/index.js';
 
 /**
  * The pairing of ledger working orders with venue open orders, against the rule as it was written
@@ -81,16 +81,33 @@ function workingLedger(count: number, withoutBrokerId: number): LedgerOrderView[
   }));
 }
 
-/** Pairs the venue's orders page by page and holds the pairs, and which ids are listed open (the venue's and `alsoAsked`), to the two-index rule. */
+/**
+ * Pairs the venue's orders page by page and holds the pairs, and which ids are listed open (the
+ * venue's and `alsoAsked`), to the two-index rule: once with the ledger read, and once with the
+ * ledger read a page (of `pageSize` too) between the venue's pages, each added when `ready`.
+ */
 function expectPairedByPages(ledger: readonly LedgerOrderView[], venue: readonly VenueOrderReport[], pageSize: number, alsoAsked: readonly string[]): void {
   const want = reference(ledger, venue);
   const pairing = new WorkingPairing(workingOrdersOf(ledger));
   for (let from = 0; from < venue.length; from += pageSize) pairing.add(venue.slice(from, from + pageSize));
-  const pairs = pairing.finish();
-  expect([...pairs.venueAt]).toEqual(want.venueAt);
-  expect([...pairs.named]).toEqual(want.named);
-  expect([...pairs.repeated]).toEqual(want.repeated);
-  expect([...pairs.listedOpen([...venue.map((v) => v.venueOrderId), ...alsoAsked])].sort()).toEqual([...want.listed].sort());
+  const read: LedgerOrderView[] = [];
+  const index = new LedgerBrokerIndex();
+  const whileRead = new WorkingPairing(workingOrdersOf(read), index, { ledgerRead: false });
+  const pages: VenueOrderReport[][] = [];
+  for (let from = 0; from < venue.length; from += pageSize) pages.push(venue.slice(from, from + pageSize));
+  while (read.length < ledger.length) {
+    read.push(...ledger.slice(read.length, read.length + pageSize));
+    index.add(workingOrdersOf(read));
+    while (pages.length > 0 && whileRead.ready(pages[0]!.length)) whileRead.add(pages.shift()!);
+  }
+  whileRead.ledgerRead();
+  for (const page of pages) whileRead.add(page);
+  for (const pairs of [pairing.finish(), whileRead.finish()]) {
+    expect([...pairs.venueAt]).toEqual(want.venueAt);
+    expect([...pairs.named]).toEqual(want.named);
+    expect([...pairs.repeated]).toEqual(want.repeated);
+    expect([...pairs.listedOpen([...venue.map((v) => v.venueOrderId), ...alsoAsked])].sort()).toEqual([...want.listed].sort());
+  }
 }
 
 it('pairs the same when the venue lists the orders in the ledger order, with some missing, added, repeated or swapped', () => {
@@ -150,5 +167,72 @@ it('pairs the same when the venue lists many orders in another order (newest fir
       expectPairedByPages(ledger, venue, pageSize, ['P-none', `P${count}`]);
     }),
     { numRuns: 300 },
+  );
+});
+
+it('pairs the same, and classifies the same, when the venue’s pages are paired and decided while the ledger is still read', () => {
+  // The reconciler's way (readAndPair): ledger pages and venue pages arrive interleaved; a venue page
+  // is added once `ready`, a pair that agrees is decided then and its report dropped. The pairs and
+  // the classification must be those of the whole lists paired at once.
+  const clock = { now: '2026-01-01T00:10:00.000Z', quietPeriodMs: 5_000, stuckAfterMs: 30_000 };
+  const statuses = ['open', 'partially_filled', 'pending_cancel', 'submitted', 'pending_submit'] as const;
+  const venueStatuses = ['open', 'partially_filled', 'canceled', 'filled'] as const;
+  const times = ['2026-01-01T00:00:00.000Z', '2026-01-01T00:09:58.000Z'];
+  const ledgerOrder = fc.record({ client: ids('c'), broker: fc.option(ids('P'), { nil: null }), status: fc.constantFrom(...statuses), filled: fc.integer({ min: 0, max: 2 }), at: fc.constantFrom(...times) });
+  const venueOrder = fc.record({ venue: ids('P'), client: fc.option(ids('c'), { nil: null }), status: fc.constantFrom(...venueStatuses), filled: fc.integer({ min: 0, max: 2 }), at: fc.constantFrom(...times) });
+  fc.assert(
+    fc.property(
+      fc.uniqueArray(ledgerOrder, { selector: (o) => o.client, maxLength: 6 }),
+      fc.array(venueOrder, { maxLength: 8 }),
+      fc.integer({ min: 1, max: 3 }),
+      fc.integer({ min: 1, max: 3 }),
+      fc.array(fc.boolean(), { minLength: 20, maxLength: 20 }),
+      (ledgerDrawn, venueDrawn, ledgerPage, venuePage, turns) => {
+        const seenBroker = new Set<string>();
+        const ledger: LedgerOrderView[] = ledgerDrawn.map((o, i) => {
+          const broker = o.broker !== null && !seenBroker.has(o.broker) ? o.broker : null;
+          if (broker !== null) seenBroker.add(broker);
+          return { id: `o${i}`, clientOrderId: o.client, brokerOrderId: broker, symbol: 'S', status: o.status, qtyFilled: new Decimal(o.filled), updatedAt: o.at, sentBy: 'fillbook' };
+        });
+        const venue = venueDrawn.map(
+          (v) => ({ venueOrderId: v.venue, clientOrderId: v.client, symbol: 'S', side: 'buy', quantity: new Decimal(2), status: v.status, filledQuantity: new Decimal(v.filled), updatedAt: v.at }) as VenueOrderReport,
+        );
+        const lookups = { venueLookups: new Map(), ledgerLookups: new Map(), accountId: 'a', ...clock };
+        const whole = workingOrdersOf(ledger);
+        const wholePairs = pairWorkingOrders(whole, venue);
+        const want = reconcileOrders({ ledgerWorking: whole, venueOpen: venue, pairs: wholePairs, ...lookups });
+
+        const read: LedgerOrderView[] = [];
+        const working = workingOrdersOf(read);
+        const index = new LedgerBrokerIndex();
+        const pairing = new WorkingPairing(working, index, { ledgerRead: false, agrees: new OrderJudge(clock).agrees });
+        const pages: VenueOrderReport[][] = [];
+        for (let from = 0; from < venue.length; from += venuePage) pages.push(venue.slice(from, from + venuePage));
+        for (const ledgerTurn of turns) {
+          if (ledgerTurn && read.length < ledger.length) {
+            read.push(...ledger.slice(read.length, read.length + ledgerPage));
+            index.add(working);
+          }
+          while (pages.length > 0 && pairing.ready(pages[0]!.length)) pairing.add(pages.shift()!);
+        }
+        read.push(...ledger.slice(read.length));
+        index.add(working);
+        pairing.ledgerRead();
+        for (const page of pages) pairing.add(page);
+        const pairs = pairing.finish();
+        expect([[...pairs.venueAt], [...pairs.named], [...pairs.repeated]]).toEqual([[...wholePairs.venueAt], [...wholePairs.named], [...wholePairs.repeated]]);
+        // A report is dropped only for a pair decided as agreeing (which the classification counts
+        // matched), or one listed again further on; every agreeing pair's is dropped.
+        pairing.venueOpen.forEach((v, i) => {
+          if (v === undefined) expect([...pairs.agreedAt].includes(i) || pairs.repeated[i] === 1).toBe(true);
+          else expect([...pairs.agreedAt].includes(i)).toBe(false);
+        });
+        for (const [l, at] of pairs.agreedAt.entries()) if (at !== -1) expect(pairs.venueAt[l]).toBe(at);
+        const got = reconcileOrders({ ledgerWorking: working, venueOpen: pairing.venueOpen, pairs, ...lookups });
+        expect(got).toEqual(want);
+        expect(lookupsNeeded(working, pairing.venueOpen, pairs).venueOrders).toEqual(lookupsNeeded(whole, venue, wholePairs).venueOrders);
+      },
+    ),
+    { numRuns: 3_000 },
   );
 });

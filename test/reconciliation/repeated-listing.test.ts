@@ -18,18 +18,26 @@ describeEachEngine('reconciliation of a venue that lists an open order twice', (
     r = undefined;
   });
 
-  /** The paper venue, its open list passed through `repeat`. */
+  /**
+   * The paper venue, its open list passed through `repeat`: resolved whole, or (`paged`) passed to
+   * `onPage` one order a page, as an adapter that reads in pages passes them.
+   */
   const repeating =
-    (repeat: (orders: VenueOrderReport[]) => VenueOrderReport[]): VenueFactory =>
+    (repeat: (orders: VenueOrderReport[]) => VenueOrderReport[], paged = false): VenueFactory =>
     async (account, db) => {
       const venue = (await builtInVenueFactories.paper!(account, db)) as PaperVenue;
       const list = venue.listOpenOrders.bind(venue);
-      venue.listOpenOrders = async (options) => repeat(await list(options));
+      venue.listOpenOrders = async (options) => {
+        const orders = repeat(await list());
+        if (!paged || options?.onPage === undefined) return orders;
+        for (const order of orders) options.onPage([order]);
+        return [];
+      };
       return venue;
     };
 
-  it('the ledger’s working orders listed twice match, and cancel_orphaned leaves them working', async () => {
-    r = await reconciling(h().ledger, {}, { ...builtInVenueFactories, paper: repeating((orders) => [...orders, ...orders]) });
+  it.each([false, true])('the ledger’s working orders listed twice match, and cancel_orphaned leaves them working (in pages: %s)', async (paged) => {
+    r = await reconciling(h().ledger, {}, { ...builtInVenueFactories, paper: repeating((orders) => [...orders, ...orders], paged) });
     const placed = [await r.place(), await r.place()];
     const run = await r.run(['cancel_orphaned', 'clear_invalid']);
     expect([run.summary.matched, run.summary.status_mismatch, run.summary.orphaned_at_broker, run.summary.repaired, run.findings]).toEqual([2, 0, 0, 0, []]);

@@ -154,8 +154,8 @@ function packedOrderReader(): (packed: string) => VenueOrderReport {
 /**
  * Open orders a page at a time, read through one cursor (one snapshot, in the table's order), each
  * row packed into one text (src/storage/packed-rows.ts) and decoded lean; the next page is asked for
- * before this one is decoded, so that the server reads it while Node decodes. Each page is passed to
- * `onPage` once decoded (`VenueAdapter.listOpenOrders`).
+ * before this one is decoded, so that the server reads it while Node decodes. With `onPage`, each page
+ * is passed to it once decoded and not kept: the list resolved is then empty (`VenueAdapter.listOpenOrders`).
  *
  * Pages by keyset on the venue order id (as a broker's API pages) cost the server a third more: its
  * ids are random, so the index scan visited the table's pages in random order (bench/README.md).
@@ -177,8 +177,8 @@ export async function selectOpenPaperOrders(
       if (rows.length === 0) return;
       const page: VenueOrderReport[] = new Array<VenueOrderReport>(rows.length);
       for (let i = 0; i < rows.length; i++) page[i] = decode(rows[i]!.packed);
-      for (const order of page) out.push(order);
-      onPage?.(page);
+      if (onPage === undefined) for (const order of page) out.push(order);
+      else onPage(page);
     },
   );
   return out;

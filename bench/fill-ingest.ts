@@ -297,6 +297,7 @@ function countingDatabase(db: Database): { db: Database; statements: () => numbe
       return db.transaction((tx) => work(counting(tx)));
     },
     withAdvisoryLock: (name, work) => db.withAdvisoryLock(name, work),
+    copyRows: (select, onRows) => db.copyRows(select, onRows),
     close: () => db.close(),
   };
   // On the server BEGIN and COMMIT are a round trip each.

@@ -209,6 +209,7 @@ function probedDatabase(db: Database, stats: Map<string, StatementStats>): Datab
     ...probed(db),
     transaction: (work) => db.transaction((tx) => work(probed(tx))),
     withAdvisoryLock: (name, work) => db.withAdvisoryLock(name, work),
+    copyRows: (select, onRows) => db.copyRows(select, onRows),
     close: () => db.close(),
   };
 }

@@ -118,6 +118,7 @@ function countingDatabase(db: Database) {
       return db.transaction((tx) => work(counting(tx)));
     },
     withAdvisoryLock: (name, work) => db.withAdvisoryLock(name, work),
+    copyRows: (select, onRows) => db.copyRows(select, onRows),
     close: () => db.close(),
   };
   const reset = () => {

@@ -243,6 +243,7 @@ function timedDatabase(db: Database): Database {
       return result;
     },
     withAdvisoryLock: (name, work) => db.withAdvisoryLock(name, work),
+    copyRows: (select, onRows) => db.copyRows(select, onRows),
     close: () => db.close(),
   };
 }

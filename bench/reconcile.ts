@@ -278,10 +278,10 @@ const mib = (bytes: number) => bytes / 1_048_576;
 
 /** Which of the reconciler's statements a SQL text is (for the per-phase split). */
 function statementKind(text: string): string {
-  // Keyset pages today; a cursor (declare … / fetch …) would count here too.
-  if (/from orders where account_id = \$1\s+and status in/.test(text) || /^\s*(declare|fetch)\b/i.test(text)) return 'ledger page';
+  // A COPY (the account's id written in as a literal) today; keyset pages or a cursor (declare … / fetch …) would count here too.
+  if (/from orders where account_id = (\$1|'[0-9a-f-]+'::uuid)\s+and status in/.test(text) || /^\s*(declare|fetch)\b/i.test(text)) return 'ledger page';
   if (/from orders where account_id = \$1 and \(broker_order_id = any/.test(text)) return 'ledger lookup';
-  if (/from paper_orders where account_id = \$1 and status in/.test(text)) return 'venue open list';
+  if (/from paper_orders where account_id = (\$1|'[0-9a-f-]+'::uuid) and status in/.test(text)) return 'venue open list';
   if (/from paper_orders\s+where account_id = \$1 and updated_at >= \$2/.test(text)) return 'venue history';
   if (/from paper_fills f\s+join paper_orders o[\s\S]*executed_at >= \$2/.test(text)) return 'venue fills';
   if (/from paper_orders where account_id = \$1 and (venue_order_id|client_order_id) = any/.test(text)) return 'venue getOrders';
@@ -350,6 +350,18 @@ function probedDatabase(db: Database, probe: Probe): Database {
     ...probed(db),
     transaction: (work) => db.transaction((tx) => work(probed(tx))),
     withAdvisoryLock: (name, work) => db.withAdvisoryLock(name, work),
+    async copyRows(select, onRows) {
+      const kind = statementKind(select);
+      const start = performance.now();
+      probe.first(`${kind}:start`);
+      let count = 0;
+      await db.copyRows(select, (rows) => {
+        count += rows.length;
+        onRows(rows);
+      });
+      probe.last(`${kind}:end`);
+      probe.add(probe.statements, kind, performance.now() - start, count);
+    },
     close: () => db.close(),
   };
 }

@@ -19,6 +19,15 @@ export interface Database extends SqlClient {
   withAdvisoryLock<T>(name: string, work: () => Promise<T>): Promise<T | undefined>;
   /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(work: (tx: SqlClient) => Promise<T>): Promise<T>;
+  /**
+   * The rows of a select in COPY's text format (`copy (select) to stdout`: fields joined by tabs,
+   * `\N` for null, a backslash before a tab, newline, carriage return or backslash in a text), passed
+   * to `onRows` as they arrive, whole rows at a time, in the select's order; one snapshot. PostgreSQL's
+   * fastest way to hand out many rows: the server writes and escapes them in C, and the driver builds
+   * no row objects (packed-rows.ts). COPY takes no parameters: the select must hold only literals
+   * from Fillbook itself (`uuidLiteral`). Without JIT (see `readCopyPages`).
+   */
+  copyRows(select: string, onRows: (rows: readonly string[]) => void): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -1,24 +1,27 @@
+import { StringDecoder } from 'node:string_decoder';
 import type { Database } from './database.js';
 
 /**
- * Bulk reads of many narrow rows, each packed by the database into one text value: its fields joined
- * by tabs. The driver then decodes one value per row instead of one per column, and builds one small
- * row object instead of an object with a property per column: reading the ledger's 1,000,000 working
+ * Bulk reads of many narrow rows, each row one text: its fields joined by tabs, in COPY's text format.
+ * The driver then decodes one value per row instead of one per column, and builds one small value
+ * per row instead of an object with a property per column: reading the ledger's 1,000,000 working
  * orders took 3.5 s column by column (bench/reconcile.ts), most of it in the driver and in the
  * garbage collector.
  *
- * A field that may hold any text (an id chosen by a client or a venue, a symbol, a reason) goes
- * through `packedTextSql`: as it is when it holds no tab, newline or backslash (nearly always, and
- * `strpos` is cheap), else a backslash followed by the text with `\`, tab and newline escaped as
- * COPY's text format escapes them, so that rows can also be joined by newlines (`packedPagesSql`).
- * A null is `\N`. Fields the database writes itself (numbers, statuses, uuids,
- * timestamps) need no escaping: `packedSql` takes them as they are.
+ * The largest reads come straight from COPY (`readCopyPages`, `Database.copyRows`): the server
+ * writes the rows itself. A read that pages by keyset and joins each page's rows into one text
+ * (`string_agg`, the paper venue's order history) builds the same rows in SQL: a field that may hold
+ * any text (an id chosen by a client or a venue, a symbol, a reason) goes through `packedTextSql`, as
+ * it is when it holds no tab, newline or backslash (nearly always, and `strpos` is cheap), else with
+ * `\`, tab and newline escaped as COPY escapes them; fields the database writes itself (numbers,
+ * statuses, uuids, timestamps) go through `packedPlainSql`. A null is `\N` either way, and
+ * `unpackField` reads a field of either.
  */
 
 /** An escaped text field (see above); nullable. */
 export const packedTextSql = (column: string) =>
   `coalesce(case when strpos(${column}, e'\\t') = 0 and strpos(${column}, e'\\n') = 0 and strpos(${column}, '\\') = 0 then ${column}
-    else '\\' || replace(replace(replace(${column}, '\\', '\\\\'), e'\\t', '\\t'), e'\\n', '\\n') end, '\\N')`;
+    else replace(replace(replace(${column}, '\\', '\\\\'), e'\\t', '\\t'), e'\\n', '\\n') end, '\\N')`;
 
 /** A field that can hold neither a tab nor a backslash (a number, a uuid, a status, a formatted time); nullable. */
 export const packedPlainSql = (expression: string) => `coalesce((${expression})::text, '\\N')`;
@@ -27,30 +30,59 @@ export const packedPlainSql = (expression: string) => `coalesce((${expression}):
 export const packedSql = (fields: readonly string[]) => `concat_ws(e'\\t', ${fields.join(', ')}) as packed`;
 
 /**
- * Reads a select of packed rows (one column, `packed`: see `packedSql`) through one cursor: one
- * snapshot, in the plan's order, `pageSize` rows a fetch. The next page is asked for before `onPage`
- * takes this one in, so that the server reads it meanwhile; the last page may be empty. JIT is off
- * for it: a scan this large passes PostgreSQL's JIT threshold, and compiling the packing expressions
- * cost more than it saved (1,000,000 working orders: 2.4 s of server CPU without, 2.6–2.8 s with).
+ * Reads a select's rows through COPY (`Database.copyRows`), `pageSize` rows a page (the last page
+ * may be shorter), each row one text in COPY's format (read its fields with `PackedFields`). COPY
+ * streams: the server writes rows while Node takes in the ones before. JIT is off for it: a scan this
+ * large passes PostgreSQL's JIT threshold, and compiling the expressions cost more than it saved
+ * (1,000,000 working orders: 2.4 s of server CPU without, 2.6–2.8 s with). Against the cursor of
+ * packed rows this replaced (bench/reconcile.ts): the server's CPU for the ledger's and the paper
+ * venue's million rows about halved, the read of both about twice as fast.
  */
-export async function readPackedPages(
-  db: Database,
-  select: string,
-  params: readonly unknown[],
-  pageSize: number,
-  onPage: (rows: readonly { packed: string }[]) => void,
-): Promise<void> {
-  await db.transaction(async (tx) => {
-    await tx.query('set local jit = off');
-    await tx.query(`declare packed_pages no scroll cursor for ${select}`, params);
-    const fetchPage = () => tx.query<{ packed: string }>(`fetch forward ${pageSize} from packed_pages`);
-    let next: Promise<{ packed: string }[]> | null = fetchPage();
-    while (next !== null) {
-      const rows: { packed: string }[] = await next;
-      next = rows.length < pageSize ? null : fetchPage();
-      onPage(rows);
+export async function readCopyPages(db: Database, select: string, pageSize: number, onPage: (rows: readonly string[]) => void): Promise<void> {
+  let page: string[] = [];
+  await db.copyRows(select, (rows) => {
+    for (const row of rows) {
+      page.push(row);
+      if (page.length === pageSize) {
+        onPage(page);
+        page = [];
+      }
     }
   });
+  if (page.length > 0) onPage(page);
+}
+
+/**
+ * Splits COPY's output, arriving in chunks of bytes cut anywhere (within a row, within a UTF-8
+ * character), into whole rows: each chunk's complete rows are returned, the rest kept for the next.
+ */
+export class CopyTextRows {
+  private readonly decoder = new StringDecoder('utf8');
+  private carry = '';
+
+  push(chunk: Buffer | string): string[] {
+    const text = this.carry + (typeof chunk === 'string' ? chunk : this.decoder.write(chunk));
+    const rows: string[] = [];
+    let at = 0;
+    for (let newline = text.indexOf('\n'); newline !== -1; newline = text.indexOf('\n', at)) {
+      rows.push(text.slice(at, newline));
+      at = newline + 1;
+    }
+    this.carry = text.slice(at);
+    return rows;
+  }
+
+  /** The output is over: a row left without its newline is an error (COPY ends every row with one). */
+  end(): void {
+    const rest = this.carry + this.decoder.end();
+    if (rest !== '') throw new Error(`COPY output ended within a row (${rest.length} characters after the last newline)`);
+  }
+}
+
+/** A uuid as an SQL literal, for the statements that take no parameters (COPY); anything else is refused. */
+export function uuidLiteral(id: string): string {
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) throw new Error(`not a uuid: ${JSON.stringify(id)}`);
+  return `'${id}'::uuid`;
 }
 
 /**
@@ -90,13 +122,15 @@ function isoFromUnusualUtcText(text: string): string {
   return Number.isNaN(at.getTime()) ? text : at.toISOString();
 }
 
-const escaped = /\\(.)/g;
+const escaped = /\\(.)/gs;
+/** COPY's escapes of control characters; any other character after a backslash stands for itself (`\\`: a backslash). */
+const escapes: Record<string, string> = { t: '\t', n: '\n', r: '\r', b: '\b', f: '\f', v: '\v' };
 
-/** A packed field as the database wrote it: null for `\N`, unescaped when it begins with a backslash. */
+/** A field as COPY writes it: null for `\N`, else the text with its backslash escapes undone. */
 export function unpackField(field: string): string | null {
-  if (field.charCodeAt(0) !== 92) return field;
+  if (field.indexOf('\\') === -1) return field;
   if (field === '\\N') return null;
-  return field.slice(1).replace(escaped, (_, c: string) => (c === 't' ? '\t' : c === 'n' ? '\n' : c));
+  return field.replace(escaped, (_, c: string) => escapes[c] ?? c);
 }
 
 /**
@@ -132,13 +166,25 @@ export class PackedFields {
   private row = '';
   private at = 0;
   private left = 0;
+  /** The row's first backslash at or after the current field (the row's length when none): fields before it need no unescaping. */
+  private backslash = 0;
 
   /** Starts on a row of `fieldCount` fields. */
   read(row: string, fieldCount: number): this {
     this.row = row;
     this.at = 0;
     this.left = fieldCount;
+    this.backslash = -1;
     return this;
+  }
+
+  /** Whether the field from `from` to `end` holds a backslash (is escaped, or null). */
+  private escapedWithin(from: number, end: number): boolean {
+    if (this.backslash < from) {
+      const next = this.row.indexOf('\\', from);
+      this.backslash = next === -1 ? this.row.length : next;
+    }
+    return this.backslash < end;
   }
 
   private end(): number {
@@ -164,15 +210,15 @@ export class PackedFields {
 
   /**
    * The next field through a column's interner (null for `\N`), its string built only when it
-   * differs from the column's previous value. An escaped field (it begins with a backslash) is
-   * never taken for the previous value: that is compared unescaped.
+   * differs from the column's previous value. An escaped field (one holding a backslash) is never
+   * taken for the previous value: that is compared unescaped.
    */
   interned<T>(column: ColumnInterner<T>): T | null {
     const end = this.end();
     const from = this.at;
     this.at = end + 1;
     const last = column.lastText;
-    if (end - from === last.length && this.row.charCodeAt(from) !== 92 && this.row.startsWith(last, from)) return column.lastValue!;
+    if (end - from === last.length && this.row.startsWith(last, from) && !this.escapedWithin(from, end)) return column.lastValue!;
     const text = unpackField(this.row.slice(from, end));
     return text === null ? null : column.of(text);
   }

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
 import { type Database, type SqlClient, sqlState, sqlStateOf } from './database.js';
+import { CopyTextRows } from './packed-rows.js';
 
 export const poolSizeDefault = 10;
 /** Deadlocks and serialization failures are retried this many times before the error surfaces. */
@@ -82,12 +84,36 @@ export async function openPostgresDatabase(url: string, poolSize = poolSizeDefau
     }
   }
 
+  /**
+   * COPY of a select on a connection of its own (pg-copy-streams reads the protocol's copy data off
+   * the socket in chunks). A connection left within a COPY (the consumer threw, the stream broke) is
+   * dropped, not given back to the pool.
+   */
+  async function copyRows(select: string, onRows: (rows: readonly string[]) => void): Promise<void> {
+    const connection = await pool.connect();
+    let broken: Error | undefined;
+    try {
+      await connection.query('begin');
+      await connection.query('set local jit = off');
+      const rows = new CopyTextRows();
+      for await (const chunk of connection.query(copyTo(`copy (${select}) to stdout`)) as AsyncIterable<Buffer>) onRows(rows.push(chunk));
+      rows.end();
+      await connection.query('commit');
+    } catch (error) {
+      broken = error instanceof Error ? error : new Error(String(error));
+      throw error;
+    } finally {
+      connection.release(broken);
+    }
+  }
+
   const locks = new AdvisoryLockSession(url);
 
   return {
     engine: 'postgres',
     ...pooled,
     transaction,
+    copyRows,
     withAdvisoryLock: (name, work) => locks.withLock(name, work),
     close: async () => {
       await locks.close();

@@ -1,7 +1,7 @@
 import { type Decimal, decimalFromSql, type Finding, type LedgerOrderCompared, type LedgerOrderView, type LedgerWorkingOrders, type OrderStatus, type PositionProtection, zero } from '../domain/index.js';
 import type { Database, SqlClient } from './database.js';
 import { type Row, toIso } from './order-rows.js';
-import { ColumnInterner, isoFromUtcText, PackedFields, packedPlainSql, packedSql, packedTextSql, readPackedPages, unpackField, utcTextSql } from './packed-rows.js';
+import { ColumnInterner, isoFromUtcText, PackedFields, readCopyPages, unpackField, utcTextSql, uuidLiteral } from './packed-rows.js';
 
 export interface RunRecord {
   id: string;
@@ -113,10 +113,7 @@ const slimMapper = () => {
 };
 
 // The ids first: pairing reads them without decoding the rest (`LedgerWorkingOrders`).
-const workingFields = [
-  packedTextSql('broker_order_id'), packedTextSql('client_order_id'), packedPlainSql('id'), packedTextSql('symbol'),
-  packedPlainSql('status'), packedPlainSql('qty_filled'), packedPlainSql('sent_by'), packedPlainSql(utcTextSql('updated_at')),
-];
+const workingFields = ['broker_order_id', 'client_order_id', 'id', 'symbol', 'status', 'qty_filled', 'sent_by', utcTextSql('updated_at')];
 
 /**
  * Every working order, read through one cursor (one snapshot, in the table's order) a page at a
@@ -151,9 +148,11 @@ export async function readWorkingOrders(
     hasClientOrderId: (at, clientOrderId) => {
       const row = packed[at]!;
       const from = row.indexOf('\t') + 1;
-      // An escaped field (it begins with a backslash) is compared decoded; a plain one in place.
-      if (row.charCodeAt(from) === 92) return unpackField(row.slice(from, row.indexOf('\t', from))) === clientOrderId;
-      return row.startsWith(clientOrderId, from) && row.charCodeAt(from + clientOrderId.length) === 9;
+      const end = row.indexOf('\t', from);
+      // An escaped field (one holding a backslash) is compared decoded; a plain one in place.
+      const backslash = row.indexOf('\\', from);
+      if (backslash !== -1 && backslash < end) return unpackField(row.slice(from, end)) === clientOrderId;
+      return end - from === clientOrderId.length && row.startsWith(clientOrderId, from);
     },
     view: (at) => {
       const f = fields.read(packed[at]!, workingFields.length);
@@ -184,14 +183,13 @@ export async function readWorkingOrders(
       return compared;
     },
   };
-  await readPackedPages(
+  await readCopyPages(
     db,
-    `select ${packedSql(workingFields)} from orders where account_id = $1
+    `select ${workingFields.join(', ')} from orders where account_id = ${uuidLiteral(accountId)}
        and status in ('pending_submit', 'submitted', 'open', 'partially_filled', 'pending_cancel')`,
-    [accountId],
     pageSize,
     (rows) => {
-      for (const r of rows) packed.push(r.packed);
+      for (const row of rows) packed.push(row);
       onPage(packed.length, working);
     },
   );

@@ -29,6 +29,7 @@ function interleaved(db: Database, marker: string, between: () => Promise<void>)
       exec: (script) => db.exec(script),
       transaction: (work) => db.transaction((tx) => work({ query: intercept(tx), exec: (s) => tx.exec(s) })),
       withAdvisoryLock: (name, work) => db.withAdvisoryLock(name, work),
+    copyRows: (select, onRows) => db.copyRows(select, onRows),
       close: async () => {},
     },
     fired: () => fired,

@@ -26,6 +26,7 @@ function watched(db: Database, marker: string, before?: () => Promise<void>, see
       exec: (script) => db.exec(script),
       transaction: (work) => db.transaction((tx) => work({ query: intercept(tx), exec: (s) => tx.exec(s) })),
       withAdvisoryLock: (name, work) => db.withAdvisoryLock(name, work),
+    copyRows: (select, onRows) => db.copyRows(select, onRows),
       close: async () => {},
     },
     count: () => count,

@@ -2,8 +2,8 @@ import { expect, it } from 'vitest';
 import { readWorkingOrders } from '../../src/storage/index.js';
 import { describeEachEngine } from '../support/backends.js';
 
-/** Broker order ids a venue may choose: those packing escapes, and `\N` as text (the null's spelling). */
-const brokerIds = [null, 'P-1', 'tab\there', 'back\\slash', '\\N', '\\', 'N', null, 'new\nline'];
+/** Broker order ids a venue may choose: those COPY escapes, `\N` as text (the null's spelling), and more than ASCII. */
+const brokerIds = [null, 'P-1', 'tab\there', 'back\\slash', '\\N', '\\', 'N', null, 'new\nline', 'cr\rhere', 'ctl\b\f\vx', 'ünï-€-𝄞'];
 
 describeEachEngine('working orders as reconciliation reads them', (h) => {
   it('compare as their views say, whatever their ids, and are handed over page by page as read', async () => {
@@ -19,7 +19,7 @@ describeEachEngine('working orders as reconciliation reads them', (h) => {
       pages.push(read);
       expect(sofar.length).toBe(read);
     });
-    expect(pages).toEqual([4, 8, 9]);
+    expect(pages).toEqual([4, 8, 12]);
     expect(working.length).toBe(brokerIds.length);
     for (let at = 0; at < working.length; at++) {
       const view = working.view(at);
@@ -27,6 +27,7 @@ describeEachEngine('working orders as reconciliation reads them', (h) => {
       expect({ ...compared }).toEqual({ status: view.status, qtyFilled: view.qtyFilled, updatedAt: view.updatedAt, hasBrokerOrderId: view.brokerOrderId !== null });
       expect(working.brokerOrderId(at)).toBe(view.brokerOrderId);
       expect(working.clientOrderId(at)).toBe(view.clientOrderId);
+      expect([working.hasClientOrderId(at, view.clientOrderId), working.hasClientOrderId(at, `${view.clientOrderId}x`), working.hasClientOrderId(at, view.clientOrderId.slice(0, -1))]).toEqual([true, false, false]);
     }
     expect(new Set(Array.from({ length: working.length }, (_, at) => working.view(at).brokerOrderId))).toEqual(new Set(brokerIds));
     expect(new Set(Array.from({ length: working.length }, (_, at) => working.view(at).status))).toEqual(new Set(['pending_submit', 'submitted', 'open']));

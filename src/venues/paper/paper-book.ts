@@ -1,5 +1,5 @@
 import { averagePrice, type Decimal, decimalFromSql, formatDecimal, isWorking, type OrderStatus } from '../../domain/index.js';
-import { ColumnInterner, isoFromUtcText, PackedFields, packedPlainSql, packedSql, packedTextSql, readPackedPages, type Database, type SqlClient, utcTextSql } from '../../storage/index.js';
+import { ColumnInterner, isoFromUtcText, PackedFields, packedPlainSql, packedSql, packedTextSql, readCopyPages, type Database, type SqlClient, utcTextSql, uuidLiteral } from '../../storage/index.js';
 import type { VenueFillReport, VenueOrderReport, VenuePlaceRequest, VenuePositionReport } from '../venue.js';
 
 /** The paper venue's own statuses, as a broker would report them, and their Fillbook meaning. */
@@ -101,12 +101,13 @@ export async function selectPaperOrders(sql: SqlClient, accountId: string, by: '
 }
 
 const openPageSize = 10_000;
-const packedOrderFields = [
-  packedTextSql('venue_order_id'), packedTextSql('client_order_id'), packedTextSql('symbol'), packedTextSql('asset_class'), packedPlainSql('side'),
-  packedTextSql('type'), packedTextSql('time_in_force'), packedPlainSql('quantity'), packedPlainSql('limit_price'), packedPlainSql('stop_price'),
-  packedPlainSql('status'), packedPlainSql('filled_quantity'), packedPlainSql('filled_notional'), packedTextSql('reason'),
-  packedPlainSql(utcTextSql('created_at')), packedPlainSql(utcTextSql('updated_at')),
+/** An order's packed row: read by COPY as these columns, or built in SQL with the text columns escaped (`packedOrderFields`). */
+const packedOrderColumns = [
+  'venue_order_id', 'client_order_id', 'symbol', 'asset_class', 'side', 'type', 'time_in_force', 'quantity', 'limit_price', 'stop_price',
+  'status', 'filled_quantity', 'filled_notional', 'reason', utcTextSql('created_at'), utcTextSql('updated_at'),
 ];
+const textColumns = new Set(['venue_order_id', 'client_order_id', 'symbol', 'asset_class', 'type', 'time_in_force', 'reason']);
+const packedOrderFields = packedOrderColumns.map((c) => (textColumns.has(c) ? packedTextSql(c) : packedPlainSql(c)));
 
 /**
  * Decodes packed order rows (`packedOrderFields`, src/storage/packed-rows.ts) into reports, lean:
@@ -152,9 +153,9 @@ function packedOrderReader(): (packed: string) => VenueOrderReport {
 }
 
 /**
- * Open orders a page at a time, read through one cursor (one snapshot, in the table's order), each
- * row packed into one text (src/storage/packed-rows.ts) and decoded lean; the next page is asked for
- * before this one is decoded, so that the server reads it while Node decodes. With `onPage`, each page
+ * Open orders a page at a time, read by one COPY (one snapshot, in the table's order, streamed: the
+ * server writes rows while Node decodes the ones before), each row one text (src/storage/packed-rows.ts)
+ * decoded lean. With `onPage`, each page
  * is passed to it once decoded and not kept: the list resolved is then empty (`VenueAdapter.listOpenOrders`).
  *
  * Pages by keyset on the venue order id (as a broker's API pages) cost the server a third more: its
@@ -168,15 +169,13 @@ export async function selectOpenPaperOrders(
 ): Promise<VenueOrderReport[]> {
   const decode = packedOrderReader();
   const out: VenueOrderReport[] = [];
-  await readPackedPages(
+  await readCopyPages(
     db,
-    `select ${packedSql(packedOrderFields)} from paper_orders where account_id = $1 and status in ('new', 'partially_filled')`,
-    [accountId],
+    `select ${packedOrderColumns.join(', ')} from paper_orders where account_id = ${uuidLiteral(accountId)} and status in ('new', 'partially_filled')`,
     pageSize,
     (rows) => {
-      if (rows.length === 0) return;
       const page: VenueOrderReport[] = new Array<VenueOrderReport>(rows.length);
-      for (let i = 0; i < rows.length; i++) page[i] = decode(rows[i]!.packed);
+      for (let i = 0; i < rows.length; i++) page[i] = decode(rows[i]!);
       if (onPage === undefined) for (const order of page) out.push(order);
       else onPage(page);
     },

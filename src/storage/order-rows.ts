@@ -20,7 +20,7 @@ export const orderColumns = [
   'legs', 'leg_fills',
 ] as const;
 
-/** The SQL type of each order column, for statements that pass orders as typed JSON records (`json_to_recordset`). */
+/** The SQL type of each order column, for statements that pass orders as typed JSON records (`jsonb_to_recordset`). */
 export const orderColumnTypes = {
   account_id: 'uuid', id: 'uuid', client_order_id: 'text', broker_order_id: 'text', position_id: 'uuid', role: 'text', origin: 'text',
   sent_by: 'text', symbol: 'text', asset_class: 'text', side: 'text', type: 'text', time_in_force: 'text', quantity: 'numeric',

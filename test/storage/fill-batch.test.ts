@@ -276,7 +276,7 @@ describeEachEngine('fill batches', (h) => {
       n++;
       expect([inBatch?.outcome, alone.outcome]).toEqual(['recorded', 'recorded']);
       // Two statements of different shapes: the records' and the plain parameters'.
-      expect(statements.map((text) => text.includes('json_to_recordset'))).toEqual([true, false]);
+      expect(statements.map((text) => text.includes('jsonb_to_recordset'))).toEqual([true, false]);
 
       // The rows but their ids (and the exec id) are equal, column for column.
       const rows = async (orderId: string) => ({

@@ -493,7 +493,8 @@ export interface OrderJudgeClock {
  * The rule a ledger working order and the venue open order paired with it are judged by: left for
  * the next run while either changed within the quiet period, stuck when unconfirmed past
  * stuck-after, else compared (`pairedDifference`). `reconcileOrders` judges by it, and a pairing
- * made as the venue's pages arrive decides its agreeing pairs by `agrees` (the same rule and clock).
+ * made as the venue's pages arrive decides by `agrees`, with a clock read before those pages, the
+ * pairs that agree whatever the later clock of the classification.
  */
 export class OrderJudge {
   private readonly nowMs: number;
@@ -523,8 +524,14 @@ export class OrderJudge {
     return (order.status === 'pending_submit' || order.status === 'submitted') && this.nowMs - this.ledgerUpdatedMs(order) >= this.clock.stuckAfterMs;
   }
 
-  /** The pair agrees: it is not deferred, and nothing differs (`reconcileOrders` counts it matched). */
-  readonly agrees: PairAgreement = (order, venue) => !this.deferred(order, venue) && pairedDifference(order, venue, this.stuck(order)) === null;
+  /**
+   * The pair agrees now and at any later clock, so that a pairing may decide it before the run's
+   * classification (`reconcileOrders`, whose clock is read after the venue's lists): neither side
+   * changed within the quiet period before this clock (nor, then, before a later one), the order is
+   * not an unconfirmed one a later clock could find stuck, and nothing differs.
+   */
+  readonly agrees: PairAgreement = (order, venue) =>
+    order.status !== 'pending_submit' && order.status !== 'submitted' && !this.deferred(order, venue) && pairedDifference(order, venue, false) === null;
 }
 
 export function reconcileOrders(input: OrderReconciliationInput): OrderReconciliation {

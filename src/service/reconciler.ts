@@ -194,9 +194,12 @@ export class Reconciler {
     // Handled now, so that a history that fails while the open lists are still read is not an
     // unhandled rejection; it is still thrown where it is awaited.
     history.catch(() => {});
-    // One clock for the run's judgement: the pairs decided as the venue's pages arrive and the rest after.
-    const clock = { now: this.now().toISOString(), quietPeriodMs: this.quietPeriodMs, stuckAfterMs: this.stuckAfterMs };
-    const { ledgerWorking, venueOpen, pairs } = await readAndPair(db, accountId, adapter, new OrderJudge(clock), onProgress).catch(async (error: unknown) => {
+    // The pairs decided as the venue's pages arrive are those that agree at this clock and any later
+    // one (`OrderJudge.agrees`); the rest are judged once both sides are read, at the clock then, so
+    // that an order stamped during the reads is not taken for one changed in the future.
+    const judging = { quietPeriodMs: this.quietPeriodMs, stuckAfterMs: this.stuckAfterMs };
+    const early = new OrderJudge({ now: this.now().toISOString(), ...judging });
+    const { ledgerWorking, venueOpen, pairs } = await readAndPair(db, accountId, adapter, early, onProgress).catch(async (error: unknown) => {
       await history.catch(() => {});
       throw error;
     });
@@ -233,11 +236,12 @@ export class Reconciler {
       venueLookups,
       ledgerLookups,
       accountId,
-      ...clock,
+      now: this.now().toISOString(),
+      ...judging,
       pairs: needed.pairs,
     });
     const closedOrders: ClosedVenueOrder[] = closed.map((venue) => ({ venue, ledger: ledgerOrderOf(venue) }));
-    const closedFindings = reconcileClosedOrders(accountId, closedOrders, clock.now, this.quietPeriodMs);
+    const closedFindings = reconcileClosedOrders(accountId, closedOrders, this.now().toISOString(), this.quietPeriodMs);
     // A venue that reports no positions (spot exchanges) cannot be compared on holdings.
     const holdings = adapter.capabilities.positions ? reconcileHoldings(await selectNetBySymbol(db, accountId), await adapter.listPositions()) : [];
     const unprotected = findUnprotected(await selectPositionProtection(db, accountId));

@@ -172,12 +172,16 @@ it('pairs the same when the venue lists many orders in another order (newest fir
 
 it('pairs the same, and classifies the same, when the venue’s pages are paired and decided while the ledger is still read', () => {
   // The reconciler's way (readAndPair): ledger pages and venue pages arrive interleaved; a venue page
-  // is added once `ready`, a pair that agrees is decided then and its report dropped. The pairs and
-  // the classification must be those of the whole lists paired at once.
-  const clock = { now: '2026-01-01T00:10:00.000Z', quietPeriodMs: 5_000, stuckAfterMs: 30_000 };
+  // is added once `ready`, a pair that agrees (at a clock read before the pages) is decided then and
+  // its report dropped. The pairs and the classification (at the later clock the run classifies by)
+  // must be those of the whole lists paired at once and classified at that later clock.
+  const early = { now: '2026-01-01T00:09:59.000Z', quietPeriodMs: 5_000, stuckAfterMs: 30_000 };
+  const clock = { ...early, now: '2026-01-01T00:10:00.000Z' };
   const statuses = ['open', 'partially_filled', 'pending_cancel', 'submitted', 'pending_submit'] as const;
   const venueStatuses = ['open', 'partially_filled', 'canceled', 'filled'] as const;
-  const times = ['2026-01-01T00:00:00.000Z', '2026-01-01T00:09:58.000Z'];
+  // Long ago; changed within the quiet period of both clocks; of the early clock only; past
+  // stuck-after at the later clock only; and after the early clock (stamped during the reads).
+  const times = ['2026-01-01T00:00:00.000Z', '2026-01-01T00:09:58.000Z', '2026-01-01T00:09:54.500Z', '2026-01-01T00:09:29.500Z', '2026-01-01T00:09:59.500Z'];
   const ledgerOrder = fc.record({ client: ids('c'), broker: fc.option(ids('P'), { nil: null }), status: fc.constantFrom(...statuses), filled: fc.integer({ min: 0, max: 2 }), at: fc.constantFrom(...times) });
   const venueOrder = fc.record({ venue: ids('P'), client: fc.option(ids('c'), { nil: null }), status: fc.constantFrom(...venueStatuses), filled: fc.integer({ min: 0, max: 2 }), at: fc.constantFrom(...times) });
   fc.assert(
@@ -205,7 +209,7 @@ it('pairs the same, and classifies the same, when the venue’s pages are paired
         const read: LedgerOrderView[] = [];
         const working = workingOrdersOf(read);
         const index = new LedgerBrokerIndex();
-        const pairing = new WorkingPairing(working, index, { ledgerRead: false, agrees: new OrderJudge(clock).agrees });
+        const pairing = new WorkingPairing(working, index, { ledgerRead: false, agrees: new OrderJudge(early).agrees });
         const pages: VenueOrderReport[][] = [];
         for (let from = 0; from < venue.length; from += venuePage) pages.push(venue.slice(from, from + venuePage));
         for (const ledgerTurn of turns) {

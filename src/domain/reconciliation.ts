@@ -510,8 +510,13 @@ export class OrderJudge {
     return this.nowMs - updatedAtMs < this.clock.quietPeriodMs;
   }
 
-  ledgerUpdatedMs(order: LedgerOrderCompared): number {
+  private ledgerUpdatedMs(order: LedgerOrderCompared): number {
     return this.ledgerMs(order.updatedAt);
+  }
+
+  /** Sent (or about to be) and not yet confirmed by the venue: the orders that can be stuck. */
+  private static unconfirmed(order: LedgerOrderCompared): boolean {
+    return order.status === 'pending_submit' || order.status === 'submitted';
   }
 
   /** The pair is left for the next run: either side changed within the quiet period. */
@@ -521,7 +526,7 @@ export class OrderJudge {
 
   /** An order the venue has not confirmed, unchanged since past stuck-after. */
   stuck(order: LedgerOrderCompared): boolean {
-    return (order.status === 'pending_submit' || order.status === 'submitted') && this.nowMs - this.ledgerUpdatedMs(order) >= this.clock.stuckAfterMs;
+    return OrderJudge.unconfirmed(order) && this.nowMs - this.ledgerUpdatedMs(order) >= this.clock.stuckAfterMs;
   }
 
   /**
@@ -531,12 +536,11 @@ export class OrderJudge {
    * not an unconfirmed one a later clock could find stuck, and nothing differs.
    */
   readonly agrees: PairAgreement = (order, venue) =>
-    order.status !== 'pending_submit' && order.status !== 'submitted' && !this.deferred(order, venue) && pairedDifference(order, venue, false) === null;
+    !OrderJudge.unconfirmed(order) && !this.deferred(order, venue) && pairedDifference(order, venue, false) === null;
 }
 
 export function reconcileOrders(input: OrderReconciliationInput): OrderReconciliation {
   const judge = new OrderJudge(input);
-  const quiet = (updatedAtMs: number) => judge.quiet(updatedAtMs);
   const { pairs } = input;
   const findings: Finding[] = [];
   let matched = 0;
@@ -546,7 +550,7 @@ export function reconcileOrders(input: OrderReconciliationInput): OrderReconcili
   for (let l = 0; l < input.ledgerWorking.length; l++) {
     const at = pairs.venueAt[l]!;
     if (at !== -1) seenVenue[at] = 1;
-    // Decided as the pair was made (by this rule, at this clock), its venue report not kept.
+    // Decided as the pair was made (`OrderJudge.agrees`: agreeing at that earlier clock, and so at this one), its venue report not kept.
     if (at !== -1 && pairs.agreedAt[l] === at) {
       matched++;
       continue;
@@ -610,7 +614,7 @@ export function reconcileOrders(input: OrderReconciliationInput): OrderReconcili
   for (let i = 0; i < input.venueOpen.length; i++) {
     if (seenVenue[i] === 1 || pairs.repeated[i] === 1) continue;
     const venue = input.venueOpen[i]!;
-    if (quiet(Date.parse(venue.updatedAt))) {
+    if (judge.quiet(Date.parse(venue.updatedAt))) {
       deferred++;
       continue;
     }
@@ -628,7 +632,7 @@ export function reconcileOrders(input: OrderReconciliationInput): OrderReconcili
           { kind: 'orphan', action: 'cancel_orphaned', venueOrder: venue, adoptedOrderId },
         ],
       });
-    } else if (quiet(Date.parse(known.updatedAt))) {
+    } else if (judge.quiet(Date.parse(known.updatedAt))) {
       deferred++;
     } else {
       // The ledger closed an order that still works at the venue.

@@ -7,6 +7,7 @@ import {
   findingCategories,
   findUnprotected,
   LedgerBrokerIndex,
+  type LedgerWorkingOrders,
   type LedgerOrderView,
   ledgerOrderFor,
   lookupsNeeded,
@@ -494,6 +495,8 @@ async function readAndPair(db: Database, accountId: string, adapter: VenueAdapte
   const index = new LedgerBrokerIndex();
   const waiting: (readonly VenueOrderReport[])[] = [];
   let pairing: WorkingPairing | undefined;
+  // Made on the ledger's first page (or at its end, when it has none), once its orders' reader exists.
+  const pairingFor = (working: LedgerWorkingOrders) => (pairing ??= new WorkingPairing(working, index, { ledgerRead: false, agrees: judge.agrees }));
   const pairWaiting = () => {
     while (pairing !== undefined && waiting.length > 0 && pairing.ready(waiting[0]!.length)) pairing.add(waiting.shift()!);
   };
@@ -501,12 +504,11 @@ async function readAndPair(db: Database, accountId: string, adapter: VenueAdapte
   const [ledgerWorking] = await Promise.all([
     readWorkingOrders(db, accountId, ledgerPageSize, (read, working) => {
       index.add(working, read);
-      pairing ??= new WorkingPairing(working, index, { ledgerRead: false, agrees: judge.agrees });
+      pairingFor(working);
       pairWaiting();
       onProgress?.('ledger orders', read, read);
     }).then((working) => {
-      pairing ??= new WorkingPairing(working, index, { ledgerRead: false, agrees: judge.agrees });
-      pairing.ledgerRead();
+      pairingFor(working).ledgerRead();
       pairWaiting();
       return working;
     }),

@@ -166,8 +166,8 @@ export class PackedFields {
   private row = '';
   private at = 0;
   private left = 0;
-  /** The row's first backslash at or after the current field (the row's length when none): fields before it need no unescaping. */
-  private backslash = 0;
+  /** The row's first backslash at or after the current field (the row's length when none; -1 before the first look): fields before it need no unescaping. */
+  private backslash = -1;
 
   /** Starts on a row of `fieldCount` fields. */
   read(row: string, fieldCount: number): this {

@@ -116,9 +116,9 @@ const slimMapper = () => {
 const workingFields = ['broker_order_id', 'client_order_id', 'id', 'symbol', 'status', 'qty_filled', 'sent_by', utcTextSql('updated_at')];
 
 /**
- * Every working order, read through one cursor (one snapshot, in the table's order) a page at a
- * time, each kept as the one packed text the database wrote (packed-rows.ts) and decoded when asked.
- * The next page is asked for before this one is taken in, so that the server reads it meanwhile.
+ * Every working order, read by one COPY (one snapshot, in the table's order, streamed) and handed
+ * over a page at a time, each kept as the one row of text the database wrote (packed-rows.ts) and
+ * decoded when asked.
  */
 export async function readWorkingOrders(
   db: Database,

@@ -155,8 +155,8 @@ function packedOrderReader(): (packed: string) => VenueOrderReport {
 /**
  * Open orders a page at a time, read by one COPY (one snapshot, in the table's order, streamed: the
  * server writes rows while Node decodes the ones before), each row one text (src/storage/packed-rows.ts)
- * decoded lean. With `onPage`, each page
- * is passed to it once decoded and not kept: the list resolved is then empty (`VenueAdapter.listOpenOrders`).
+ * decoded lean. With `onPage`, each page is passed to it once decoded and not kept: the list resolved
+ * is then empty (`VenueAdapter.listOpenOrders`).
  *
  * Pages by keyset on the venue order id (as a broker's API pages) cost the server a third more: its
  * ids are random, so the index scan visited the table's pages in random order (bench/README.md).

@@ -189,11 +189,46 @@ describeEachEngine('fill batches', (h) => {
     const stored = [...(await ledger.getOrderDetail({ orderId: single.id })).fills, ...(await ledger.getOrderDetail({ orderId: spread.id })).fills].map(json);
     const byExecId = (x: unknown, y: unknown) => String((x as { execId: string }).execId).localeCompare(String((y as { execId: string }).execId));
     expect(stored.sort(byExecId)).toEqual(recorded.sort(byExecId));
-    // The event's payload carries the fill under the fills table's own column names.
-    const columns = await db.query<{ name: string }>(`select column_name as name from information_schema.columns where table_schema = current_schema() and table_name = 'fills' order by column_name`);
-    const events = await db.query<{ payload: { fill: Record<string, unknown> } }>(`select payload from order_events where account_id = $1 and type = 'filled' and order_id = $2`, [account.id, spread.id]);
-    expect(Object.keys(events[0]!.payload.fill).sort()).toEqual(columns.map((c) => c.name));
+    // The event's payload carries the fill under the fills table's own column names, but for the
+    // five its row holds (account, order, times, source); read back, the fill is whole again.
+    const columns = (await db.query<{ name: string }>(`select column_name as name from information_schema.columns where table_schema = current_schema() and table_name = 'fills' order by column_name`)).map((c) => c.name);
+    const rowHeld = ['account_id', 'executed_at', 'order_id', 'received_at', 'source'];
+    for (const order of [single, spread]) {
+      const events = await db.query<{ payload: { fill: Record<string, unknown> } }>(`select payload from order_events where account_id = $1 and type = 'filled' and order_id = $2`, [account.id, order.id]);
+      for (const e of events) expect(Object.keys(e.payload.fill).sort()).toEqual(columns.filter((c) => !rowHeld.includes(c) && (c !== 'leg' || order === spread)));
+      const detail = await ledger.getOrderDetail({ orderId: order.id });
+      const read = detail.events.filter((e) => e.type === 'filled').map((e) => e.payload.fill as Record<string, unknown>);
+      expect(read.map((f) => Object.keys(f).sort())).toEqual(read.map(() => columns.filter((c) => c !== 'leg' || order === spread)));
+      expect(read.map((f) => [f.exec_id, f.account_id, f.order_id, f.source])).toEqual(detail.fills.map((f) => [f.execId, account.id, order.id, 'api']));
+      expect(read.map((f) => [f.executed_at, f.received_at, f.fee])).toEqual(detail.fills.map((f) => [f.executedAt, f.receivedAt, f.fee.toFixed()]));
+    }
     expect(json(await ledger.replayOrder({ orderId: single.id }))).toEqual(json(await ledger.getOrder({ orderId: single.id })));
+  });
+
+  it('reads a fill stored whole, as every fill was before its row held five of its fields, as one stored now', async () => {
+    const { ledger, db } = h();
+    const account = await ledger.createAccount({ name: 'whole', venue: 'manual' });
+    const order = (await ledger.recordOrder(buy(account.id))).order;
+    await ledger.recordFills([
+      { order: { orderId: order.id }, execId: 'w-1', quantity: '2', price: '99.5', fee: '0.1', feeCurrency: 'USD', liquidity: 'taker', executedAt: '2026-12-01T10:00:00.123Z' },
+      { order: { orderId: order.id }, execId: 'w-2', quantity: '3', price: '100.25' },
+    ]);
+    const before = await ledger.getOrderDetail({ orderId: order.id });
+    // The stored fills made whole, as an older Fillbook wrote them (past the append-only trigger).
+    await db.transaction(async (tx) => {
+      await tx.query(`set local session_replication_role = replica`);
+      await tx.query(
+        `update order_events set payload = jsonb_set(payload, '{fill}', (payload->'fill') || jsonb_build_object('account_id', account_id, 'order_id', order_id,
+           'executed_at', to_char(occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'received_at', to_char(recorded_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'source', source))
+         where account_id = $1 and order_id = $2 and type = 'filled'`,
+        [account.id, order.id],
+      );
+    });
+    const [whole] = await db.query<{ keys: number }>(`select count(*)::int as keys from order_events, jsonb_object_keys(payload->'fill') where account_id = $1 and order_id = $2 and type = 'filled'`, [account.id, order.id]);
+    expect(whole?.keys).toBe(24);
+    const after = await ledger.getOrderDetail({ orderId: order.id });
+    expect(json(after.events)).toEqual(json(before.events));
+    expect(json(await ledger.replayOrder({ orderId: order.id }))).toEqual(json(await ledger.getOrder({ orderId: order.id })));
   });
 
   it('two batches filling the same orders in opposite orders at once both land, every round', async () => {
@@ -294,9 +329,11 @@ describeEachEngine('fill batches', (h) => {
       expect(b).toEqual(a);
       expect(a.fills).toHaveLength(1);
       expect(a.events).toHaveLength(2);
-      // And the stored fill is the one the event carries: the payload's fill is the fills row.
+      // And the stored fill is the one the event carries: the payload's fill, with the five fields
+      // its row holds, is the fills row.
       const [stored] = await db.query<{ same: boolean }>(
-        `select f is not distinct from jsonb_populate_record(null::fills, e.payload->'fill') as same
+        `select f is not distinct from jsonb_populate_record(null::fills, e.payload->'fill' || jsonb_build_object(
+             'account_id', e.account_id, 'order_id', e.order_id, 'executed_at', e.occurred_at, 'received_at', e.recorded_at, 'source', e.source)) as same
          from fills f join order_events e on e.account_id = f.account_id and e.order_id = f.order_id and e.type = 'filled' where f.account_id = $1 and f.exec_id = $2`,
         [account.id, `single-${n - 1}`],
       );

@@ -1,13 +1,14 @@
 /**
  * The write path against the machine's limit, in one run on the PostgreSQL server: a raw-SQL
- * baseline through `pg` (one statement per fill, and 100 fills per statement, 8 clients), then
- * Fillbook's single fills, batched library ingest and batched HTTP ingest, each reported as a ratio
- * to the baseline measured minutes before it; then a page of the order list with 1,000,000 orders in
- * the account.
+ * baseline through `pg` (one statement per fill, and 100 fills per statement, 8 clients) and
+ * Fillbook's single fills and batched library ingest, each taking turns with its baseline and
+ * reported as a ratio to it (`measureAgainst`); batched HTTP ingest; then a page of the order list
+ * with 1,000,000 orders in the account.
  *
  *   npx tsx bench/write-path.ts        (or `npm run bench:write`)
  *
- * `FILLBOOK_BENCH_DURATION_MS` shortens or lengthens each measured case (default 4,000);
+ * `FILLBOOK_BENCH_DURATION_MS` shortens or lengthens each measured case (default 8,000, in four turns
+ * where a case has a baseline);
  * `FILLBOOK_BENCH_LIST_ORDERS` sets the order-list book (default 1,000,000; 0 skips it). The last
  * line printed is one JSON object for machines. See bench/README.md.
  */
@@ -24,8 +25,10 @@ import { createServerDatabase, fmt, loadAverage, percentile, round, serverUnreac
 // ---- configuration (names end with their unit) -------------------------------------------------
 
 const durationOverrideMs = Number.parseInt(process.env.FILLBOOK_BENCH_DURATION_MS ?? '', 10);
-const caseDurationMs = Number.isFinite(durationOverrideMs) && durationOverrideMs > 0 ? durationOverrideMs : 4_000;
+const caseDurationMs = Number.isFinite(durationOverrideMs) && durationOverrideMs > 0 ? durationOverrideMs : 8_000;
 const warmupDurationMs = 1_000;
+/** A case measured against its baseline takes this many turns with it (`measureAgainst`), `caseDurationMs` in all. */
+const turnRounds = 4;
 const clientCount = 8;
 const batchFills = 100;
 /** Each client fills its own orders in its own account, round robin: one statement per batch. */
@@ -124,12 +127,20 @@ interface CaseResult {
   firstError?: string;
 }
 
+/** One stretch of one case: what `drive` measured. */
+interface Run {
+  fills: number;
+  seconds: number;
+  latencies: number[];
+  errors: number;
+  firstError?: string;
+}
+
+type Send = (client: Client, n: number) => Promise<number>;
+
 /** Every client sends back to back (each awaits its answer) until the deadline; `send` returns the fills it carried. */
-async function drive(name: string, clients: Client[], durationMs: number, send: (client: Client, n: number) => Promise<number>): Promise<CaseResult> {
-  const latencies: number[] = [];
-  let fills = 0;
-  let errors = 0;
-  let firstError: string | undefined;
+async function drive(clients: Client[], durationMs: number, send: Send): Promise<Run> {
+  const run: Run = { fills: 0, seconds: 0, latencies: [], errors: 0 };
   const started = process.hrtime.bigint();
   const deadline = Date.now() + durationMs;
   await Promise.all(
@@ -137,29 +148,73 @@ async function drive(name: string, clients: Client[], durationMs: number, send: 
       for (let n = 0; Date.now() < deadline; n++) {
         const t0 = process.hrtime.bigint();
         try {
-          // Not `fills += await send(…)`: that reads `fills` before the await, and the clients'
+          // Not `run.fills += await send(…)`: that reads `fills` before the await, and the clients'
           // concurrent additions would overwrite each other (it counted about one client's fills).
           const sent = await send(client, n);
-          fills += sent;
-          latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
+          run.fills += sent;
+          run.latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
         } catch (error) {
-          errors++;
-          firstError ??= error instanceof Error ? error.message : String(error);
+          run.errors++;
+          run.firstError ??= error instanceof Error ? error.message : String(error);
         }
       }
     }),
   );
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  const sorted = Float64Array.from(latencies).sort();
-  return { name, fills, seconds, fillsPerSecond: fills / seconds, p50Ms: percentile(sorted, 0.5), p99Ms: percentile(sorted, 0.99), maxMs: sorted.at(-1) ?? 0, meanMs: sorted.reduce((a, b) => a + b, 0) / Math.max(1, sorted.length), errors, ...(firstError === undefined ? {} : { firstError }) };
+  run.seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  return run;
 }
 
-async function measure(name: string, clients: Client[], send: (client: Client, n: number) => Promise<number>, afterWarmup?: () => void): Promise<CaseResult> {
-  await drive(`${name} (warm-up)`, clients, warmupDurationMs, send);
-  afterWarmup?.();
-  const result = await drive(name, clients, caseDurationMs, send);
+/** A case's runs as one result: fills over seconds, latencies over all its requests. */
+function summarize(name: string, runs: readonly Run[]): CaseResult {
+  const fills = runs.reduce((n, r) => n + r.fills, 0);
+  const seconds = runs.reduce((n, r) => n + r.seconds, 0);
+  const sorted = Float64Array.from(runs.flatMap((r) => r.latencies)).sort();
+  const errors = runs.reduce((n, r) => n + r.errors, 0);
+  const firstError = runs.find((r) => r.firstError !== undefined)?.firstError;
+  const result: CaseResult = { name, fills, seconds, fillsPerSecond: fills / seconds, p50Ms: percentile(sorted, 0.5), p99Ms: percentile(sorted, 0.99), maxMs: sorted.at(-1) ?? 0, meanMs: sorted.reduce((a, b) => a + b, 0) / Math.max(1, sorted.length), errors, ...(firstError === undefined ? {} : { firstError }) };
   console.log(`  ${name.padEnd(34)} ${fmt(result.fillsPerSecond, 0).padStart(8)} fills/s   p50 ${fmt(result.p50Ms, 2)} ms   p99 ${fmt(result.p99Ms, 2)} ms   mean ${fmt(result.meanMs, 2)} ms   max ${fmt(result.maxMs, 1)} ms   errors ${result.errors}`);
   return result;
+}
+
+/**
+ * Brings the server to the same state before every measured stretch: a checkpoint, so that no
+ * stretch shares its seconds with one the WAL forced. At 100,000 fills/s the server writes about
+ * 100 MB of WAL a second and checkpoints every few seconds (max_wal_size 1 GB). Set by the process
+ * that holds the pool; the HTTP client process asks it over IPC (`settleOverIpc`).
+ */
+let settle: () => Promise<void> = async () => {};
+
+/** One case alone: a warm-up, then one measured stretch. */
+async function measure(name: string, clients: Client[], send: Send, afterWarmup?: () => void): Promise<CaseResult> {
+  await drive(clients, warmupDurationMs, send);
+  afterWarmup?.();
+  await settle();
+  return summarize(name, [await drive(clients, caseDurationMs, send)]);
+}
+
+interface Case {
+  name: string;
+  clients: Client[];
+  send: Send;
+}
+
+/**
+ * A case against its baseline, in turns: each warmed up, then `rounds` stretches of each taking
+ * turns, so that both meet the same tables and the same server. One stretch of each in a row had
+ * each meet a different server: the tables grew by the baseline's half a million fills before
+ * Fillbook's turn, and the raw baseline alone ranged from 72,000 to 99,000 fills/s over three
+ * turns of one run.
+ */
+async function measureAgainst(baseline: Case, subject: Case): Promise<[CaseResult, CaseResult]> {
+  const runs = new Map<Case, Run[]>([[baseline, []], [subject, []]]);
+  for (const c of [baseline, subject]) await drive(c.clients, warmupDurationMs, c.send);
+  for (let round = 0; round < turnRounds; round++) {
+    for (const c of [baseline, subject]) {
+      await settle();
+      runs.get(c)!.push(await drive(c.clients, caseDurationMs / turnRounds, c.send));
+    }
+  }
+  return [summarize(baseline.name, runs.get(baseline)!), summarize(subject.name, runs.get(subject)!)];
 }
 
 function rawPool(url: string): pg.Pool {
@@ -264,7 +319,10 @@ interface HttpDriven {
 async function driveHttpInChild(drive: HttpDrive): Promise<HttpDriven> {
   const child = fork(fileURLToPath(import.meta.url), [], { env: { ...process.env, FILLBOOK_BENCH_WRITE_ROLE: 'http-clients' }, execArgv: process.execArgv });
   const answer = new Promise<HttpDriven>((resolve, reject) => {
-    child.once('message', (message) => resolve(message as HttpDriven));
+    child.on('message', (message) => {
+      if (message === settleRequest) void settle().then(() => child.send(settleDone), reject);
+      else resolve(message as HttpDriven);
+    });
     child.once('exit', (code) => reject(new Error(`the HTTP client process exited (${code}) before it answered`)));
   });
   child.send(drive);
@@ -275,8 +333,20 @@ async function driveHttpInChild(drive: HttpDrive): Promise<HttpDriven> {
   }
 }
 
+const settleRequest = 'settle';
+const settleDone = 'settled';
+
+/** The HTTP client process's `settle`: the parent, which holds the pool, settles the server. */
+function settleOverIpc(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once('message', () => resolve());
+    process.send!(settleRequest);
+  });
+}
+
 async function httpClientsMain(): Promise<void> {
   const { port, apiKey, clients } = await new Promise<HttpDrive>((resolve) => process.once('message', (m) => resolve(m as HttpDrive)));
+  settle = settleOverIpc;
   const acknowledged: string[] = [];
   let sent: string[][] = [];
   const result = await measure(`HTTP, POST /v1/fills/batch x ${batchFills}`, clients, async (c, n) => {
@@ -314,38 +384,50 @@ async function main(): Promise<void> {
   try {
     const ledger = await Ledger.open({ database: bench.db });
     const pool = rawPool(bench.url);
+    settle = async () => void (await pool.query('checkpoint'));
     const results: CaseResult[] = [];
     try {
-      // The baseline, then Fillbook, each on fresh orders of its own.
+      // The baseline and Fillbook in turns, each on fresh orders of its own.
       const rawClients = await createClients(ledger, null, 'raw');
-      results.push(
-        await measure('raw SQL, one statement per fill', rawClients, async (c, n) => {
-          const at = new Date().toISOString();
-          await pool.query({ name: 'raw-fill', text: rawFillSql, values: [c.accountId, c.orderIds[n % ordersPerClient], '1', priceOf(n), nextExecId(), at] });
-          return 1;
-        }),
-      );
-      results.push(
-        await measure(`raw SQL, ${batchFills} fills per statement`, rawClients, async (c, n) => {
-          const at = new Date().toISOString();
-          const orderIds = Array.from({ length: batchFills }, (_, i) => c.orderIds[i % ordersPerClient]!);
-          await pool.query({
-            name: 'raw-batch',
-            text: rawBatchSql,
-            values: [c.accountId, orderIds, orderIds.map(() => nextExecId()), orderIds.map(() => '1'), orderIds.map((_, i) => priceOf(n + i)), at],
-          });
-          return batchFills;
-        }),
-      );
       const libClients = await createClients(ledger, null, 'library');
-      results.push(await measure('library, recordFill', libClients, async (c, n) => (await ledger.recordFill(libraryFill(c, n)), 1)));
-      results.push(
-        await measure(`library, recordFills x ${batchFills}`, libClients, async (c, n) => {
-          const outcomes = await ledger.recordFills(Array.from({ length: batchFills }, (_, i) => libraryFill(c, n * batchFills + i)));
-          if (!outcomes.every((o) => o.outcome === 'recorded')) throw new Error('a batch fill was not recorded');
-          return batchFills;
-        }),
+      const [rawSingle, libSingle] = await measureAgainst(
+        {
+          name: 'raw SQL, one statement per fill',
+          clients: rawClients,
+          send: async (c, n) => {
+            const at = new Date().toISOString();
+            await pool.query({ name: 'raw-fill', text: rawFillSql, values: [c.accountId, c.orderIds[n % ordersPerClient], '1', priceOf(n), nextExecId(), at] });
+            return 1;
+          },
+        },
+        { name: 'library, recordFill', clients: libClients, send: async (c, n) => (await ledger.recordFill(libraryFill(c, n)), 1) },
       );
+      const [rawBatch, libBatch] = await measureAgainst(
+        {
+          name: `raw SQL, ${batchFills} fills per statement`,
+          clients: rawClients,
+          send: async (c, n) => {
+            const at = new Date().toISOString();
+            const orderIds = Array.from({ length: batchFills }, (_, i) => c.orderIds[i % ordersPerClient]!);
+            await pool.query({
+              name: 'raw-batch',
+              text: rawBatchSql,
+              values: [c.accountId, orderIds, orderIds.map(() => nextExecId()), orderIds.map(() => '1'), orderIds.map((_, i) => priceOf(n + i)), at],
+            });
+            return batchFills;
+          },
+        },
+        {
+          name: `library, recordFills x ${batchFills}`,
+          clients: libClients,
+          send: async (c, n) => {
+            const outcomes = await ledger.recordFills(Array.from({ length: batchFills }, (_, i) => libraryFill(c, n * batchFills + i)));
+            if (!outcomes.every((o) => o.outcome === 'recorded')) throw new Error('a batch fill was not recorded');
+            return batchFills;
+          },
+        },
+      );
+      results.push(rawSingle, rawBatch, libSingle, libBatch);
 
       // HTTP: the service in this process; its clients in a child process (as a bot's are), sharing
       // the 2 cores but not the service's event loop.
@@ -384,7 +466,7 @@ async function main(): Promise<void> {
       const resent = sentBatches.reduce((n, b) => n + b.length, 0);
       console.log(`  HTTP exactly once: ${acknowledged.size} acknowledged, ${stored.rows.length} stored, every acknowledged fill stored once: ${everyAckStoredOnce}; nothing unacknowledged stored: ${nothingUnacknowledgedStored}; ${duplicatesAnswered}/${resent} re-sent answered duplicate`);
 
-      const [rawSingle, rawBatch, libSingle, libBatch, httpBatch] = results as [CaseResult, CaseResult, CaseResult, CaseResult, CaseResult];
+      const httpBatch = results[4]!;
       const ratio = (a: CaseResult, b: CaseResult) => a.fillsPerSecond / b.fillsPerSecond;
       const list = listOrders > 0 ? await orderListPage(ledger, bench.url) : undefined;
       const targets = [

@@ -575,7 +575,7 @@ export interface FillBatchWrite {
   orders: readonly OrderWrite[];
   /**
    * The `filled` event of each fill, with its sequence number on its order: the fill itself is
-   * written from the event's payload (`encodeFill`, under `fill`).
+   * written from the event (its payload's `fill`, `encodeFill`, and its own columns: `payloadToStore`).
    */
   events: readonly { orderId: string; seq: number; event: StoredEventFields }[];
   quarantined: readonly QuarantinedFill[];

@@ -61,14 +61,19 @@ export const exposureAlertWindowMs = 60_000;
 // ---- the alerts, one builder per kind --------------------------------------------------------
 
 /** The exposure guard refused an order (`FILLBOOK_ERR_EXPOSURE_EXCEEDED`'s details), at most once a minute per position. */
-export function exposureRefusedAlert(details: Record<string, unknown>, request: { symbol: string; side: string; clientOrderId: string | null }, at: string): AlertDraft {
+export function exposureRefusedAlert(
+  details: Record<string, unknown>,
+  request: { symbol: string; side: string; clientOrderId: string | null; order?: { orderId: string; event: string } },
+  at: string,
+): AlertDraft {
   const positionId = String(details.position_id ?? 'none');
   const window = Math.floor(Date.parse(at) / exposureAlertWindowMs);
+  const refusedEvent = request.order === undefined ? {} : { order_id: request.order.orderId, event: request.order.event };
   return {
     kind: 'exposure_refused',
     severity: 'warning',
     dedupeKey: `exposure_refused:${positionId}:${window}`,
-    details: { ...details, symbol: request.symbol, side: request.side, client_order_id: request.clientOrderId },
+    details: { ...details, symbol: request.symbol, side: request.side, client_order_id: request.clientOrderId, ...refusedEvent },
   };
 }
 
@@ -274,7 +279,11 @@ export function alertMessage(alert: Pick<AlertRecord, 'kind' | 'details'>, accou
           entry
             ? `Position ${str(d.position_id)}: target ${str(d.target)}, filled ${str(d.filled)}, working ${str(d.working)}; the order asked for ${str(d.requested)} more.`
             : `Position ${str(d.position_id)}: open ${str(d.open)}, working ${str(d.working)}; the order asked for ${str(d.requested)}.`,
-          `Nothing was recorded. A bot that sends this again and again is likely missing a fill of its own (client order id ${str(d.client_order_id, 'none')}).`,
+          d.event === 'retried'
+            ? `The retry of failed order ${str(d.order_id)} (client order id ${str(d.client_order_id, 'none')}) was refused: it stays failed and is not sent. Other orders took the position's room meanwhile.`
+            : d.event === 'amended'
+              ? `The amendment of order ${str(d.order_id)} (client order id ${str(d.client_order_id, 'none')}) was refused and not recorded.`
+              : `Nothing was recorded. A bot that sends this again and again is likely missing a fill of its own (client order id ${str(d.client_order_id, 'none')}).`,
         ],
       };
     }

@@ -145,7 +145,7 @@ export class Ledger {
     } catch (error) {
       if (isFillbookError(error, 'FILLBOOK_ERR_EXPOSURE_EXCEEDED')) {
         for (const o of this.observers) o.exposureRefused?.();
-        await queueExposureAlert(this.db, request, error, this.now());
+        await queueExposureAlert(this.db, { accountId: request.accountId, symbol: request.symbol, side: request.side, clientOrderId: request.clientOrderId ?? null }, error, this.now());
       }
       throw error;
     }
@@ -199,8 +199,19 @@ export class Ledger {
    * Applies a lifecycle report to an order, through the transition table, with its audit event. The
    * event types are the domain's (`accepted`, `cancel_requested`, `retried`, …; see `lifecycleEventTypes`).
    */
-  applyEvent(ref: OrderRef, input: LifecycleEventInput): Promise<Order> {
-    return this.orders.applyEvent(ref, input);
+  async applyEvent(ref: OrderRef, input: LifecycleEventInput): Promise<Order> {
+    try {
+      return await this.orders.applyEvent(ref, input);
+    } catch (error) {
+      // A retry or an amendment the guard refuses alerts as a refused order does: the failed order
+      // stays failed and is not sent, the amendment is not recorded.
+      if (isFillbookError(error, 'FILLBOOK_ERR_EXPOSURE_EXCEEDED')) {
+        for (const o of this.observers) o.exposureRefused?.();
+        const order = await this.orders.get(ref);
+        await queueExposureAlert(this.db, { accountId: order.accountId, symbol: order.symbol, side: order.side, clientOrderId: order.clientOrderId, order: { orderId: order.id, event: input.type } }, error, this.now());
+      }
+      throw error;
+    }
   }
 
   getOrder(ref: OrderRef): Promise<Order> {

@@ -1,5 +1,15 @@
-import { exposureRefusedAlert, type FillbookError, type OrderRequest } from '../domain/index.js';
+import { exposureRefusedAlert, type FillbookError } from '../domain/index.js';
 import { type Database, queueAlert } from '../storage/index.js';
+
+/** What the guard refused: an order asked for, or an event (a retry, an amendment) of an order already recorded. */
+export interface RefusedSubject {
+  accountId: string;
+  symbol: string;
+  side: string;
+  clientOrderId: string | null;
+  /** The order and the event the guard refused, for an event of a recorded order. */
+  order?: { orderId: string; event: string };
+}
 
 /**
  * The exposure guard's refusal commits nothing, so there is no transaction for its alert to join:
@@ -8,6 +18,6 @@ import { type Database, queueAlert } from '../storage/index.js';
  * the refusal, and its retry is refused and alerted then: the alert is never silently lost. At most
  * one alert a minute per position (a bot that retries a refused entry in a loop).
  */
-export async function queueExposureAlert(db: Database, request: OrderRequest, refusal: FillbookError, at: string): Promise<void> {
-  await queueAlert(db, request.accountId, exposureRefusedAlert(refusal.details, { symbol: request.symbol, side: request.side, clientOrderId: request.clientOrderId ?? null }, at), at);
+export async function queueExposureAlert(db: Database, subject: RefusedSubject, refusal: FillbookError, at: string): Promise<void> {
+  await queueAlert(db, subject.accountId, exposureRefusedAlert(refusal.details, subject, at), at);
 }

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { afterEach, expect, it } from 'vitest';
-import type { AlertDraft } from '../../src/domain/index.js';
+import { type AlertDraft, alertMessage } from '../../src/domain/index.js';
 import { Ledger } from '../../src/ledger/index.js';
 import { AlertDelivery, AlertSinks, keepUnparsedItem } from '../../src/service/index.js';
 import { type Database, openDatabase, queueAlert, selectAlerts } from '../../src/storage/index.js';
@@ -226,5 +226,23 @@ describeEachEngine('alerts out', (h, engine) => {
     clock += 61_000;
     await expect(ledger.recordOrder({ ...entry, quantity: '2' })).rejects.toMatchObject({ code: 'FILLBOOK_ERR_EXPOSURE_EXCEEDED' });
     expect((await selectAlerts(h().db, [account.id], { limit: 10 })).map((a) => a.details.requested)).toEqual(['2', '1']);
+  });
+  it('a retry the guard refuses alerts too, naming the order and the event; the order stays failed', async () => {
+    const { account } = await owned();
+    const ledger = await Ledger.open({ database: h().db, now: () => new Date('2026-12-01T11:00:00.000Z') });
+    const { position } = await ledger.createPosition({ accountId: account.id, signalId: 'sig-r', symbol: 'AAPL', side: 'long', targetQuantity: '10' });
+    const entry = { accountId: account.id, positionId: position.id, symbol: 'AAPL', side: 'buy' as const, type: 'market' as const, sentBy: 'fillbook' as const, quantity: '10' };
+    const { order: first } = await ledger.recordOrder({ ...entry, clientOrderId: 'first' });
+    await ledger.applyEvent({ orderId: first.id }, { type: 'failed', reason: 'connection refused' });
+    // The failure freed the position's room, and a second entry took it.
+    await ledger.recordOrder({ ...entry, clientOrderId: 'second' });
+    expect(await selectAlerts(h().db, [account.id], { limit: 10 })).toEqual([]);
+    await expect(ledger.applyEvent({ orderId: first.id }, { type: 'retried' })).rejects.toMatchObject({ code: 'FILLBOOK_ERR_EXPOSURE_EXCEEDED' });
+    expect((await ledger.getOrder({ orderId: first.id })).status).toBe('failed');
+    const alerts = await selectAlerts(h().db, [account.id], { limit: 10 });
+    expect(alerts.map((a) => [a.kind, a.details.event, a.details.order_id, a.details.client_order_id, a.details.working, a.details.requested])).toEqual([
+      ['exposure_refused', 'retried', first.id, 'first', '10', '10'],
+    ]);
+    expect(alertMessage(alerts[0]!, { name: 'bot-7', venue: 'paper' }).lines.join(' ')).toContain(`The retry of failed order ${first.id} (client order id first) was refused: it stays failed and is not sent.`);
   });
 });

@@ -20,6 +20,7 @@ type TransitionTable = { readonly [S in OrderStatus]: { readonly [E in OrderUpda
 const stay: Transition = { to: 'unchanged' };
 const repeated: Transition = { to: 'unchanged', why: 'a repeated report of the current state' };
 const fillWhileWorking: Transition = { to: 'partially_filled', whenComplete: 'filled' };
+const afterAll = 'the send was reported as failed and reached the venue after all';
 const lateAck: Transition = { to: 'unchanged', why: 'the acknowledgement arrived after a later event' };
 const cancelRefusedAnyway: Transition = { to: 'unchanged', why: 'a cancel the bot asked of the venue itself was refused; the order works on' };
 
@@ -38,7 +39,9 @@ const cancelRefusedAnyway: Transition = { to: 'unchanged', why: 'a cancel the bo
  * - canceled/expired/filled + Updated: an amendment after the order is done changes nothing a ledger
  *   keeps; it is refused so that a bot's confused report is seen.
  * Rows here that Nautilus lacks: `replaced` (a venue's cancel-replace), `failed` and `retried`
- * (Fillbook's own send that did not reach the venue), `status_checked` (a poll that found no change).
+ * (Fillbook's own send that did not reach the venue), `status_checked` (a poll that found no change),
+ * and the venue's reports of a `failed` order (a send whose failure was misjudged: it reached the
+ * venue, whose word stands).
  */
 
 /**
@@ -138,6 +141,12 @@ export const orderTransitions: TransitionTable = {
   failed: {
     failed: repeated,
     retried: { to: 'pending_submit' },
+    // A send reported as failed that the venue has after all: the venue is the truth.
+    accepted: { to: 'working', why: afterAll },
+    filled: { to: 'partially_filled', whenComplete: 'filled', why: afterAll },
+    canceled: { to: 'canceled', why: afterAll },
+    rejected: { to: 'rejected', why: afterAll },
+    expired: { to: 'expired', why: afterAll },
     status_checked: stay,
   },
 };

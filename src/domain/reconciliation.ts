@@ -634,6 +634,19 @@ export function reconcileOrders(input: OrderReconciliationInput): OrderReconcili
       });
     } else if (judge.quiet(Date.parse(known.updatedAt))) {
       deferred++;
+    } else if (known.status === 'failed') {
+      // A send reported as failed that the venue works after all: the ledger takes its state, or
+      // (if that is the repair asked for) the venue cancels it.
+      findings.push({
+        ...base,
+        orderId: known.id,
+        category: 'status_mismatch',
+        details: { ...orderDetails(known, venue), reason: failedSendAtVenue },
+        repairs: [
+          { kind: 'apply_venue_state', action: 'clear_invalid', venueOrder: venue },
+          { kind: 'cancel_at_venue', action: 'cancel_orphaned', venueOrder: venue },
+        ],
+      });
     } else {
       // The ledger closed an order that still works at the venue.
       findings.push({ ...base, orderId: known.id, category: 'status_mismatch', details: orderDetails(known, venue), repairs: [{ kind: 'cancel_at_venue', action: 'cancel_orphaned', venueOrder: venue }] });
@@ -665,6 +678,9 @@ function closingEvent(order: LedgerOrderView): 'failed' | 'rejected' | 'canceled
   if (order.sentBy !== 'fillbook' && unconfirmed) return 'rejected';
   return order.status === 'pending_submit' ? 'failed' : 'canceled';
 }
+
+/** A finding's reason for an order the ledger has as `failed` (its send reported as failed) that the venue has. */
+export const failedSendAtVenue = 'failed_send_at_venue';
 
 /** A venue order that is closed at the venue, with the ledger's order for it (null: unknown to the ledger). */
 export interface ClosedVenueOrder {
@@ -701,13 +717,17 @@ export function reconcileClosedOrders(accountId: string, closed: readonly Closed
       continue;
     }
     const base = { orderId: ledger.id, brokerOrderId: venue.venueOrderId, symbol: ledger.symbol };
-    const details = orderDetails(ledger, venue);
+    // A send reported as failed that the venue had after all: the ledger takes the venue's state,
+    // fills and status at once (a failed order takes the venue's reports).
+    const failedSend = ledger.status === 'failed';
+    const details = failedSend ? { ...orderDetails(ledger, venue), reason: failedSendAtVenue } : orderDetails(ledger, venue);
+    const takeVenueState: Repair[] = [{ kind: 'apply_venue_state', action: 'clear_invalid', venueOrder: venue }];
     if (venue.filledQuantity.gt(ledger.qtyFilled)) {
-      findings.push({ ...base, category: 'fill_mismatch', details: { ...details, closed_in_ledger: true }, repairs: [{ kind: 'import_fills', action: 'import_fills', venueOrder: venue }] });
+      findings.push({ ...base, category: 'fill_mismatch', details: { ...details, closed_in_ledger: true }, repairs: failedSend ? takeVenueState : [{ kind: 'import_fills', action: 'import_fills', venueOrder: venue }] });
     } else if (venue.filledQuantity.lt(ledger.qtyFilled)) {
       findings.push({ ...base, category: 'fill_mismatch', details: { ...details, closed_in_ledger: true }, repairs: [] });
     } else if (statusClass(venue.status) !== statusClass(ledger.status)) {
-      findings.push({ ...base, category: 'status_mismatch', details, repairs: [] });
+      findings.push({ ...base, category: 'status_mismatch', details, repairs: failedSend ? takeVenueState : [] });
     } else if (ledger.brokerOrderId === null) {
       findings.push({ ...base, category: 'status_mismatch', details: { ...details, reason: 'broker_order_id_unknown' }, repairs: [{ kind: 'apply_venue_state', action: 'clear_invalid', venueOrder: venue }] });
     } else {

@@ -184,8 +184,10 @@ export class OrderRouter {
 
   /**
    * Retries failed orders whose backoff has passed, at most `retryAttemptsMax` times each. Each is
-   * first looked up at the venue (a send reported as failed may have arrived after all); the retry
-   * event passes the exposure guard again; only the instance whose retry event commits sends it.
+   * first looked up at the venue: a send reported as failed may have arrived after all, and then the
+   * ledger takes the venue's state and fills, with no retry and no guard (nothing is sent: the
+   * order's exposure is a fact). Otherwise the retry event passes the exposure guard again (a
+   * refusal alerts, `Ledger.applyEvent`), and only the instance whose retry event commits sends it.
    */
   async retryFailedOrders(accountId: string): Promise<Order[]> {
     const adapter = await this.venues.forAccount(accountId);
@@ -199,6 +201,12 @@ export class OrderRouter {
       if (now - since < this.options.retryDelayMs * 2 ** order.retryCount) continue;
       const ref: OrderRef = { orderId: order.id, accountId };
       const existing = await adapter.getOrderByClientId(order.clientOrderId);
+      if (existing !== undefined) {
+        await this.sync.applyOrderReport(accountId, existing, 'broker_poll');
+        await this.importFills(adapter, accountId, existing.venueOrderId, order.createdAt);
+        retried.push(await this.ledger.getOrder(ref));
+        continue;
+      }
       let current: Order;
       try {
         current = await this.ledger.applyEvent(ref, { type: 'retried', source: 'api' });
@@ -207,13 +215,7 @@ export class OrderRouter {
         if (isFillbookError(error, 'FILLBOOK_ERR_INVALID_TRANSITION') || isFillbookError(error, 'FILLBOOK_ERR_EXPOSURE_EXCEEDED') || isFillbookError(error, 'FILLBOOK_ERR_NOT_SENT_BY_FILLBOOK')) continue;
         throw error;
       }
-      if (existing !== undefined) {
-        await this.sync.applyOrderReport(accountId, existing, 'broker_poll');
-        await this.importFills(adapter, accountId, existing.venueOrderId, order.createdAt);
-        retried.push(await this.ledger.getOrder(ref));
-      } else {
-        retried.push(await this.send(adapter, current));
-      }
+      retried.push(await this.send(adapter, current));
     }
     return retried;
   }

@@ -217,7 +217,7 @@ export class VenueSync {
     }
     const type = reportFor[report.status];
     if (type === null || type === 'submitted' || order.status === report.status) return { applied };
-    if (type === 'accepted' && order.status !== 'submitted' && order.status !== 'pending_submit') return { applied };
+    if (type === 'accepted' && !acknowledgeable(order.status)) return { applied };
     try {
       await this.ledger.applyEvent(ref, { type, brokerOrderId: type === 'accepted' ? report.venueOrderId : undefined, reason: report.reason ?? undefined, source });
       return { applied: true };
@@ -275,9 +275,18 @@ function reportSteps(report: VenueOrderReport, source: EventSource): (order: Ord
     step = 2;
     const type = reportFor[report.status];
     if (type === null || type === 'submitted' || order.status === report.status) return null;
-    if (type === 'accepted' && order.status !== 'submitted' && order.status !== 'pending_submit') return null;
+    if (type === 'accepted' && !acknowledgeable(order.status)) return null;
     return { type, brokerOrderId: type === 'accepted' ? report.venueOrderId : undefined, reason: report.reason ?? undefined, source };
   };
+}
+
+/**
+ * Whether a venue's report of a working order acknowledges an order in this status: one not yet
+ * acknowledged, or one whose send was reported as failed and that the venue has after all. (An
+ * order further on takes the report as late: its status stands.)
+ */
+function acknowledgeable(status: OrderStatus): boolean {
+  return status === 'pending_submit' || status === 'submitted' || status === 'failed';
 }
 
 /** Orders by broker and by client order id, to find a venue report's as `VenueSync.find` does. */

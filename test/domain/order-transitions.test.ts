@@ -8,7 +8,7 @@ import {
   orderStatuses,
   orderTransitions,
 } from '../../src/domain/index.js';
-import { created, event, fillEvent, run } from '../support/orders.js';
+import { at, created, event, fillEvent, run } from '../support/orders.js';
 
 const submitted = event({ type: 'submitted', brokerOrderId: 'B-1' });
 const accepted = event({ type: 'accepted', brokerOrderId: null }, 2);
@@ -53,6 +53,26 @@ describe('real-world transitions', () => {
     expect(applyOrderEvent(failed, event({ type: 'retried' }, 2)).status).toBe('pending_submit');
     const botFailed = applyOrderEvent(created({ sentBy: 'bot' }), event({ type: 'failed', reason: 'venue down' }));
     expect(() => applyOrderEvent(botFailed, event({ type: 'retried' }, 2))).toThrow(expect.objectContaining({ code: 'FILLBOOK_ERR_NOT_SENT_BY_FILLBOOK' }));
+  });
+
+  it("a failed order takes the venue's reports: its send was misjudged and reached the venue after all", () => {
+    const failed = run(event({ type: 'failed', reason: 'connection reset' }));
+    expect(findTransition('failed', 'accepted')?.why).toMatch(/reached the venue after all/);
+    const open = applyOrderEvent(failed, event({ type: 'accepted', brokerOrderId: 'B-7' }, 2));
+    expect([open.status, open.brokerOrderId, open.acceptedAt, open.firstFailedAt]).toEqual(['open', 'B-7', at(2), at(1)]);
+    // A fill straight away (the acknowledgement never came): partly, then wholly filled.
+    const part = applyOrderEvent(failed, fillEvent('e1', '4', '10', 2));
+    expect([part.status, part.qtyFilled.toFixed(), part.qtyRemaining.toFixed()]).toEqual(['partially_filled', '4', '6']);
+    const whole = applyOrderEvent(failed, fillEvent('e2', '10', '10', 2));
+    expect([whole.status, whole.completedAt]).toEqual(['filled', at(2)]);
+    for (const type of ['canceled', 'rejected', 'expired'] as const) {
+      const closed = applyOrderEvent(failed, event({ type, reason: 'by the venue' }, 2));
+      expect([closed.status, closed.completedAt]).toEqual([type, at(2)]);
+    }
+    // Still refused: what only Fillbook's own pipeline says (a submission, a cancel request, an amendment).
+    for (const refused of [event({ type: 'submitted', brokerOrderId: 'B-8' }, 2), event({ type: 'cancel_requested' }, 2), event({ type: 'amended', quantity: new Decimal(5), limitPrice: null, stopPrice: null }, 2)]) {
+      expect(() => applyOrderEvent(failed, refused)).toThrow(expect.objectContaining({ code: 'FILLBOOK_ERR_INVALID_TRANSITION' }));
+    }
   });
 
   it('learns the broker order id from a status check, once', () => {

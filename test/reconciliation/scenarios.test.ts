@@ -210,6 +210,31 @@ describeEachEngine('reconciliation scenarios', (h) => {
     expect(await r.summaryOf()).toEqual({});
   });
 
+  it.each([
+    ['working there', 0, 'open', 'status_mismatch'],
+    ['filled and closed there', 10, 'filled', 'fill_mismatch'],
+  ] as const)('a send reported as failed that reached the venue after all (%s): reported with its reason, and clear_invalid takes the venue\'s state and fills', async (_, filled, status, category) => {
+    r = await reconciling(h().ledger);
+    const order = await r.record({ sentBy: 'fillbook' });
+    await h().ledger.applyEvent({ orderId: order.id }, { type: 'failed', reason: 'connection reset' });
+    const placed = await r.paper.placeExternal({ clientOrderId: order.clientOrderId, symbol: 'AAPL', side: 'buy', type: 'limit', quantity: '10', limitPrice: '100' }, { silent: true });
+    if (filled > 0) await r.paper.fill(placed.venueOrderId, new Decimal(filled), new Decimal('99.5'), { silent: true });
+    const before = await r.snapshot();
+    const dry = await r.run();
+    expect(dry.findings.filter((f) => f.orderId === order.id)).toEqual([
+      expect.objectContaining({ category, brokerOrderId: placed.venueOrderId, details: expect.objectContaining({ ledger_status: 'failed', reason: 'failed_send_at_venue' }) }),
+    ]);
+    expect(await r.snapshot()).toBe(before);
+    await r.run(['clear_invalid']);
+    const after = await h().ledger.getOrderDetail({ orderId: order.id });
+    expect([after.order.status, after.order.brokerOrderId, after.order.qtyFilled.toFixed()]).toEqual([status, placed.venueOrderId, String(filled)]);
+    expect(after.fills.map((f) => [f.quantity.toFixed(), f.price.toFixed()])).toEqual(filled > 0 ? [[String(filled), '99.5']] : []);
+    expect(await h().ledger.listQuarantinedFills(r.account.id)).toEqual([]);
+    // The venue's order stands: nothing was canceled or sent.
+    expect((await r.paper.getOrder(placed.venueOrderId))?.status).toBe(status);
+    expect(await r.summaryOf()).toEqual({});
+  });
+
   it('unprotected_position: an open position whose stop-loss was canceled', async () => {
     r = await reconciling(h().ledger);
     const { ledger } = h();

@@ -139,6 +139,41 @@ describeEachEngine('write-ahead submission through the paper venue', (h) => {
     expect(sends).toBe(1);
   });
 
+  it('a failed send found at the venue after all is taken from the venue even when the position has no room left for a retry, and nothing is sent', async () => {
+    const { ledger } = h();
+    let now = new Date('2026-11-20T15:00:00.000Z');
+    let sends = 0;
+    stack = trading(ledger, { retryDelayMs: 1000, retryAttemptsMax: 3, now: () => now }, paperPlacing(async (request, place, venue) => {
+      sends++;
+      if (request.clientOrderId !== 'first') return place(request);
+      // The first entry reaches the venue and trades there, but its send is reported as failed.
+      const placed = await venue.placeExternal({ clientOrderId: request.clientOrderId, symbol: request.symbol, side: request.side, type: request.type, quantity: request.quantity.toFixed() }, { silent: true });
+      await venue.fill(placed.venueOrderId, new Decimal(3), new Decimal('99.5'), { silent: true });
+      throw new VenueError('unavailable', 'connection reset');
+    }));
+    const account = await paperAccount({ fillMode: 'manual' });
+    const { position } = await ledger.createPosition({ accountId: account.id, signalId: 'sig-after-all', symbol: 'AAPL', side: 'long', targetQuantity: '10' });
+    const first = await stack.router.placeOrder(buy(account, { positionId: position.id, clientOrderId: 'first' }));
+    expect(first.status).toBe('failed');
+    // A failed order holds no room: a second entry takes it all.
+    const second = await stack.router.placeOrder(buy(account, { positionId: position.id, clientOrderId: 'second' }));
+    expect(second.status).toBe('open');
+    now = new Date(Date.parse(first.firstFailedAt!) + 1000);
+    const [found] = await stack.router.retryFailedOrders(account.id);
+    expect(sends).toBe(2);
+    const detail = await ledger.getOrderDetail({ orderId: first.id });
+    expect([found?.id, detail.order.status, detail.order.qtyFilled.toFixed(), detail.order.brokerOrderId]).toEqual([first.id, 'partially_filled', '3', expect.stringMatching(/^P-/)]);
+    expect(detail.fills.map((f) => [f.quantity.toFixed(), f.price.toFixed(), f.source])).toEqual([['3', '99.5', 'broker_poll']]);
+    expect(detail.events.map((e) => e.type)).toEqual(['created', 'failed', 'status_checked', 'accepted', 'filled']);
+    expect(await ledger.listQuarantinedFills(account.id)).toEqual([]);
+    // The ledger now holds what the venue holds: both entries, 20 against a target of 10.
+    const paper = (await stack.venues.forAccount(account.id)) as PaperVenue;
+    expect((await paper.listOpenOrders()).map((o) => o.clientOrderId).sort()).toEqual(['first', 'second']);
+    now = new Date(now.getTime() + 60_000);
+    expect(await stack.router.retryFailedOrders(account.id)).toEqual([]);
+    expect(sends).toBe(2);
+  });
+
   it('stops retrying after retryAttemptsMax', async () => {
     const { ledger } = h();
     let now = new Date(); // the ledger's clock stamps the failure; the router's runs on from there

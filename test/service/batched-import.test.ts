@@ -207,6 +207,9 @@ describeEachEngine('batched history import paths', (h, engine) => {
       const closed = (await ledger().adoptOrders(accountId, [report(50)], 'import'))[0]!.order;
       await ledger().applyEvent({ orderId: closed.id, accountId }, { type: 'submitted', brokerOrderId: 'V-50', source: 'api' });
       await ledger().applyEvent({ orderId: closed.id, accountId }, { type: 'canceled', source: 'api' });
+      // One Fillbook sends whose send was reported as failed, and which the venue has after all.
+      const failed = (await ledger().recordOrder({ accountId, clientOrderId: 'fb-1', symbol: 'AAPL', side: 'buy', type: 'limit', quantity: '1', limitPrice: '100', sentBy: 'fillbook' }, 'api')).order;
+      await ledger().applyEvent({ orderId: failed.id, accountId }, { type: 'failed', reason: 'connection reset', source: 'api' });
     }
     const page = [
       ...reports,
@@ -215,6 +218,7 @@ describeEachEngine('batched history import paths', (h, engine) => {
       report(50, { status: 'open' }), // stale: the ledger closed it
       report(99), // unknown
       report(98, { clientOrderId: 'bot-2' }), // another venue order reusing a client id: not that order
+      report(92, { venueOrderId: 'V-92', clientOrderId: 'fb-1', status: 'partially_filled' }), // the failed send: the venue has it
     ];
     const outcomes = await sync.applyOrderReports(batched, page, 'import');
     const expected = [];
@@ -223,6 +227,7 @@ describeEachEngine('batched history import paths', (h, engine) => {
     expect(outcomes.filter((o) => o.skipped === 'stale')).toHaveLength(1);
     expect(outcomes.filter((o) => o.skipped === 'unknown_order')).toHaveLength(2);
     expect(await book(batched)).toEqual(await book(single));
+    expect((await book(batched)).find((o) => o.client === 'fb-1')).toMatchObject({ broker: 'V-92', status: 'open', events: [[1, 'created', 'api'], [2, 'failed', 'api'], [3, 'status_checked', 'import'], [4, 'accepted', 'import']] });
     // A second time changes nothing, as one at a time.
     const before = await book(batched);
     const twice = await sync.applyOrderReports(batched, page, 'import');

@@ -60,20 +60,26 @@ export const exposureAlertWindowMs = 60_000;
 
 // ---- the alerts, one builder per kind --------------------------------------------------------
 
+/** What the exposure guard refused: an order asked for, or an event (a retry, an amendment) of an order already recorded. */
+export interface RefusedSubject {
+  accountId: string;
+  symbol: string;
+  side: string;
+  clientOrderId: string | null;
+  /** The order and the event the guard refused, for an event of a recorded order. */
+  order?: { orderId: string; event: string };
+}
+
 /** The exposure guard refused an order (`FILLBOOK_ERR_EXPOSURE_EXCEEDED`'s details), at most once a minute per position. */
-export function exposureRefusedAlert(
-  details: Record<string, unknown>,
-  request: { symbol: string; side: string; clientOrderId: string | null; order?: { orderId: string; event: string } },
-  at: string,
-): AlertDraft {
+export function exposureRefusedAlert(details: Record<string, unknown>, subject: RefusedSubject, at: string): AlertDraft {
   const positionId = String(details.position_id ?? 'none');
   const window = Math.floor(Date.parse(at) / exposureAlertWindowMs);
-  const refusedEvent = request.order === undefined ? {} : { order_id: request.order.orderId, event: request.order.event };
+  const refusedEvent = subject.order === undefined ? {} : { order_id: subject.order.orderId, event: subject.order.event };
   return {
     kind: 'exposure_refused',
     severity: 'warning',
     dedupeKey: `exposure_refused:${positionId}:${window}`,
-    details: { ...details, symbol: request.symbol, side: request.side, client_order_id: request.clientOrderId, ...refusedEvent },
+    details: { ...details, symbol: subject.symbol, side: subject.side, client_order_id: subject.clientOrderId, ...refusedEvent },
   };
 }
 

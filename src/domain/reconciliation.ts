@@ -729,7 +729,7 @@ export function reconcileClosedOrders(accountId: string, closed: readonly Closed
     } else if (statusClass(venue.status) !== statusClass(ledger.status)) {
       findings.push({ ...base, category: 'status_mismatch', details, repairs: failedSend ? takeVenueState : [] });
     } else if (ledger.brokerOrderId === null) {
-      findings.push({ ...base, category: 'status_mismatch', details: { ...details, reason: 'broker_order_id_unknown' }, repairs: [{ kind: 'apply_venue_state', action: 'clear_invalid', venueOrder: venue }] });
+      findings.push({ ...base, category: 'status_mismatch', details: { ...details, reason: 'broker_order_id_unknown' }, repairs: takeVenueState });
     } else {
       matched++;
     }

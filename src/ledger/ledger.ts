@@ -1,6 +1,7 @@
 import {
   type EventSource,
   type Fill,
+  type FillbookError,
   formatDecimal,
   type Holding,
   invalid,
@@ -11,6 +12,7 @@ import {
   type Position,
   type QuarantineKind,
   type RecordedFee,
+  type RefusedSubject,
   requireUuid,
   type VenueFeeReport,
   type VenueOrderReport,
@@ -144,8 +146,7 @@ export class Ledger {
       return await this.orders.record(request, source);
     } catch (error) {
       if (isFillbookError(error, 'FILLBOOK_ERR_EXPOSURE_EXCEEDED')) {
-        for (const o of this.observers) o.exposureRefused?.();
-        await queueExposureAlert(this.db, { accountId: request.accountId, symbol: request.symbol, side: request.side, clientOrderId: request.clientOrderId ?? null }, error, this.now());
+        await this.exposureRefused({ accountId: request.accountId, symbol: request.symbol, side: request.side, clientOrderId: request.clientOrderId ?? null }, error);
       }
       throw error;
     }
@@ -206,12 +207,17 @@ export class Ledger {
       // A retry or an amendment the guard refuses alerts as a refused order does: the failed order
       // stays failed and is not sent, the amendment is not recorded.
       if (isFillbookError(error, 'FILLBOOK_ERR_EXPOSURE_EXCEEDED')) {
-        for (const o of this.observers) o.exposureRefused?.();
         const order = await this.orders.get(ref);
-        await queueExposureAlert(this.db, { accountId: order.accountId, symbol: order.symbol, side: order.side, clientOrderId: order.clientOrderId, order: { orderId: order.id, event: input.type } }, error, this.now());
+        await this.exposureRefused({ accountId: order.accountId, symbol: order.symbol, side: order.side, clientOrderId: order.clientOrderId, order: { orderId: order.id, event: input.type } }, error);
       }
       throw error;
     }
+  }
+
+  /** What every refusal of the exposure guard does before it reaches the caller: counted, and alerted (`queueExposureAlert`). */
+  private async exposureRefused(subject: RefusedSubject, refusal: FillbookError): Promise<void> {
+    for (const o of this.observers) o.exposureRefused?.();
+    await queueExposureAlert(this.db, subject, refusal, this.now());
   }
 
   getOrder(ref: OrderRef): Promise<Order> {

@@ -1,15 +1,5 @@
-import { exposureRefusedAlert, type FillbookError } from '../domain/index.js';
+import { exposureRefusedAlert, type FillbookError, type RefusedSubject } from '../domain/index.js';
 import { type Database, queueAlert } from '../storage/index.js';
-
-/** What the guard refused: an order asked for, or an event (a retry, an amendment) of an order already recorded. */
-export interface RefusedSubject {
-  accountId: string;
-  symbol: string;
-  side: string;
-  clientOrderId: string | null;
-  /** The order and the event the guard refused, for an event of a recorded order. */
-  order?: { orderId: string; event: string };
-}
 
 /**
  * The exposure guard's refusal commits nothing, so there is no transaction for its alert to join:
